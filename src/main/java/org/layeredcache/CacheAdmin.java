@@ -1,0 +1,29 @@
+package org.layeredcache;
+
+import java.util.Set;
+
+/**
+ * The handle for code that watches or steers the caches rather than using them: health pages, operators'
+ * endpoints, tests that assert cache behaviour. Inject it: {@code @Inject CacheAdmin admin;}.
+ * Thread-safe.
+ */
+public interface CacheAdmin {
+
+    /** The caches this node has used so far, by name. */
+    Set<String> cacheNames();
+
+    /**
+     * What the cache did on this node. A cache never used yet reports zeros.
+     *
+     * @throws IllegalArgumentException if no annotation in the deployment names this cache
+     */
+    CacheStatistics statistics(String cache);
+
+    /**
+     * Drops every entry of the cache from every layer on every node, like {@code @Invalidates(allEntries = true)}:
+     * after the current transaction commits, or at once without one.
+     *
+     * @throws IllegalArgumentException if no annotation in the deployment names this cache
+     */
+    void invalidateAll(String cache);
+}

@@ -1,0 +1,102 @@
+package org.layeredcache;
+
+import jakarta.enterprise.util.Nonbinding;
+import jakarta.interceptor.InterceptorBinding;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Reads the method's result through the cache layers and runs the method only when every layer misses.
+ *
+ * <pre>{@code
+ * @CachedRead(cache = "services", key = "service-{serviceId}", ttl = "24h")
+ * public ServiceView find(long serviceId) { ... }
+ * }</pre>
+ *
+ * <h2>Layers, fastest first</h2>
+ * <ol>
+ *   <li>the current request (a hit costs a map lookup; no layer below is asked again in the same request);</li>
+ *   <li>the near layer, a bounded in-memory cache of this JVM (Caffeine);</li>
+ *   <li>the cluster layer, the server's JCache {@code CacheManager} (Hazelcast on Payara);</li>
+ *   <li>the method itself.</li>
+ * </ol>
+ * A hit in a lower layer fills the layers above it. A loaded value is published to the near and cluster layers
+ * only once the surrounding JTA transaction has committed (at once when there is none); a load inside a
+ * transaction that rolls back is never published. A load that overlaps an {@link Invalidates invalidation} of
+ * the same key never publishes its (possibly old) value.
+ *
+ * <h2>Keys</h2>
+ * These rules are implemented once, in this order:
+ * <ol>
+ *   <li>{@link #key()} is literal text with placeholders. A placeholder names a method parameter
+ *       ({@code {serviceId}}) and may reach a property of it ({@code {user.id}}: a getter, a record component or a
+ *       public field). Classes must be compiled with {@code -parameters} so parameter names are known.</li>
+ *   <li>Without a template, all parameters, in order, form the key.</li>
+ *   <li>Keys are compared by the template's shape (its literal text) and the placeholder values, never by the
+ *       rendered text: {@code "a-{x}-{y}"} with {@code ("1-2", "3")} and with {@code ("1", "2-3")} are two
+ *       entries. Placeholder names do not matter, so {@code "service-{id}"} on an {@code @Invalidates} matches
+ *       {@code "service-{serviceId}"} here.</li>
+ *   <li>{@code byte}, {@code short}, {@code int} and {@code long} values (boxed or not) are compared as
+ *       {@code long}, so an {@code int id} and a {@code long id} name the same entry. Arrays are compared by
+ *       content. {@code null} is a valid value.</li>
+ *   <li>Every entry belongs to exactly one {@link #cache()}; keys of two caches never meet.</li>
+ *   <li>Key values travel to the cluster: they must be {@link java.io.Serializable} with a value-based
+ *       {@code equals}/{@code hashCode} (strings, numbers, enums, records of those...).</li>
+ * </ol>
+ *
+ * <h2>Results</h2>
+ * {@code null} and {@code Optional.empty()} are cached (as a marker) like any other result; an {@code Optional}
+ * result is stored unwrapped. Exceptions are never cached and reach the caller unchanged. Cached values are
+ * shared: treat them as read-only (records, DTOs, detached and fully loaded entities). Values must be
+ * {@link java.io.Serializable} to reach the cluster layer; a value that is not is still returned, and the
+ * failure is counted as a fault.
+ *
+ * <h2>Faults</h2>
+ * A failing cache layer never changes a result: the call counts as a miss, the method's value is returned, and
+ * the fault is logged (once per cause) and counted in {@link CacheStatistics#faults()}.
+ *
+ * <h2>Configuration (MicroProfile Config; no recompilation)</h2>
+ * <ul>
+ *   <li>{@code layered-cache.enabled=false} turns all caching off: every annotated method simply runs.</li>
+ *   <li>{@code layered-cache.cache.<cache>.enabled}, {@code .ttl} (overrides every annotation's {@link #ttl()}),
+ *       {@code .near.enabled}, {@code .near.max-size} (default 10000), {@code .near.ttl} (default 30s),
+ *       {@code .cluster.enabled}, {@code .cluster.max-size} (default 100000 per member).</li>
+ * </ul>
+ *
+ * <h2>Interceptor order</h2>
+ * The three interceptors run inside platform interceptors such as {@code @Transactional} and in this order,
+ * outermost first: {@link Invalidates} ({@code Interceptor.Priority.LIBRARY_BEFORE + 100}), {@code CachedRead}
+ * ({@code + 200}), {@link RequestCached} ({@code + 300}). They are enabled by their {@code @Priority}; no
+ * {@code beans.xml} entry is needed. As with every CDI interceptor, a call from the bean to itself is not
+ * intercepted.
+ *
+ * <p>Misuse fails the deployment with one message that lists every problem: a {@code void}, {@code private},
+ * {@code final} or {@code static} method, an asynchronous result, an unknown placeholder or property, an
+ * unparsable TTL, a blank cache name.
+ */
+@InterceptorBinding
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ElementType.METHOD, ElementType.TYPE})
+public @interface CachedRead {
+
+    /** The cache the entries belong to; invalidations name the same cache. */
+    @Nonbinding
+    String cache();
+
+    /** The key template, for example {@code "template-{templateId}-version-{version}"}; empty: all parameters. */
+    @Nonbinding
+    String key() default "";
+
+    /**
+     * How long an entry lives in the cluster layer: {@code "500ms"}, {@code "30s"}, {@code "5m"}, {@code "24h"},
+     * {@code "7d"} or ISO-8601 ({@code "PT24H"}). Empty: 24 hours, a safety net against a forgotten invalidation
+     * or a change made directly in the database. {@code layered-cache.cache.<cache>.ttl} overrides it.
+     */
+    @Nonbinding
+    String ttl() default "";
+}

@@ -1,0 +1,69 @@
+package org.layeredcache;
+
+import jakarta.enterprise.util.Nonbinding;
+import jakarta.interceptor.InterceptorBinding;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Repeatable;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Drops the named entries from every layer on every node once the method's change is durable.
+ * Repeat it so that one write names every entry it makes stale:
+ *
+ * <pre>{@code
+ * @Invalidates(cache = "templates", key = "template-{templateId}-versions")
+ * @Invalidates(cache = "templates", key = "service-{serviceId}-templates")
+ * public void updateTemplate(long serviceId, long templateId, TemplateChange change) { ... }
+ * }</pre>
+ *
+ * <h2>When</h2>
+ * <ul>
+ *   <li>Inside a JTA transaction: after it commits. On rollback nothing is invalidated. Invalidating before the
+ *       commit would let a concurrent reader load and cache the old row again.</li>
+ *   <li>Without a transaction: as soon as the method returns.</li>
+ *   <li>Also when the method throws: a write may have happened before the exception, and a needless
+ *       invalidation only costs a reload. (Inside a transaction this still waits for a commit.)</li>
+ *   <li>The current request's own layer is cleared at once, so the rest of the request reads its own writes.</li>
+ * </ul>
+ * An invalidation removes the entry from the cluster layer, then from this node's near layer, then tells the
+ * other nodes to drop it from theirs. A load of the same key that started earlier never publishes its value
+ * afterwards.
+ *
+ * <p>Keys follow the rules listed on {@link CachedRead}: the template is matched by shape, so
+ * {@code key = "service-{id}"} here drops what {@code @CachedRead(key = "service-{serviceId}")} stored. A shape
+ * that no {@code @CachedRead} of the same cache uses is reported as a warning at deployment.
+ * See {@link CachedRead} for the interceptor order.
+ */
+@InterceptorBinding
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ElementType.METHOD, ElementType.TYPE})
+@Repeatable(Invalidates.List.class)
+public @interface Invalidates {
+
+    /** The cache whose entries become stale. */
+    @Nonbinding
+    String cache();
+
+    /** The key template of the stale entry; empty: all parameters, in order (unless {@link #allEntries()}). */
+    @Nonbinding
+    String key() default "";
+
+    /** Drop every entry of the cache instead of one key; {@link #key()} must then stay empty. */
+    @Nonbinding
+    boolean allEntries() default false;
+
+    /** Holds repeated {@link Invalidates} annotations; written by the compiler, not by hand. */
+    @Documented
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target({ElementType.METHOD, ElementType.TYPE})
+    @interface List {
+        /** The repeated annotations. */
+        @Nonbinding
+        Invalidates[] value();
+    }
+}
