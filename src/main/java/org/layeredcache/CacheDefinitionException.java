@@ -1,6 +1,6 @@
 package org.layeredcache;
 
-import jakarta.enterprise.inject.spi.DeploymentException;
+import jakarta.enterprise.inject.spi.DefinitionException;
 
 import java.io.Serial;
 import java.util.List;
@@ -9,7 +9,7 @@ import java.util.List;
  * Fails a deployment whose caching annotations are misused. The message lists every problem found, one per line,
  * each naming the class, the method, the annotation and, where one is involved, the parameter.
  */
-public final class CacheDefinitionException extends DeploymentException {
+public final class CacheDefinitionException extends DefinitionException {
 
     @Serial
     private static final long serialVersionUID = 1L;

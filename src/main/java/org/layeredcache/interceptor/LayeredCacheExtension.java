@@ -90,12 +90,20 @@ public class LayeredCacheExtension implements Extension {
         }
     }
 
+    /**
+     * Reads the caches' settings, reports every problem as one definition error (before the container's own
+     * validation, so that the list is complete), and registers the results as beans.
+     */
     void register(@Observes AfterBeanDiscovery event) {
         Map<String, CacheSettings> settings = new TreeMap<>();
         for (String cache : cacheNames) {
             if (!cache.isBlank()) {
                 settings.put(cache, CacheSettings.read(cache, ConfigProvider.getConfig(), parser.problems()::add));
             }
+        }
+        if (!parser.problems().isEmpty()) {
+            event.addDefinitionError(new CacheDefinitionException(parser.problems()));
+            return;
         }
         warnAboutUnmatchedInvalidations();
         CacheCatalog catalog = new CacheCatalog(settings);
@@ -105,9 +113,6 @@ public class LayeredCacheExtension implements Extension {
 
     void report(@Observes AfterDeploymentValidation event) {
         warnings.forEach(LOG::warning);
-        if (!parser.problems().isEmpty()) {
-            event.addDeploymentProblem(new CacheDefinitionException(parser.problems()));
-        }
     }
 
     /** An invalidation whose key shape no read of the same cache uses would silently drop nothing. */

@@ -80,8 +80,9 @@ final class NearLayer {
         entries.invalidateAll();
     }
 
-    /** Entries currently held (an estimate while others write). */
+    /** Entries currently held, after pending evictions (an estimate while others write). */
     long size() {
+        entries.cleanUp();
         return entries.estimatedSize();
     }
 

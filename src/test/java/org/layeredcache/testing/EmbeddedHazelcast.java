@@ -19,6 +19,7 @@ import java.util.UUID;
 public final class EmbeddedHazelcast {
 
     private static HazelcastInstance shared;
+    private static CacheManager sharedManager;
 
     private EmbeddedHazelcast() {
     }
@@ -31,6 +32,15 @@ public final class EmbeddedHazelcast {
             Runtime.getRuntime().addShutdownHook(new Thread(member::shutdown));
         }
         return shared;
+    }
+
+    /** The JCache manager of the shared member: one per member, as a server has. */
+    public static synchronized CacheManager sharedCacheManager() {
+        HazelcastInstance member = shared();
+        if (sharedManager == null || sharedManager.isClosed() || !sharedManager.getURI().toString().endsWith(member.getName())) {
+            sharedManager = cacheManager(member);
+        }
+        return sharedManager;
     }
 
     /** A member of a cluster of its own; the caller shuts it down. */

@@ -11,6 +11,6 @@ public class SharedClusterCacheManager {
     @Produces
     @Singleton
     CacheManager cacheManager() {
-        return EmbeddedHazelcast.cacheManager(EmbeddedHazelcast.shared());
+        return EmbeddedHazelcast.sharedCacheManager();
     }
 }

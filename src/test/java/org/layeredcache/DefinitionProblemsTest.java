@@ -1,0 +1,186 @@
+package org.layeredcache;
+
+import jakarta.enterprise.context.Dependent;
+import org.junit.jupiter.api.Test;
+import org.layeredcache.testing.Containers;
+
+import java.io.Serializable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/** Misuse fails the deployment with one message that lists every problem, each naming where it is. */
+class DefinitionProblemsTest {
+
+    /** Not Serializable: cannot be a key value. */
+    public static class Session {
+    }
+
+    public record User(long id) implements Serializable {
+    }
+
+    @Dependent
+    public static class Misused {
+
+        @CachedRead(cache = "services")
+        public void voidRead(long id) {
+        }
+
+        @CachedRead(cache = "services", key = "service-{serviceId}")
+        public String unknownPlaceholder(long id) {
+            return "";
+        }
+
+        @CachedRead(cache = "services", key = "user-{user.idd}")
+        public String unknownProperty(User user) {
+            return "";
+        }
+
+        @CachedRead(cache = "services", key = "session-{session}")
+        public String notSerializable(Session session) {
+            return "";
+        }
+
+        @CachedRead(cache = "services", key = "s-{id}", ttl = "forever")
+        public String badTtl(long id) {
+            return "";
+        }
+
+        @CachedRead(cache = "services", key = "s-{id}")
+        private String privateRead(long id) {
+            return "";
+        }
+
+        @CachedRead(cache = "services", key = "s-{id}")
+        public static String staticRead(long id) {
+            return "";
+        }
+
+        @CachedRead(cache = "services", key = "s-{id}")
+        public final String finalRead(long id) {
+            return "";
+        }
+
+        @CachedRead(cache = "services", key = "s-{id}")
+        public CompletionStage<String> asyncRead(long id) {
+            return CompletableFuture.completedFuture("");
+        }
+
+        @CachedRead(cache = " ")
+        public String blankCache(long id) {
+            return "";
+        }
+
+        @CachedRead(cache = "services", key = "s-{id}")
+        @RequestCached
+        public String both(long id) {
+            return "";
+        }
+
+        @Invalidates(cache = "services", key = "s-{id}", allEntries = true)
+        public void keyAndAll(long id) {
+        }
+
+        @Invalidates(cache = "services", key = "s-{id")
+        public void unclosed(long id) {
+        }
+
+        @RequestCached
+        public void voidMemo() {
+        }
+    }
+
+    @CachedRead(cache = "services")
+    @Dependent
+    public static class AnnotatedClass {
+        public String find(long id) {
+            return "";
+        }
+    }
+
+    @Test
+    void everyProblemIsListedOnceNamingClassMethodAnnotationAndParameter() {
+        Throwable failure = catchThrowable(() -> Containers.start(Misused.class, AnnotatedClass.class).close());
+
+        CacheDefinitionException definition = findCause(failure);
+        String misused = Misused.class.getName();
+        assertThat(definition.problems()).containsExactlyInAnyOrder(
+                misused + "#voidRead(long) @CachedRead(cache = \"services\"): the method returns void: there is no"
+                        + " result to cache",
+                misused + "#unknownPlaceholder(long) @CachedRead(cache = \"services\", key = \"service-{serviceId}\"):"
+                        + " unknown placeholder {serviceId}: no parameter is named 'serviceId'; the parameters are"
+                        + " (long id)",
+                misused + "#unknownProperty(User) @CachedRead(cache = \"services\", key = \"user-{user.idd}\"):"
+                        + " placeholder {user.idd} of parameter 'user': type " + User.class.getName()
+                        + " has no property 'idd' (no getIdd(), isIdd(), idd() or field idd)",
+                misused + "#notSerializable(Session) @CachedRead(cache = \"services\", key = \"session-{session}\"):"
+                        + " placeholder {session} of parameter 'session' has type " + Session.class.getName()
+                        + ", which is not Serializable, so it cannot be part of a key; name a serializable property"
+                        + " of it, such as {session.id}",
+                misused + "#badTtl(long) @CachedRead(cache = \"services\", key = \"s-{id}\", ttl = \"forever\"): ttl"
+                        + " 'forever' is not a duration; write 500ms, 30s, 5m, 24h, 7d or ISO-8601 such as PT24H",
+                misused + "#privateRead(long) @CachedRead(cache = \"services\", key = \"s-{id}\"): the method is"
+                        + " private, so its calls are never intercepted; make it public",
+                misused + "#staticRead(long) @CachedRead(cache = \"services\", key = \"s-{id}\"): the method is"
+                        + " static, so its calls are never intercepted",
+                misused + "#finalRead(long) @CachedRead(cache = \"services\", key = \"s-{id}\"): the method is"
+                        + " final, so its calls cannot be intercepted; remove final",
+                misused + "#asyncRead(long) @CachedRead(cache = \"services\", key = \"s-{id}\"): the method returns"
+                        + " CompletionStage: asynchronous results are not cached; return the value itself",
+                misused + "#blankCache(long) @CachedRead(cache = \" \"): the cache name is blank",
+                misused + "#both(long) @CachedRead and @RequestCached: a method carries one of them, not both;"
+                        + " @CachedRead already keeps results in the request layer",
+                misused + "#keyAndAll(long) @Invalidates(cache = \"services\", key = \"s-{id}\", allEntries = true):"
+                        + " allEntries = true drops the whole cache; leave key empty",
+                misused + "#unclosed(long) @Invalidates(cache = \"services\", key = \"s-{id\"): '{' at position 2 is"
+                        + " never closed",
+                misused + "#voidMemo() @RequestCached: the method returns void: there is no result to cache",
+                AnnotatedClass.class.getName() + " @CachedRead: put the annotation on methods, not on the class");
+        assertThat(definition.getMessage()).startsWith("15 caching problems in this deployment:");
+    }
+
+    @Dependent
+    public static class BadlyConfigured {
+        @CachedRead(cache = "badly-configured", key = "s-{id}")
+        public String find(long id) {
+            return "";
+        }
+    }
+
+    @Test
+    void unreadableConfigurationFailsTheDeploymentToo() {
+        // src/test/resources/META-INF/microprofile-config.properties sets near.max-size=-5 for this cache.
+        Throwable failure = catchThrowable(() -> Containers.start(BadlyConfigured.class).close());
+
+        assertThat(findCause(failure).problems()).containsExactly("configuration property"
+                + " layered-cache.cache.badly-configured.near.max-size cannot be read: '-5' is not a positive number");
+    }
+
+    private static CacheDefinitionException findCause(Throwable failure) {
+        assertThat(failure).as("the deployment must fail").isNotNull();
+        CacheDefinitionException found = search(failure);
+        if (found == null) {
+            throw new AssertionError("no CacheDefinitionException in", failure);
+        }
+        return found;
+    }
+
+    /** The container may wrap the exception, or attach it as a suppressed one. */
+    private static CacheDefinitionException search(Throwable failure) {
+        if (failure == null) {
+            return null;
+        }
+        if (failure instanceof CacheDefinitionException definition) {
+            return definition;
+        }
+        for (Throwable suppressed : failure.getSuppressed()) {
+            CacheDefinitionException found = search(suppressed);
+            if (found != null) {
+                return found;
+            }
+        }
+        return failure.getCause() == failure ? null : search(failure.getCause());
+    }
+}

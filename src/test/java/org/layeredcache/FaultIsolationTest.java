@@ -1,0 +1,136 @@
+package org.layeredcache;
+
+import com.hazelcast.core.HazelcastInstance;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.jboss.weld.environment.se.WeldContainer;
+import org.junit.jupiter.api.Test;
+import org.layeredcache.testing.Containers;
+import org.layeredcache.testing.EmbeddedHazelcast;
+
+import javax.cache.CacheManager;
+import java.io.Serializable;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.layeredcache.testing.Containers.inRequest;
+import static org.layeredcache.testing.Nodes.bean;
+import static org.layeredcache.testing.Nodes.statistics;
+
+/** A failing cache never changes a result: the method's value is returned, and the fault is counted. */
+class FaultIsolationTest {
+
+    /** Cannot travel to the cluster. */
+    public record Handle(long id, Object resource) {
+    }
+
+    public static class Query implements Serializable {
+        public long getId() {
+            throw new IllegalStateException("the key's getter fails");
+        }
+    }
+
+    @ApplicationScoped
+    public static class Service {
+        private final AtomicInteger loads = new AtomicInteger();
+
+        public int loads() {
+            return loads.get();
+        }
+
+        @CachedRead(cache = "faults", key = "value-{id}")
+        public String find(long id) {
+            return "value " + id + " load " + loads.incrementAndGet();
+        }
+
+        @Invalidates(cache = "faults", key = "value-{id}")
+        public void change(long id) {
+        }
+
+        @CachedRead(cache = "faults", key = "handle-{id}")
+        public Handle handle(long id) {
+            loads.incrementAndGet();
+            return new Handle(id, new Object());
+        }
+
+        @CachedRead(cache = "faults", key = "query-{query.id}")
+        public String query(Query query) {
+            return "answer " + loads.incrementAndGet();
+        }
+    }
+
+    /** The cache manager of a member that this test alone uses, and shuts down. */
+    public static class OwnMemberCacheManager {
+        static volatile CacheManager manager;
+
+        @Produces
+        @Singleton
+        CacheManager cacheManager() {
+            return manager;
+        }
+    }
+
+    private static long newId() {
+        return ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+    }
+
+    @Test
+    void whenTheClusterGoesDownEveryCallStillReturnsTheMethodsValue() throws Exception {
+        HazelcastInstance member = EmbeddedHazelcast.start(
+                System.getProperty("test.clusterName", "layered-cache-unit") + "-down-" + UUID.randomUUID());
+        OwnMemberCacheManager.manager = EmbeddedHazelcast.cacheManager(member);
+        try (WeldContainer node = Containers.weld(Service.class, OwnMemberCacheManager.class).initialize()) {
+            Service service = bean(node, Service.class);
+            long warm = newId();
+            String cached = service.find(warm);
+
+            member.shutdown();
+
+            long cold = newId();
+            String loaded = service.find(cold);
+            assertThat(loaded).startsWith("value " + cold);
+            assertThat(service.find(cold)).as("kept by the near layer meanwhile").isEqualTo(loaded);
+            assertThat(service.find(warm)).as("still served by the near layer").isEqualTo(cached);
+            service.change(warm);
+            assertThat(inRequest(node, () -> service.find(warm))).as("the near layer was still invalidated")
+                    .isNotEqualTo(cached);
+            CacheStatistics statistics = statistics(node, "faults");
+            assertThat(statistics.faults()).as("cluster read, put and invalidate failed").isGreaterThanOrEqualTo(3);
+        } finally {
+            member.shutdown();
+        }
+    }
+
+    @Test
+    void aValueThatCannotBeSerializedIsReturnedAndKeptOnThisNodeOnly() {
+        try (WeldContainer nodeA = Containers.start(Service.class);
+             WeldContainer nodeB = Containers.start(Service.class)) {
+            Service a = bean(nodeA, Service.class);
+            Service b = bean(nodeB, Service.class);
+            long id = newId();
+
+            Handle handle = a.handle(id);
+            assertThat(handle.id()).isEqualTo(id);
+            assertThat(a.handle(id)).as("the near layer keeps it").isSameAs(handle);
+            assertThat(b.handle(id)).as("the cluster never got it").isNotSameAs(handle);
+
+            assertThat(a.loads() + b.loads()).isEqualTo(2);
+            assertThat(statistics(nodeA, "faults").faults()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aKeyThatCannotBeComputedRunsTheMethodUncached() {
+        try (WeldContainer node = Containers.start(Service.class)) {
+            Service service = bean(node, Service.class);
+
+            assertThat(service.query(new Query())).isEqualTo("answer 1");
+            assertThat(service.query(new Query())).isEqualTo("answer 2");
+
+            assertThat(statistics(node, "faults").faults()).isEqualTo(2);
+        }
+    }
+}

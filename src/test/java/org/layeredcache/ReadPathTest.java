@@ -1,0 +1,139 @@
+package org.layeredcache;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.weld.environment.se.WeldContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.layeredcache.testing.Containers;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.layeredcache.testing.Containers.inRequest;
+import static org.layeredcache.testing.Nodes.bean;
+import static org.layeredcache.testing.Nodes.eventually;
+import static org.layeredcache.testing.Nodes.statistics;
+
+/** The read path on two nodes (two containers sharing one Hazelcast member): which layer answers, and when. */
+class ReadPathTest {
+
+    @ApplicationScoped
+    public static class Catalog {
+        private final AtomicInteger loads = new AtomicInteger();
+
+        public int loads() {
+            return loads.get();
+        }
+
+        @CachedRead(cache = "read-path", key = "item-{id}")
+        public String find(long id) {
+            return "item-" + id + " load " + loads.incrementAndGet();
+        }
+
+        @CachedRead(cache = "read-path-short", key = "item-{id}", ttl = "1s")
+        public String findShortLived(long id) {
+            return "short-" + id + " load " + loads.incrementAndGet();
+        }
+
+        @Invalidates(cache = "read-path", key = "item-{itemId}")
+        public void change(long itemId) {
+        }
+    }
+
+    private static WeldContainer nodeA;
+    private static WeldContainer nodeB;
+
+    @BeforeAll
+    static void startNodes() {
+        nodeA = Containers.start(Catalog.class);
+        nodeB = Containers.start(Catalog.class);
+    }
+
+    @AfterAll
+    static void stopNodes() {
+        nodeA.close();
+        nodeB.close();
+    }
+
+    private static long newId() {
+        return ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+    }
+
+    @Test
+    void eachLayerAnswersInTurnAndFillsTheLayersAboveIt() throws Exception {
+        long id = newId();
+        Catalog a = bean(nodeA, Catalog.class);
+        Catalog b = bean(nodeB, Catalog.class);
+        CacheStatistics beforeA = statistics(nodeA, "read-path");
+        CacheStatistics beforeB = statistics(nodeB, "read-path");
+        int loadsBefore = a.loads() + b.loads();
+
+        String loaded = inRequest(nodeA, () -> {
+            String first = a.find(id);                          // every layer misses: the method runs
+            assertThat(a.find(id)).isEqualTo(first);            // the request layer answers
+            return first;
+        });
+        assertThat(inRequest(nodeA, () -> a.find(id))).isEqualTo(loaded);   // a new request: the near layer
+        assertThat(inRequest(nodeB, () -> b.find(id))).isEqualTo(loaded);   // another node: the cluster layer
+        assertThat(inRequest(nodeB, () -> b.find(id))).isEqualTo(loaded);   // ...which filled B's near layer
+
+        assertThat(a.loads() + b.loads() - loadsBefore).isEqualTo(1);
+        assertThat(delta(beforeA, statistics(nodeA, "read-path"))).isEqualTo(counts(1, 1, 0, 1));
+        assertThat(delta(beforeB, statistics(nodeB, "read-path"))).isEqualTo(counts(0, 1, 1, 0));
+    }
+
+    @Test
+    void outsideARequestTheRequestLayerIsSkipped() {
+        long id = newId();
+        Catalog a = bean(nodeA, Catalog.class);
+        CacheStatistics before = statistics(nodeA, "read-path");
+
+        String first = a.find(id);
+        assertThat(a.find(id)).isEqualTo(first);
+
+        assertThat(delta(before, statistics(nodeA, "read-path"))).isEqualTo(counts(0, 1, 0, 1));
+    }
+
+    @Test
+    void anInvalidationOnOneNodeReachesTheOtherNodesNearLayer() throws Exception {
+        long id = newId();
+        Catalog a = bean(nodeA, Catalog.class);
+        Catalog b = bean(nodeB, Catalog.class);
+        String old = a.find(id);
+        assertThat(b.find(id)).isEqualTo(old);          // now in B's near layer
+        assertThat(b.find(id)).isEqualTo(old);
+
+        a.change(id);
+
+        assertThat(a.find(id)).isNotEqualTo(old);        // A's own layers were dropped at once
+        assertThat(eventually(Duration.ofSeconds(5), () -> !b.find(id).equals(old)))
+                .as("B stops serving the old value once the invalidation message arrives").isTrue();
+    }
+
+    @Test
+    void entriesExpireFromEveryLayerAfterTheirTtl() throws Exception {
+        long id = newId();
+        Catalog a = bean(nodeA, Catalog.class);
+        Catalog b = bean(nodeB, Catalog.class);
+        String first = a.findShortLived(id);
+        assertThat(a.findShortLived(id)).isEqualTo(first);
+        assertThat(b.findShortLived(id)).isEqualTo(first);
+
+        Thread.sleep(1_200);
+
+        assertThat(a.findShortLived(id)).isNotEqualTo(first);
+    }
+
+    private static CacheStatistics delta(CacheStatistics before, CacheStatistics after) {
+        return new CacheStatistics(after.cache(), after.requestHits() - before.requestHits(),
+                after.nearHits() - before.nearHits(), after.clusterHits() - before.clusterHits(),
+                after.loads() - before.loads(), 0, after.faults() - before.faults());
+    }
+
+    private static CacheStatistics counts(long requestHits, long nearHits, long clusterHits, long loads) {
+        return new CacheStatistics("read-path", requestHits, nearHits, clusterHits, loads, 0, 0);
+    }
+}

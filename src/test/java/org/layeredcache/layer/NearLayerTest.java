@@ -1,0 +1,125 @@
+package org.layeredcache.layer;
+
+import org.junit.jupiter.api.Test;
+import org.layeredcache.key.CacheKey;
+
+import java.time.Duration;
+import java.util.concurrent.Phaser;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class NearLayerTest {
+
+    private static final Duration TTL = Duration.ofMinutes(1);
+    private final NearLayer near = new NearLayer(1_000, TTL);
+
+    private static CacheKey key(long id) {
+        return CacheKey.of("k-{}", id);
+    }
+
+    @Test
+    void aPublishedValueIsServedUntilItsKeyIsInvalidated() {
+        long stamp = near.stamp(key(1));
+        near.publish(key(1), "v1", stamp, TTL);
+        assertThat(near.get(key(1))).isEqualTo("v1");
+
+        near.invalidate(key(1));
+
+        assertThat(near.get(key(1))).isNull();
+    }
+
+    @Test
+    void aValueReadBeforeAnInvalidationIsRefused() {
+        long stamp = near.stamp(key(1));      // the reader starts reading the layers below
+        near.invalidate(key(1));              // the invalidation lands meanwhile
+
+        near.publish(key(1), "old", stamp, TTL);
+
+        assertThat(near.get(key(1))).isNull();
+    }
+
+    @Test
+    void anInvalidationOfAKeyInAnotherStripeDoesNotRefuseTheValue() {
+        long stamp = near.stamp(key(1));
+        long other = 2;
+        while (stripeMoves(other, key(1))) {
+            other++;
+        }
+        near.invalidate(key(other));
+
+        near.publish(key(1), "v1", stamp, TTL);
+
+        assertThat(near.get(key(1))).isEqualTo("v1");
+    }
+
+    private boolean stripeMoves(long candidate, CacheKey watched) {
+        NearLayer probe = new NearLayer(10, TTL);
+        long before = probe.stamp(watched);
+        probe.invalidate(key(candidate));
+        return probe.stamp(watched) != before;
+    }
+
+    @Test
+    void anEntryLivesNoLongerThanTheShorterOfItsTtlAndTheNearTtl() throws InterruptedException {
+        NearLayer shortLived = new NearLayer(100, Duration.ofMillis(100));
+        shortLived.publish(key(1), "capped by the near TTL", shortLived.stamp(key(1)), Duration.ofHours(1));
+        near.publish(key(2), "capped by its own TTL", near.stamp(key(2)), Duration.ofMillis(100));
+
+        Thread.sleep(250);
+
+        assertThat(shortLived.get(key(1))).isNull();
+        assertThat(near.get(key(2))).isNull();
+    }
+
+    @Test
+    void theLayerIsBounded() {
+        for (long id = 0; id < 5_000; id++) {
+            near.publish(key(id), "v", near.stamp(key(id)), TTL);
+        }
+
+        assertThat(near.size()).isLessThanOrEqualTo(1_000);
+    }
+
+    /**
+     * The publish and the invalidation race on two threads, round after round; every round the reader's stamp
+     * predates the invalidation, so whichever order the two take, the old value must not stay.
+     */
+    @Test
+    void underRacingPublishAndInvalidationTheOldValueNeverStays() throws Exception {
+        int rounds = 20_000;
+        Phaser rounds2 = new Phaser(3);
+        AtomicLong stamp = new AtomicLong();
+        CacheKey key = key(42);
+        Thread publisher = new Thread(() -> {
+            for (int i = 0; i < rounds; i++) {
+                rounds2.arriveAndAwaitAdvance();
+                near.publish(key, "old " + i, stamp.get(), TTL);
+                rounds2.arriveAndAwaitAdvance();
+            }
+        });
+        Thread invalidator = new Thread(() -> {
+            for (int i = 0; i < rounds; i++) {
+                rounds2.arriveAndAwaitAdvance();
+                near.invalidate(key);
+                rounds2.arriveAndAwaitAdvance();
+            }
+        });
+        publisher.start();
+        invalidator.start();
+        int stale = 0;
+        for (int i = 0; i < rounds; i++) {
+            stamp.set(near.stamp(key));
+            rounds2.arriveAndAwaitAdvance();          // both go
+            rounds2.arriveAndAwaitAdvance();          // both done
+            if (near.get(key) != null) {
+                stale++;
+            }
+        }
+        publisher.join(TimeUnit.SECONDS.toMillis(30));
+        invalidator.join(TimeUnit.SECONDS.toMillis(30));
+
+        assertThat(stale).isZero();
+    }
+}
