@@ -1,0 +1,167 @@
+package org.layeredcache.it;
+
+import com.hazelcast.core.HazelcastInstance;
+import jakarta.inject.Inject;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.layeredcache.CacheAdmin;
+import org.layeredcache.CacheStatistics;
+import org.layeredcache.key.CacheKey;
+
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.naming.InitialContext;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The library inside Payara Micro on the embedded H2 database: the read path through Payara's own Hazelcast
+ * JCache, the transaction rules (inherited), results, and faults. The test that shuts Hazelcast down runs last.
+ */
+@ExtendWith(ArquillianExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class H2InContainerIT extends TransactionContract {
+
+    @Deployment
+    static WebArchive deployment() {
+        return TestWars.war("layered-cache-h2", "persistence-h2.xml", """
+                        layered-cache.cache.it-cluster-only.request.enabled=false
+                        layered-cache.cache.it-cluster-only.near.enabled=false
+                        """)
+                .addClasses(TransactionContract.class);
+    }
+
+    @Inject
+    Lookups lookups;
+
+    @Inject
+    CacheAdmin admin;
+
+    @Inject
+    CacheManager cacheManager;
+
+    @Test
+    @Order(1)
+    void eachLayerAnswersInTurnOnTheServer() throws Exception {
+        long id = newId();
+        repository.create(id, "A");
+        CacheStatistics before = admin.statistics("it-services");
+
+        requests.run(() -> {
+            assertEquals("A", repository.find(id).name());
+            assertEquals("A", repository.find(id).name());
+            return null;
+        });
+        assertEquals("A", nameInAnotherRequest(id));
+
+        CacheStatistics after = admin.statistics("it-services");
+        assertEquals(1, after.loads() - before.loads());
+        assertEquals(1, after.requestHits() - before.requestHits());
+        assertEquals(1, after.nearHits() - before.nearHits());
+        Cache<Object, Object> cluster = cacheManager.getCache("it-services");
+        assertEquals(new ServiceView(id, "A"), cluster.get(CacheKey.of("service-{}", id)),
+                "published to Payara's Hazelcast JCache");
+    }
+
+    @Test
+    @Order(2)
+    void withoutRequestAndNearLayersTheClusterAnswers() throws Exception {
+        long id = newId();
+        repository.create(id, "A");
+        CacheStatistics before = admin.statistics("it-cluster-only");
+
+        assertEquals("A", requests.run(() -> repository.findInClusterOnly(id).name()));
+        assertEquals("A", requests.run(() -> repository.findInClusterOnly(id).name()));
+
+        CacheStatistics after = admin.statistics("it-cluster-only");
+        assertEquals(1, after.loads() - before.loads());
+        assertEquals(1, after.clusterHits() - before.clusterHits());
+        assertEquals(0, after.nearHits() + after.requestHits());
+    }
+
+    @Test
+    @Order(3)
+    void nullAndEmptyResultsAreCached() throws Exception {
+        long id = newId();
+        assertNull(requests.run(() -> lookups.nothing(id)));
+        assertNull(requests.run(() -> lookups.nothing(id)));
+        assertEquals(Optional.empty(), requests.run(() -> lookups.maybe(id)));
+        assertEquals(Optional.empty(), requests.run(() -> lookups.maybe(id)));
+
+        assertEquals(1, loads.runs("nothing"));
+        assertEquals(1, loads.runs("maybe"));
+    }
+
+    @Test
+    @Order(4)
+    void exceptionsAreNotCachedAndReachTheCallerUnchanged() {
+        long id = newId();
+        int before = loads.runs("failing");
+
+        assertSame(Lookups.BROKEN, assertThrows(IllegalStateException.class, () -> lookups.failing(id)));
+        assertSame(Lookups.BROKEN, assertThrows(IllegalStateException.class, () -> lookups.failing(id)));
+
+        assertEquals(before + 2, loads.runs("failing"));
+    }
+
+    /** Our interceptors run inside {@code @Transactional}'s: a write it rolls back invalidates nothing. */
+    @Test
+    @Order(5)
+    void theInterceptorsRunInsideTheTransactionalInterceptor() throws Exception {
+        long id = newId();
+        repository.create(id, "A");
+        assertEquals("A", nameInAnotherRequest(id));
+        int loaded = loads.runs("find");
+
+        assertThrows(IllegalStateException.class, () -> lookups.renameThenFail(id, "X"));
+
+        assertEquals("A", nameInAnotherRequest(id));
+        assertEquals(loaded, loads.runs("find"));
+    }
+
+    @Test
+    @Order(6)
+    void aValueThatCannotBeSerializedIsReturnedAndTheFaultCounted() throws Exception {
+        long id = newId();
+        long faults = admin.statistics("it-results").faults();
+
+        Lookups.Handle first = requests.run(() -> lookups.handle(id));
+        Lookups.Handle second = requests.run(() -> lookups.handle(id));
+
+        assertEquals(id, first.id());
+        assertSame(first, second, "kept by this node's near layer");
+        assertEquals(faults + 1, admin.statistics("it-results").faults());
+    }
+
+    /** Last: after it, this server has no Hazelcast (tests without an order run in between). */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void withHazelcastShutDownEveryCallStillReturnsTheMethodsValue() throws Exception {
+        long cached = newId();
+        repository.create(cached, "A");
+        assertEquals("A", nameInAnotherRequest(cached));
+        long cold = newId();
+        repository.create(cold, "C");
+        long faults = admin.statistics("it-services").faults();
+
+        HazelcastInstance hazelcast = (HazelcastInstance) new InitialContext().lookup("payara/Hazelcast");
+        hazelcast.shutdown();
+
+        assertEquals("C", nameInAnotherRequest(cold));
+        assertEquals("A", nameInAnotherRequest(cached), "the near layer still answers");
+        repository.rename(cached, "B");
+        assertEquals("B", nameInAnotherRequest(cached), "this node's layers were still invalidated");
+        assertTrue(admin.statistics("it-services").faults() > faults, "the faults were counted");
+    }
+}

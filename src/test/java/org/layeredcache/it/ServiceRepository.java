@@ -1,0 +1,44 @@
+package org.layeredcache.it;
+
+import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import org.layeredcache.CachedRead;
+import org.layeredcache.Invalidates;
+
+/** An EJB over JPA, as users write them: container transactions, the caching annotations on its methods. */
+@Stateless
+public class ServiceRepository {
+
+    @PersistenceContext
+    EntityManager em;
+
+    @Inject
+    LoadCounter loads;
+
+    public void create(long id, String name) {
+        em.persist(new ServiceRow(id, name));
+    }
+
+    @CachedRead(cache = "it-services", key = "service-{id}")
+    public ServiceView find(long id) {
+        loads.ran("find");
+        ServiceRow row = em.find(ServiceRow.class, id);
+        return row == null ? null : new ServiceView(row.getId(), row.getName());
+    }
+
+    /** Reads the same rows through a cache configured without request and near layers. */
+    @CachedRead(cache = "it-cluster-only", key = "service-{id}")
+    public ServiceView findInClusterOnly(long id) {
+        loads.ran("findInClusterOnly");
+        ServiceRow row = em.find(ServiceRow.class, id);
+        return row == null ? null : new ServiceView(row.getId(), row.getName());
+    }
+
+    @Invalidates(cache = "it-services", key = "service-{id}")
+    public void rename(long id, String name) {
+        em.find(ServiceRow.class, id).setName(name);
+        em.flush();
+    }
+}

@@ -1,0 +1,43 @@
+package org.layeredcache.it;
+
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.EmptyAsset;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.importer.ExplodedImporter;
+import org.jboss.shrinkwrap.api.spec.JavaArchive;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+
+import java.io.File;
+
+/** Builds the WARs the in-container tests deploy: the library as a jar in WEB-INF/lib, as users ship it. */
+public final class TestWars {
+
+    private TestWars() {
+    }
+
+    static File buildDirectory() {
+        return new File(System.getProperty("project.buildDirectory", "target"));
+    }
+
+    /** The library jar, made from the compiled main classes (beans.xml and the extension's service file included). */
+    public static JavaArchive library() {
+        return ShrinkWrap.create(ExplodedImporter.class, "layered-cache.jar")
+                .importDirectory(new File(buildDirectory(), "classes"))
+                .as(JavaArchive.class);
+    }
+
+    /**
+     * A WAR with the library, Caffeine, the given persistence unit (a test resource under {@code it/}) and
+     * configuration, plus the shared test beans.
+     */
+    public static WebArchive war(String name, String persistenceXml, String configuration) {
+        return ShrinkWrap.create(WebArchive.class, name + ".war")
+                .addAsLibrary(library())
+                .addAsLibrary(new File(buildDirectory(), "war-libs/caffeine.jar"))
+                .addClasses(ServiceRow.class, ServiceView.class, LoadCounter.class, ServiceRepository.class,
+                        Lookups.class, Lookups.Handle.class, Requests.class, TestWars.class)
+                .addAsResource("it/" + persistenceXml, "META-INF/persistence.xml")
+                .addAsResource(new StringAsset(configuration), "META-INF/microprofile-config.properties")
+                .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
+    }
+}

@@ -1,0 +1,111 @@
+package org.layeredcache.it;
+
+import jakarta.inject.Inject;
+import jakarta.transaction.UserTransaction;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * How the layers meet JTA and JPA, checked against a real database inside Payara Micro. Each database gets a
+ * subclass with its own deployment. Every read that must count as another request goes through
+ * {@link Requests#run}; the method bodies count their runs, so hits and misses are proven.
+ */
+abstract class TransactionContract {
+
+    @Inject
+    ServiceRepository repository;
+
+    @Inject
+    UserTransaction transaction;
+
+    @Inject
+    Requests requests;
+
+    @Inject
+    LoadCounter loads;
+
+    static long newId() {
+        return ThreadLocalRandom.current().nextLong(1, Integer.MAX_VALUE);
+    }
+
+    String nameInAnotherRequest(long id) throws Exception {
+        return requests.run(() -> repository.find(id).name());
+    }
+
+    @Test
+    void anInvalidationWaitsForTheCommit() throws Exception {
+        long id = newId();
+        repository.create(id, "A");
+        assertEquals("A", nameInAnotherRequest(id));
+        int loaded = loads.runs("find");
+
+        transaction.begin();
+        try {
+            repository.rename(id, "B");
+            assertEquals("A", nameInAnotherRequest(id), "before the commit, others still read the cached row");
+            assertEquals(loaded, loads.runs("find"), "...from the cache: nothing was invalidated yet");
+        } finally {
+            transaction.commit();
+        }
+
+        assertEquals("B", nameInAnotherRequest(id));
+        assertEquals(loaded + 1, loads.runs("find"));
+    }
+
+    /**
+     * The reason to wait for the commit: a reader that loads the old row while the write is in flight would
+     * otherwise cache it after an early invalidation, and keep it after the commit.
+     */
+    @Test
+    void aReaderDuringTheWriteCannotLeaveTheOldRowCached() throws Exception {
+        long id = newId();
+        repository.create(id, "A");
+
+        transaction.begin();
+        try {
+            repository.rename(id, "B");
+            assertEquals("A", nameInAnotherRequest(id), "the reader sees the committed row and caches it");
+        } finally {
+            transaction.commit();
+        }
+
+        assertEquals("B", nameInAnotherRequest(id));
+    }
+
+    @Test
+    void aRolledBackWriteInvalidatesNothing() throws Exception {
+        long id = newId();
+        repository.create(id, "A");
+        assertEquals("A", nameInAnotherRequest(id));
+        int loaded = loads.runs("find");
+
+        transaction.begin();
+        repository.rename(id, "X");
+        transaction.rollback();
+
+        assertEquals("A", nameInAnotherRequest(id));
+        assertEquals(loaded, loads.runs("find"), "still served from the cache");
+    }
+
+    @Test
+    void aValueLoadedInsideARolledBackTransactionIsNeverPublished() throws Exception {
+        long id = newId();
+        repository.create(id, "A");
+
+        transaction.begin();
+        try {
+            repository.rename(id, "X");
+            assertEquals("X", repository.find(id).name(), "inside the transaction, its own write is read");
+        } finally {
+            transaction.rollback();
+        }
+        int loaded = loads.runs("find");
+
+        assertEquals("A", repository.find(id).name(), "not even this request's layer keeps the rolled-back read");
+        assertEquals("A", nameInAnotherRequest(id));
+        assertEquals(loaded + 1, loads.runs("find"), "loaded once more, then cached");
+    }
+}
