@@ -50,10 +50,10 @@ class ConcurrentReadWriteTest {
             AtomicLongArray committed = new AtomicLongArray(KEYS);
             AtomicLong reads = new AtomicLong();
             AtomicLong stale = new AtomicLong();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-            ExecutorService threads = Executors.newFixedThreadPool(6);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+            ExecutorService threads = Executors.newFixedThreadPool(9);
             List<Future<?>> work = new ArrayList<>();
-            for (int writer = 0; writer < 2; writer++) {
+            for (int writer = 0; writer < 3; writer++) {
                 work.add(threads.submit(() -> {
                     while (System.nanoTime() < deadline) {
                         int k = ThreadLocalRandom.current().nextInt(KEYS);
@@ -62,7 +62,7 @@ class ConcurrentReadWriteTest {
                     }
                 }));
             }
-            for (int reader = 0; reader < 4; reader++) {
+            for (int reader = 0; reader < 6; reader++) {
                 work.add(threads.submit(() -> {
                     while (System.nanoTime() < deadline) {
                         int k = ThreadLocalRandom.current().nextInt(KEYS);

@@ -3,7 +3,6 @@ package org.layeredcache.layer;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
-import com.github.benmanes.caffeine.cache.Policy;
 import org.layeredcache.key.CacheKey;
 
 import java.time.Duration;
@@ -16,31 +15,30 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <p>The race: a reader misses here, fetches the value from a lower layer, and an invalidation of that key lands
  * before the reader stores what it fetched; the reader would then store a value that is already stale. The guard:
  * every key belongs to one of 64 stripes, each with an invalidation counter. A reader takes the stripe's
- * {@linkplain #stamp(CacheKey) stamp} before it reads the lower layers, and {@linkplain #publish publishes} by
- * storing the value and then re-reading the counter: if any invalidation of the stripe happened since the stamp,
- * it takes its value back out. An invalidation first bumps the counter, then removes the key. Whatever the
- * interleaving, either the reader sees the new counter and removes its value, or the invalidation's removal comes
- * after the reader's store. (A stripe is shared by many keys, so an unrelated invalidation can cost a reader its
- * store; it never costs correctness.) Thread-safe.
+ * {@linkplain #stamp(CacheKey) stamp} before it reads the lower layers. An invalidation first bumps the counter,
+ * then removes the key. A reader {@linkplain #publish publishes} by checking the counter and storing in one atomic
+ * step on the key's map entry ({@code compute}), which the invalidation's removal of the same key cannot
+ * interleave with: either the store comes first and the removal takes it out, or the removal comes first, and
+ * then the counter was already bumped and the store is refused. No reader ever sees the refused value, not even
+ * for an instant. (A stripe is shared by many keys, so an unrelated invalidation can cost a reader its store; it
+ * never costs correctness.) Thread-safe.
  */
 final class NearLayer {
 
     private static final int STRIPES = 64;
 
-    private final Cache<CacheKey, Object> entries;
-    private final Policy.VarExpiration<CacheKey, Object> expiration;
+    private final Cache<CacheKey, Entry> entries;
     private final AtomicLongArray invalidations = new AtomicLongArray(STRIPES);
-    private final Duration maxTtl;
+    private final long maxTtlNanos;
 
     NearLayer(long maxSize, Duration maxTtl) {
-        this.maxTtl = maxTtl;
+        this.maxTtlNanos = maxTtl.toNanos();
         this.entries = Caffeine.newBuilder()
                 .maximumSize(maxSize)
-                .expireAfter(Expiry.creating((CacheKey key, Object value) -> maxTtl))
+                .expireAfter(new UntilDeadline())
                 // Maintenance runs on the calling threads: no unmanaged threads inside the application server.
                 .executor(Runnable::run)
                 .build();
-        this.expiration = entries.policy().expireVariably().orElseThrow();
     }
 
     /** The stripe's invalidation count, to be taken before reading the layers below. */
@@ -50,7 +48,8 @@ final class NearLayer {
 
     /** The stored value, or {@code null} if there is none. */
     Object get(CacheKey key) {
-        return entries.getIfPresent(key);
+        Entry entry = entries.getIfPresent(key);
+        return entry == null ? null : entry.value();
     }
 
     /**
@@ -62,10 +61,8 @@ final class NearLayer {
         if (invalidations.get(stripe) != stamp) {
             return;
         }
-        expiration.put(key, value, ttl.compareTo(maxTtl) < 0 ? ttl : maxTtl);
-        if (invalidations.get(stripe) != stamp) {
-            entries.asMap().remove(key, value);
-        }
+        Entry entry = new Entry(value, System.nanoTime() + Math.min(ttl.toNanos(), maxTtlNanos));
+        entries.asMap().compute(key, (k, current) -> invalidations.get(stripe) == stamp ? entry : current);
     }
 
     void invalidate(CacheKey key) {
@@ -89,5 +86,28 @@ final class NearLayer {
     private static int stripe(CacheKey key) {
         int h = key.hashCode();
         return (h ^ (h >>> 16)) & (STRIPES - 1);
+    }
+
+    /** A stored value and the {@link System#nanoTime()} after which it is gone. */
+    private record Entry(Object value, long deadline) {
+    }
+
+    /** Expires each entry at its own deadline, which a refused publish cannot move. */
+    private static final class UntilDeadline implements Expiry<CacheKey, Entry> {
+
+        @Override
+        public long expireAfterCreate(CacheKey key, Entry entry, long currentTime) {
+            return Math.max(0, entry.deadline() - currentTime);
+        }
+
+        @Override
+        public long expireAfterUpdate(CacheKey key, Entry entry, long currentTime, long currentDuration) {
+            return Math.max(0, entry.deadline() - currentTime);
+        }
+
+        @Override
+        public long expireAfterRead(CacheKey key, Entry entry, long currentTime, long currentDuration) {
+            return currentDuration;
+        }
     }
 }
