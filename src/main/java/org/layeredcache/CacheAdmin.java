@@ -9,7 +9,7 @@ import java.util.Set;
  */
 public interface CacheAdmin {
 
-    /** The caches this node has used so far, by name. */
+    /** The caches that the deployment's annotations name, sorted. */
     Set<String> cacheNames();
 
     /**

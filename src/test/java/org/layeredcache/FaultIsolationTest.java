@@ -131,6 +131,7 @@ class FaultIsolationTest {
             assertThat(service.query(new Query())).isEqualTo("answer 2");
 
             assertThat(statistics(node, "faults").faults()).isEqualTo(2);
+            assertThat(statistics(node, "faults").loads()).as("each call still counted once").isEqualTo(2);
         }
     }
 }

@@ -30,12 +30,11 @@ public class CachedReadInterceptor {
         if (operation == null) {
             return call.proceed();
         }
-        CacheKey key;
+        CacheKey key = null;
         try {
             key = operation.key().keyFor(call.getParameters());
         } catch (RuntimeException e) {
-            layers.fault(operation.cache(), "key " + operation.key(), e);
-            return call.proceed();
+            layers.fault(operation.cache(), "key " + operation.key(), e); // the call then runs uncached
         }
         return layers.read(operation.cache(), key, operation.ttl(), operation.optional(), call::proceed);
     }

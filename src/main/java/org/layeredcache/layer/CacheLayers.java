@@ -66,6 +66,7 @@ public class CacheLayers implements CacheAdmin {
     /**
      * The method's result for {@code key}, read through the layers of {@code cache} (see {@code @CachedRead}).
      *
+     * @param key      the entry's key, or {@code null} to run the method uncached (its key could not be computed)
      * @param optional whether the method returns an {@code Optional}, which the layers store unwrapped
      * @throws Exception whatever the method throws, unchanged
      */
@@ -73,7 +74,7 @@ public class CacheLayers implements CacheAdmin {
             throws Exception {
         LayeredCache layers = cache(cache);
         Callable<Object> loader = optional ? () -> unwrapOptional(method.call()) : method;
-        if (!layers.enabled()) {
+        if (!layers.enabled() || key == null) {
             return NullValue.unwrap(layers.bypass(loader), optional);
         }
         Map<Object, Object> request = layers.usesRequestLayer() ? requestEntries(layers.requestNamespace()) : null;

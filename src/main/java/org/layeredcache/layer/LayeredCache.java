@@ -98,7 +98,7 @@ final class LayeredCache {
         return load(request, key, method, new Load(key, stamp, entryTtl, reservation, clusterFailed));
     }
 
-    /** Runs the method unless caching is off for this cache; used when the cache is disabled. */
+    /** Runs the method without any layer (the cache is disabled, or the key could not be computed). */
     Object bypass(Callable<Object> method) throws Exception {
         counters.load();
         return NullValue.wrap(method.call());
