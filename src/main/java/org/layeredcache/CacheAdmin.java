@@ -26,4 +26,10 @@ public interface CacheAdmin {
      * @throws IllegalArgumentException if no annotation in the deployment names this cache
      */
     void invalidateAll(String cache);
+
+    /**
+     * Starts recording which keys every cache reads, misses, writes and invalidates on this node, until the
+     * recording is closed. Meant for tests; while no recording is open, nothing is recorded and nothing is paid.
+     */
+    CacheRecording startRecording();
 }

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ContextNotActiveException;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import org.layeredcache.CacheAdmin;
+import org.layeredcache.CacheRecording;
 import org.layeredcache.CacheStatistics;
 import org.layeredcache.key.CacheKey;
 
@@ -35,6 +36,7 @@ public class CacheLayers implements CacheAdmin {
     private static final Logger LOG = Logger.getLogger(CacheLayers.class.getName());
 
     private final Map<String, LayeredCache> caches = new ConcurrentHashMap<>();
+    private final Recordings recordings = new Recordings();
 
     @Inject
     CacheCatalog catalog;
@@ -140,6 +142,11 @@ public class CacheLayers implements CacheAdmin {
         invalidate(cache, null);
     }
 
+    @Override
+    public CacheRecording startRecording() {
+        return recordings.start();
+    }
+
     private LayeredCache cache(String name) {
         LayeredCache found = caches.get(name);
         return found != null ? found : caches.computeIfAbsent(name, this::create);
@@ -149,7 +156,7 @@ public class CacheLayers implements CacheAdmin {
         CacheSettings settings = catalog.settings(name);
         ClusterLayer cluster = cacheManager == null ? null
                 : new ClusterLayer(name, cacheManager, settings.clusterMaxSize(), settings.loadLease());
-        return new LayeredCache(settings, cluster, transactions);
+        return new LayeredCache(settings, cluster, transactions, recordings);
     }
 
     private void tellOtherNodes(LayeredCache layers, String cache, CacheKey key) {

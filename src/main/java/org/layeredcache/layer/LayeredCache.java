@@ -21,14 +21,18 @@ import java.util.concurrent.Callable;
 final class LayeredCache {
 
     private final CacheSettings settings;
+    private final String name;
     private final String requestNamespace;
     private final NearLayer near;
     private final ClusterLayer cluster;
     private final Transactions transactions;
     private final CacheCounters counters;
+    private final Recordings recordings;
 
-    LayeredCache(CacheSettings settings, ClusterLayer cluster, Transactions transactions) {
+    LayeredCache(CacheSettings settings, ClusterLayer cluster, Transactions transactions, Recordings recordings) {
         this.settings = settings;
+        this.name = settings.cache();
+        this.recordings = recordings;
         this.requestNamespace = "cache:" + settings.cache();
         this.near = settings.nearEnabled() ? new NearLayer(settings.nearMaxSize(), settings.nearTtl()) : null;
         this.cluster = settings.clusterEnabled() ? cluster : null;
@@ -58,6 +62,9 @@ final class LayeredCache {
      * @throws Exception whatever the method throws, unchanged
      */
     Object read(Map<Object, Object> request, CacheKey key, Duration ttl, Callable<Object> method) throws Exception {
+        if (recordings.active()) {
+            recordings.read(name, key);
+        }
         if (request != null) {
             Object stored = request.get(key);
             if (stored != null) {
@@ -107,6 +114,9 @@ final class LayeredCache {
     private Object load(Map<Object, Object> request, CacheKey key, Callable<Object> method, Load load)
             throws Exception {
         counters.load();
+        if (recordings.active()) {
+            recordings.miss(name, key);
+        }
         Object stored;
         try {
             stored = NullValue.wrap(method.call());
@@ -127,12 +137,14 @@ final class LayeredCache {
     /** After the load's transaction committed: into the cluster layer if the claim still holds, then near. */
     private void publish(Load load, Object stored) {
         boolean current = true;
+        boolean written = false;
         if (cluster != null && !load.clusterFailed()) {
             if (load.reservation() == null) {
                 current = false; // another load holds the key; its value will be the one published
             } else {
                 try {
                     current = cluster.publish(load.key(), load.reservation(), stored, load.ttl());
+                    written = current;
                 } catch (RuntimeException e) {
                     counters.fault("cluster put", e);
                     release(load);
@@ -140,7 +152,10 @@ final class LayeredCache {
             }
         }
         if (near != null && current) {
-            near.publish(load.key(), stored, load.stamp(), load.ttl());
+            written |= near.publish(load.key(), stored, load.stamp(), load.ttl());
+        }
+        if (written && recordings.active()) {
+            recordings.write(name, load.key());
         }
     }
 
@@ -157,6 +172,9 @@ final class LayeredCache {
     /** Drops the key from the cluster layer, then from this node's near layer. */
     void invalidate(CacheKey key) {
         counters.invalidation();
+        if (recordings.active()) {
+            recordings.invalidation(name, key);
+        }
         if (cluster != null) {
             try {
                 cluster.invalidate(key);
@@ -170,6 +188,9 @@ final class LayeredCache {
     /** Drops every entry from the cluster layer, then from this node's near layer. */
     void invalidateAll() {
         counters.invalidation();
+        if (recordings.active()) {
+            recordings.invalidation(name, null);
+        }
         if (cluster != null) {
             try {
                 cluster.invalidateAll();

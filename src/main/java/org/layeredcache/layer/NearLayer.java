@@ -55,14 +55,17 @@ final class NearLayer {
     /**
      * Stores {@code value} for at most {@code ttl} (and never longer than the near layer's own TTL), unless the key's
      * stripe was invalidated since {@code stamp}.
+     *
+     * @return whether the value was stored
      */
-    void publish(CacheKey key, Object value, long stamp, Duration ttl) {
+    boolean publish(CacheKey key, Object value, long stamp, Duration ttl) {
         int stripe = stripe(key);
         if (invalidations.get(stripe) != stamp) {
-            return;
+            return false;
         }
         Entry entry = new Entry(value, System.nanoTime() + Math.min(ttl.toNanos(), maxTtlNanos));
-        entries.asMap().compute(key, (k, current) -> invalidations.get(stripe) == stamp ? entry : current);
+        return entries.asMap().compute(key, (k, current) -> invalidations.get(stripe) == stamp ? entry : current)
+                == entry;
     }
 
     void invalidate(CacheKey key) {
