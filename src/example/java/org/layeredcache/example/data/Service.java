@@ -1,14 +1,17 @@
-package org.layeredcache.example;
+package org.layeredcache.example.data;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
-import jakarta.persistence.Lob;
+import jakarta.persistence.OneToMany;
 import jakarta.persistence.Table;
 
-/** A service of the admin app: a name and a few kilobytes of settings, as in the story. */
+import java.util.ArrayList;
+import java.util.List;
+
+/** A service of the admin app: a name, a few kilobytes of settings, and the users who may work on it. */
 @Entity
-@Table(name = "EXAMPLE_SERVICE")
+@Table(name = "EX_SERVICE")
 public class Service {
 
     @Id
@@ -17,9 +20,11 @@ public class Service {
     @Column(nullable = false)
     private String name;
 
-    @Lob
-    @Column(nullable = false)
+    @Column(nullable = false, length = 8000)
     private String settings;
+
+    @OneToMany(mappedBy = "service")
+    private List<Membership> memberships = new ArrayList<>();
 
     protected Service() {
     }
@@ -44,5 +49,13 @@ public class Service {
 
     public String getSettings() {
         return settings;
+    }
+
+    public void setSettings(String settings) {
+        this.settings = settings;
+    }
+
+    public List<Membership> getMemberships() {
+        return memberships;
     }
 }

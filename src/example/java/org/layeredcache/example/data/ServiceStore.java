@@ -1,0 +1,43 @@
+package org.layeredcache.example.data;
+
+import jakarta.ejb.Stateless;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import org.layeredcache.CachedRead;
+import org.layeredcache.Invalidates;
+
+/** Services: read through the caches, and the write that makes them stale. */
+@Stateless
+public class ServiceStore {
+
+    /** A change to a service's name or settings; a null field stays as it is. */
+    public record ServiceChange(String name, String settings) {
+    }
+
+    @PersistenceContext
+    EntityManager em;
+
+    /** The service and the ids of its users, in one query; {@code null} if there is none. */
+    @CachedRead(cache = "services", key = "service-{serviceId}")
+    public ServiceView service(long serviceId) {
+        return em.createQuery("select distinct s from Service s left join fetch s.memberships where s.id = :id",
+                        Service.class)
+                .setParameter("id", serviceId)
+                .getResultStream().findFirst().map(ServiceView::of).orElse(null);
+    }
+
+    @Invalidates(cache = "services", key = "service-{serviceId}")
+    public boolean update(long serviceId, ServiceChange change) {
+        Service service = em.find(Service.class, serviceId);
+        if (service == null) {
+            return false;
+        }
+        if (change.name() != null) {
+            service.setName(change.name());
+        }
+        if (change.settings() != null) {
+            service.setSettings(change.settings());
+        }
+        return true;
+    }
+}

@@ -1,0 +1,102 @@
+package org.layeredcache.example.data;
+
+import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import org.layeredcache.CachedRead;
+import org.layeredcache.Invalidates;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Templates and their versions. Every write names each entry it makes stale: the template's list of versions,
+ * the service's list of templates, and on delete each version too.
+ */
+@Stateless
+public class TemplateStore {
+
+    /** A template's name and the text of its next version. */
+    public record TemplateDraft(String name, String subject, String content) {
+    }
+
+    @PersistenceContext
+    EntityManager em;
+
+    @Inject
+    VersionEvictions versionEvictions;
+
+    @CachedRead(cache = "templates", key = "service-{serviceId}-templates")
+    public List<TemplateSummary> templatesOf(long serviceId) {
+        return em.createQuery("select t from Template t where t.serviceId = :service order by t.id", Template.class)
+                .setParameter("service", serviceId)
+                .getResultStream().map(TemplateSummary::of).toList();
+    }
+
+    /** The versions of a template, oldest first, without their text; empty if there is no such template. */
+    @CachedRead(cache = "templates", key = "template-{templateId}-versions")
+    public List<TemplateVersionView> versions(long templateId) {
+        return em.createQuery("select v from TemplateVersion v where v.templateId = :template order by v.version",
+                        TemplateVersion.class)
+                .setParameter("template", templateId)
+                .getResultStream().map(v -> TemplateVersionView.of(v).summary()).toList();
+    }
+
+    @CachedRead(cache = "templates", key = "template-{templateId}-version-{version}")
+    public Optional<TemplateVersionView> version(long templateId, int version) {
+        return em.createQuery("select v from TemplateVersion v where v.templateId = :template"
+                                + " and v.version = :version", TemplateVersion.class)
+                .setParameter("template", templateId).setParameter("version", version)
+                .getResultStream().findFirst().map(TemplateVersionView::of);
+    }
+
+    /** Creates the template with its first version; empty if there is no such service. */
+    @Invalidates(cache = "templates", key = "service-{serviceId}-templates")
+    public Optional<TemplateSummary> create(long serviceId, TemplateDraft draft) {
+        Service service = em.find(Service.class, serviceId);
+        if (service == null) {
+            return Optional.empty();
+        }
+        Template template = new Template(null, service, draft.name());
+        em.persist(template);
+        em.persist(template.newVersion(draft.subject(), draft.content(), Instant.now()));
+        em.flush();
+        return Optional.of(TemplateSummary.of(template));
+    }
+
+    /** Renames the template and adds a new current version; empty if the service has no such template. */
+    @Invalidates(cache = "templates", key = "template-{templateId}-versions")
+    @Invalidates(cache = "templates", key = "service-{serviceId}-templates")
+    public Optional<TemplateSummary> update(long serviceId, long templateId, TemplateDraft draft) {
+        return find(serviceId, templateId).map(template -> {
+            if (draft.name() != null) {
+                template.setName(draft.name());
+            }
+            em.persist(template.newVersion(draft.subject(), draft.content(), Instant.now()));
+            return TemplateSummary.of(template);
+        });
+    }
+
+    /** Deletes the template and its versions; false if the service has no such template. */
+    @Invalidates(cache = "templates", key = "template-{templateId}-versions")
+    @Invalidates(cache = "templates", key = "service-{serviceId}-templates")
+    public boolean delete(long serviceId, long templateId) {
+        Optional<Template> found = find(serviceId, templateId);
+        found.ifPresent(template -> {
+            for (int version = 1; version <= template.getCurrentVersion(); version++) {
+                versionEvictions.deleted(templateId, version);
+            }
+            em.createQuery("delete from TemplateVersion v where v.templateId = :template")
+                    .setParameter("template", templateId).executeUpdate();
+            em.remove(template);
+        });
+        return found.isPresent();
+    }
+
+    private Optional<Template> find(long serviceId, long templateId) {
+        return Optional.ofNullable(em.find(Template.class, templateId))
+                .filter(template -> template.getServiceId() == serviceId);
+    }
+}

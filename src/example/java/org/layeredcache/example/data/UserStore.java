@@ -1,0 +1,45 @@
+package org.layeredcache.example.data;
+
+import jakarta.ejb.Stateless;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import org.layeredcache.CachedRead;
+import org.layeredcache.Invalidates;
+
+/** Users and their permissions per service. */
+@Stateless
+public class UserStore {
+
+    @PersistenceContext
+    EntityManager em;
+
+    /** The user with their permissions on every service, in one query; {@code null} if there is none. */
+    @CachedRead(cache = "users", key = "user-{userId}")
+    public UserView user(long userId) {
+        return em.createQuery("select distinct u from User u left join fetch u.memberships where u.id = :id",
+                        User.class)
+                .setParameter("id", userId)
+                .getResultStream().findFirst().map(UserView::of).orElse(null);
+    }
+
+    /**
+     * Adds the user to the service with the given permissions (or changes them). Both the user (their permissions)
+     * and the service (its users) are stale afterwards.
+     */
+    @Invalidates(cache = "users", key = "user-{userId}")
+    @Invalidates(cache = "services", key = "service-{serviceId}")
+    public boolean addToService(long serviceId, long userId, String permissions) {
+        Service service = em.find(Service.class, serviceId);
+        User user = em.find(User.class, userId);
+        if (service == null || user == null) {
+            return false;
+        }
+        em.createQuery("select m from Membership m where m.serviceId = :service and m.userId = :user",
+                        Membership.class)
+                .setParameter("service", serviceId).setParameter("user", userId)
+                .getResultStream().findFirst()
+                .ifPresentOrElse(m -> m.setPermissions(permissions),
+                        () -> em.persist(new Membership(user, service, permissions)));
+        return true;
+    }
+}
