@@ -1,0 +1,226 @@
+package org.layeredcache.example;
+
+import jakarta.inject.Inject;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.layeredcache.CacheAdmin;
+import org.layeredcache.CacheRecording;
+import org.layeredcache.example.data.SqlStatementCounter;
+
+import java.io.File;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The example service as deployed (its built WAR), checked endpoint by endpoint as the team of story 1 checked
+ * theirs: which keys each call reads, which it writes on a miss, which a write drops; and what a cold page load
+ * costs in SQL statements. Calls go over HTTP to the server the test runs in. Each database has a subclass.
+ *
+ * <p>Data rules (see {@code SeedData}): templates 13 to 15 belong to service 5; user 5 belongs to service 5.
+ * Writes use data of their own, so the tests can run again on a database that keeps its data.
+ */
+abstract class ExampleContract {
+
+    static final long SERVICE = 5;
+    static final long USER = 5;
+    static final long TEMPLATE_ON_PAGE = 15;
+    static final long TEMPLATE_TO_EDIT = 13;
+
+    /** The built example WAR, with the given configuration in place of its own. */
+    static WebArchive exampleWar(String configuration) {
+        File war = new File(System.getProperty("project.buildDirectory", "target"), "layered-cache-example.war");
+        WebArchive archive = ShrinkWrap.createFromZipFile(WebArchive.class, war);
+        archive.delete("/WEB-INF/classes/META-INF/microprofile-config.properties");
+        return archive.addAsResource(new StringAsset(configuration), "META-INF/microprofile-config.properties")
+                .addClass(ExampleContract.class);
+    }
+
+    @ArquillianResource
+    URL base;
+
+    @Inject
+    CacheAdmin admin;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private String call(String method, String path, String json, int expectedStatus) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base.toString()).resolve(path))
+                .header("Content-Type", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json))
+                .build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        assertEquals(expectedStatus, response.statusCode(), method + " " + path + ": " + response.body());
+        return response.body();
+    }
+
+    private String get(String path) throws Exception {
+        return call("GET", path, null, 200);
+    }
+
+    /** What one call did to the caches. */
+    private CacheRecording recorded(Call call) throws Exception {
+        try (CacheRecording recording = admin.startRecording()) {
+            call.run();
+            return recording;
+        }
+    }
+
+    @FunctionalInterface
+    interface Call {
+        void run() throws Exception;
+    }
+
+    private static void readMissedAndWrote(CacheRecording recording, String cache, String... keys) {
+        assertEquals(List.of(keys), recording.reads(cache), cache + " reads");
+        assertEquals(List.of(keys), recording.misses(cache), cache + " misses");
+        assertEquals(List.of(keys), recording.writes(cache), cache + " writes");
+    }
+
+    private static void readOnly(CacheRecording recording, String cache, String... keys) {
+        assertEquals(List.of(keys), recording.reads(cache), cache + " reads");
+        assertEquals(List.of(), recording.misses(cache), cache + " misses");
+        assertEquals(List.of(), recording.writes(cache), cache + " writes");
+    }
+
+    private static void dropped(CacheRecording recording, String cache, String... keys) {
+        assertEquals(Set.of(keys), Set.copyOf(recording.invalidations(cache)), cache + " invalidations");
+        assertEquals(keys.length, recording.invalidations(cache).size(), cache + " invalidations, counted");
+    }
+
+    @Test
+    void eachReadEndpointReadsItsKeyWritesItOnAMissAndThenHits() throws Exception {
+        admin.invalidateAll("services");
+        admin.invalidateAll("users");
+        admin.invalidateAll("templates");
+        String service = "service-" + SERVICE;
+
+        readMissedAndWrote(recorded(() -> get("services/" + SERVICE)), "services", service);
+        readOnly(recorded(() -> get("services/" + SERVICE)), "services", service);
+
+        readMissedAndWrote(recorded(() -> get("users/" + USER)), "users", "user-" + USER);
+        readOnly(recorded(() -> get("users/" + USER)), "users", "user-" + USER);
+
+        CacheRecording templates = recorded(() -> get("services/" + SERVICE + "/templates"));
+        readOnly(templates, "services", service);
+        readMissedAndWrote(templates, "templates", service + "-templates");
+
+        readMissedAndWrote(recorded(() -> get("templates/" + TEMPLATE_ON_PAGE + "/versions")), "templates",
+                "template-" + TEMPLATE_ON_PAGE + "-versions");
+        readMissedAndWrote(recorded(() -> get("templates/" + TEMPLATE_ON_PAGE + "/versions/1")), "templates",
+                "template-" + TEMPLATE_ON_PAGE + "-version-1");
+        readOnly(recorded(() -> get("templates/" + TEMPLATE_ON_PAGE + "/versions/1")), "templates",
+                "template-" + TEMPLATE_ON_PAGE + "-version-1");
+    }
+
+    @Test
+    void aColdPageCostsOneQueryPerReadAndAWarmPageNone() throws Exception {
+        admin.invalidateAll("services");
+        admin.invalidateAll("users");
+        admin.invalidateAll("templates");
+        String page = "services/" + SERVICE + "/templates/" + TEMPLATE_ON_PAGE + "/page?user=" + USER;
+        int version = currentVersion(get("services/" + SERVICE + "/templates"), TEMPLATE_ON_PAGE);
+        admin.invalidateAll("services");
+        admin.invalidateAll("templates");
+
+        long before = SqlStatementCounter.statements();
+        CacheRecording cold = recorded(() -> get(page));
+        long coldStatements = SqlStatementCounter.statements() - before;
+
+        readMissedAndWrote(cold, "services", "service-" + SERVICE);
+        // The user is read twice: for the page, and by the permission check, memoized for the request.
+        assertEquals(List.of("user-" + USER, "user-" + USER), cold.reads("users"));
+        assertEquals(List.of("user-" + USER), cold.misses("users"));
+        readMissedAndWrote(cold, "templates", "service-" + SERVICE + "-templates",
+                "template-" + TEMPLATE_ON_PAGE + "-version-" + version);
+        assertEquals(4, coldStatements, "service, user, template list, version: one statement each, no N+1");
+
+        before = SqlStatementCounter.statements();
+        CacheRecording warm = recorded(() -> get(page));
+        assertEquals(0, SqlStatementCounter.statements() - before, "a warm page does not touch the database");
+        assertEquals(List.of(), warm.misses("services"));
+        assertEquals(List.of(), warm.misses("users"));
+        assertEquals(List.of(), warm.misses("templates"));
+    }
+
+    @Test
+    void eachWriteDropsExactlyTheKeysItMakesStale() throws Exception {
+        String service = "service-" + SERVICE;
+        get("services/" + SERVICE);
+
+        CacheRecording rename = recorded(() -> call("PUT", "services/" + SERVICE,
+                "{\"name\":\"Renamed " + ThreadLocalRandom.current().nextInt() + "\"}", 200));
+        dropped(rename, "services", service);
+        readMissedAndWrote(rename, "services", service);          // the response reads it back, fresh
+
+        long user = 7;
+        CacheRecording grant = recorded(() -> call("POST", "services/" + SERVICE + "/users/" + user,
+                "{\"permissions\":\"view_activity\"}", 204));
+        dropped(grant, "users", "user-" + user);
+        dropped(grant, "services", service);
+
+        CacheRecording create = recorded(() -> call("POST", "services/" + SERVICE + "/templates",
+                "{\"name\":\"Draft\",\"subject\":\"Hello\",\"content\":\"First\"}", 201));
+        dropped(create, "templates", service + "-templates");
+        long created = newestTemplateOfService();
+
+        CacheRecording update = recorded(() -> call("PUT", "services/" + SERVICE + "/templates/" + TEMPLATE_TO_EDIT,
+                "{\"subject\":\"Hello again\",\"content\":\"Second\"}", 200));
+        dropped(update, "templates", "template-" + TEMPLATE_TO_EDIT + "-versions", service + "-templates");
+
+        call("PUT", "services/" + SERVICE + "/templates/" + created, "{\"subject\":\"v2\",\"content\":\"2\"}", 200);
+        CacheRecording delete = recorded(() -> call("DELETE", "services/" + SERVICE + "/templates/" + created,
+                null, 204));
+        dropped(delete, "templates", "template-" + created + "-version-1", "template-" + created + "-version-2",
+                "template-" + created + "-versions", service + "-templates");
+        call("GET", "templates/" + created + "/versions/1", null, 404);
+    }
+
+    @Test
+    void aWriteIsSeenByTheNextRead() throws Exception {
+        String page = "services/" + SERVICE + "/templates/" + TEMPLATE_TO_EDIT + "/page?user=" + USER;
+        get(page);
+        String subject = "Subject " + ThreadLocalRandom.current().nextLong();
+
+        call("PUT", "services/" + SERVICE + "/templates/" + TEMPLATE_TO_EDIT,
+                "{\"subject\":\"" + subject + "\",\"content\":\"Fresh\"}", 200);
+
+        assertTrue(get(page).contains("\"subject\":\"" + subject + "\""), "the page shows the new version");
+    }
+
+    private long newestTemplateOfService() throws Exception {
+        String list = get("services/" + SERVICE + "/templates");
+        Matcher ids = Pattern.compile("\"id\":(\\d+)").matcher(list);
+        long newest = 0;
+        while (ids.find()) {
+            newest = Math.max(newest, Long.parseLong(ids.group(1)));
+        }
+        return newest;
+    }
+
+    private static int currentVersion(String templateList, long templateId) {
+        Matcher entry = Pattern.compile("\\{[^}]*\"currentVersion\":(\\d+),\"id\":" + templateId + ",").matcher(templateList);
+        assertTrue(entry.find(), templateList);
+        return Integer.parseInt(entry.group(1));
+    }
+
+    static final Function<String, String> SMALL_DATA_SET = datasource -> datasource + """
+            example.seed.services=20
+            example.seed.users=40
+            """;
+}
