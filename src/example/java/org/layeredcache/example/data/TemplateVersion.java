@@ -8,13 +8,12 @@ import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
-import jakarta.persistence.UniqueConstraint;
 
 import java.time.Instant;
 
 /** One version of a template's text: never changed once written. */
 @Entity
-@Table(name = "EX_TEMPLATE_VERSION", uniqueConstraints = @UniqueConstraint(columnNames = {"TEMPLATE_ID", "VERSION"}))
+@Table(name = "EX_TEMPLATE_VERSION")
 public class TemplateVersion {
 
     @Id

@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# Measures the example's page endpoint with wrk, the way story 1 measured theirs, against PostgreSQL:
+#   (a) caching off, (b) cluster layer only, (c) all layers, (d) hand-written Redis cache-aside.
+# Each variant runs on a fresh Payara Micro (started here, stopped by its PID), is warmed up, then measured for a
+# fixed time. Ratios are against (a), measured in the same run. Writes docs/BENCHMARKS.md (the endpoint part).
+#
+# Needs: Java 17, Maven, PostgreSQL on 127.0.0.1:5432 (database test, user postgres), Redis on 127.0.0.1:6379,
+# and wrk (installed from Debian's packages if missing). Everything binds and connects to 127.0.0.1 only.
+# Usage: src/bench/endpoints.sh            (WARMUP=15s DURATION=20s CONNECTIONS=8 THREADS=1 to change)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+WARMUP=${WARMUP:-15s}
+DURATION=${DURATION:-20s}
+CONNECTIONS=${CONNECTIONS:-8}
+THREADS=${THREADS:-1}
+SERVICES=2000
+USERS=4000
+PORT=${PORT:-18090}
+SCHEMA=layered_cache_bench
+RESULTS=target/bench
+mkdir -p "$RESULTS"
+
+command -v wrk >/dev/null || { echo "Installing wrk"; apt-get install -y wrk >/dev/null; }
+pg_isready -h 127.0.0.1 -p 5432 -q || { echo "PostgreSQL is not running on 127.0.0.1:5432" >&2; exit 1; }
+[ "$(redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" = PONG ] || { echo "Redis is not running on 127.0.0.1:6379" >&2; exit 1; }
+
+mvn -B -q package -Dmaven.test.skip=true
+
+# A schema of its own holding exactly the data set the requests are built for (seeded on the first start).
+psql() { command psql -h 127.0.0.1 -U postgres -d test -v ON_ERROR_STOP=1 -qtA "$@"; }
+count=$(psql -c "select count(*) from information_schema.tables where table_schema = '$SCHEMA' and table_name = 'ex_service'")
+if [ "$count" = 1 ]; then
+    services=$(psql -c "select count(*) from $SCHEMA.ex_service")
+    [ "$services" = "$SERVICES" ] || psql -c "drop schema $SCHEMA cascade"
+fi
+psql -c "create schema if not exists $SCHEMA"
+
+PAYARA_PID=
+stop_payara() {
+    if [ -n "$PAYARA_PID" ] && kill -0 "$PAYARA_PID" 2>/dev/null; then
+        kill "$PAYARA_PID"
+        for _ in $(seq 1 30); do kill -0 "$PAYARA_PID" 2>/dev/null || break; sleep 1; done
+        kill -9 "$PAYARA_PID" 2>/dev/null || true
+    fi
+    PAYARA_PID=
+}
+trap stop_payara EXIT
+
+# start_payara NAME ENV...: starts the example with the given environment and waits until it answers.
+start_payara() {
+    local name=$1; shift
+    env "$@" \
+        EXAMPLE_DATASOURCE_CLASS=org.postgresql.ds.PGSimpleDataSource \
+        EXAMPLE_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:5432/test?currentSchema=$SCHEMA" \
+        EXAMPLE_DATASOURCE_USER=postgres EXAMPLE_DATASOURCE_PASSWORD=unused \
+        EXAMPLE_SEED_SERVICES=$SERVICES EXAMPLE_SEED_USERS=$USERS \
+        java -Xmx1g -Dhazelcast.phone.home.enabled=false -Dhazelcast.socket.bind.any=false \
+        -jar target/payara-micro.jar --deploy target/layered-cache-example.war --contextroot / \
+        --port "$PORT" --disablephonehome --prebootcommandfile server-config/pre-boot-commands.txt \
+        --clustername "layered-cache-bench-$$" --clustermode tcpip:127.0.0.1:6900 --interfaces 127.0.0.1 \
+        > "$RESULTS/$name.log" 2>&1 &
+    PAYARA_PID=$!
+    for _ in $(seq 1 180); do
+        if curl -sf -o /dev/null "http://127.0.0.1:$PORT/services/1"; then return 0; fi
+        kill -0 "$PAYARA_PID" 2>/dev/null || { echo "Payara Micro stopped; see $RESULTS/$name.log" >&2; exit 1; }
+        sleep 1
+    done
+    echo "Payara Micro did not answer in time; see $RESULTS/$name.log" >&2
+    exit 1
+}
+
+# measure NAME PREFIX: warms up, then measures; leaves wrk's report in $RESULTS/NAME.wrk
+measure() {
+    local name=$1 prefix=$2
+    local url="http://127.0.0.1:$PORT"
+    SERVICES=$SERVICES PAGE_PREFIX=$prefix wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" --timeout 5s \
+        -s src/bench/page.lua "$url" > "$RESULTS/$name.warmup"
+    SERVICES=$SERVICES PAGE_PREFIX=$prefix wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 5s --latency \
+        -s src/bench/page.lua "$url" > "$RESULTS/$name.wrk"
+    if grep -q "Non-2xx" "$RESULTS/$name.wrk"; then
+        echo "Variant $name answered errors:" >&2; cat "$RESULTS/$name.wrk" >&2; exit 1
+    fi
+    curl -sf "$url/admin/caches" > "$RESULTS/$name.caches.json"
+}
+
+drop_redis_keys() {
+    for pattern in 'service-*' 'user-*' 'template-*'; do
+        redis-cli -h 127.0.0.1 --scan --pattern "$pattern" | xargs -r -n 500 redis-cli -h 127.0.0.1 del > /dev/null
+    done
+}
+
+run() {
+    local name=$1 prefix=$2; shift 2
+    echo "== $name"
+    start_payara "$name" "$@"
+    measure "$name" "$prefix"
+    stop_payara
+}
+
+run a-off "" LAYERED_CACHE_ENABLED=false
+run b-cluster "" LAYERED_CACHE_DEFAULT_REQUEST_ENABLED=false LAYERED_CACHE_DEFAULT_NEAR_ENABLED=false
+run c-all ""
+drop_redis_keys
+run d-redis "/redis" LAYERED_CACHE_ENABLED=false EXAMPLE_REDIS_ENABLED=true
+drop_redis_keys
+
+# wrk prints latencies as 812.00us, 1.23ms or 1.05s: in milliseconds.
+to_ms() { awk '{ v=$1; if (v ~ /us$/) { sub(/us$/,"",v); v=v/1000 } else if (v ~ /ms$/) { sub(/ms$/,"",v) } else if (v ~ /s$/) { sub(/s$/,"",v); v=v*1000 } printf "%.2f", v }'; }
+rps() { awk '/Requests\/sec/ { print $2 }' "$RESULTS/$1.wrk"; }
+pct() { awk -v p="$2%" '$1 == p { print $2 }' "$RESULTS/$1.wrk" | to_ms; }
+
+base_rps=$(rps a-off)
+base_p50=$(pct a-off 50)
+# Where the annotated reads of a run were answered, from GET /admin/caches (warm-up included): request / near /
+# cluster / database, in per cent. The Redis variant runs with the annotations off, so every read counts as a load.
+answered() {
+    python3 - "$RESULTS/$1.caches.json" <<'PY'
+import json, sys
+caches = json.load(open(sys.argv[1]))
+total = {k: sum(c[k] for c in caches) for k in ("requestHits", "nearHits", "clusterHits", "loads")}
+calls = sum(total.values()) or 1
+print(" / ".join("%.0f" % (100.0 * total[k] / calls) for k in ("requestHits", "nearHits", "clusterHits", "loads")))
+PY
+}
+row() {
+    local name=$1 label=$2
+    local r p50 p99
+    r=$(rps "$name"); p50=$(pct "$name" 50); p99=$(pct "$name" 99)
+    printf '| %s | %.0f | %s | %s | %.2f | %.2f | %s |\n' "$label" "$r" "$p50" "$p99" \
+        "$(echo "$r / $base_rps" | bc -l)" "$(echo "$base_p50 / $p50" | bc -l)" "$(answered "$name")"
+}
+
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
+memory=$(free -g | awk '/Mem:/ { print $2 " GiB" }')
+{
+    echo "## Endpoint: the admin page, four ways"
+    echo
+    echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') by \`src/bench/endpoints.sh\` on $(nproc) cores ($cpu), $memory,"
+    echo "$(java -version 2>&1 | head -1), Payara Micro 6.2025.10, PostgreSQL $(command psql -V | awk '{print $3}'),"
+    echo "Redis $(redis-server --version | awk '{print $3}' | cut -d= -f2), $(wrk --version 2>&1 | head -1 | awk '{print $1, $2}')."
+    echo "Load generator, server and databases share the same machine and loopback."
+    echo
+    echo "\`GET /services/{s}/templates/{t}/page?user={u}\` for random valid triples over $SERVICES services, $USERS users and"
+    echo "$((SERVICES * 3)) templates (about 14,000 cached objects of 2-4 KB across the four caches), one fresh Payara Micro per"
+    echo "variant, warmed up for $WARMUP, then measured for $DURATION: \`wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency -s src/bench/page.lua\`."
+    echo "Ratios are against (a) in the same run: throughput over (a)'s, and (a)'s median latency over the variant's."
+    echo
+    echo "| variant | requests/s | p50 ms | p99 ms | throughput × (a) | p50 speed-up × (a) | reads answered: request / near / cluster / database % |"
+    echo "|---|---|---|---|---|---|---|"
+    row a-off "(a) caching off: \`LAYERED_CACHE_ENABLED=false\`"
+    row b-cluster "(b) cluster layer only: \`LAYERED_CACHE_DEFAULT_REQUEST_ENABLED=false LAYERED_CACHE_DEFAULT_NEAR_ENABLED=false\`"
+    row c-all "(c) all layers (default configuration)"
+    row d-redis "(d) Redis cache-aside by hand, JSON values (Jedis), annotations off: \`/redis/services/...\`"
+    echo
+    echo "The last column counts the annotated reads (5 per page: the user is read twice, once by the memoized"
+    echo "permission check); in (d) the annotations are off, so it only shows that Redis, not the layers, did the caching."
+    echo "Raw wrk reports, cache statistics and server logs of the run are in \`target/bench/\`."
+} > "$RESULTS/endpoints.md"
+cat "$RESULTS/endpoints.md"
+src/bench/report.sh endpoints "$RESULTS/endpoints.md"

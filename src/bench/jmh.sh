@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# JMH figures for one intercepted cache hit per layer, against a plain call and a no-op interceptor on the same
+# bean, and against Payara's own JSR-107 @CacheResult hit on the same data. The benchmarks run inside a Payara
+# Micro started here (loopback only, stopped by its PID), because Payara's interceptors exist only there.
+# Writes the JMH part of docs/BENCHMARKS.md into target/bench/jmh.md.
+# Usage: src/bench/jmh.sh            (ITERATIONS=5 ITERATION_SECONDS=2 to change)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+ITERATIONS=${ITERATIONS:-5}
+SECONDS_PER_ITERATION=${ITERATION_SECONDS:-2}
+PORT=${PORT:-18095}
+RESULTS=target/bench
+mkdir -p "$RESULTS"
+
+mvn -B -q -Pjmh package -Dmaven.test.skip=true
+
+java -Xmx1g -Dhazelcast.phone.home.enabled=false -Dhazelcast.socket.bind.any=false \
+    -jar target/payara-micro.jar --deploy target/layered-cache-jmh.war --contextroot / --port "$PORT" \
+    --disablephonehome --prebootcommandfile server-config/pre-boot-commands.txt \
+    --clustername "layered-cache-jmh-$$" --clustermode tcpip:127.0.0.1:6900 --interfaces 127.0.0.1 \
+    > "$RESULTS/jmh-server.log" 2>&1 &
+PAYARA_PID=$!
+trap 'kill $PAYARA_PID 2>/dev/null || true' EXIT
+for _ in $(seq 1 180); do
+    grep -q "ready in" "$RESULTS/jmh-server.log" && break
+    kill -0 "$PAYARA_PID" 2>/dev/null || { echo "Payara Micro stopped; see $RESULTS/jmh-server.log" >&2; exit 1; }
+    sleep 1
+done
+
+curl -sf --max-time 1800 -X POST \
+    "http://127.0.0.1:$PORT/jmh?iterations=$ITERATIONS&seconds=$SECONDS_PER_ITERATION" > "$RESULTS/jmh.csv"
+
+# CSV: "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit"
+score() { awk -F, -v b="\"org.layeredcache.jmh.HitBenchmarks.$1\"" '$1 == b { print $5 }' "$RESULTS/jmh.csv"; }
+error() { awk -F, -v b="\"org.layeredcache.jmh.HitBenchmarks.$1\"" '$1 == b { print $6 }' "$RESULTS/jmh.csv"; }
+base=$(score noOpInterceptor)
+row() {
+    printf '| %s | %.0f ± %.0f | %.2f |\n' "$2" "$(score "$1")" "$(error "$1")" "$(echo "$(score "$1") / $base" | bc -l)"
+}
+{
+    echo "## In-process: one cache hit, per layer (JMH inside Payara Micro)"
+    echo
+    echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') by \`src/bench/jmh.sh\` on $(nproc) cores, $(java -version 2>&1 | head -1),"
+    echo "Payara Micro 6.2025.10 (its Hazelcast 5.3 as the cluster layer, one member). JMH 1.37, average time per call, one"
+    echo "thread, $ITERATIONS warm-up and $ITERATIONS measured iterations of ${SECONDS_PER_ITERATION} s, \`forks = 0\`: the benchmarks run in the"
+    echo "server's JVM so that they call the application's own beans (JMH warns that unforked runs are less isolated)."
+    echo "All calls go to the same \`@ApplicationScoped\` bean and return the same 2 KB value; the ratio is against the"
+    echo "no-op interceptor on that bean, measured in the same run."
+    echo
+    echo "| call | ns/op (± 99.9% error) | × no-op interceptor |"
+    echo "|---|---|---|"
+    row plainCall "plain call, no interceptor"
+    row noOpInterceptor "no-op interceptor (baseline)"
+    row requestLayerHit "\`@CachedRead\`, request-layer hit"
+    row nearLayerHit "\`@CachedRead\`, near-layer hit (Caffeine)"
+    row clusterLayerHit "\`@CachedRead\`, cluster-layer hit (JCache on Hazelcast, local member)"
+    row payaraCacheResultHit "Payara's JSR-107 \`@CacheResult\` hit (JCache on the same Hazelcast)"
+    echo
+    echo "A hit costs less than the no-op interceptor call because it skips the method body (building the 2 KB value);"
+    echo "the plain call runs the body without any interceptor. Raw JMH results: \`target/bench/jmh.csv\`."
+} > "$RESULTS/jmh.md"
+cat "$RESULTS/jmh.md"
+src/bench/report.sh jmh "$RESULTS/jmh.md"

@@ -1,0 +1,82 @@
+package org.layeredcache.jmh;
+
+import jakarta.enterprise.context.control.RequestContextController;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * One cache hit per call, per layer, against the same bean without caching. Runs inside Payara Micro (see
+ * {@link BenchmarkResource}); the beans come from the application.
+ */
+public class HitBenchmarks {
+
+    static final long ID = 42;
+
+    /** The application's bean, warmed so that every cached method hits. */
+    @State(Scope.Benchmark)
+    public static class Application {
+        Items items;
+
+        @Setup(Level.Trial)
+        public void warm() {
+            items = BenchmarkResource.items();
+            items.nearLayer(ID);
+            items.clusterLayer(ID);
+            items.payaraCacheResult(ID);
+        }
+    }
+
+    /** A request context on the benchmark thread, for the request layer. */
+    @State(Scope.Thread)
+    public static class Request {
+        RequestContextController context;
+
+        @Setup(Level.Trial)
+        public void open(Application application) {
+            context = BenchmarkResource.requestContext();
+            if (!context.activate()) {
+                throw new IllegalStateException("the benchmark thread already had a request context");
+            }
+            application.items.requestLayer(ID);
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            context.deactivate();
+        }
+    }
+
+    @Benchmark
+    public Object plainCall(Application application) {
+        return application.items.plain(ID);
+    }
+
+    @Benchmark
+    public Object noOpInterceptor(Application application) {
+        return application.items.passthrough(ID);
+    }
+
+    @Benchmark
+    public Object requestLayerHit(Application application, Request request) {
+        return application.items.requestLayer(ID);
+    }
+
+    @Benchmark
+    public Object nearLayerHit(Application application) {
+        return application.items.nearLayer(ID);
+    }
+
+    @Benchmark
+    public Object clusterLayerHit(Application application) {
+        return application.items.clusterLayer(ID);
+    }
+
+    @Benchmark
+    public Object payaraCacheResultHit(Application application) {
+        return application.items.payaraCacheResult(ID);
+    }
+}
