@@ -2,15 +2,18 @@
 # Measures the example's page endpoint with wrk, the way story 1 measured theirs, against PostgreSQL:
 #   (a) caching off, (b) cluster layer only, (c) all layers, (d) hand-written Redis cache-aside.
 # Each variant runs on a fresh Payara Micro (started here, stopped by its PID), is warmed up, then measured for a
-# fixed time. Ratios are against (a), measured in the same run. Writes docs/BENCHMARKS.md (the endpoint part).
+# fixed time; the four variants run in turn, ROUNDS times. Ratios are against (a) of the same round; the report
+# gives medians over the rounds and the spread. Writes the endpoint section of docs/BENCHMARKS.md.
 #
 # Needs: Java 17, Maven, PostgreSQL on 127.0.0.1:5432 (database test, user postgres), Redis on 127.0.0.1:6379,
 # and wrk (installed from Debian's packages if missing). Everything binds and connects to 127.0.0.1 only.
-# Usage: src/bench/endpoints.sh            (WARMUP=15s DURATION=20s CONNECTIONS=8 THREADS=1 to change)
+# Usage: src/bench/endpoints.sh   (ROUNDS=3 WARMUP=20s DURATION=20s CONNECTIONS=8 THREADS=1 to change;
+#                                  SKIP_BUILD=1 to use the WAR already in target/)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-WARMUP=${WARMUP:-15s}
+ROUNDS=${ROUNDS:-3}
+WARMUP=${WARMUP:-20s}
 DURATION=${DURATION:-20s}
 CONNECTIONS=${CONNECTIONS:-8}
 THREADS=${THREADS:-1}
@@ -25,7 +28,7 @@ command -v wrk >/dev/null || { echo "Installing wrk"; apt-get install -y wrk >/d
 pg_isready -h 127.0.0.1 -p 5432 -q || { echo "PostgreSQL is not running on 127.0.0.1:5432" >&2; exit 1; }
 [ "$(redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" = PONG ] || { echo "Redis is not running on 127.0.0.1:6379" >&2; exit 1; }
 
-mvn -B -q package -Dmaven.test.skip=true
+[ -n "${SKIP_BUILD:-}" ] || mvn -B -q package -Dmaven.test.skip=true
 
 # A schema of its own holding exactly the data set the requests are built for (seeded on the first start).
 psql() { command psql -h 127.0.0.1 -U postgres -d test -v ON_ERROR_STOP=1 -qtA "$@"; }
@@ -98,38 +101,14 @@ run() {
     stop_payara
 }
 
-run a-off "" LAYERED_CACHE_ENABLED=false
-run b-cluster "" LAYERED_CACHE_DEFAULT_REQUEST_ENABLED=false LAYERED_CACHE_DEFAULT_NEAR_ENABLED=false
-run c-all ""
-drop_redis_keys
-run d-redis "/redis" LAYERED_CACHE_ENABLED=false EXAMPLE_REDIS_ENABLED=true
-drop_redis_keys
-
-# wrk prints latencies as 812.00us, 1.23ms or 1.05s: in milliseconds.
-to_ms() { awk '{ v=$1; if (v ~ /us$/) { sub(/us$/,"",v); v=v/1000 } else if (v ~ /ms$/) { sub(/ms$/,"",v) } else if (v ~ /s$/) { sub(/s$/,"",v); v=v*1000 } printf "%.2f", v }'; }
-rps() { awk '/Requests\/sec/ { print $2 }' "$RESULTS/$1.wrk"; }
-pct() { awk -v p="$2%" '$1 == p { print $2 }' "$RESULTS/$1.wrk" | to_ms; }
-
-base_rps=$(rps a-off)
-base_p50=$(pct a-off 50)
-# Where the annotated reads of a run were answered, from GET /admin/caches (warm-up included): request / near /
-# cluster / database, in per cent. The Redis variant runs with the annotations off, so every read counts as a load.
-answered() {
-    python3 - "$RESULTS/$1.caches.json" <<'PY'
-import json, sys
-caches = json.load(open(sys.argv[1]))
-total = {k: sum(c[k] for c in caches) for k in ("requestHits", "nearHits", "clusterHits", "loads")}
-calls = sum(total.values()) or 1
-print(" / ".join("%.0f" % (100.0 * total[k] / calls) for k in ("requestHits", "nearHits", "clusterHits", "loads")))
-PY
-}
-row() {
-    local name=$1 label=$2
-    local r p50 p99
-    r=$(rps "$name"); p50=$(pct "$name" 50); p99=$(pct "$name" 99)
-    printf '| %s | %.0f | %s | %s | %.2f | %.2f | %s |\n' "$label" "$r" "$p50" "$p99" \
-        "$(echo "$r / $base_rps" | bc -l)" "$(echo "$base_p50 / $p50" | bc -l)" "$(answered "$name")"
-}
+for round in $(seq 1 "$ROUNDS"); do
+    run "a-off-$round" "" LAYERED_CACHE_ENABLED=false
+    run "b-cluster-$round" "" LAYERED_CACHE_DEFAULT_REQUEST_ENABLED=false LAYERED_CACHE_DEFAULT_NEAR_ENABLED=false
+    run "c-all-$round" ""
+    drop_redis_keys
+    run "d-redis-$round" "/redis" LAYERED_CACHE_ENABLED=false EXAMPLE_REDIS_ENABLED=true
+    drop_redis_keys
+done
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
 memory=$(free -g | awk '/Mem:/ { print $2 " GiB" }')
@@ -142,20 +121,59 @@ memory=$(free -g | awk '/Mem:/ { print $2 " GiB" }')
     echo "Load generator, server and databases share the same machine and loopback."
     echo
     echo "\`GET /services/{s}/templates/{t}/page?user={u}\` for random valid triples over $SERVICES services, $USERS users and"
-    echo "$((SERVICES * 3)) templates (about 14,000 cached objects of 2-4 KB across the four caches), one fresh Payara Micro per"
-    echo "variant, warmed up for $WARMUP, then measured for $DURATION: \`wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency -s src/bench/page.lua\`."
-    echo "Ratios are against (a) in the same run: throughput over (a)'s, and (a)'s median latency over the variant's."
+    echo "$((SERVICES * 3)) templates (about 14,000 cached objects of 2-4 KB across the three caches). Each variant runs on a"
+    echo "fresh Payara Micro, warmed up for $WARMUP, then measured for $DURATION with"
+    echo "\`wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency -s src/bench/page.lua\`; the four variants run in turn, $ROUNDS rounds."
+    echo "Figures are medians over the rounds, with the lowest and highest in brackets; each ratio is taken against (a)"
+    echo "of the same round (throughput over (a)'s; (a)'s median latency over the variant's), then its median is shown."
     echo
-    echo "| variant | requests/s | p50 ms | p99 ms | throughput × (a) | p50 speed-up × (a) | reads answered: request / near / cluster / database % |"
-    echo "|---|---|---|---|---|---|---|"
-    row a-off "(a) caching off: \`LAYERED_CACHE_ENABLED=false\`"
-    row b-cluster "(b) cluster layer only: \`LAYERED_CACHE_DEFAULT_REQUEST_ENABLED=false LAYERED_CACHE_DEFAULT_NEAR_ENABLED=false\`"
-    row c-all "(c) all layers (default configuration)"
-    row d-redis "(d) Redis cache-aside by hand, JSON values (Jedis), annotations off: \`/redis/services/...\`"
+    python3 - "$RESULTS" "$ROUNDS" <<'PY'
+import json, re, statistics, sys
+results, rounds = sys.argv[1], int(sys.argv[2])
+
+def wrk(name):
+    text = open(f"{results}/{name}.wrk").read()
+    def ms(value):
+        number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()
+        return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    p50 = ms(re.search(r"^\s+50%\s+(\S+)", text, re.M).group(1))
+    p99 = ms(re.search(r"^\s+99%\s+(\S+)", text, re.M).group(1))
+    return rps, p50, p99
+
+def answered(name):
+    caches = json.load(open(f"{results}/{name}.caches.json"))
+    keys = ("requestHits", "nearHits", "clusterHits", "loads")
+    total = {k: sum(c[k] for c in caches) for k in keys}
+    calls = sum(total.values()) or 1
+    return " / ".join("%.0f" % (100.0 * total[k] / calls) for k in keys)
+
+def spread(values, form):
+    return (form % statistics.median(values)) + " (" + (form % min(values)) + "–" + (form % max(values)) + ")"
+
+variants = [
+    ("a-off", "(a) caching off: `LAYERED_CACHE_ENABLED=false`"),
+    ("b-cluster", "(b) cluster layer only: `LAYERED_CACHE_DEFAULT_REQUEST_ENABLED=false LAYERED_CACHE_DEFAULT_NEAR_ENABLED=false`"),
+    ("c-all", "(c) all layers (default configuration)"),
+    ("d-redis", "(d) Redis cache-aside by hand, JSON values (Jedis), annotations off: `/redis/services/...`"),
+]
+print("| variant | requests/s | p50 ms | p99 ms | throughput × (a) | p50 speed-up × (a) | annotated reads answered: request / near / cluster / database % (last round) |")
+print("|---|---|---|---|---|---|---|")
+base = [wrk(f"a-off-{r}") for r in range(1, rounds + 1)]
+for name, label in variants:
+    runs = [wrk(f"{name}-{r}") for r in range(1, rounds + 1)]
+    rps = [run[0] for run in runs]
+    p50 = [run[1] for run in runs]
+    p99 = [run[2] for run in runs]
+    ratio = [run[0] / b[0] for run, b in zip(runs, base)]
+    speedup = [b[1] / run[1] for run, b in zip(runs, base)]
+    print(f"| {label} | {spread(rps, '%.0f')} | {spread(p50, '%.1f')} | {spread(p99, '%.1f')} | "
+          f"{spread(ratio, '%.2f')} | {spread(speedup, '%.2f')} | {answered(f'{name}-{rounds}')} |")
+PY
     echo
     echo "The last column counts the annotated reads (5 per page: the user is read twice, once by the memoized"
-    echo "permission check); in (d) the annotations are off, so it only shows that Redis, not the layers, did the caching."
-    echo "Raw wrk reports, cache statistics and server logs of the run are in \`target/bench/\`."
+    echo "permission check), warm-up included; in (d) the annotations are off, so it only shows that Redis did the"
+    echo "caching there. Raw wrk reports, cache statistics and server logs of the run are in \`target/bench/\`."
 } > "$RESULTS/endpoints.md"
 cat "$RESULTS/endpoints.md"
 src/bench/report.sh endpoints "$RESULTS/endpoints.md"

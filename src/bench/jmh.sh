@@ -13,7 +13,7 @@ PORT=${PORT:-18095}
 RESULTS=target/bench
 mkdir -p "$RESULTS"
 
-mvn -B -q -Pjmh package -Dmaven.test.skip=true
+[ -n "${SKIP_BUILD:-}" ] || mvn -B -q -Pjmh package -Dmaven.test.skip=true
 
 java -Xmx1g -Dhazelcast.phone.home.enabled=false -Dhazelcast.socket.bind.any=false \
     -jar target/payara-micro.jar --deploy target/layered-cache-jmh.war --contextroot / --port "$PORT" \
@@ -54,6 +54,7 @@ row() {
     row noOpInterceptor "no-op interceptor (baseline)"
     row requestLayerHit "\`@CachedRead\`, request-layer hit"
     row nearLayerHit "\`@CachedRead\`, near-layer hit (Caffeine)"
+    row nearLayerHitOnStatelessEjb "\`@CachedRead\`, near-layer hit, on a \`@Stateless\` EJB (container transaction per call)"
     row clusterLayerHit "\`@CachedRead\`, cluster-layer hit (JCache on Hazelcast, local member)"
     row payaraCacheResultHit "Payara's JSR-107 \`@CacheResult\` hit (JCache on the same Hazelcast)"
     echo

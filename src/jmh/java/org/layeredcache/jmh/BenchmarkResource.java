@@ -38,16 +38,24 @@ public class BenchmarkResource {
     }
 
     private static volatile Items items;
+    private static volatile StatelessItems statelessItems;
     private static volatile Instance<RequestContextController> requestContexts;
 
     @Inject
     Items injectedItems;
 
     @Inject
+    StatelessItems injectedStatelessItems;
+
+    @Inject
     Instance<RequestContextController> injectedRequestContexts;
 
     static Items items() {
         return items;
+    }
+
+    static StatelessItems statelessItems() {
+        return statelessItems;
     }
 
     static RequestContextController requestContext() {
@@ -59,6 +67,7 @@ public class BenchmarkResource {
     public synchronized String run(@QueryParam("iterations") @DefaultValue("5") int iterations,
                                    @QueryParam("seconds") @DefaultValue("2") int seconds) throws RunnerException {
         items = injectedItems;
+        statelessItems = injectedStatelessItems;
         requestContexts = injectedRequestContexts;
         Collection<RunResult> results = new Runner(new OptionsBuilder()
                 .include(HitBenchmarks.class.getName())

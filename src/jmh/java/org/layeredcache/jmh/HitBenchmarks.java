@@ -20,11 +20,14 @@ public class HitBenchmarks {
     @State(Scope.Benchmark)
     public static class Application {
         Items items;
+        StatelessItems ejb;
 
         @Setup(Level.Trial)
         public void warm() {
             items = BenchmarkResource.items();
+            ejb = BenchmarkResource.statelessItems();
             items.nearLayer(ID);
+            ejb.nearLayer(ID);
             items.clusterLayer(ID);
             items.payaraCacheResult(ID);
         }
@@ -68,6 +71,11 @@ public class HitBenchmarks {
     @Benchmark
     public Object nearLayerHit(Application application) {
         return application.items.nearLayer(ID);
+    }
+
+    @Benchmark
+    public Object nearLayerHitOnStatelessEjb(Application application) {
+        return application.ejb.nearLayer(ID);
     }
 
     @Benchmark

@@ -1,13 +1,18 @@
 package org.layeredcache.example.data;
 
-import jakarta.ejb.Stateless;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
 import org.layeredcache.CachedRead;
 import org.layeredcache.Invalidates;
 
-/** Services: read through the caches, and the write that makes them stale. */
-@Stateless
+/**
+ * Services: read through the caches, and the write that makes them stale. A CDI bean rather than an EJB: a cache
+ * hit then costs no container transaction; the write runs in one ({@code @Transactional}), and its invalidation
+ * waits for the commit.
+ */
+@ApplicationScoped
 public class ServiceStore {
 
     /** A change to a service's name or settings; a null field stays as it is. */
@@ -26,6 +31,7 @@ public class ServiceStore {
                 .getResultStream().findFirst().map(ServiceView::of).orElse(null);
     }
 
+    @Transactional
     @Invalidates(cache = "services", key = "service-{serviceId}")
     public boolean update(long serviceId, ServiceChange change) {
         Service service = em.find(Service.class, serviceId);

@@ -1,9 +1,10 @@
 package org.layeredcache.example.data;
 
-import jakarta.ejb.Stateless;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
 import org.layeredcache.CachedRead;
 import org.layeredcache.Invalidates;
 
@@ -15,7 +16,7 @@ import java.util.Optional;
  * Templates and their versions. Every write names each entry it makes stale: the template's list of versions,
  * the service's list of templates, and on delete each version too.
  */
-@Stateless
+@ApplicationScoped
 public class TemplateStore {
 
     /** A template's name and the text of its next version. */
@@ -53,6 +54,7 @@ public class TemplateStore {
     }
 
     /** Creates the template with its first version; empty if there is no such service. */
+    @Transactional
     @Invalidates(cache = "templates", key = "service-{serviceId}-templates")
     public Optional<TemplateSummary> create(long serviceId, TemplateDraft draft) {
         Service service = em.find(Service.class, serviceId);
@@ -67,6 +69,7 @@ public class TemplateStore {
     }
 
     /** Renames the template and adds a new current version; empty if the service has no such template. */
+    @Transactional
     @Invalidates(cache = "templates", key = "template-{templateId}-versions")
     @Invalidates(cache = "templates", key = "service-{serviceId}-templates")
     public Optional<TemplateSummary> update(long serviceId, long templateId, TemplateDraft draft) {
@@ -80,6 +83,7 @@ public class TemplateStore {
     }
 
     /** Deletes the template and its versions; false if the service has no such template. */
+    @Transactional
     @Invalidates(cache = "templates", key = "template-{templateId}-versions")
     @Invalidates(cache = "templates", key = "service-{serviceId}-templates")
     public boolean delete(long serviceId, long templateId) {

@@ -1,13 +1,14 @@
 package org.layeredcache.example.data;
 
-import jakarta.ejb.Stateless;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
 import org.layeredcache.CachedRead;
 import org.layeredcache.Invalidates;
 
 /** Users and their permissions per service. */
-@Stateless
+@ApplicationScoped
 public class UserStore {
 
     @PersistenceContext
@@ -26,6 +27,7 @@ public class UserStore {
      * Adds the user to the service with the given permissions (or changes them). Both the user (their permissions)
      * and the service (its users) are stale afterwards.
      */
+    @Transactional
     @Invalidates(cache = "users", key = "user-{userId}")
     @Invalidates(cache = "services", key = "service-{serviceId}")
     public boolean addToService(long serviceId, long userId, String permissions) {
