@@ -98,7 +98,10 @@ class FaultIsolationTest {
             assertThat(inRequest(node, () -> service.find(warm))).as("the near layer was still invalidated")
                     .isNotEqualTo(cached);
             CacheStatistics statistics = statistics(node, "faults");
-            assertThat(statistics.faults()).as("cluster read, put and invalidate failed").isGreaterThanOrEqualTo(3);
+            assertThat(statistics.faults())
+                    .as("only the first call met the dead cluster; the circuit kept the others off it"
+                        + " (retry-after is 1m for this cache in the test configuration)")
+                    .isEqualTo(1);
         } finally {
             member.shutdown();
         }

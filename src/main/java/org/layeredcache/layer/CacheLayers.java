@@ -113,12 +113,7 @@ public class CacheLayers implements CacheAdmin {
         forget(request, key);
         transactions.afterCompletion(() -> {
             forget(request, key);
-            if (key == null) {
-                layers.invalidateAll();
-            } else {
-                layers.invalidate(key);
-            }
-            tellOtherNodes(layers, cache, key);
+            layers.invalidate(key);
         }, () -> { });
     }
 
@@ -154,20 +149,9 @@ public class CacheLayers implements CacheAdmin {
 
     private LayeredCache create(String name) {
         CacheSettings settings = catalog.settings(name);
-        ClusterLayer cluster = cacheManager == null ? null
-                : new ClusterLayer(name, cacheManager, settings.clusterMaxSize(), settings.loadLease());
-        return new LayeredCache(settings, cluster, transactions, recordings);
-    }
-
-    private void tellOtherNodes(LayeredCache layers, String cache, CacheKey key) {
-        if (bus == null) {
-            return;
-        }
-        try {
-            bus.publish(cache, key);
-        } catch (RuntimeException e) {
-            layers.fault("invalidation message", e);
-        }
+        ClusterLayer cluster = cacheManager == null ? null : new ClusterLayer(name, cacheManager,
+                settings.clusterMaxSize(), settings.loadLease(), settings.clusterTimeout());
+        return new LayeredCache(settings, cluster, bus, transactions, recordings);
     }
 
     private void receive(String cache, CacheKey key) {

@@ -25,10 +25,15 @@ import java.util.function.Function;
  * @param clusterMaxSize   {@code cluster.max-size}: entries kept per cluster member before eviction (default 100000)
  * @param loadLease        {@code cluster.load-lease}: how long a load may hold its claim on a key; a load that takes
  *                         longer is not published (default 30s)
+ * @param clusterTimeout   {@code cluster.timeout}: how long one cluster operation may take before the call goes on
+ *                         without the cluster (default 500ms)
+ * @param clusterRetryAfter {@code cluster.retry-after}: after a cluster failure, how long the cache stays off the
+ *                         cluster before it tries again (default 2s)
  */
 public record CacheSettings(String cache, boolean enabled, Optional<Duration> ttl, boolean requestEnabled,
                             boolean nearEnabled, long nearMaxSize, Duration nearTtl, boolean clusterEnabled,
-                            int clusterMaxSize, Duration loadLease) {
+                            int clusterMaxSize, Duration loadLease, Duration clusterTimeout,
+                            Duration clusterRetryAfter) {
 
     static final String PREFIX = "layered-cache.";
 
@@ -48,7 +53,9 @@ public record CacheSettings(String cache, boolean enabled, Optional<Duration> tt
                 reader.get("near.ttl", Durations::parse, Duration.ofSeconds(30)),
                 reader.get("cluster.enabled", CacheSettings::flag, true),
                 reader.get("cluster.max-size", text -> Math.toIntExact(positiveLong(text)), 100_000),
-                reader.get("cluster.load-lease", Durations::parse, Duration.ofSeconds(30)));
+                reader.get("cluster.load-lease", Durations::parse, Duration.ofSeconds(30)),
+                reader.get("cluster.timeout", Durations::parse, Duration.ofMillis(500)),
+                reader.get("cluster.retry-after", Durations::parse, Duration.ofSeconds(2)));
     }
 
     /** The TTL an entry of a method with the given annotation TTL gets: the configured override wins. */

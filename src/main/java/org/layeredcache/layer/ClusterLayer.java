@@ -15,16 +15,21 @@ import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.expiry.ModifiedExpiryPolicy;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One cache in the cluster layer: a JCache cache of the server's {@link CacheManager}, used through Hazelcast's
  * {@link ICache} for per-entry expiry. An entry holds a value (or {@link NullValue}), or a load's
  * {@link Reservation}; readers treat a reservation as a miss.
  *
- * <p>The cache is created on first use, with entry-count eviction. Every method may throw whatever the cluster
- * throws; the caller turns that into a counted fault. Thread-safe.
+ * <p>The cache is created on first use, with entry-count eviction. Every operation waits at most {@code timeout}
+ * (then throws {@link ClusterTimeoutException}; the operation may still complete later, which the reservation
+ * scheme tolerates) and may throw whatever the cluster throws; the caller turns that into a counted fault.
+ * Thread-safe.
  */
 final class ClusterLayer {
 
@@ -32,26 +37,28 @@ final class ClusterLayer {
     private final CacheManager manager;
     private final int maxSize;
     private final ExpiryPolicy leasePolicy;
+    private final long timeoutMillis;
     private final Map<Duration, ExpiryPolicy> ttlPolicies = new ConcurrentHashMap<>();
     private volatile ICache<CacheKey, Object> cache;
 
-    ClusterLayer(String name, CacheManager manager, int maxSize, Duration loadLease) {
+    ClusterLayer(String name, CacheManager manager, int maxSize, Duration loadLease, Duration timeout) {
         this.name = name;
         this.manager = manager;
         this.maxSize = maxSize;
         this.leasePolicy = new CreatedExpiryPolicy(toJCache(loadLease));
+        this.timeoutMillis = timeout.toMillis();
     }
 
     /** The value stored for the key, or {@code null} when there is none or a load holds the key. */
     Object get(CacheKey key) {
-        Object stored = cache().get(key);
+        Object stored = await(cache().getAsync(key), "get");
         return stored instanceof Reservation ? null : stored;
     }
 
     /** Claims the key for a load; {@code null} when it is taken (by a value or another load). */
     Reservation reserve(CacheKey key) {
         Reservation reservation = Reservation.create();
-        return cache().putIfAbsent(key, reservation, leasePolicy) ? reservation : null;
+        return await(cache().putIfAbsentAsync(key, reservation, leasePolicy), "reserve") ? reservation : null;
     }
 
     /**
@@ -61,20 +68,45 @@ final class ClusterLayer {
      */
     boolean publish(CacheKey key, Reservation reservation, Object value, Duration ttl) {
         ExpiryPolicy policy = ttlPolicies.computeIfAbsent(ttl, t -> new ModifiedExpiryPolicy(toJCache(t)));
-        return cache().replace(key, reservation, value, policy);
+        return await(cache().replaceAsync(key, reservation, value, policy), "publish");
     }
 
     /** Gives the claim up (the load failed or its transaction rolled back). */
     void release(CacheKey key, Reservation reservation) {
-        cache().remove(key, reservation);
+        await(cache().removeAsync(key, reservation), "release");
     }
 
     void invalidate(CacheKey key) {
-        cache().remove(key);
+        await(cache().removeAsync(key), "invalidate");
     }
 
+    /** Drops every entry; Hazelcast offers no asynchronous form, so this one waits as long as the cluster does. */
     void invalidateAll() {
         cache().clear();
+    }
+
+    private <T> T await(CompletionStage<T> operation, String what) {
+        try {
+            return operation.toCompletableFuture().get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new ClusterTimeoutException("cluster " + what + " on cache '" + name + "' took more than "
+                    + timeoutMillis + " ms");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime
+                    : new CacheException("cluster " + what + " on cache '" + name + "' failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CacheException("interrupted while waiting for the cluster", e);
+        }
+    }
+
+    /** A cluster operation that did not answer within the configured timeout. */
+    static final class ClusterTimeoutException extends CacheException {
+        private static final long serialVersionUID = 1L;
+
+        ClusterTimeoutException(String message) {
+            super(message);
+        }
     }
 
     private ICache<CacheKey, Object> cache() {

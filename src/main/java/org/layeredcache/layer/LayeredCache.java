@@ -4,8 +4,11 @@ import org.layeredcache.CacheStatistics;
 import org.layeredcache.key.CacheKey;
 
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One cache across its layers: reads top to bottom (request, near, cluster, method), publishes loads upwards once
@@ -17,27 +20,42 @@ import java.util.concurrent.Callable;
  * it any claim), then bumps the near layer's stamp and removes the near entry, then tells the other nodes to do
  * the same. A load that overlapped it finds its claim gone and publishes nowhere, and the near layer refuses a
  * value whose stamp is older than the invalidation (see {@link NearLayer}).
+ *
+ * <p>When the cluster fails: each operation waits at most the cluster timeout, and the {@link ClusterHealth}
+ * circuit then keeps this cache off the cluster for a while (reads use the near layer and the method).
+ * Invalidations that could not reach the cluster are kept and carried out, with their messages to the other
+ * nodes, before the cluster is read again; more than {@value #MAX_PENDING} become one invalidation of the whole
+ * cache. So caching recovers by itself, and nothing dropped during the outage comes back from the cluster.
  */
 final class LayeredCache {
+
+    static final int MAX_PENDING = 10_000;
 
     private final CacheSettings settings;
     private final String name;
     private final String requestNamespace;
     private final NearLayer near;
     private final ClusterLayer cluster;
+    private final ClusterHealth health;
+    private final InvalidationBus bus;
     private final Transactions transactions;
     private final CacheCounters counters;
     private final Recordings recordings;
+    private final Set<CacheKey> pending = ConcurrentHashMap.newKeySet();
+    private volatile boolean pendingAll;
 
-    LayeredCache(CacheSettings settings, ClusterLayer cluster, Transactions transactions, Recordings recordings) {
+    LayeredCache(CacheSettings settings, ClusterLayer cluster, InvalidationBus bus, Transactions transactions,
+                 Recordings recordings) {
         this.settings = settings;
         this.name = settings.cache();
-        this.recordings = recordings;
-        this.requestNamespace = "cache:" + settings.cache();
+        this.requestNamespace = "cache:" + name;
         this.near = settings.nearEnabled() ? new NearLayer(settings.nearMaxSize(), settings.nearTtl()) : null;
         this.cluster = settings.clusterEnabled() ? cluster : null;
+        this.health = new ClusterHealth(settings.clusterRetryAfter());
+        this.bus = bus;
         this.transactions = transactions;
-        this.counters = new CacheCounters(settings.cache());
+        this.counters = new CacheCounters(name);
+        this.recordings = recordings;
     }
 
     boolean enabled() {
@@ -65,6 +83,7 @@ final class LayeredCache {
         if (recordings.active()) {
             recordings.read(name, key);
         }
+        // 1. The current request.
         if (request != null) {
             Object stored = request.get(key);
             if (stored != null) {
@@ -72,6 +91,7 @@ final class LayeredCache {
                 return stored;
             }
         }
+        // 2. This node's near layer; the stamp guards what this read publishes there later.
         long stamp = 0;
         if (near != null) {
             stamp = near.stamp(key);
@@ -82,13 +102,15 @@ final class LayeredCache {
                 return stored;
             }
         }
+        // 3. The cluster layer: a hit, or a claim on the key for the load below.
         Duration entryTtl = settings.ttlFor(ttl);
         Reservation reservation = null;
-        boolean clusterFailed = false;
-        if (cluster != null) {
+        boolean withoutCluster = cluster == null;
+        if (clusterUsable()) {
             try {
                 Object stored = cluster.get(key);
                 if (stored != null) {
+                    health.succeeded();
                     counters.clusterHit();
                     if (near != null) {
                         near.publish(key, stored, stamp, entryTtl);
@@ -97,12 +119,16 @@ final class LayeredCache {
                     return stored;
                 }
                 reservation = cluster.reserve(key);
+                health.succeeded();
             } catch (RuntimeException e) {
-                counters.fault("cluster read", e);
-                clusterFailed = true;
+                clusterFault("cluster read", e);
+                withoutCluster = true;
             }
+        } else {
+            withoutCluster = true;
         }
-        return load(request, key, method, new Load(key, stamp, entryTtl, reservation, clusterFailed));
+        // 4. The method.
+        return load(request, key, method, new Load(key, stamp, entryTtl, reservation, withoutCluster));
     }
 
     /** Runs the method without any layer (the cache is disabled, or the key could not be computed). */
@@ -138,15 +164,16 @@ final class LayeredCache {
     private void publish(Load load, Object stored) {
         boolean current = true;
         boolean written = false;
-        if (cluster != null && !load.clusterFailed()) {
+        if (!load.withoutCluster()) {
             if (load.reservation() == null) {
                 current = false; // another load holds the key; its value will be the one published
-            } else {
+            } else if (clusterUsable()) {
                 try {
                     current = cluster.publish(load.key(), load.reservation(), stored, load.ttl());
+                    health.succeeded();
                     written = current;
                 } catch (RuntimeException e) {
-                    counters.fault("cluster put", e);
+                    clusterFault("cluster put", e);
                     release(load);
                 }
             }
@@ -160,45 +187,42 @@ final class LayeredCache {
     }
 
     private void release(Load load) {
-        if (cluster != null && load.reservation() != null) {
+        if (load.reservation() != null && !load.withoutCluster() && clusterUsable()) {
             try {
                 cluster.release(load.key(), load.reservation());
+                health.succeeded();
             } catch (RuntimeException e) {
-                counters.fault("cluster release", e);
+                clusterFault("cluster release", e); // the claim expires by itself after the load lease
             }
         }
     }
 
-    /** Drops the key from the cluster layer, then from this node's near layer. */
+    /**
+     * Drops the key ({@code null}: every entry): from the cluster layer, then from this node's near layer, then
+     * from the other nodes' near layers. What cannot reach the cluster now is kept for later.
+     */
     void invalidate(CacheKey key) {
         counters.invalidation();
         if (recordings.active()) {
             recordings.invalidation(name, key);
         }
-        if (cluster != null) {
+        boolean reachedCluster = false;
+        if (clusterUsable()) {
             try {
-                cluster.invalidate(key);
+                removeFromCluster(key);
+                health.succeeded();
+                reachedCluster = true;
             } catch (RuntimeException e) {
-                counters.fault("cluster invalidate", e);
+                clusterFault(key == null ? "cluster invalidate all" : "cluster invalidate", e);
             }
+        }
+        if (cluster != null && !reachedCluster) {
+            keepForLater(key);
         }
         invalidateNear(key);
-    }
-
-    /** Drops every entry from the cluster layer, then from this node's near layer. */
-    void invalidateAll() {
-        counters.invalidation();
-        if (recordings.active()) {
-            recordings.invalidation(name, null);
+        if (reachedCluster || cluster == null) {
+            tellOtherNodes(key);
         }
-        if (cluster != null) {
-            try {
-                cluster.invalidateAll();
-            } catch (RuntimeException e) {
-                counters.fault("cluster invalidate all", e);
-            }
-        }
-        invalidateNear(null);
     }
 
     /** Drops the key ({@code null}: every key) from this node's near layer only, as another node asked. */
@@ -221,6 +245,69 @@ final class LayeredCache {
         return counters.snapshot();
     }
 
+    /** Whether the cluster layer may be used now; first carries out the invalidations kept from an outage. */
+    private boolean clusterUsable() {
+        if (cluster == null || !health.usable()) {
+            return false;
+        }
+        return (!pendingAll && pending.isEmpty()) || replayKeptInvalidations();
+    }
+
+    private synchronized boolean replayKeptInvalidations() {
+        try {
+            if (pendingAll) {
+                removeFromCluster(null);
+                tellOtherNodes(null);
+                pending.clear();
+                pendingAll = false;
+            }
+            for (Iterator<CacheKey> keys = pending.iterator(); keys.hasNext(); ) {
+                CacheKey key = keys.next();
+                removeFromCluster(key);
+                tellOtherNodes(key);
+                keys.remove();
+            }
+            health.succeeded();
+            return true;
+        } catch (RuntimeException e) {
+            clusterFault("replaying invalidations kept during a cluster outage", e);
+            return false;
+        }
+    }
+
+    private void keepForLater(CacheKey key) {
+        if (key == null || pending.size() >= MAX_PENDING) {
+            pendingAll = true;
+            pending.clear();
+        } else if (!pendingAll) {
+            pending.add(key);
+        }
+    }
+
+    private void removeFromCluster(CacheKey key) {
+        if (key == null) {
+            cluster.invalidateAll();
+        } else {
+            cluster.invalidate(key);
+        }
+    }
+
+    private void tellOtherNodes(CacheKey key) {
+        if (bus == null) {
+            return;
+        }
+        try {
+            bus.publish(name, key);
+        } catch (RuntimeException e) {
+            counters.fault("invalidation message", e);
+        }
+    }
+
+    private void clusterFault(String operation, RuntimeException failure) {
+        counters.fault(operation, failure);
+        health.failed(failure);
+    }
+
     private static void remember(Map<Object, Object> request, CacheKey key, Object stored) {
         if (request != null) {
             request.put(key, stored);
@@ -228,6 +315,6 @@ final class LayeredCache {
     }
 
     /** What a load needs to publish its value later. */
-    private record Load(CacheKey key, long stamp, Duration ttl, Reservation reservation, boolean clusterFailed) {
+    private record Load(CacheKey key, long stamp, Duration ttl, Reservation reservation, boolean withoutCluster) {
     }
 }

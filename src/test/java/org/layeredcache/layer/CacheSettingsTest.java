@@ -26,7 +26,8 @@ class CacheSettingsTest {
         CacheSettings settings = CacheSettings.read("services", config(Map.of()), problems::add);
 
         assertThat(settings).isEqualTo(new CacheSettings("services", true, Optional.empty(), true, true, 10_000,
-                Duration.ofSeconds(30), true, 100_000, Duration.ofSeconds(30)));
+                Duration.ofSeconds(30), true, 100_000, Duration.ofSeconds(30), Duration.ofMillis(500),
+                Duration.ofSeconds(2)));
         assertThat(settings.ttlFor(Duration.ofHours(1))).isEqualTo(Duration.ofHours(1));
         assertThat(problems).isEmpty();
     }

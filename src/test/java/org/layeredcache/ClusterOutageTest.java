@@ -1,0 +1,110 @@
+package org.layeredcache;
+
+import com.hazelcast.core.HazelcastInstance;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.jboss.weld.environment.se.WeldContainer;
+import org.junit.jupiter.api.Test;
+import org.layeredcache.testing.Containers;
+import org.layeredcache.testing.EmbeddedHazelcast;
+import org.layeredcache.testing.StandaloneMember;
+
+import javax.cache.CacheManager;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.layeredcache.testing.Nodes.bean;
+import static org.layeredcache.testing.Nodes.statistics;
+
+/**
+ * The cluster hangs (one of its two members is frozen), then comes back. Every call returns the method's value
+ * meanwhile, without waiting more than the cluster timeout; an invalidation made during the outage is carried out
+ * when the cluster returns; caching through the cluster then works again by itself.
+ */
+class ClusterOutageTest {
+
+    /** A pretend database shared by both nodes of the test. */
+    static final Map<Long, Long> ROWS = new ConcurrentHashMap<>();
+
+    @ApplicationScoped
+    public static class Rows {
+        private final AtomicInteger loads = new AtomicInteger();
+
+        public int loads() {
+            return loads.get();
+        }
+
+        @CachedRead(cache = "outage", key = "row-{id}")
+        public long read(long id) {
+            loads.incrementAndGet();
+            return ROWS.getOrDefault(id, 0L);
+        }
+
+        @Invalidates(cache = "outage", key = "row-{id}")
+        public void write(long id) {
+            ROWS.merge(id, 1L, Long::sum);
+        }
+    }
+
+    /** Both test nodes use the member in this JVM; the frozen one lives in a child JVM. */
+    public static class LocalMemberCacheManager {
+        static volatile CacheManager manager;
+
+        @Produces
+        @Singleton
+        CacheManager cacheManager() {
+            return manager;
+        }
+    }
+
+    @Test
+    void callsGoOnDuringTheOutageAndCachingComesBackAfterIt() throws Exception {
+        String cluster = System.getProperty("test.clusterName", "layered-cache-unit") + "-outage-" + UUID.randomUUID();
+        try (StandaloneMember frozen = StandaloneMember.start(cluster)) {
+            HazelcastInstance local = EmbeddedHazelcast.start(cluster);
+            try {
+                assertThat(local.getCluster().getMembers()).hasSize(2);
+                LocalMemberCacheManager.manager = EmbeddedHazelcast.cacheManager(local);
+                try (WeldContainer nodeA = Containers.weld(Rows.class, LocalMemberCacheManager.class).initialize()) {
+                    Rows a = bean(nodeA, Rows.class);
+                    for (long id = 1; id <= 40; id++) {
+                        a.read(id);                                        // cached in near and cluster
+                    }
+
+                    frozen.freeze();
+                    long slowest = 0;
+                    for (long id = 41; id <= 80; id++) {
+                        long started = System.nanoTime();
+                        assertThat(a.read(id)).isZero();                   // the method's value, each time
+                        slowest = Math.max(slowest, System.nanoTime() - started);
+                    }
+                    a.write(1);                                            // invalidated while the cluster hangs
+                    assertThat(a.read(1)).as("this node dropped its own copy at once").isEqualTo(1);
+                    assertThat(slowest / 1_000_000).as("no call waited much longer than the 500 ms timeout")
+                            .isLessThan(1_500);
+                    assertThat(statistics(nodeA, "outage").faults()).as("the circuit kept the others off")
+                            .isBetween(1L, 3L);
+
+                    frozen.thaw();
+                    Thread.sleep(1_500);                                   // retry-after is 1s for this cache
+                    a.read(81);                                            // probes the cluster, replays the write
+                    try (WeldContainer nodeB = Containers.weld(Rows.class, LocalMemberCacheManager.class)
+                            .initialize()) {
+                        Rows b = bean(nodeB, Rows.class);
+                        assertThat(b.read(1)).as("the invalidation made during the outage reached the cluster")
+                                .isEqualTo(1);
+                        assertThat(b.read(81)).isZero();
+                        assertThat(b.loads()).as("81 came from the cluster again; 1 had to be loaded").isEqualTo(1);
+                        assertThat(statistics(nodeB, "outage").clusterHits()).isEqualTo(1);
+                    }
+                }
+            } finally {
+                local.shutdown();
+            }
+        }
+    }
+}
