@@ -63,8 +63,11 @@ import java.lang.annotation.Target;
  * <ul>
  *   <li>{@code layered-cache.enabled=false} turns all caching off: every annotated method simply runs.</li>
  *   <li>{@code layered-cache.cache.<cache>.enabled}, {@code .ttl} (overrides every annotation's {@link #ttl()}),
- *       {@code .near.enabled}, {@code .near.max-size} (default 10000), {@code .near.ttl} (default 30s),
- *       {@code .cluster.enabled}, {@code .cluster.max-size} (default 100000 per member).</li>
+ *       {@code .request.enabled}, {@code .near.enabled}, {@code .near.max-size} (default 10000), {@code .near.ttl}
+ *       (default 30s), {@code .cluster.enabled}, {@code .cluster.max-size} (default 100000 per member),
+ *       {@code .cluster.load-lease} (default 30s), {@code .cluster.timeout} (default 500ms),
+ *       {@code .cluster.retry-after} (default 2s); {@code layered-cache.default.<setting>} sets one for every
+ *       cache.</li>
  * </ul>
  *
  * <h2>Interceptor order</h2>

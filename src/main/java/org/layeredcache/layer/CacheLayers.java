@@ -216,8 +216,9 @@ public class CacheLayers implements CacheAdmin {
             return null;
         }
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        return new InvalidationBus(hazelcast.get(), loader != null ? loader : CacheLayers.class.getClassLoader(),
-                this::receive);
+        HazelcastInstance cluster = hazelcast.get();
+        return CleanContext.call(() -> new InvalidationBus(cluster,
+                loader != null ? loader : CacheLayers.class.getClassLoader(), this::receive), 30_000);
     }
 
     private static <T> Optional<T> lookUp(String name, Class<T> type) {

@@ -26,7 +26,8 @@ import java.util.concurrent.TimeoutException;
  * {@link ICache} for per-entry expiry. An entry holds a value (or {@link NullValue}), or a load's
  * {@link Reservation}; readers treat a reservation as a miss.
  *
- * <p>The cache is created on first use, with entry-count eviction. Every operation waits at most {@code timeout}
+ * <p>The cache is obtained (created if need be, with entry-count eviction) on first use, through a
+ * {@link CleanContext}. Every operation waits at most {@code timeout}
  * (then throws {@link ClusterTimeoutException}; the operation may still complete later, which the reservation
  * scheme tolerates) and may throw whatever the cluster throws; the caller turns that into a counted fault.
  * Thread-safe.
@@ -36,6 +37,13 @@ final class ClusterLayer {
     private final String name;
     private final CacheManager manager;
     private final int maxSize;
+    /**
+     * Given to every read, so that Hazelcast never builds the cache's default expiry policy, which it would do in
+     * the application context saved with the cache (none when the library created it; see {@link CleanContext}).
+     * A read leaves an entry's expiry as it is.
+     */
+    private static final ExpiryPolicy READ_KEEPS_EXPIRY = new CreatedExpiryPolicy(javax.cache.expiry.Duration.ETERNAL);
+
     private final ExpiryPolicy leasePolicy;
     private final long timeoutMillis;
     private final Map<Duration, ExpiryPolicy> ttlPolicies = new ConcurrentHashMap<>();
@@ -51,7 +59,7 @@ final class ClusterLayer {
 
     /** The value stored for the key, or {@code null} when there is none or a load holds the key. */
     Object get(CacheKey key) {
-        Object stored = await(cache().getAsync(key), "get");
+        Object stored = await(cache().getAsync(key, READ_KEEPS_EXPIRY), "get");
         return stored instanceof Reservation ? null : stored;
     }
 
@@ -115,7 +123,7 @@ final class ClusterLayer {
             synchronized (this) {
                 current = cache;
                 if (current == null || current.isDestroyed()) {
-                    current = obtain();
+                    current = CleanContext.call(this::obtain, Math.max(10_000, timeoutMillis));
                     cache = current;
                 }
             }

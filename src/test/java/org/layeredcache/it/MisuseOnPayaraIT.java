@@ -31,7 +31,7 @@ class MisuseOnPayaraIT {
         Path file = PayaraMicroProcess.buildDirectory().toPath().resolve("misused.war");
         war.as(ZipExporter.class).exportTo(file.toFile(), true);
 
-        try (PayaraMicroProcess payara = PayaraMicroProcess.start("misuse", file, null, List.of(), List.of())) {
+        try (PayaraMicroProcess payara = PayaraMicroProcess.start("misuse", file, List.of())) {
             assertThat(payara.awaitOutput(Pattern.compile("4 caching problems in this deployment"),
                     Duration.ofMinutes(3))).as("the deployment failed with our message:%n%s", payara.output())
                     .isTrue();

@@ -38,13 +38,20 @@ public final class PayaraMicroProcess implements AutoCloseable {
         return new File(System.getProperty("project.buildDirectory", "target"));
     }
 
+    /** Starts a node without clustering ({@code --nocluster}). */
+    public static PayaraMicroProcess start(String name, Path war, List<String> extraArguments) throws IOException {
+        return start(name, war, null, 0, extraArguments);
+    }
+
     /**
      * Starts a node.
      *
      * @param clusterName the Hazelcast cluster to join on 127.0.0.1, or {@code null} for none ({@code --nocluster})
-     * @param extraArguments more Payara Micro arguments, such as {@code --systemproperties}
+     * @param startPort   the first Hazelcast port; the nodes of one cluster share it, each binds the next free one
+     *                    and they find each other through the first
+     * @param extraArguments more Payara Micro arguments, such as {@code --contextroot}
      */
-    public static PayaraMicroProcess start(String name, Path war, String clusterName, List<String> jvmOptions,
+    public static PayaraMicroProcess start(String name, Path war, String clusterName, int startPort,
                                            List<String> extraArguments) throws IOException {
         int port = freePort();
         Path logs = buildDirectory().toPath().resolve("payara-logs");
@@ -55,7 +62,6 @@ public final class PayaraMicroProcess implements AutoCloseable {
         command.add("-Xmx512m");
         command.add("-Dhazelcast.phone.home.enabled=false");
         command.add("-Dhazelcast.socket.bind.any=false");
-        command.addAll(jvmOptions);
         command.addAll(List.of("-jar", new File(buildDirectory(), "payara-micro.jar").getPath(),
                 "--deploy", war.toString(),
                 "--port", String.valueOf(port),
@@ -65,8 +71,8 @@ public final class PayaraMicroProcess implements AutoCloseable {
         if (clusterName == null) {
             command.add("--nocluster");
         } else {
-            command.addAll(List.of("--clustername", clusterName, "--clustermode", "tcpip:127.0.0.1:6900",
-                    "--interfaces", "127.0.0.1"));
+            command.addAll(List.of("--clustername", clusterName, "--startport", String.valueOf(startPort),
+                    "--clustermode", "tcpip:127.0.0.1:" + startPort, "--interfaces", "127.0.0.1"));
         }
         command.addAll(extraArguments);
         Process process = new ProcessBuilder(command)

@@ -1,0 +1,112 @@
+package org.layeredcache.cluster;
+
+import jakarta.annotation.sql.DataSourceDefinition;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.ApplicationPath;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Application;
+import jakarta.ws.rs.core.MediaType;
+import org.layeredcache.CacheAdmin;
+import org.layeredcache.CacheStatistics;
+import org.layeredcache.key.CacheKey;
+
+import javax.cache.CacheManager;
+
+/** The HTTP face of one node, which the cluster tests drive from outside. Plain-text answers. */
+@Path("/")
+@Produces(MediaType.TEXT_PLAIN)
+public class ClusterResource {
+
+    /** The application, on the PostgreSQL schema the test prepared (see microprofile-config.properties). */
+    @ApplicationPath("/")
+    @DataSourceDefinition(name = "java:app/jdbc/cluster",
+            className = "org.postgresql.ds.PGSimpleDataSource",
+            url = "${MPCONFIG=cluster.datasource.url}",
+            user = "postgres",
+            password = "unused",
+            minPoolSize = 2,
+            maxPoolSize = 40)
+    public static class Rest extends Application {
+    }
+
+    @Inject
+    CounterStore store;
+
+    @Inject
+    LoadGate gate;
+
+    @Inject
+    CacheAdmin admin;
+
+    @Inject
+    CacheManager cacheManager;
+
+    @GET
+    @Path("counters/{id}")
+    public long read(@PathParam("id") long id) {
+        return store.read(id);
+    }
+
+    @GET
+    @Path("counters-short/{id}")
+    public long readShortLived(@PathParam("id") long id) {
+        return store.readShortLived(id);
+    }
+
+    @POST
+    @Path("counters/{id}/increment")
+    public long increment(@PathParam("id") long id) {
+        return store.increment(id);
+    }
+
+    /** A write whose invalidation message is lost: the row and the cluster entry change, no other node is told. */
+    @POST
+    @Path("counters-short/{id}/increment-losing-the-message")
+    public long incrementLosingTheMessage(@PathParam("id") long id) {
+        long version = store.incrementWithoutInvalidation(id);
+        cacheManager.getCache("counters-short").remove(CacheKey.of("counter-{}", id));
+        return version;
+    }
+
+    @POST
+    @Path("gate/{id}")
+    public String arm(@PathParam("id") long id) {
+        gate.arm(id);
+        return "armed";
+    }
+
+    @GET
+    @Path("gate/paused")
+    public String paused() throws InterruptedException {
+        if (!gate.awaitPaused()) {
+            throw new WebApplicationException("no load reached the gate", 408);
+        }
+        return "paused";
+    }
+
+    @POST
+    @Path("gate/release")
+    public String release() {
+        gate.release();
+        return "released";
+    }
+
+    /** Loads (method runs) so far, then each cache's statistics, one line each. */
+    @GET
+    @Path("statistics")
+    public String statistics() {
+        StringBuilder text = new StringBuilder("loads=" + store.loads());
+        for (String cache : admin.cacheNames()) {
+            CacheStatistics s = admin.statistics(cache);
+            text.append('\n').append(cache).append(" request=").append(s.requestHits()).append(" near=")
+                    .append(s.nearHits()).append(" cluster=").append(s.clusterHits()).append(" loads=")
+                    .append(s.loads()).append(" faults=").append(s.faults());
+        }
+        return text.toString();
+    }
+}

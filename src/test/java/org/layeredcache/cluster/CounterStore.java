@@ -1,0 +1,70 @@
+package org.layeredcache.cluster;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import org.layeredcache.CachedRead;
+import org.layeredcache.Invalidates;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Reads through the caches and writes with after-commit invalidation, on a database all nodes share. */
+@ApplicationScoped
+public class CounterStore {
+
+    @PersistenceContext
+    EntityManager em;
+
+    @Inject
+    LoadGate gate;
+
+    private final AtomicLong loads = new AtomicLong();
+
+    public long loads() {
+        return loads.get();
+    }
+
+    @CachedRead(cache = "counters", key = "counter-{id}")
+    public long read(long id) {
+        return load(id);
+    }
+
+    /** The same rows through a cache whose near layer keeps entries 2 s (see microprofile-config.properties). */
+    @CachedRead(cache = "counters-short", key = "counter-{id}")
+    public long readShortLived(long id) {
+        return load(id);
+    }
+
+    private long load(long id) {
+        loads.incrementAndGet();
+        Counter counter = em.find(Counter.class, id);
+        long version = counter == null ? 0 : counter.getVersion();
+        gate.passing(id);
+        return version;
+    }
+
+    @Transactional
+    @Invalidates(cache = "counters", key = "counter-{id}")
+    @Invalidates(cache = "counters-short", key = "counter-{id}")
+    public long increment(long id) {
+        return incrementRow(id);
+    }
+
+    /** A write whose invalidation reaches nobody: the caller then drops the cluster entry by hand. */
+    @Transactional
+    public long incrementWithoutInvalidation(long id) {
+        return incrementRow(id);
+    }
+
+    private long incrementRow(long id) {
+        Counter counter = em.find(Counter.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (counter == null) {
+            counter = new Counter(id);
+            em.persist(counter);
+        }
+        return counter.increment();
+    }
+}
