@@ -115,7 +115,7 @@ memory=$(free -g | awk '/Mem:/ { print $2 " GiB" }')
 {
     echo "## Endpoint: the admin page, four ways"
     echo
-    echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') by \`src/bench/endpoints.sh\` on $(nproc) cores ($cpu), $memory,"
+    echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') by \`src/bench/endpoints.sh\` at commit $(git rev-parse --short HEAD) on $(nproc) cores ($cpu), $memory,"
     echo "$(java -version 2>&1 | head -1), Payara Micro 6.2025.10, PostgreSQL $(command psql -V | awk '{print $3}'),"
     echo "Redis $(redis-server --version | awk '{print $3}' | cut -d= -f2), $(wrk --version 2>&1 | head -1 | awk '{print $1, $2}')."
     echo "Load generator, server and databases share the same machine and loopback."

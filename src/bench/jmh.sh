@@ -41,7 +41,7 @@ row() {
 {
     echo "## In-process: one cache hit, per layer (JMH inside Payara Micro)"
     echo
-    echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') by \`src/bench/jmh.sh\` on $(nproc) cores, $(java -version 2>&1 | head -1),"
+    echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') by \`src/bench/jmh.sh\` at commit $(git rev-parse --short HEAD) on $(nproc) cores, $(java -version 2>&1 | head -1),"
     echo "Payara Micro 6.2025.10 (its Hazelcast 5.3 as the cluster layer, one member). JMH 1.37, average time per call, one"
     echo "thread, $ITERATIONS warm-up and $ITERATIONS measured iterations of ${SECONDS_PER_ITERATION} s, \`forks = 0\`: the benchmarks run in the"
     echo "server's JVM so that they call the application's own beans (JMH warns that unforked runs are less isolated)."

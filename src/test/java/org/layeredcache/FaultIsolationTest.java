@@ -33,6 +33,14 @@ class FaultIsolationTest {
         }
     }
 
+    /** Stands for a cached value whose class changed since it was stored: it no longer deserializes. */
+    public static class Unreadable implements Serializable {
+        @java.io.Serial
+        private void readObject(java.io.ObjectInputStream in) throws java.io.IOException {
+            throw new java.io.InvalidObjectException("this class changed since the value was stored");
+        }
+    }
+
     @ApplicationScoped
     public static class Service {
         private final AtomicInteger loads = new AtomicInteger();
@@ -122,6 +130,23 @@ class FaultIsolationTest {
 
             assertThat(a.loads() + b.loads()).isEqualTo(2);
             assertThat(statistics(nodeA, "faults").faults()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anEntryThatNoLongerDeserializesIsDroppedAndTheMethodsValueReturned() {
+        try (WeldContainer node = Containers.start(Service.class)) {
+            Service service = bean(node, Service.class);
+            long id = newId();
+            service.find(newId());                                         // the cluster cache exists now
+            javax.cache.Cache<Object, Object> cluster = EmbeddedHazelcast.sharedCacheManager().getCache("faults");
+            org.layeredcache.key.CacheKey key = org.layeredcache.key.CacheKey.of("value-{}", id);
+            cluster.put(key, new Unreadable());
+
+            assertThat(service.find(id)).startsWith("value " + id);
+
+            assertThat(cluster.containsKey(key)).as("the unreadable entry was dropped").isFalse();
+            assertThat(statistics(node, "faults").faults()).isEqualTo(1);
         }
     }
 

@@ -155,10 +155,17 @@ public final class CacheKey implements Serializable {
         int from = 0;
         for (int at = shape.indexOf("{}"); at >= 0; at = shape.indexOf("{}", from)) {
             text.append(shape, from, at);
-            Object value = next < values.length ? values[next++] : null;
-            text.append(value instanceof Object[] array ? Arrays.deepToString(array) : String.valueOf(value));
+            text.append(render(next < values.length ? values[next++] : null));
             from = at + 2;
         }
         return text.append(shape, from, shape.length()).toString();
+    }
+
+    private static String render(Object value) {
+        if (value == null || !value.getClass().isArray()) {
+            return String.valueOf(value);
+        }
+        String wrapped = Arrays.deepToString(new Object[] {value});
+        return wrapped.substring(1, wrapped.length() - 1);
     }
 }

@@ -51,11 +51,21 @@ public class CacheLayers implements CacheAdmin {
     private CacheManager cacheManager;
     private InvalidationBus bus;
 
+    /** Finds what the node offers; a failure here costs the cluster layer or the messages, never a call. */
     @PostConstruct
     void start() {
         transactions = Transactions.lookUp();
-        cacheManager = findCacheManager();
-        bus = startBus(cacheManager);
+        try {
+            cacheManager = findCacheManager();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "The JCache CacheManager could not be obtained: the cluster layer is off", e);
+        }
+        try {
+            bus = startBus(cacheManager);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "The invalidation topic could not be joined: other nodes' near layers are not"
+                    + " told about invalidations and may serve stale values for up to their near TTL", e);
+        }
     }
 
     @PreDestroy

@@ -122,6 +122,7 @@ final class LayeredCache {
                 health.succeeded();
             } catch (RuntimeException e) {
                 clusterFault("cluster read", e);
+                dropIfUnreadable(key, e);
                 withoutCluster = true;
             }
         } else {
@@ -183,6 +184,18 @@ final class LayeredCache {
         }
         if (written && recordings.active()) {
             recordings.write(name, load.key());
+        }
+    }
+
+    /** An entry that no longer deserializes (its class changed, say) would fail every read until its TTL. */
+    private void dropIfUnreadable(CacheKey key, RuntimeException failure) {
+        if (ClusterHealth.isClusterFailure(failure)) {
+            return;
+        }
+        try {
+            cluster.invalidate(key);
+        } catch (RuntimeException e) {
+            counters.fault("dropping an unreadable cluster entry", e);
         }
     }
 

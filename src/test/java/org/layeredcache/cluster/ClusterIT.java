@@ -148,24 +148,37 @@ class ClusterIT {
     void aCommittedInvalidationReachesTheOtherNodesWithinMilliseconds() throws Exception {
         int trials = 200;
         List<Long> delays = new ArrayList<>();
+        List<Long> singleReads = new ArrayList<>();
+        int freshAtFirstRead = 0;
         for (int trial = 0; trial < trials; trial++) {
             long id = IDS.incrementAndGet();
             increment(nodeA, id);
             long old = read(nodeB, id);
+            long started = System.nanoTime();
             assertThat(read(nodeB, id)).isEqualTo(old);                    // B now holds it in its near layer
+            singleReads.add(System.nanoTime() - started);
             long version = increment(nodeA, id);
             long written = System.nanoTime();
             long deadline = written + Duration.ofSeconds(30).toNanos();
+            int reads = 1;
             while (read(nodeB, id) < version) {
+                reads++;
                 assertThat(System.nanoTime()).as("B converged within the near TTL").isLessThan(deadline);
             }
             delays.add(System.nanoTime() - written);
+            if (reads == 1) {
+                freshAtFirstRead++;
+            }
         }
         Collections.sort(delays);
-        String line = "Invalidation delay, from the write's answer on node A until node B first answers the new"
-                + " version (" + trials + " trials, HTTP polling, so each figure includes one read's round trip):"
+        Collections.sort(singleReads);
+        String line = "Invalidation delay, from the write's answer on node A until a read on node B answers the new"
+                + " version (" + trials + " trials, B polled over HTTP, so each figure includes at least one read):"
                 + " p50 " + millis(delays.get(trials / 2)) + " ms, p99 " + millis(delays.get(trials * 99 / 100))
-                + " ms, max " + millis(delays.get(trials - 1)) + " ms.";
+                + " ms, max " + millis(delays.get(trials - 1)) + " ms. One read on B by itself (a near-layer hit)"
+                + " takes p50 " + millis(singleReads.get(trials / 2)) + " ms, p99 "
+                + millis(singleReads.get(trials * 99 / 100)) + " ms; in " + freshAtFirstRead + " of " + trials
+                + " trials the very first read after the write already had the new version.";
         REPORT.add(line);
         System.out.println(line);
         assertThat(delays.get(trials - 1)).isLessThan(GRACE.toNanos());
@@ -409,11 +422,14 @@ class ClusterIT {
             }
             Thread.sleep(4_000);
             long killed = nodeC.pid();
+            int twoMemberViews = count(nodeA.output(), "DG Size: 2");
             nodeC.kill();
             REPORT.add("Node C (PID " + killed + ") killed under load on A and B.");
             for (Future<?> future : work) {
                 future.get(2, TimeUnit.MINUTES);
             }
+            assertThat(nodeA.awaitOutput(Pattern.compile("(?s)(.*DG Size: 2){" + (twoMemberViews + 1) + "}"),
+                    Duration.ofMinutes(2))).as("the cluster noticed that C is gone").isTrue();
         } finally {
             threads.shutdownNow();
         }
@@ -422,20 +438,39 @@ class ClusterIT {
         assertThat(errors.get()).isZero();
         assertThat(slowest.get()).isLessThan(Duration.ofSeconds(10).toNanos());
 
-        Thread.sleep(3_500);                                               // the load lease is 3 s
-        long reloadsA = loads(nodeA);
-        int servedByTheCluster = 0;
+        Thread.sleep(GRACE.toMillis());
+        long loadsBefore = loads(nodeA);
         for (long key : keys) {
-            long version = increment(nodeA, key);
-            assertThat(read(nodeA, key)).isEqualTo(version);
-            long before = loads(nodeB);
-            assertThat(read(nodeB, key)).isEqualTo(version);
-            if (loads(nodeB) == before) {
-                servedByTheCluster++;
+            assertThat(read(nodeA, key)).as("key %s reads the same on both survivors", key)
+                    .isEqualTo(read(nodeB, key));
+        }
+        REPORT.add("After the kill, node A reloaded " + (loads(nodeA) - loadsBefore) + " of " + keys.size()
+                + " keys (entries that lived on C, whose near copies A did not hold).");
+
+        Thread.sleep(3_500);                                               // the load lease is 3 s
+        for (long key : keys) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (true) {
+                long version = increment(nodeA, key);
+                assertThat(read(nodeA, key)).isEqualTo(version);
+                long before = loads(nodeB);
+                assertThat(read(nodeB, key)).isEqualTo(version);
+                if (loads(nodeB) == before) {
+                    break;                                                 // B got it from the cluster
+                }
+                assertThat(System.nanoTime()).as("key %s can be cached through the cluster again", key)
+                        .isLessThan(deadline);
+                Thread.sleep(250);
             }
         }
-        assertThat(loads(nodeA)).as("A reloaded what the writes dropped").isGreaterThan(reloadsA);
-        assertThat(servedByTheCluster).as("no key is still claimed by the dead node's loads").isEqualTo(keys.size());
+    }
+
+    private static int count(String text, String needle) {
+        int count = 0;
+        for (int at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+            count++;
+        }
+        return count;
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -77,6 +77,7 @@ class CacheKeyTest {
 
         assertThat(key).isEqualTo(template.keyFor(new Object[] {new String[] {"a", "b"}}));
         assertThat(key.toString()).isEqualTo("tags-[a, b]");
+        assertThat(CacheKey.of("ids-{}", (Object) new int[] {1, 2})).hasToString("ids-[1, 2]");
     }
 
     @Test

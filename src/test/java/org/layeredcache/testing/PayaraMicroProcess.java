@@ -79,6 +79,8 @@ public final class PayaraMicroProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
+        // Should the test JVM end before the test could stop its node, the node goes with it.
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
         return new PayaraMicroProcess(name, process, log, port);
     }
 

@@ -42,6 +42,7 @@ public final class StandaloneMember implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"),
                 StandaloneMember.class.getName(), clusterName));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
         StandaloneMember member = new StandaloneMember(process);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!Files.readString(log).contains("READY")) {
