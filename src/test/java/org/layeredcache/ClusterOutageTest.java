@@ -70,6 +70,7 @@ class ClusterOutageTest {
                 assertThat(local.getCluster().getMembers()).hasSize(2);
                 LocalMemberCacheManager.manager = EmbeddedHazelcast.cacheManager(local);
                 try (WeldContainer nodeA = Containers.weld(Rows.class, LocalMemberCacheManager.class).initialize()) {
+                    ROWS.clear();
                     Rows a = bean(nodeA, Rows.class);
                     for (long id = 1; id <= 40; id++) {
                         a.read(id);                                        // cached in near and cluster
@@ -100,6 +101,50 @@ class ClusterOutageTest {
                         assertThat(b.read(81)).isZero();
                         assertThat(b.loads()).as("81 came from the cluster again; 1 had to be loaded").isEqualTo(1);
                         assertThat(statistics(nodeB, "outage").clusterHits()).isEqualTo(1);
+                    }
+                }
+            } finally {
+                local.shutdown();
+            }
+        }
+    }
+
+    /**
+     * More invalidations than the node keeps during an outage ({@code LayeredCache.MAX_PENDING}, 10,000): the
+     * node then drops the whole cache from the cluster when it returns, so even an entry it was never told about
+     * cannot come back stale.
+     */
+    @Test
+    void tooManyInvalidationsDuringTheOutageDropTheWholeCacheWhenTheClusterReturns() throws Exception {
+        String cluster = System.getProperty("test.clusterName", "layered-cache-unit") + "-overflow-" + UUID.randomUUID();
+        try (StandaloneMember frozen = StandaloneMember.start(cluster)) {
+            HazelcastInstance local = EmbeddedHazelcast.start(cluster);
+            try {
+                assertThat(local.getCluster().getMembers()).hasSize(2);
+                LocalMemberCacheManager.manager = EmbeddedHazelcast.cacheManager(local);
+                try (WeldContainer nodeA = Containers.weld(Rows.class, LocalMemberCacheManager.class).initialize()) {
+                    ROWS.clear();
+                    Rows a = bean(nodeA, Rows.class);
+                    long untouched = 1_000_000;
+                    a.read(untouched);                                     // in the cluster, never invalidated
+
+                    frozen.freeze();
+                    // Well over the 10,000 the node keeps one by one: the first few writes may still reach the
+                    // partitions this member owns before one times out and the circuit opens.
+                    for (long id = 1; id <= 10_500; id++) {
+                        a.write(id);
+                    }
+                    ROWS.put(untouched, 7L);                               // changed behind the caches' back
+                    frozen.thaw();
+
+                    Thread.sleep(1_500);                                   // retry-after is 1s for this cache
+                    a.read(2_000_000);                                     // probes the cluster, replays: all
+                    try (WeldContainer nodeB = Containers.weld(Rows.class, LocalMemberCacheManager.class)
+                            .initialize()) {
+                        Rows b = bean(nodeB, Rows.class);
+                        assertThat(b.read(untouched)).as("the whole cache was dropped from the cluster")
+                                .isEqualTo(7);
+                        assertThat(b.read(10_500)).isEqualTo(1);
                     }
                 }
             } finally {

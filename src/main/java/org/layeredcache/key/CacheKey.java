@@ -48,16 +48,6 @@ public final class CacheKey implements Serializable {
         return shape;
     }
 
-    /** How many placeholder values the key holds. */
-    public int size() {
-        return values.length;
-    }
-
-    /** The placeholder value at {@code index}, normalised (integral numbers as {@code Long}). */
-    public Object value(int index) {
-        return values[index];
-    }
-
     static Object normalise(Object value) {
         if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
             return ((Number) value).longValue();

@@ -35,10 +35,6 @@ final class ClusterHealth {
         return System.nanoTime() - openUntil >= 0 && probing.compareAndSet(false, true);
     }
 
-    boolean isOpen() {
-        return open;
-    }
-
     void succeeded() {
         if (open) {
             open = false;
