@@ -12,6 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.layeredcache.testing.Containers.inRequest;
 import static org.layeredcache.testing.Nodes.bean;
 import static org.layeredcache.testing.Nodes.eventually;
@@ -118,13 +119,14 @@ class ReadPathTest {
         long id = newId();
         Catalog a = bean(nodeA, Catalog.class);
         Catalog b = bean(nodeB, Catalog.class);
+        long loading = System.nanoTime();                 // the entry is made after this
         String first = a.findShortLived(id);
         assertThat(a.findShortLived(id)).isEqualTo(first);
         assertThat(b.findShortLived(id)).isEqualTo(first);
 
-        Thread.sleep(1_200);
-
-        assertThat(a.findShortLived(id)).isNotEqualTo(first);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !a.findShortLived(id).equals(first));
+        assertThat(Duration.ofNanos(System.nanoTime() - loading)).as("not before its TTL of 1 s")
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
     }
 
     private static CacheStatistics delta(CacheStatistics before, CacheStatistics after) {

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.layeredcache.it.TestWars;
 import org.layeredcache.testing.PayaraMicroProcess;
+import org.layeredcache.testing.PostgresSchema;
 
 import java.io.File;
 import java.io.IOException;
@@ -22,10 +23,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -58,9 +55,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
 
-    /** Far above the measured message delay (milliseconds), far below the near TTL (30 s) that a lost message costs. */
-    static final Duration GRACE = Duration.ofSeconds(1);
-    static final String SCHEMA = "layered_cache_cluster_it";
+    /**
+     * How long another node may still serve the old version after a write returned: far above the measured message
+     * delay (milliseconds, seconds on a loaded machine), far below the near TTL (30 s) that a lost message costs.
+     */
+    static final Duration GRACE = Duration.ofSeconds(5);
+    /** The near layer's TTL of cache "counters" (the default). */
+    static final Duration NEAR_TTL = Duration.ofSeconds(30);
+    /** The near layer's TTL of cache "counters-short", which shows what a lost message costs. */
+    static final Duration SHORT_NEAR_TTL = Duration.ofSeconds(5);
+    static PostgresSchema schema;
 
     static PayaraMicroProcess nodeA;
     static PayaraMicroProcess nodeB;
@@ -71,12 +75,8 @@ class ClusterIT {
 
     @BeforeAll
     static void startThreeNodes() throws Exception {
-        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "");
-             Statement statement = connection.createStatement()) {
-            statement.execute("drop schema if exists " + SCHEMA + " cascade");
-            statement.execute("create schema " + SCHEMA);
-            statement.execute("create table " + SCHEMA + ".counter (id bigint primary key, version bigint not null)");
-        }
+        schema = PostgresSchema.create("cluster_it");
+        schema.execute("create table counter (id bigint primary key, version bigint not null)");
         Path war = PayaraMicroProcess.buildDirectory().toPath().resolve("cluster-it.war");
         ShrinkWrap.create(WebArchive.class, "cluster-it.war")
                 .addAsLibrary(TestWars.library())
@@ -86,15 +86,15 @@ class ClusterIT {
                         ClusterResource.Rest.class)
                 .addAsResource("cluster/persistence.xml", "META-INF/persistence.xml")
                 .addAsResource(new StringAsset("""
-                        cluster.datasource.url=jdbc:postgresql://127.0.0.1:5432/test?currentSchema=%s
+                        cluster.datasource.url=%s
                         layered-cache.cache.counters.cluster.load-lease=3s
-                        layered-cache.cache.counters-short.near.ttl=2s
-                        """.formatted(SCHEMA)), "META-INF/microprofile-config.properties")
+                        layered-cache.cache.counters-short.near.ttl=%ds
+                        """.formatted(schema.url(), SHORT_NEAR_TTL.toSeconds())), "META-INF/microprofile-config.properties")
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml")
                 .as(ZipExporter.class).exportTo(war.toFile(), true);
 
         String cluster = System.getProperty("test.clusterName", "layered-cache-it") + "-three-nodes";
-        int startPort = 7100 + 10 * ThreadLocalRandom.current().nextInt(80);
+        int startPort = PayaraMicroProcess.freePort();
         List<String> root = List.of("--contextroot", "/");
         nodeA = PayaraMicroProcess.start("node-a", war, cluster, startPort, root);
         nodeB = PayaraMicroProcess.start("node-b", war, cluster, startPort, root);
@@ -120,6 +120,9 @@ class ClusterIT {
         } finally {
             Path report = PayaraMicroProcess.buildDirectory().toPath().resolve("cluster-report.md");
             Files.write(report, REPORT);
+            if (schema != null) {
+                schema.close();
+            }
         }
     }
 
@@ -153,17 +156,20 @@ class ClusterIT {
         for (int trial = 0; trial < trials; trial++) {
             long id = IDS.incrementAndGet();
             increment(nodeA, id);
+            long filled = System.nanoTime();
             long old = read(nodeB, id);
             long started = System.nanoTime();
             assertThat(read(nodeB, id)).isEqualTo(old);                    // B now holds it in its near layer
             singleReads.add(System.nanoTime() - started);
             long version = increment(nodeA, id);
             long written = System.nanoTime();
-            long deadline = written + Duration.ofSeconds(30).toNanos();
+            // B's near copy cannot have expired before this, so a fresh read before it was the message's doing.
+            long nearCopyAlive = filled + NEAR_TTL.toNanos();
             int reads = 1;
             while (read(nodeB, id) < version) {
                 reads++;
-                assertThat(System.nanoTime()).as("B converged within the near TTL").isLessThan(deadline);
+                assertThat(System.nanoTime()).as("B heard of the write before its near copy could expire")
+                        .isLessThan(nearCopyAlive);
             }
             delays.add(System.nanoTime() - written);
             if (reads == 1) {
@@ -181,7 +187,6 @@ class ClusterIT {
                 + " trials the very first read after the write already had the new version.";
         REPORT.add(line);
         System.out.println(line);
-        assertThat(delays.get(trials - 1)).isLessThan(GRACE.toNanos());
     }
 
     @Test
@@ -269,15 +274,16 @@ class ClusterIT {
                 }
             }
         }
-        Thread.sleep(GRACE.toMillis());
-        long notConverged = 0;
         Map<Long, Long> finalVersions = new ConcurrentHashMap<>();
         for (Write write : writes) {
             finalVersions.merge(write.key, write.version, Math::max);
         }
+        long lastWrite = System.nanoTime();
+        long notConverged = 0;
         for (long key : keys) {
             for (PayaraMicroProcess node : nodes) {
-                if (read(node, key) != finalVersions.getOrDefault(key, 0L)) {
+                long expected = finalVersions.getOrDefault(key, 0L);
+                if (!eventually(lastWrite + GRACE.toNanos(), () -> read(node, key) == expected)) {
                     notConverged++;
                 }
             }
@@ -286,7 +292,8 @@ class ClusterIT {
                 + reads.size() + " reads; reads older than a write that had returned: on the writing node "
                 + staleOnWritingNode + ", on another node more than " + GRACE.toMillis() + " ms after the write "
                 + staleElsewhere + ", within those " + GRACE.toMillis() + " ms (the message in flight) "
-                + lateButWithinGrace + "; nodes not converged " + GRACE.toMillis() + " ms after the last write: "
+                + lateButWithinGrace + "; keys not converged on every node " + GRACE.toMillis()
+                + " ms after the last write: "
                 + notConverged + ".";
         REPORT.add(line);
         System.out.println(line);
@@ -301,19 +308,30 @@ class ClusterIT {
     void aLostInvalidationMessageLeavesANodeStaleForAtMostItsNearTtl() throws Exception {
         long id = IDS.incrementAndGet();
         increment(nodeA, id);
-        assertThat(readShortLived(nodeB, id)).isEqualTo(1);                 // in B's near layer, for 2 s at most
-        long written = System.nanoTime();
+        long filling = System.nanoTime();                                   // the near copy is made after this
+        assertThat(readShortLived(nodeB, id)).isEqualTo(1);                 // in B's near layer, for 5 s at most
+        long filled = System.nanoTime();                                    // and before this
         assertThat(post(nodeA, "counters-short/" + id + "/increment-losing-the-message")).isEqualTo("2");
+        long written = System.nanoTime();
 
-        assertThat(readShortLived(nodeB, id)).as("B never heard of the write").isEqualTo(1);
+        long seenByB = readShortLived(nodeB, id);
+        if (System.nanoTime() - filling < SHORT_NEAR_TTL.toNanos()) {       // B's near copy cannot have expired yet
+            assertThat(seenByB).as("B never heard of the write").isEqualTo(1);
+        }
         assertThat(readShortLived(nodeC, id)).as("a node without a near copy reads the new row").isEqualTo(2);
-        while (readShortLived(nodeB, id) != 2) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            long started = System.nanoTime();
+            if (readShortLived(nodeB, id) == 2) {
+                break;
+            }
+            assertThat(Duration.ofNanos(started - filled)).as("a read that starts after the near TTL is fresh")
+                    .isLessThan(SHORT_NEAR_TTL);
+            assertThat(started).isLessThan(deadline);
             Thread.sleep(50);
-            assertThat(Duration.ofNanos(System.nanoTime() - written)).as("bounded by the near TTL of 2 s")
-                    .isLessThan(Duration.ofSeconds(3));
         }
         REPORT.add("A lost invalidation message: node B served the old version for "
-                + millis(System.nanoTime() - written) + " ms with near.ttl = 2s.");
+                + millis(System.nanoTime() - written) + " ms with near.ttl = " + SHORT_NEAR_TTL.toSeconds() + "s.");
     }
 
     @Test
@@ -348,15 +366,15 @@ class ClusterIT {
         }
         REPORT.add("Node C frozen for 8 s: " + calls + " calls on A and B all answered, the slowest in "
                 + millis(slowest) + " ms (cluster timeout 500 ms).");
-        assertThat(slowest).as("no call hung on the frozen member").isLessThan(Duration.ofSeconds(5).toNanos());
+        assertThat(slowest).as("no call hung on the frozen member (the HTTP timeout is 30 s)")
+                .isLessThan(Duration.ofSeconds(10).toNanos());
 
-        Thread.sleep(3_000);                                               // retry-after is 2 s
         long id = IDS.incrementAndGet();
         increment(nodeA, id);
         read(nodeA, id);
         long loadsB = loads(nodeB);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {                                                     // retry-after is 2 s
             long probe = IDS.incrementAndGet();
             increment(nodeA, probe);
             read(nodeA, probe);
@@ -438,17 +456,16 @@ class ClusterIT {
         assertThat(errors.get()).isZero();
         assertThat(slowest.get()).isLessThan(Duration.ofSeconds(10).toNanos());
 
-        Thread.sleep(GRACE.toMillis());
         long loadsBefore = loads(nodeA);
+        long settled = System.nanoTime() + GRACE.toNanos();
         for (long key : keys) {
-            assertThat(read(nodeA, key)).as("key %s reads the same on both survivors", key)
-                    .isEqualTo(read(nodeB, key));
+            assertThat(eventually(settled, () -> read(nodeA, key) == read(nodeB, key)))
+                    .as("key %s reads the same on both survivors", key).isTrue();
         }
         REPORT.add("After the kill, node A reloaded " + (loads(nodeA) - loadsBefore) + " of " + keys.size()
                 + " keys (entries that lived on C, whose near copies A did not hold).");
 
-        Thread.sleep(3_500);                                               // the load lease is 3 s
-        for (long key : keys) {
+        for (long key : keys) {                                            // claims left by C expire in 3 s
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (true) {
                 long version = increment(nodeA, key);
@@ -463,6 +480,22 @@ class ClusterIT {
                 Thread.sleep(250);
             }
         }
+    }
+
+    /** Checks {@code condition} until it holds or the deadline ({@link System#nanoTime()}) has passed. */
+    private static boolean eventually(long deadline, Check condition) throws Exception {
+        while (!condition.holds()) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            Thread.sleep(100);
+        }
+        return true;
+    }
+
+    @FunctionalInterface
+    interface Check {
+        boolean holds() throws Exception;
     }
 
     private static int count(String text, String needle) {

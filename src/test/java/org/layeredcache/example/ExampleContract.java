@@ -23,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -224,6 +225,42 @@ abstract class ExampleContract {
         dropped(delete, "templates", "template-" + created + "-version-1", "template-" + created + "-version-2",
                 "template-" + created + "-versions", service + "-templates");
         call("GET", "templates/" + created + "/versions/1", null, 404);
+    }
+
+    /**
+     * Users copy example code, so its writes must be right under concurrency: the same user added to the same
+     * service by two requests at once ends with one membership, and both requests succeed.
+     */
+    @Test
+    void addingTheSameUserTwiceAtOnceLeavesOneMembership() throws Exception {
+        long service = 12;                                           // users 21 to 28 do not belong to it yet
+        ExecutorService clients = Executors.newFixedThreadPool(2);
+        try {
+            for (long user = 21; user <= 28; user++) {
+                CountDownLatch start = new CountDownLatch(1);
+                String path = "services/" + service + "/users/" + user;
+                List<Future<String>> grants = new ArrayList<>();
+                for (int client = 0; client < 2; client++) {
+                    String permissions = "{\"permissions\":\"grant-" + client + "\"}";
+                    grants.add(clients.submit(() -> {
+                        start.await();
+                        return call("POST", path, permissions, 204);
+                    }));
+                }
+                start.countDown();
+                for (Future<String> grant : grants) {
+                    grant.get(60, TimeUnit.SECONDS);
+                }
+                Matcher memberships = Pattern.compile("\"serviceId\":" + service + ",").matcher(get("users/" + user));
+                int count = 0;
+                while (memberships.find()) {
+                    count++;
+                }
+                assertEquals(1, count, "user " + user + " on service " + service);
+            }
+        } finally {
+            clients.shutdownNow();
+        }
     }
 
     /** Every call above went through the layers without a single cache fault. */

@@ -8,13 +8,14 @@ import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
+import jakarta.persistence.UniqueConstraint;
 
 /**
  * A user's permissions on one service. The foreign keys are also mapped as read-only columns, so that reading
- * an id never loads the row it points to (no N+1 queries).
+ * an id never loads the row it points to (no N+1 queries). A user holds at most one membership per service.
  */
 @Entity
-@Table(name = "EX_MEMBERSHIP")
+@Table(name = "EX_MEMBERSHIP", uniqueConstraints = @UniqueConstraint(columnNames = {"USER_ID", "SERVICE_ID"}))
 public class Membership {
 
     @Id

@@ -25,8 +25,15 @@ public class SeedData {
         return em.createQuery("select count(s) from Service s", Long.class).getSingleResult() == 0;
     }
 
+    /**
+     * Writes the data set in this transaction. The seed claim goes first and is flushed at once: a node seeding
+     * the same database at the same time waits here until this transaction ends, then fails on the duplicate
+     * claim and rolls back without having written anything.
+     */
     public void write(int services, int users) {
         Instant now = Instant.now();
+        em.persist(new SeedClaim(now));
+        em.flush();
         for (long id = 1; id <= services; id++) {
             em.persist(new Service(id, "Service " + id, text("setting", id, 40 + (int) (id % 40))));
             flushEvery(id);

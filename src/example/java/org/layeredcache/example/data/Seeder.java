@@ -12,7 +12,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** Fills an empty database when the service starts (a database that already holds services is left alone). */
+/**
+ * Fills an empty database when the service starts (a database that already holds services is left alone). Nodes
+ * that start together on one database seed it once: see {@link SeedClaim}.
+ */
 @Singleton
 @Startup
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
@@ -44,8 +47,12 @@ public class Seeder {
                     + services * SeedData.TEMPLATES_PER_SERVICE + " templates in "
                     + (System.nanoTime() - started) / 1_000_000 + " ms");
         } catch (EJBException e) {
-            // Another node starting at the same time on the same database may have won the race.
-            LOG.log(Level.WARNING, "Seeding failed; the database may have been seeded by another node", e);
+            if (!data.empty()) {
+                // Another node starting at the same time on the same database claimed the seeding first.
+                LOG.info("Another node seeded the database at the same time; not seeding");
+                return;
+            }
+            LOG.log(Level.SEVERE, "Seeding the example data failed", e);
         }
     }
 }

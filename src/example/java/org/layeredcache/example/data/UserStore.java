@@ -2,6 +2,7 @@ package org.layeredcache.example.data;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import org.layeredcache.CachedRead;
@@ -26,13 +27,18 @@ public class UserStore {
     /**
      * Adds the user to the service with the given permissions (or changes them). Both the user (their permissions)
      * and the service (its users) are stale afterwards.
+     *
+     * <p>Safe under concurrency: the user's row is locked before the membership is looked up, so two calls for
+     * the same user (on one node or several) run one after the other, and the second changes the membership the
+     * first created instead of adding another. Looking up and then inserting without that lock would let both
+     * insert, and a lock on the membership row would lock nothing while it does not exist yet.
      */
     @Transactional
     @Invalidates(cache = "users", key = "user-{userId}")
     @Invalidates(cache = "services", key = "service-{serviceId}")
     public boolean addToService(long serviceId, long userId, String permissions) {
+        User user = em.find(User.class, userId, LockModeType.PESSIMISTIC_WRITE);
         Service service = em.find(Service.class, serviceId);
-        User user = em.find(User.class, userId);
         if (service == null || user == null) {
             return false;
         }
