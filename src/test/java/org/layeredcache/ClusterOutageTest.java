@@ -10,7 +10,7 @@ import org.layeredcache.testing.Containers;
 import org.layeredcache.testing.EmbeddedHazelcast;
 import org.layeredcache.testing.StandaloneMember;
 
-import org.layeredcache.key.CacheKey;
+import org.layeredcache.internal.key.CacheKey;
 
 import javax.cache.Cache;
 import javax.cache.CacheManager;

@@ -140,7 +140,7 @@ class FaultIsolationTest {
             long id = newId();
             service.find(newId());                                         // the cluster cache exists now
             javax.cache.Cache<Object, Object> cluster = EmbeddedHazelcast.sharedCacheManager().getCache("faults");
-            org.layeredcache.key.CacheKey key = org.layeredcache.key.CacheKey.of("value-{}", id);
+            org.layeredcache.internal.key.CacheKey key = org.layeredcache.internal.key.CacheKey.of("value-{}", id);
             cluster.put(key, new Unreadable());
 
             assertThat(service.find(id)).startsWith("value " + id);

@@ -13,7 +13,7 @@ import jakarta.ws.rs.core.Application;
 import jakarta.ws.rs.core.MediaType;
 import org.layeredcache.CacheAdmin;
 import org.layeredcache.CacheStatistics;
-import org.layeredcache.key.CacheKey;
+import org.layeredcache.internal.key.CacheKey;
 
 import javax.cache.CacheManager;
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.layeredcache.CacheAdmin;
 import org.layeredcache.CacheStatistics;
-import org.layeredcache.key.CacheKey;
+import org.layeredcache.internal.key.CacheKey;
 
 import javax.cache.Cache;
 import javax.cache.CacheManager;

@@ -1,0 +1,120 @@
+package org.layeredcache.internal.interceptor;
+
+import org.layeredcache.CachedRead;
+import org.layeredcache.Invalidates;
+import org.layeredcache.RequestCached;
+
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+
+/**
+ * Every annotated method's operation, parsed at deployment and looked up by the interceptors on each call (one
+ * map lookup). A method the deployment scan did not see, such as one reached through a business interface, is
+ * parsed at its first call; if that finds a problem, the problem is logged and the method runs uncached, since a
+ * call must not fail because of caching. Thread-safe.
+ */
+public final class CacheOperations {
+
+    private static final Logger LOG = Logger.getLogger(CacheOperations.class.getName());
+    private static final ReadOperation UNCACHED_READ = new ReadOperation("", null, null, false);
+    private static final MemoOperation UNCACHED_MEMO = new MemoOperation("", null);
+
+    private final Map<Method, ReadOperation> reads = new ConcurrentHashMap<>();
+    private final Map<Method, List<Invalidation>> invalidations = new ConcurrentHashMap<>();
+    private final Map<Method, MemoOperation> memos = new ConcurrentHashMap<>();
+
+    void add(Method method, ReadOperation operation) {
+        reads.put(method, operation);
+    }
+
+    void add(Method method, List<Invalidation> operation) {
+        invalidations.put(method, operation);
+    }
+
+    void add(Method method, MemoOperation operation) {
+        memos.put(method, operation);
+    }
+
+    /** All read operations, to check invalidations against. */
+    Iterable<ReadOperation> reads() {
+        return reads.values();
+    }
+
+    /** The read operation of the called method, or {@code null} when it must run uncached. */
+    ReadOperation read(Method method, Object target) {
+        ReadOperation found = reads.get(method);
+        if (found == null) {
+            found = reads.computeIfAbsent(method, m -> late(m, target, CachedRead.class,
+                    (parser, annotated) -> parser.read(annotated, annotated.getAnnotation(CachedRead.class)),
+                    UNCACHED_READ));
+        }
+        return found == UNCACHED_READ ? null : found;
+    }
+
+    /** The invalidations of the called method, or {@code null} when there are none to do. */
+    List<Invalidation> invalidations(Method method, Object target) {
+        List<Invalidation> found = invalidations.get(method);
+        if (found == null) {
+            found = invalidations.computeIfAbsent(method, m -> late(m, target, Invalidates.class,
+                    (parser, annotated) -> parser.invalidations(annotated,
+                            Arrays.asList(annotated.getAnnotationsByType(Invalidates.class))),
+                    List.of()));
+        }
+        return found.isEmpty() ? null : found;
+    }
+
+    /** The memo operation of the called method, or {@code null} when it must run uncached. */
+    MemoOperation memo(Method method, Object target) {
+        MemoOperation found = memos.get(method);
+        if (found == null) {
+            found = memos.computeIfAbsent(method, m -> late(m, target, RequestCached.class,
+                    (parser, annotated) -> parser.memo(annotated), UNCACHED_MEMO));
+        }
+        return found == UNCACHED_MEMO ? null : found;
+    }
+
+    private static <T> T late(Method called, Object target, Class<? extends Annotation> annotation,
+                              Parse<T> parse, T uncached) {
+        Method annotated = annotatedMethod(called, target, annotation);
+        OperationParser parser = new OperationParser();
+        T operation = null;
+        if (annotated == null) {
+            parser.notAnnotated(called, OperationParser.nameOf(annotation));
+        } else {
+            operation = parse.apply(parser, annotated);
+        }
+        if (operation == null) {
+            LOG.severe("Runs uncached: " + String.join("; ", parser.problems()));
+            return uncached;
+        }
+        return operation;
+    }
+
+    /** The method carrying the annotation: the called one, or the target class's implementation of it. */
+    private static Method annotatedMethod(Method called, Object target, Class<? extends Annotation> annotation) {
+        if (called.getAnnotationsByType(annotation).length > 0) {
+            return called;
+        }
+        for (Class<?> type = target == null ? null : target.getClass(); type != null; type = type.getSuperclass()) {
+            try {
+                Method declared = type.getDeclaredMethod(called.getName(), called.getParameterTypes());
+                if (declared.getAnnotationsByType(annotation).length > 0) {
+                    return declared;
+                }
+            } catch (NoSuchMethodException notHere) {
+                // keep looking in the superclass
+            }
+        }
+        return null;
+    }
+
+    @FunctionalInterface
+    private interface Parse<T> {
+        T apply(OperationParser parser, Method method);
+    }
+}

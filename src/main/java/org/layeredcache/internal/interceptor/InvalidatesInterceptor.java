@@ -1,0 +1,60 @@
+package org.layeredcache.internal.interceptor;
+
+import jakarta.annotation.Priority;
+import jakarta.inject.Inject;
+import jakarta.interceptor.AroundInvoke;
+import jakarta.interceptor.Interceptor;
+import jakarta.interceptor.InvocationContext;
+import org.layeredcache.Invalidates;
+import org.layeredcache.internal.key.CacheKey;
+import org.layeredcache.internal.layer.CacheLayers;
+
+import java.util.List;
+
+/**
+ * Carries out the {@link Invalidates} of a method once it has run (normally or not); the layers wait for the
+ * transaction's commit. Keys are computed from the arguments after the call, so an id that the method assigns
+ * (such as a persisted entity's) is seen. Internal: enabled by its priority.
+ */
+@Invalidates(cache = "")
+@Interceptor
+@Priority(InvalidatesInterceptor.PRIORITY)
+public class InvalidatesInterceptor {
+
+    /** The outermost of the three. */
+    static final int PRIORITY = Interceptor.Priority.LIBRARY_BEFORE + 100;
+
+    @Inject
+    CacheOperations operations;
+
+    @Inject
+    CacheLayers layers;
+
+    @AroundInvoke
+    Object invalidate(InvocationContext call) throws Exception {
+        List<Invalidation> invalidations = operations.invalidations(call.getMethod(), call.getTarget());
+        if (invalidations == null) {
+            return call.proceed();
+        }
+        try {
+            return call.proceed();
+        } finally {
+            for (Invalidation invalidation : invalidations) {
+                invalidate(invalidation, call.getParameters());
+            }
+        }
+    }
+
+    private void invalidate(Invalidation invalidation, Object[] arguments) {
+        CacheKey key = null;
+        if (!invalidation.allEntries()) {
+            try {
+                key = invalidation.key().keyFor(arguments);
+            } catch (RuntimeException e) {
+                // Without the key, the only safe invalidation is all of the cache.
+                layers.fault(invalidation.cache(), "key " + invalidation.key(), e);
+            }
+        }
+        layers.invalidate(invalidation.cache(), key);
+    }
+}

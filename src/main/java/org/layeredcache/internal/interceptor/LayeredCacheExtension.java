@@ -1,0 +1,136 @@
+package org.layeredcache.internal.interceptor;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
+import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
+import jakarta.enterprise.inject.spi.AnnotatedMethod;
+import jakarta.enterprise.inject.spi.AnnotatedType;
+import jakarta.enterprise.inject.spi.Extension;
+import jakarta.enterprise.inject.spi.ProcessAnnotatedType;
+import jakarta.enterprise.inject.spi.WithAnnotations;
+import jakarta.inject.Singleton;
+import jakarta.interceptor.Interceptor;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.layeredcache.CacheDefinitionException;
+import org.layeredcache.CachedRead;
+import org.layeredcache.Invalidates;
+import org.layeredcache.RequestCached;
+import org.layeredcache.internal.layer.CacheCatalog;
+import org.layeredcache.internal.layer.CacheSettings;
+
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.logging.Logger;
+
+/**
+ * Reads every caching annotation of the deployment once, while CDI discovers the beans: parses each method's
+ * operation, reads each cache's settings from MicroProfile Config, and fails the deployment with one
+ * {@link CacheDefinitionException} listing every problem. Registers the results as beans for the interceptors.
+ */
+public class LayeredCacheExtension implements Extension {
+
+    private static final Logger LOG = Logger.getLogger(LayeredCacheExtension.class.getName());
+
+    private final OperationParser parser = new OperationParser();
+    private final CacheOperations operations = new CacheOperations();
+    private final Set<String> cacheNames = new TreeSet<>();
+    private final List<Invalidation> invalidations = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
+
+    <T> void collect(@Observes @WithAnnotations({CachedRead.class, Invalidates.class, Invalidates.List.class,
+            RequestCached.class}) ProcessAnnotatedType<T> event) {
+        AnnotatedType<T> type = event.getAnnotatedType();
+        if (type.isAnnotationPresent(Interceptor.class)) {
+            return; // our own interceptors carry the bindings
+        }
+        for (Class<?> annotation : OperationParser.ANNOTATIONS) {
+            if (type.isAnnotationPresent(annotation.asSubclass(Annotation.class))) {
+                parser.onClass(type.getJavaClass(), OperationParser.nameOf(annotation));
+            }
+        }
+        for (AnnotatedMethod<? super T> annotated : type.getMethods()) {
+            collect(annotated);
+        }
+    }
+
+    private void collect(AnnotatedMethod<?> annotated) {
+        Method method = annotated.getJavaMember();
+        CachedRead read = annotated.getAnnotation(CachedRead.class);
+        boolean memo = annotated.isAnnotationPresent(RequestCached.class);
+        Set<Invalidates> writes = annotated.getAnnotations(Invalidates.class);
+        if (read != null && memo) {
+            parser.bothReadAndMemo(method);
+        }
+        if (read != null) {
+            cacheNames.add(read.cache());
+            ReadOperation operation = parser.read(method, read);
+            if (operation != null) {
+                operations.add(method, operation);
+            }
+        }
+        if (!writes.isEmpty()) {
+            writes.forEach(write -> cacheNames.add(write.cache()));
+            List<Invalidation> operation = parser.invalidations(method, List.copyOf(writes));
+            if (operation != null) {
+                operations.add(method, operation);
+                invalidations.addAll(operation);
+            }
+        }
+        if (memo) {
+            MemoOperation operation = parser.memo(method);
+            if (operation != null) {
+                operations.add(method, operation);
+            }
+        }
+    }
+
+    /**
+     * Reads the caches' settings, reports every problem as one definition error (before the container's own
+     * validation, so that the list is complete), and registers the results as beans.
+     */
+    void register(@Observes AfterBeanDiscovery event) {
+        Map<String, CacheSettings> settings = new TreeMap<>();
+        for (String cache : cacheNames) {
+            if (!cache.isBlank()) {
+                settings.put(cache, CacheSettings.read(cache, ConfigProvider.getConfig(), parser.problems()::add));
+            }
+        }
+        if (!parser.problems().isEmpty()) {
+            event.addDefinitionError(new CacheDefinitionException(parser.problems()));
+            return;
+        }
+        warnAboutUnmatchedInvalidations();
+        CacheCatalog catalog = new CacheCatalog(settings);
+        event.addBean().types(CacheCatalog.class).scope(Singleton.class).createWith(context -> catalog);
+        event.addBean().types(CacheOperations.class).scope(Singleton.class).createWith(context -> operations);
+    }
+
+    void report(@Observes AfterDeploymentValidation event) {
+        warnings.forEach(LOG::warning);
+    }
+
+    /** An invalidation whose key shape no read of the same cache uses would silently drop nothing. */
+    private void warnAboutUnmatchedInvalidations() {
+        Set<String> readShapes = new TreeSet<>();
+        Set<String> readCaches = new TreeSet<>();
+        for (ReadOperation read : operations.reads()) {
+            readShapes.add(read.cache() + "\n" + read.key().shape());
+            readCaches.add(read.cache());
+        }
+        for (Invalidation invalidation : invalidations) {
+            if (!invalidation.allEntries() && readCaches.contains(invalidation.cache())
+                    && !readShapes.contains(invalidation.cache() + "\n" + invalidation.key().shape())) {
+                warnings.add("@Invalidates(cache = \"" + invalidation.cache() + "\", key = \""
+                        + invalidation.key().text() + "\") matches no @CachedRead key of that cache in this"
+                        + " deployment (key shapes are compared with placeholder names left out), so it may drop"
+                        + " nothing");
+            }
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package org.layeredcache.internal.interceptor;
+
+import org.layeredcache.CachedRead;
+import org.layeredcache.Invalidates;
+import org.layeredcache.RequestCached;
+import org.layeredcache.internal.key.KeyTemplate;
+import org.layeredcache.internal.layer.Durations;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * Turns the caching annotations of one method into operations, checking every rule on the way. Each problem is
+ * one sentence naming the class, the method, the annotation and, where one is involved, the parameter; all are
+ * collected, so that a deployment reports every problem at once. Not thread-safe: one parser per deployment.
+ */
+final class OperationParser {
+
+    static final Duration DEFAULT_TTL = Duration.ofHours(24);
+
+    private final List<String> problems = new ArrayList<>();
+
+    List<String> problems() {
+        return problems;
+    }
+
+    /** The read operation, or {@code null} if a problem was reported. */
+    ReadOperation read(Method method, CachedRead annotation) {
+        Consumer<String> report = reporter(method, describe(annotation));
+        int before = problems.size();
+        checkInterceptable(method, report);
+        checkResult(method, report);
+        checkCacheName(annotation.cache(), report);
+        KeyTemplate key = annotation.key().isEmpty()
+                ? KeyTemplate.allParameters(method, true, report)
+                : KeyTemplate.parse(annotation.key(), method, report);
+        Duration ttl = DEFAULT_TTL;
+        if (!annotation.ttl().isBlank()) {
+            try {
+                ttl = Durations.parse(annotation.ttl());
+            } catch (IllegalArgumentException e) {
+                report.accept("ttl " + e.getMessage());
+            }
+        }
+        return problems.size() == before
+                ? new ReadOperation(annotation.cache(), key, ttl, method.getReturnType() == Optional.class)
+                : null;
+    }
+
+    /** The invalidations, or {@code null} if a problem was reported. */
+    List<Invalidation> invalidations(Method method, List<Invalidates> annotations) {
+        int before = problems.size();
+        checkInterceptable(method, reporter(method, "@Invalidates"));
+        List<Invalidation> invalidations = new ArrayList<>();
+        for (Invalidates annotation : annotations) {
+            Consumer<String> report = reporter(method, describe(annotation));
+            checkCacheName(annotation.cache(), report);
+            if (annotation.allEntries()) {
+                if (!annotation.key().isEmpty()) {
+                    report.accept("allEntries = true drops the whole cache; leave key empty");
+                }
+                invalidations.add(new Invalidation(annotation.cache(), null));
+            } else {
+                invalidations.add(new Invalidation(annotation.cache(), annotation.key().isEmpty()
+                        ? KeyTemplate.allParameters(method, true, report)
+                        : KeyTemplate.parse(annotation.key(), method, report)));
+            }
+        }
+        return problems.size() == before ? List.copyOf(invalidations) : null;
+    }
+
+    /** The memo operation, or {@code null} if a problem was reported. */
+    MemoOperation memo(Method method) {
+        Consumer<String> report = reporter(method, "@RequestCached");
+        int before = problems.size();
+        checkInterceptable(method, report);
+        checkResult(method, report);
+        KeyTemplate key = KeyTemplate.allParameters(method, false, report);
+        return problems.size() == before ? new MemoOperation(describe(method), key) : null;
+    }
+
+    /** Reports a method that carries both {@code @CachedRead} and {@code @RequestCached}. */
+    void bothReadAndMemo(Method method) {
+        reporter(method, "@CachedRead and @RequestCached").accept("a method carries one of them, not both;"
+                + " @CachedRead already keeps results in the request layer");
+    }
+
+    /** Reports a caching annotation put on a class instead of its methods. */
+    void onClass(Class<?> type, String annotation) {
+        problems.add(type.getName() + " " + annotation + ": put the annotation on methods, not on the class");
+    }
+
+    /** Reports a method the extension never saw (resolved at its first call) that carries no annotation. */
+    void notAnnotated(Method method, String annotation) {
+        reporter(method, annotation).accept("the interceptor was called, but the method carries no " + annotation);
+    }
+
+    private static void checkInterceptable(Method method, Consumer<String> report) {
+        int modifiers = method.getModifiers();
+        if (Modifier.isPrivate(modifiers)) {
+            report.accept("the method is private, so its calls are never intercepted; make it public");
+        }
+        if (Modifier.isStatic(modifiers)) {
+            report.accept("the method is static, so its calls are never intercepted");
+        }
+        if (Modifier.isFinal(modifiers)) {
+            report.accept("the method is final, so its calls cannot be intercepted; remove final");
+        }
+        if (Modifier.isFinal(method.getDeclaringClass().getModifiers())) {
+            report.accept("the class is final, so its calls cannot be intercepted; remove final");
+        }
+    }
+
+    private static void checkResult(Method method, Consumer<String> report) {
+        Class<?> result = method.getReturnType();
+        if (result == void.class || result == Void.class) {
+            report.accept("the method returns void: there is no result to cache");
+        } else if (CompletionStage.class.isAssignableFrom(result) || Future.class.isAssignableFrom(result)) {
+            report.accept("the method returns " + result.getSimpleName() + ": asynchronous results are not cached;"
+                    + " return the value itself");
+        }
+    }
+
+    private static void checkCacheName(String cache, Consumer<String> report) {
+        if (cache.isBlank()) {
+            report.accept("the cache name is blank");
+        } else if (!cache.equals(cache.trim())) {
+            report.accept("the cache name '" + cache + "' starts or ends with spaces");
+        }
+    }
+
+    private Consumer<String> reporter(Method method, String annotation) {
+        String where = describe(method) + " " + annotation + ": ";
+        return problem -> problems.add(where + problem);
+    }
+
+    static String describe(Method method) {
+        return method.getDeclaringClass().getName() + "#" + method.getName()
+                + Arrays.stream(method.getParameterTypes()).map(Class::getSimpleName)
+                        .collect(Collectors.joining(", ", "(", ")"));
+    }
+
+    private static String describe(CachedRead annotation) {
+        return "@CachedRead(cache = \"" + annotation.cache() + "\""
+                + (annotation.key().isEmpty() ? "" : ", key = \"" + annotation.key() + "\"")
+                + (annotation.ttl().isEmpty() ? "" : ", ttl = \"" + annotation.ttl() + "\"") + ")";
+    }
+
+    private static String describe(Invalidates annotation) {
+        return "@Invalidates(cache = \"" + annotation.cache() + "\""
+                + (annotation.key().isEmpty() ? "" : ", key = \"" + annotation.key() + "\"")
+                + (annotation.allEntries() ? ", allEntries = true" : "") + ")";
+    }
+
+    /** The annotations' simple names, for messages about a class. */
+    static String nameOf(Class<?> annotation) {
+        return "@" + annotation.getSimpleName();
+    }
+
+    static final List<Class<?>> ANNOTATIONS = List.of(CachedRead.class, Invalidates.class, Invalidates.List.class,
+            RequestCached.class);
+}

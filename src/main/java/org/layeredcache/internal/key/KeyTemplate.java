@@ -1,0 +1,278 @@
+package org.layeredcache.internal.key;
+
+import java.io.Serializable;
+import java.lang.reflect.AccessibleObject;
+import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Parameter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * A key template parsed once for one method: its shape and, for each placeholder, where the value comes from
+ * (a parameter, then optionally a chain of properties). {@link #keyFor(Object[])} turns a call's arguments into a
+ * {@link CacheKey}. The rules are those listed on {@code @CachedRead}. Immutable and thread-safe.
+ */
+public final class KeyTemplate {
+
+    private final String text;
+    private final String shape;
+    private final ValueSource[] sources;
+
+    private KeyTemplate(String text, String shape, ValueSource[] sources) {
+        this.text = text;
+        this.shape = shape;
+        this.sources = sources;
+    }
+
+    /**
+     * Parses {@code template} against the parameters of {@code method}. Every problem found (bad syntax, unknown
+     * parameter or property, a value that cannot travel to the cluster) is handed to {@code problems}, in words
+     * that name the placeholder and the parameter.
+     *
+     * @return the template, or {@code null} if a problem was found
+     */
+    public static KeyTemplate parse(String template, Method method, Consumer<String> problems) {
+        List<String> placeholders = new ArrayList<>();
+        StringBuilder shape = new StringBuilder(template.length());
+        int problemCount = syntax(template, shape, placeholders, problems);
+        if (!placeholders.isEmpty() && method.getParameterCount() > 0 && !method.getParameters()[0].isNamePresent()) {
+            problems.accept("placeholders name parameters, but " + method.getDeclaringClass().getName()
+                    + " was compiled without parameter names; compile it with -parameters (javac) or"
+                    + " <parameters>true</parameters> (maven-compiler-plugin)");
+            return null;
+        }
+        ValueSource[] sources = new ValueSource[placeholders.size()];
+        for (int i = 0; i < sources.length; i++) {
+            sources[i] = resolve(placeholders.get(i), method, problems);
+            if (sources[i] == null) {
+                problemCount++;
+            }
+        }
+        return problemCount == 0 ? new KeyTemplate(template, shape.toString(), sources) : null;
+    }
+
+    /**
+     * The template used when none is written: every parameter, in order, with no text between them, as if it
+     * were {@code "{p1}{p2}..."}.
+     *
+     * @param serializable whether the values must be able to travel to the cluster (checked where the declared
+     *                     type allows it; problems go to {@code problems})
+     * @return the template, or {@code null} if a problem was found
+     */
+    public static KeyTemplate allParameters(Method method, boolean serializable, Consumer<String> problems) {
+        Parameter[] parameters = method.getParameters();
+        ValueSource[] sources = new ValueSource[parameters.length];
+        boolean ok = true;
+        for (int i = 0; i < parameters.length; i++) {
+            sources[i] = new ValueSource("{" + parameters[i].getName() + "}", i, new Accessor[0]);
+            if (serializable && !canSerialize(parameters[i].getType())) {
+                problems.accept("parameter '" + parameters[i].getName() + "' has type "
+                        + parameters[i].getType().getName() + ", which is not Serializable, so it cannot be part of a"
+                        + " key; write a key template that names a serializable property of it");
+                ok = false;
+            }
+        }
+        String text = Arrays.stream(parameters).map(p -> "{" + p.getName() + "}").collect(Collectors.joining());
+        return ok ? new KeyTemplate(text, "{}".repeat(parameters.length), sources) : null;
+    }
+
+    /** The template as written (or, for all parameters, as if written). */
+    public String text() {
+        return text;
+    }
+
+    /** The literal text with each placeholder written {@code {}}: what two templates must share to match. */
+    public String shape() {
+        return shape;
+    }
+
+    /**
+     * The key for one call.
+     *
+     * @throws IllegalStateException if a property getter throws
+     */
+    public CacheKey keyFor(Object[] arguments) {
+        Object[] values = new Object[sources.length];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = sources[i].read(arguments);
+        }
+        return CacheKey.of(shape, values);
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+
+    private static int syntax(String template, StringBuilder shape, List<String> placeholders,
+                              Consumer<String> problems) {
+        int count = 0;
+        for (int i = 0; i < template.length(); i++) {
+            char c = template.charAt(i);
+            if (c == '{') {
+                int close = template.indexOf('}', i + 1);
+                int nested = template.indexOf('{', i + 1);
+                if (close < 0) {
+                    problems.accept("'{' at position " + i + " is never closed");
+                    return count + 1;
+                }
+                if (nested >= 0 && nested < close) {
+                    problems.accept("'{' at position " + i + " opens a placeholder inside another");
+                    return count + 1;
+                }
+                String name = template.substring(i + 1, close).trim();
+                if (name.isEmpty()) {
+                    problems.accept("empty placeholder '{}' at position " + i + "; name a parameter");
+                    count++;
+                }
+                placeholders.add(name);
+                shape.append("{}");
+                i = close;
+            } else if (c == '}') {
+                problems.accept("'}' at position " + i + " closes no placeholder");
+                count++;
+            } else {
+                shape.append(c);
+            }
+        }
+        return count;
+    }
+
+    private static ValueSource resolve(String placeholder, Method method, Consumer<String> problems) {
+        if (placeholder.isEmpty()) {
+            return null;
+        }
+        String[] path = placeholder.split("\\.", -1);
+        Parameter[] parameters = method.getParameters();
+        int index = -1;
+        for (int i = 0; i < parameters.length; i++) {
+            if (parameters[i].getName().equals(path[0])) {
+                index = i;
+            }
+        }
+        if (index < 0) {
+            problems.accept("unknown placeholder {" + placeholder + "}: no parameter is named '" + path[0] + "'; the"
+                    + " parameters are " + describe(parameters));
+            return null;
+        }
+        Class<?> type = parameters[index].getType();
+        Accessor[] accessors = new Accessor[path.length - 1];
+        for (int i = 1; i < path.length; i++) {
+            accessors[i - 1] = Accessor.find(type, path[i]);
+            if (accessors[i - 1] == null) {
+                problems.accept("placeholder {" + placeholder + "} of parameter '" + path[0] + "': type "
+                        + type.getName() + " has no property '" + path[i] + "' (no get" + capitalise(path[i])
+                        + "(), is" + capitalise(path[i]) + "(), " + path[i] + "() or field " + path[i] + ")");
+                return null;
+            }
+            type = accessors[i - 1].type();
+        }
+        if (!canSerialize(type)) {
+            problems.accept("placeholder {" + placeholder + "} of parameter '" + path[0] + "' has type "
+                    + type.getName() + ", which is not Serializable, so it cannot be part of a key; name a"
+                    + " serializable property of it, such as {" + placeholder + ".id}");
+            return null;
+        }
+        return new ValueSource("{" + placeholder + "}", index, accessors);
+    }
+
+    /** Whether values of the declared type can be serialized; interfaces and open classes are given the benefit. */
+    private static boolean canSerialize(Class<?> type) {
+        if (type.isPrimitive() || Serializable.class.isAssignableFrom(type) || type.isInterface()
+                || type == Object.class || Modifier.isAbstract(type.getModifiers())) {
+            return true;
+        }
+        if (type.isArray()) {
+            return canSerialize(type.getComponentType());
+        }
+        return false;
+    }
+
+    private static String describe(Parameter[] parameters) {
+        if (parameters.length == 0) {
+            return "none";
+        }
+        return Arrays.stream(parameters)
+                .map(p -> p.getType().getSimpleName() + " " + p.getName())
+                .collect(Collectors.joining(", ", "(", ")"));
+    }
+
+    private static String capitalise(String name) {
+        return name.isEmpty() ? name : Character.toUpperCase(name.charAt(0)) + name.substring(1);
+    }
+
+    /** Where one placeholder's value comes from: a parameter, then a chain of properties. */
+    private record ValueSource(String placeholder, int parameter, Accessor[] path) {
+
+        Object read(Object[] arguments) {
+            Object value = arguments[parameter];
+            for (Accessor accessor : path) {
+                if (value == null) {
+                    return null;
+                }
+                value = accessor.read(value, placeholder);
+            }
+            return value;
+        }
+    }
+
+    /** Reads one property: a getter, a record component (or any no-argument method of that name), or a field. */
+    private record Accessor(AccessibleObject member, Class<?> type) {
+
+        static Accessor find(Class<?> owner, String property) {
+            String suffix = capitalise(property);
+            for (String name : new String[] {"get" + suffix, "is" + suffix, property}) {
+                Method method = findMethod(owner, name);
+                boolean booleanGetterRule = !name.equals("is" + suffix)
+                        || method != null && (method.getReturnType() == boolean.class
+                                              || method.getReturnType() == Boolean.class);
+                if (method != null && method.getReturnType() != void.class && booleanGetterRule) {
+                    method.trySetAccessible();
+                    return new Accessor(method, method.getReturnType());
+                }
+            }
+            for (Class<?> c = owner; c != null && c != Object.class; c = c.getSuperclass()) {
+                for (Field field : c.getDeclaredFields()) {
+                    if (field.getName().equals(property) && !Modifier.isStatic(field.getModifiers())) {
+                        field.trySetAccessible();
+                        return new Accessor(field, field.getType());
+                    }
+                }
+            }
+            return null;
+        }
+
+        private static Method findMethod(Class<?> owner, String name) {
+            try {
+                Method method = owner.getMethod(name);
+                return Modifier.isStatic(method.getModifiers()) ? null : method;
+            } catch (NoSuchMethodException notPublic) {
+                for (Class<?> c = owner; c != null && c != Object.class; c = c.getSuperclass()) {
+                    for (Method method : c.getDeclaredMethods()) {
+                        if (method.getName().equals(name) && method.getParameterCount() == 0
+                                && !Modifier.isStatic(method.getModifiers())) {
+                            return method;
+                        }
+                    }
+                }
+                return null;
+            }
+        }
+
+        Object read(Object target, String placeholder) {
+            try {
+                return member instanceof Method method ? method.invoke(target) : ((Field) member).get(target);
+            } catch (InvocationTargetException e) {
+                throw new IllegalStateException("reading " + placeholder + " for a cache key failed", e.getCause());
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException("reading " + placeholder + " for a cache key is not allowed", e);
+            }
+        }
+    }
+}

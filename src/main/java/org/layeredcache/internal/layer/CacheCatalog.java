@@ -1,0 +1,36 @@
+package org.layeredcache.internal.layer;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The caches a deployment declares, each with its settings, as found when the application started. Immutable.
+ * Internal: not part of the API.
+ */
+public final class CacheCatalog {
+
+    private final Map<String, CacheSettings> settings;
+
+    public CacheCatalog(Map<String, CacheSettings> settings) {
+        this.settings = Map.copyOf(settings);
+    }
+
+    public Set<String> names() {
+        return new TreeMap<>(settings).keySet();
+    }
+
+    /**
+     * The settings of a declared cache.
+     *
+     * @throws IllegalArgumentException if no annotation of the deployment names the cache
+     */
+    public CacheSettings settings(String cache) {
+        CacheSettings found = settings.get(cache);
+        if (found == null) {
+            throw new IllegalArgumentException("No @CachedRead or @Invalidates names the cache '" + cache
+                    + "'; the caches of this deployment are " + names());
+        }
+        return found;
+    }
+}

@@ -1,0 +1,77 @@
+package org.layeredcache.internal.layer;
+
+import org.layeredcache.CacheStatistics;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Counts what one cache does on this node, and absorbs cache faults: each fault is counted, and logged with its
+ * stack trace the first time its cause (operation and exception type) is seen, then only at FINE level, so a
+ * broken cluster cannot flood the log. Thread-safe; counting costs a {@link LongAdder} increment.
+ */
+final class CacheCounters {
+
+    private static final Logger LOG = Logger.getLogger(CacheCounters.class.getName());
+
+    private final String cache;
+    private final LongAdder requestHits = new LongAdder();
+    private final LongAdder nearHits = new LongAdder();
+    private final LongAdder clusterHits = new LongAdder();
+    private final LongAdder loads = new LongAdder();
+    private final LongAdder invalidations = new LongAdder();
+    private final LongAdder faults = new LongAdder();
+    private final Set<String> causesLogged = ConcurrentHashMap.newKeySet();
+
+    CacheCounters(String cache) {
+        this.cache = cache;
+    }
+
+    void requestHit() {
+        requestHits.increment();
+    }
+
+    void nearHit() {
+        nearHits.increment();
+    }
+
+    void clusterHit() {
+        clusterHits.increment();
+    }
+
+    void load() {
+        loads.increment();
+    }
+
+    void invalidation() {
+        invalidations.increment();
+    }
+
+    /** Counts a fault of {@code operation} (such as "cluster get") and logs it once per cause. */
+    void fault(String operation, Throwable failure) {
+        faults.increment();
+        String cause = operation + ": " + rootCause(failure).getClass().getName();
+        if (causesLogged.add(cause)) {
+            LOG.log(Level.WARNING, failure, () -> "Cache '" + cache + "': " + operation + " failed; the call goes on"
+                    + " without that layer. Further faults of this kind (" + cause + ") are counted and logged at FINE.");
+        } else if (LOG.isLoggable(Level.FINE)) {
+            LOG.log(Level.FINE, "Cache '" + cache + "': " + operation + " failed again", failure);
+        }
+    }
+
+    CacheStatistics snapshot() {
+        return new CacheStatistics(cache, requestHits.sum(), nearHits.sum(), clusterHits.sum(), loads.sum(),
+                invalidations.sum(), faults.sum());
+    }
+
+    private static Throwable rootCause(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+}

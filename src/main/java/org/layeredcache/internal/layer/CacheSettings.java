@@ -1,0 +1,111 @@
+package org.layeredcache.internal.layer;
+
+import org.eclipse.microprofile.config.Config;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * One cache's settings, read from MicroProfile Config when the application starts, so that operators change them
+ * without recompiling. Each setting is looked up as {@code layered-cache.cache.<cache>.<setting>}, then
+ * {@code layered-cache.default.<setting>}, then the built-in default; {@code layered-cache.enabled=false} turns
+ * every cache off.
+ *
+ * @param cache            the cache's name
+ * @param enabled          {@code enabled}: whether calls go through the layers at all (default true)
+ * @param ttl              {@code ttl}: overrides every annotation's TTL for this cache (default: none)
+ * @param requestEnabled   {@code request.enabled}: whether the request layer is used (default true)
+ * @param nearEnabled      {@code near.enabled}: whether the near layer is used (default true)
+ * @param nearMaxSize      {@code near.max-size}: entries kept per node (default 10000)
+ * @param nearTtl          {@code near.ttl}: the longest an entry stays in the near layer (default 30s), which bounds
+ *                         how long a lost invalidation message can leave a node stale
+ * @param clusterEnabled   {@code cluster.enabled}: whether the cluster layer is used (default true)
+ * @param clusterMaxSize   {@code cluster.max-size}: entries kept per cluster member before eviction (default 100000)
+ * @param loadLease        {@code cluster.load-lease}: how long a load may hold its claim on a key; a load that takes
+ *                         longer is not published (default 30s)
+ * @param clusterTimeout   {@code cluster.timeout}: how long one cluster operation may take before the call goes on
+ *                         without the cluster (default 500ms)
+ * @param clusterRetryAfter {@code cluster.retry-after}: after a cluster failure, how long the cache stays off the
+ *                         cluster before it tries again (default 2s)
+ */
+public record CacheSettings(String cache, boolean enabled, Optional<Duration> ttl, boolean requestEnabled,
+                            boolean nearEnabled, long nearMaxSize, Duration nearTtl, boolean clusterEnabled,
+                            int clusterMaxSize, Duration loadLease, Duration clusterTimeout,
+                            Duration clusterRetryAfter) {
+
+    static final String PREFIX = "layered-cache.";
+
+    /**
+     * Reads the settings of one cache. A value that cannot be read is reported to {@code problems}, naming the
+     * property, and replaced by the default.
+     */
+    public static CacheSettings read(String cache, Config config, Consumer<String> problems) {
+        Reader reader = new Reader(cache, config, problems);
+        boolean globallyEnabled = reader.global("enabled", CacheSettings::flag, true);
+        return new CacheSettings(cache,
+                globallyEnabled && reader.get("enabled", CacheSettings::flag, true),
+                Optional.ofNullable(reader.get("ttl", Durations::parse, null)),
+                reader.get("request.enabled", CacheSettings::flag, true),
+                reader.get("near.enabled", CacheSettings::flag, true),
+                reader.get("near.max-size", CacheSettings::positiveLong, 10_000L),
+                reader.get("near.ttl", Durations::parse, Duration.ofSeconds(30)),
+                reader.get("cluster.enabled", CacheSettings::flag, true),
+                reader.get("cluster.max-size", text -> Math.toIntExact(positiveLong(text)), 100_000),
+                reader.get("cluster.load-lease", Durations::parse, Duration.ofSeconds(30)),
+                reader.get("cluster.timeout", Durations::parse, Duration.ofMillis(500)),
+                reader.get("cluster.retry-after", Durations::parse, Duration.ofSeconds(2)));
+    }
+
+    /** The TTL an entry of a method with the given annotation TTL gets: the configured override wins. */
+    public Duration ttlFor(Duration annotated) {
+        return ttl.orElse(annotated);
+    }
+
+    private static long positiveLong(String text) {
+        long value = Long.parseLong(text.trim());
+        if (value <= 0) {
+            throw new IllegalArgumentException("'" + text + "' is not a positive number");
+        }
+        return value;
+    }
+
+    private static boolean flag(String text) {
+        String trimmed = text.trim();
+        if (!trimmed.equalsIgnoreCase("true") && !trimmed.equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException("'" + text + "' is neither true nor false");
+        }
+        return Boolean.parseBoolean(trimmed);
+    }
+
+    private record Reader(String cache, Config config, Consumer<String> problems) {
+
+        <T> T get(String setting, Function<String, T> parse, T fallback) {
+            String own = PREFIX + "cache." + cache + "." + setting;
+            String shared = PREFIX + "default." + setting;
+            Optional<String> text = config.getOptionalValue(own, String.class);
+            String property = own;
+            if (text.isEmpty()) {
+                text = config.getOptionalValue(shared, String.class);
+                property = shared;
+            }
+            return text.isEmpty() ? fallback : parse(property, text.get(), parse, fallback);
+        }
+
+        <T> T global(String setting, Function<String, T> parse, T fallback) {
+            String property = PREFIX + setting;
+            return config.getOptionalValue(property, String.class)
+                    .map(text -> parse(property, text, parse, fallback)).orElse(fallback);
+        }
+
+        private <T> T parse(String property, String text, Function<String, T> parse, T fallback) {
+            try {
+                return parse.apply(text);
+            } catch (RuntimeException e) {
+                problems.accept("configuration property " + property + " cannot be read: " + e.getMessage());
+                return fallback;
+            }
+        }
+    }
+}

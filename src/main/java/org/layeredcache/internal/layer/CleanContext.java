@@ -1,0 +1,49 @@
+package org.layeredcache.internal.layer;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs setup work (obtaining a cluster cache or topic) on a short-lived thread of its own, which carries no
+ * application context, and waits for it.
+ *
+ * <p>Why: when a Hazelcast object is first created, Payara's Hazelcast saves the calling thread's application
+ * context with it and re-enters that very context around every operation it runs for the object on its own
+ * threads. Created from a user's request, a cache then drags that request's non-transactional JPA entity managers
+ * along and closes them behind the request's back: cache operations fail, and the request itself may answer 500.
+ * A thread with no application context at all makes Payara save none, and the library's objects need none:
+ * everything they store is compared in serialized form. Outside Payara this costs one thread per setup.
+ */
+final class CleanContext {
+
+    private CleanContext() {
+    }
+
+    /** Runs {@code work} on a fresh thread without application context, waiting at most {@code timeoutMillis}. */
+    static <T> T call(Callable<T> work, long timeoutMillis) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                result.complete(work.call());
+            } catch (Throwable failure) {
+                result.completeExceptionally(failure);
+            }
+        }, "layered-cache-setup");
+        thread.setDaemon(true);
+        thread.setContextClassLoader(Thread.currentThread().getContextClassLoader());
+        thread.start();
+        try {
+            return result.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("cache setup took more than " + timeoutMillis + " ms", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during cache setup", e);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package org.layeredcache.internal.layer;
+
+import com.hazelcast.cache.ICache;
+import com.hazelcast.config.CacheConfig;
+import com.hazelcast.config.EvictionConfig;
+import com.hazelcast.config.EvictionPolicy;
+import com.hazelcast.config.MaxSizePolicy;
+import org.layeredcache.internal.key.CacheKey;
+
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import javax.cache.CacheManager;
+import javax.cache.expiry.CreatedExpiryPolicy;
+import javax.cache.expiry.ExpiryPolicy;
+import javax.cache.expiry.ModifiedExpiryPolicy;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One cache in the cluster layer: a JCache cache of the server's {@link CacheManager}, used through Hazelcast's
+ * {@link ICache} for per-entry expiry. An entry holds a value (or {@link NullValue}), or a load's
+ * {@link Reservation}; readers treat a reservation as a miss.
+ *
+ * <p>The cache is obtained (created if need be, with entry-count eviction) on first use, through a
+ * {@link CleanContext}. Every operation waits at most {@code timeout}
+ * (then throws {@link ClusterTimeoutException}; the operation may still complete later, which the reservation
+ * scheme tolerates) and may throw whatever the cluster throws; the caller turns that into a counted fault.
+ * Thread-safe.
+ */
+final class ClusterLayer {
+
+    private final String name;
+    private final CacheManager manager;
+    private final int maxSize;
+    /**
+     * Given to every read, so that Hazelcast never builds the cache's default expiry policy, which it would do in
+     * the application context saved with the cache (none when the library created it; see {@link CleanContext}).
+     * A read leaves an entry's expiry as it is.
+     */
+    private static final ExpiryPolicy READ_KEEPS_EXPIRY = new CreatedExpiryPolicy(javax.cache.expiry.Duration.ETERNAL);
+
+    private final ExpiryPolicy leasePolicy;
+    private final long timeoutMillis;
+    private final Map<Duration, ExpiryPolicy> ttlPolicies = new ConcurrentHashMap<>();
+    private volatile ICache<CacheKey, Object> cache;
+
+    ClusterLayer(String name, CacheManager manager, int maxSize, Duration loadLease, Duration timeout) {
+        this.name = name;
+        this.manager = manager;
+        this.maxSize = maxSize;
+        this.leasePolicy = new CreatedExpiryPolicy(toJCache(loadLease));
+        this.timeoutMillis = timeout.toMillis();
+    }
+
+    /** The value stored for the key, or {@code null} when there is none or a load holds the key. */
+    Object get(CacheKey key) {
+        Object stored = await(cache().getAsync(key, READ_KEEPS_EXPIRY), "get");
+        return stored instanceof Reservation ? null : stored;
+    }
+
+    /** Claims the key for a load; {@code null} when it is taken (by a value or another load). */
+    Reservation reserve(CacheKey key) {
+        Reservation reservation = Reservation.create();
+        return await(cache().putIfAbsentAsync(key, reservation, leasePolicy), "reserve") ? reservation : null;
+    }
+
+    /**
+     * Replaces the load's claim by its value, to live {@code ttl}.
+     *
+     * @return whether the claim was still there, i.e. no invalidation (or lease expiry) came in between
+     */
+    boolean publish(CacheKey key, Reservation reservation, Object value, Duration ttl) {
+        ExpiryPolicy policy = ttlPolicies.computeIfAbsent(ttl, t -> new ModifiedExpiryPolicy(toJCache(t)));
+        return await(cache().replaceAsync(key, reservation, value, policy), "publish");
+    }
+
+    /** Gives the claim up (the load failed or its transaction rolled back). */
+    void release(CacheKey key, Reservation reservation) {
+        await(cache().removeAsync(key, reservation), "release");
+    }
+
+    void invalidate(CacheKey key) {
+        await(cache().removeAsync(key), "invalidate");
+    }
+
+    /** Drops every entry; Hazelcast offers no asynchronous form, so this one waits as long as the cluster does. */
+    void invalidateAll() {
+        cache().clear();
+    }
+
+    private <T> T await(CompletionStage<T> operation, String what) {
+        try {
+            return operation.toCompletableFuture().get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new ClusterTimeoutException("cluster " + what + " on cache '" + name + "' took more than "
+                    + timeoutMillis + " ms");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime
+                    : new CacheException("cluster " + what + " on cache '" + name + "' failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CacheException("interrupted while waiting for the cluster", e);
+        }
+    }
+
+    /** A cluster operation that did not answer within the configured timeout. */
+    static final class ClusterTimeoutException extends CacheException {
+        private static final long serialVersionUID = 1L;
+
+        ClusterTimeoutException(String message) {
+            super(message);
+        }
+    }
+
+    private ICache<CacheKey, Object> cache() {
+        ICache<CacheKey, Object> current = cache;
+        if (current == null || current.isDestroyed()) {
+            synchronized (this) {
+                current = cache;
+                if (current == null || current.isDestroyed()) {
+                    current = CleanContext.call(this::obtain, Math.max(10_000, timeoutMillis));
+                    cache = current;
+                }
+            }
+        }
+        return current;
+    }
+
+    @SuppressWarnings("unchecked")
+    private ICache<CacheKey, Object> obtain() {
+        Cache<CacheKey, Object> existing = manager.getCache(name);
+        if (existing == null) {
+            CacheConfig<CacheKey, Object> config = new CacheConfig<>();
+            config.setEvictionConfig(new EvictionConfig()
+                    .setEvictionPolicy(EvictionPolicy.LRU)
+                    .setMaxSizePolicy(MaxSizePolicy.ENTRY_COUNT)
+                    .setSize(maxSize));
+            try {
+                existing = manager.createCache(name, config);
+            } catch (CacheException createdMeanwhile) {
+                existing = manager.getCache(name);
+                if (existing == null) {
+                    throw createdMeanwhile;
+                }
+            }
+        }
+        return existing.unwrap(ICache.class);
+    }
+
+    private static javax.cache.expiry.Duration toJCache(Duration duration) {
+        return new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS, Math.max(1, duration.toMillis()));
+    }
+}

@@ -1,0 +1,112 @@
+package org.layeredcache.internal.layer;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.topic.ITopic;
+import com.hazelcast.topic.Message;
+import org.layeredcache.internal.key.CacheKey;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+import java.io.UncheckedIOException;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Tells the other nodes to drop keys from their near layers, over a Hazelcast topic of the cluster the cluster
+ * layer lives in. Messages are plain bytes (node id, cache name, serialized key), so Hazelcast never has to load
+ * an application class on its own threads; this node decodes them with the application's class loader.
+ *
+ * <p>Delivery is best effort, as with any Hazelcast topic: a message can be lost when a member fails. The near
+ * layer's TTL bounds how long such a loss can leave a node stale.
+ */
+final class InvalidationBus {
+
+    /** Receives the invalidations other nodes published. */
+    interface Receiver {
+        /** Drops {@code key} from this node's near layer of {@code cache}; a {@code null} key means all entries. */
+        void invalidated(String cache, CacheKey key);
+    }
+
+    static final String TOPIC = "layered-cache-invalidations";
+    private static final Logger LOG = Logger.getLogger(InvalidationBus.class.getName());
+
+    private final ITopic<byte[]> topic;
+    private final UUID node = UUID.randomUUID();
+    private final ClassLoader classLoader;
+    private final UUID registration;
+
+    InvalidationBus(HazelcastInstance hazelcast, ClassLoader classLoader, Receiver receiver) {
+        this.topic = hazelcast.getTopic(TOPIC);
+        this.classLoader = classLoader;
+        this.registration = topic.addMessageListener((Message<byte[]> message) -> receive(message, receiver));
+    }
+
+    /** Publishes the invalidation of {@code key} ({@code null}: all entries); throws if the cluster does. */
+    void publish(String cache, CacheKey key) {
+        topic.publish(encode(cache, key));
+    }
+
+    void close() {
+        try {
+            topic.removeMessageListener(registration);
+        } catch (RuntimeException alreadyDown) {
+            LOG.log(Level.FINE, "invalidation listener not removed", alreadyDown);
+        }
+    }
+
+    private void receive(Message<byte[]> message, Receiver receiver) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(message.getMessageObject()))) {
+            UUID origin = new UUID(in.readLong(), in.readLong());
+            if (origin.equals(node)) {
+                return;
+            }
+            String cache = in.readUTF();
+            CacheKey key = in.readBoolean() ? readKey(in) : null;
+            receiver.invalidated(cache, key);
+        } catch (IOException | ClassNotFoundException | RuntimeException e) {
+            LOG.log(Level.WARNING, "An invalidation message could not be read; the near layer's TTL bounds the"
+                    + " staleness it may leave", e);
+        }
+    }
+
+    private byte[] encode(String cache, CacheKey key) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeLong(node.getMostSignificantBits());
+            out.writeLong(node.getLeastSignificantBits());
+            out.writeUTF(cache);
+            out.writeBoolean(key != null);
+            if (key != null) {
+                ObjectOutputStream objects = new ObjectOutputStream(out);
+                objects.writeObject(key);
+                objects.flush();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cache key " + key + " cannot be serialized", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private CacheKey readKey(InputStream in) throws IOException, ClassNotFoundException {
+        try (ObjectInputStream objects = new ObjectInputStream(in) {
+            @Override
+            protected Class<?> resolveClass(ObjectStreamClass description) throws IOException, ClassNotFoundException {
+                try {
+                    return Class.forName(description.getName(), false, classLoader);
+                } catch (ClassNotFoundException notInApplication) {
+                    return super.resolveClass(description);
+                }
+            }
+        }) {
+            return (CacheKey) objects.readObject();
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package org.layeredcache.internal.layer;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import org.layeredcache.internal.key.CacheKey;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * This node's in-memory copy of one cache: bounded (Caffeine, size and per-entry TTL) and guarded against the
+ * stale-set race.
+ *
+ * <p>The race: a reader misses here, fetches the value from a lower layer, and an invalidation of that key lands
+ * before the reader stores what it fetched; the reader would then store a value that is already stale. The guard:
+ * every key belongs to one of 64 stripes, each with an invalidation counter. A reader takes the stripe's
+ * {@linkplain #stamp(CacheKey) stamp} before it reads the lower layers. An invalidation first bumps the counter,
+ * then removes the key. A reader {@linkplain #publish publishes} by checking the counter and storing in one atomic
+ * step on the key's map entry ({@code compute}), which the invalidation's removal of the same key cannot
+ * interleave with: either the store comes first and the removal takes it out, or the removal comes first, and
+ * then the counter was already bumped and the store is refused. No reader ever sees the refused value, not even
+ * for an instant. (A stripe is shared by many keys, so an unrelated invalidation can cost a reader its store; it
+ * never costs correctness.) Thread-safe.
+ */
+final class NearLayer {
+
+    private static final int STRIPES = 64;
+
+    private final Cache<CacheKey, Entry> entries;
+    private final AtomicLongArray invalidations = new AtomicLongArray(STRIPES);
+    private final long maxTtlNanos;
+
+    NearLayer(long maxSize, Duration maxTtl) {
+        this.maxTtlNanos = maxTtl.toNanos();
+        this.entries = Caffeine.newBuilder()
+                .maximumSize(maxSize)
+                .expireAfter(new UntilDeadline())
+                // Maintenance runs on the calling threads: no unmanaged threads inside the application server.
+                .executor(Runnable::run)
+                .build();
+    }
+
+    /** The stripe's invalidation count, to be taken before reading the layers below. */
+    long stamp(CacheKey key) {
+        return invalidations.get(stripe(key));
+    }
+
+    /** The stored value, or {@code null} if there is none. */
+    Object get(CacheKey key) {
+        Entry entry = entries.getIfPresent(key);
+        return entry == null ? null : entry.value();
+    }
+
+    /**
+     * Stores {@code value} for at most {@code ttl} (and never longer than the near layer's own TTL), unless the key's
+     * stripe was invalidated since {@code stamp}.
+     *
+     * @return whether the value was stored
+     */
+    boolean publish(CacheKey key, Object value, long stamp, Duration ttl) {
+        int stripe = stripe(key);
+        if (invalidations.get(stripe) != stamp) {
+            return false;
+        }
+        Entry entry = new Entry(value, System.nanoTime() + Math.min(ttl.toNanos(), maxTtlNanos));
+        return entries.asMap().compute(key, (k, current) -> invalidations.get(stripe) == stamp ? entry : current)
+                == entry;
+    }
+
+    void invalidate(CacheKey key) {
+        invalidations.incrementAndGet(stripe(key));
+        entries.invalidate(key);
+    }
+
+    void invalidateAll() {
+        for (int i = 0; i < STRIPES; i++) {
+            invalidations.incrementAndGet(i);
+        }
+        entries.invalidateAll();
+    }
+
+    /** Entries currently held, after pending evictions (an estimate while others write). */
+    long size() {
+        entries.cleanUp();
+        return entries.estimatedSize();
+    }
+
+    private static int stripe(CacheKey key) {
+        int h = key.hashCode();
+        return (h ^ (h >>> 16)) & (STRIPES - 1);
+    }
+
+    /** A stored value and the {@link System#nanoTime()} after which it is gone. */
+    private record Entry(Object value, long deadline) {
+    }
+
+    /** Expires each entry at its own deadline, which a refused publish cannot move. */
+    private static final class UntilDeadline implements Expiry<CacheKey, Entry> {
+
+        @Override
+        public long expireAfterCreate(CacheKey key, Entry entry, long currentTime) {
+            return Math.max(0, entry.deadline() - currentTime);
+        }
+
+        @Override
+        public long expireAfterUpdate(CacheKey key, Entry entry, long currentTime, long currentDuration) {
+            return Math.max(0, entry.deadline() - currentTime);
+        }
+
+        @Override
+        public long expireAfterRead(CacheKey key, Entry entry, long currentTime, long currentDuration) {
+            return currentDuration;
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package org.layeredcache.internal.layer;
+
+import java.util.Optional;
+
+/**
+ * Stands in every layer for a {@code null} or {@code Optional.empty()} result, so that "cached as nothing" differs
+ * from "not cached". An enum constant, so it stays one instance after travelling through the cluster.
+ */
+enum NullValue {
+    INSTANCE;
+
+    /** What a layer stores for a method's result. */
+    static Object wrap(Object result) {
+        return result == null ? INSTANCE : result;
+    }
+
+    /** The method's result back from what a layer stored; {@code optional} says whether the method returns one. */
+    static Object unwrap(Object stored, boolean optional) {
+        if (optional) {
+            return stored == INSTANCE ? Optional.empty() : Optional.of(stored);
+        }
+        return stored == INSTANCE ? null : stored;
+    }
+}

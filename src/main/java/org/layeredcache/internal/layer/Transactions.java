@@ -1,0 +1,71 @@
+package org.layeredcache.internal.layer;
+
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The one place that knows about JTA: runs work after the current transaction commits, other work if it rolls
+ * back, and either at once when there is no transaction (or no JTA at all, as in Java SE). Thread-safe.
+ */
+final class Transactions {
+
+    private static final Logger LOG = Logger.getLogger(Transactions.class.getName());
+    private static final String REGISTRY = "java:comp/TransactionSynchronizationRegistry";
+
+    private final TransactionSynchronizationRegistry registry;
+
+    private Transactions(TransactionSynchronizationRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Finds the server's transaction registry; without one, everything runs at once. */
+    static Transactions lookUp() {
+        try {
+            return new Transactions((TransactionSynchronizationRegistry) new InitialContext().lookup(REGISTRY));
+        } catch (NamingException | RuntimeException | LinkageError noJta) {
+            LOG.log(Level.FINE, "No JTA transaction registry: cache work runs without waiting for commits", noJta);
+            return new Transactions(null);
+        }
+    }
+
+    /**
+     * Runs {@code committed} once the current transaction has committed, or {@code rolledBack} if it does not
+     * commit; without a transaction, runs {@code committed} now. A transaction already marked for rollback runs
+     * {@code rolledBack} when it ends. Failures of the callbacks are logged, never thrown into the transaction.
+     */
+    void afterCompletion(Runnable committed, Runnable rolledBack) {
+        if (!inTransaction()) {
+            committed.run();
+            return;
+        }
+        registry.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+                // Nothing is done before the outcome is known.
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                try {
+                    (status == Status.STATUS_COMMITTED ? committed : rolledBack).run();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "Cache work after the end of a transaction failed", e);
+                }
+            }
+        });
+    }
+
+    private boolean inTransaction() {
+        if (registry == null) {
+            return false;
+        }
+        int status = registry.getTransactionStatus();
+        return status == Status.STATUS_ACTIVE || status == Status.STATUS_MARKED_ROLLBACK;
+    }
+}
