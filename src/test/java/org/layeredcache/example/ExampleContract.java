@@ -251,7 +251,7 @@ abstract class ExampleContract {
                 for (Future<String> grant : grants) {
                     grant.get(60, TimeUnit.SECONDS);
                 }
-                Matcher memberships = Pattern.compile("\"serviceId\":" + service + ",").matcher(get("users/" + user));
+                Matcher memberships = Pattern.compile("\"serviceId\":" + service + "[,}]").matcher(get("users/" + user));
                 int count = 0;
                 while (memberships.find()) {
                     count++;

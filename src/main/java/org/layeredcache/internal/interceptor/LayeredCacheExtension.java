@@ -21,6 +21,7 @@ import org.layeredcache.internal.layer.CacheSettings;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -106,13 +107,27 @@ public class LayeredCacheExtension implements Extension {
             return;
         }
         warnAboutUnmatchedInvalidations();
-        CacheCatalog catalog = new CacheCatalog(settings);
+        CacheCatalog catalog = new CacheCatalog(settings, keyTypes());
         event.addBean().types(CacheCatalog.class).scope(Singleton.class).createWith(context -> catalog);
         event.addBean().types(CacheOperations.class).scope(Singleton.class).createWith(context -> operations);
     }
 
     void report(@Observes AfterDeploymentValidation event) {
         warnings.forEach(LOG::warning);
+    }
+
+    /** The declared types of every key value, which invalidation messages from other nodes may carry. */
+    private Set<Class<?>> keyTypes() {
+        Set<Class<?>> types = new HashSet<>();
+        for (ReadOperation read : operations.reads()) {
+            types.addAll(read.key().valueTypes());
+        }
+        for (Invalidation invalidation : invalidations) {
+            if (!invalidation.allEntries()) {
+                types.addAll(invalidation.key().valueTypes());
+            }
+        }
+        return types;
     }
 
     /** An invalidation whose key shape no read of the same cache uses would silently drop nothing. */

@@ -1,6 +1,7 @@
 package org.layeredcache.internal.key;
 
 import java.io.Serializable;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.AccessibleObject;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
@@ -9,7 +10,9 @@ import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -70,7 +73,8 @@ public final class KeyTemplate {
         ValueSource[] sources = new ValueSource[parameters.length];
         boolean ok = true;
         for (int i = 0; i < parameters.length; i++) {
-            sources[i] = new ValueSource("{" + parameters[i].getName() + "}", i, new Accessor[0]);
+            sources[i] = new ValueSource("{" + parameters[i].getName() + "}", i, new Accessor[0],
+                    parameters[i].getType());
             if (serializable && !canSerialize(parameters[i].getType())) {
                 problems.accept("parameter '" + parameters[i].getName() + "' has type "
                         + parameters[i].getType().getName() + ", which is not Serializable, so it cannot be part of a"
@@ -80,6 +84,22 @@ public final class KeyTemplate {
         }
         String text = Arrays.stream(parameters).map(p -> "{" + p.getName() + "}").collect(Collectors.joining());
         return ok ? new KeyTemplate(text, "{}".repeat(parameters.length), sources) : null;
+    }
+
+    /**
+     * The declared types of the placeholder values (primitives boxed): what a key of this template may hold, for
+     * checking keys that arrive from other nodes.
+     */
+    public Set<Class<?>> valueTypes() {
+        Set<Class<?>> types = new HashSet<>();
+        for (ValueSource source : sources) {
+            types.add(boxed(source.type()));
+        }
+        return types;
+    }
+
+    private static Class<?> boxed(Class<?> type) {
+        return type.isPrimitive() ? MethodType.methodType(type).wrap().returnType() : type;
     }
 
     /** The template as written (or, for all parameters, as if written). */
@@ -179,7 +199,7 @@ public final class KeyTemplate {
                     + " serializable property of it, such as {" + placeholder + ".id}");
             return null;
         }
-        return new ValueSource("{" + placeholder + "}", index, accessors);
+        return new ValueSource("{" + placeholder + "}", index, accessors, type);
     }
 
     /** Whether values of the declared type can be serialized; interfaces and open classes are given the benefit. */
@@ -207,8 +227,8 @@ public final class KeyTemplate {
         return name.isEmpty() ? name : Character.toUpperCase(name.charAt(0)) + name.substring(1);
     }
 
-    /** Where one placeholder's value comes from: a parameter, then a chain of properties. */
-    private record ValueSource(String placeholder, int parameter, Accessor[] path) {
+    /** Where one placeholder's value comes from (a parameter, then a chain of properties), and its declared type. */
+    private record ValueSource(String placeholder, int parameter, Accessor[] path, Class<?> type) {
 
         Object read(Object[] arguments) {
             Object value = arguments[parameter];

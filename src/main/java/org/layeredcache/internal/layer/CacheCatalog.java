@@ -11,9 +11,20 @@ import java.util.TreeMap;
 public final class CacheCatalog {
 
     private final Map<String, CacheSettings> settings;
+    private final Set<Class<?>> keyTypes;
 
-    public CacheCatalog(Map<String, CacheSettings> settings) {
+    /**
+     * @param settings each declared cache's settings
+     * @param keyTypes the types of every key placeholder value the deployment declares
+     */
+    public CacheCatalog(Map<String, CacheSettings> settings, Set<Class<?>> keyTypes) {
         this.settings = Map.copyOf(settings);
+        this.keyTypes = Set.copyOf(keyTypes);
+    }
+
+    /** The types of every key placeholder value the deployment declares. */
+    public Set<Class<?>> keyTypes() {
+        return keyTypes;
     }
 
     public Set<String> names() {

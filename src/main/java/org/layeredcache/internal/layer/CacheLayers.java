@@ -171,6 +171,21 @@ public class CacheLayers implements CacheAdmin {
         }
     }
 
+    /**
+     * An invalidation of {@code cache} whose key could not be read: counted and logged as a fault of the cache,
+     * and, since any of its keys may be stale, this node's near layer of it is dropped whole.
+     */
+    private void receiveUnreadable(String cache, Exception failure) {
+        if (!catalog.names().contains(cache)) {
+            LOG.log(Level.FINE, "An unreadable invalidation message named the cache '" + cache
+                    + "', which this deployment does not declare", failure);
+            return;
+        }
+        LayeredCache layers = cache(cache);
+        layers.fault("reading an invalidation message", failure);
+        layers.invalidateNear(null);
+    }
+
     /** The current request's entries of a namespace, or {@code null} when no request context is active. */
     private Map<Object, Object> requestEntries(String namespace) {
         try {
@@ -227,8 +242,19 @@ public class CacheLayers implements CacheAdmin {
         }
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         HazelcastInstance cluster = hazelcast.get();
+        InvalidationBus.Receiver receiver = new InvalidationBus.Receiver() {
+            @Override
+            public void invalidated(String cache, CacheKey key) {
+                receive(cache, key);
+            }
+
+            @Override
+            public void unreadable(String cache, Exception failure) {
+                receiveUnreadable(cache, failure);
+            }
+        };
         return CleanContext.call(() -> new InvalidationBus(cluster,
-                loader != null ? loader : CacheLayers.class.getClassLoader(), this::receive), 30_000);
+                loader != null ? loader : CacheLayers.class.getClassLoader(), catalog.keyTypes(), receiver), 30_000);
     }
 
     private static <T> Optional<T> lookUp(String name, Class<T> type) {

@@ -11,18 +11,22 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.io.UncheckedIOException;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Tells the other nodes to drop keys from their near layers, over a Hazelcast topic of the cluster the cluster
  * layer lives in. Messages are plain bytes (node id, cache name, serialized key), so Hazelcast never has to load
- * an application class on its own threads; this node decodes them with the application's class loader.
+ * an application class on its own threads; this node decodes them with the application's class loader, through a
+ * {@link KeyFilter} that admits only what a key may hold.
  *
  * <p>Delivery is best effort, as with any Hazelcast topic: a message can be lost when a member fails. The near
  * layer's TTL bounds how long such a loss can leave a node stale.
@@ -33,6 +37,13 @@ final class InvalidationBus {
     interface Receiver {
         /** Drops {@code key} from this node's near layer of {@code cache}; a {@code null} key means all entries. */
         void invalidated(String cache, CacheKey key);
+
+        /**
+         * An invalidation of {@code cache} arrived whose key could not be read (the filter rejected it, or it is
+         * malformed): nothing of it was instantiated, and since the key is unknown, the receiver should drop
+         * every entry of the cache from this node's near layer.
+         */
+        void unreadable(String cache, Exception failure);
     }
 
     static final String TOPIC = "layered-cache-invalidations";
@@ -40,12 +51,19 @@ final class InvalidationBus {
 
     private final ITopic<byte[]> topic;
     private final UUID node = UUID.randomUUID();
+    private final AtomicBoolean unreadableLogged = new AtomicBoolean();
     private final ClassLoader classLoader;
+    private final KeyFilter filter;
     private final UUID registration;
 
-    InvalidationBus(HazelcastInstance hazelcast, ClassLoader classLoader, Receiver receiver) {
+    /**
+     * @param keyTypes the key value types the deployment declares, which messages may carry besides the JDK's
+     *                 value types (see {@link KeyFilter})
+     */
+    InvalidationBus(HazelcastInstance hazelcast, ClassLoader classLoader, Set<Class<?>> keyTypes, Receiver receiver) {
         this.topic = hazelcast.getTopic(TOPIC);
         this.classLoader = classLoader;
+        this.filter = new KeyFilter(keyTypes, classLoader);
         this.registration = topic.addMessageListener((Message<byte[]> message) -> receive(message, receiver));
     }
 
@@ -63,17 +81,22 @@ final class InvalidationBus {
     }
 
     private void receive(Message<byte[]> message, Receiver receiver) {
+        String cache = null;
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(message.getMessageObject()))) {
             UUID origin = new UUID(in.readLong(), in.readLong());
             if (origin.equals(node)) {
                 return;
             }
-            String cache = in.readUTF();
+            cache = in.readUTF();
             CacheKey key = in.readBoolean() ? readKey(in) : null;
             receiver.invalidated(cache, key);
         } catch (IOException | ClassNotFoundException | RuntimeException e) {
-            LOG.log(Level.WARNING, "An invalidation message could not be read; the near layer's TTL bounds the"
-                    + " staleness it may leave", e);
+            if (cache != null) {
+                receiver.unreadable(cache, e);
+            } else if (unreadableLogged.compareAndSet(false, true)) {
+                LOG.log(Level.WARNING, "An invalidation message without a readable cache name was ignored (logged"
+                        + " once); the near layers' TTL bounds the staleness such a message may leave", e);
+            }
         }
     }
 
@@ -95,8 +118,13 @@ final class InvalidationBus {
         return bytes.toByteArray();
     }
 
+    /** Reads a key through the {@link KeyFilter}: a class it rejects is never initialised or instantiated. */
     private CacheKey readKey(InputStream in) throws IOException, ClassNotFoundException {
         try (ObjectInputStream objects = new ObjectInputStream(in) {
+            {
+                setObjectInputFilter(filter);
+            }
+
             @Override
             protected Class<?> resolveClass(ObjectStreamClass description) throws IOException, ClassNotFoundException {
                 try {
@@ -106,7 +134,12 @@ final class InvalidationBus {
                 }
             }
         }) {
-            return (CacheKey) objects.readObject();
+            Object key = objects.readObject();
+            if (!(key instanceof CacheKey cacheKey)) {
+                throw new InvalidObjectException("an invalidation message holds a " + key.getClass().getName()
+                        + " where a cache key belongs");
+            }
+            return cacheKey;
         }
     }
 }

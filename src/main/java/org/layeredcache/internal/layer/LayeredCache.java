@@ -250,7 +250,7 @@ final class LayeredCache {
         }
     }
 
-    void fault(String operation, RuntimeException failure) {
+    void fault(String operation, Exception failure) {
         counters.fault(operation, failure);
     }
 
