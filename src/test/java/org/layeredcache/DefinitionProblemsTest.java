@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.layeredcache.testing.Containers;
 
 import java.io.Serializable;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -156,6 +157,57 @@ class DefinitionProblemsTest {
 
         assertThat(findCause(failure).problems()).containsExactly("configuration property"
                 + " layered-cache.cache.badly-configured.near.max-size cannot be read: '-5' is not a positive number");
+    }
+
+    @Dependent
+    public static class SharedEntries {
+        @CachedRead(cache = "shared", key = "item-{id}")
+        public String name(long id) {
+            return "";
+        }
+
+        @CachedRead(cache = "shared", key = "item-{itemId}")
+        public Integer size(int itemId) {
+            return 0;
+        }
+
+        @CachedRead(cache = "shared", key = "item-{id}")
+        public Optional<String> maybeName(long id) {
+            return Optional.empty();
+        }
+    }
+
+    @Test
+    void readsThatShareEntriesButNotTheirTypeFailTheDeploymentNamingBoth() {
+        Throwable failure = catchThrowable(() -> Containers.start(SharedEntries.class).close());
+
+        String shared = SharedEntries.class.getName();
+        assertThat(findCause(failure).problems()).containsExactly(shared + "#maybeName(long) and " + shared
+                + "#size(int) read the same entries of cache 'shared' (key shape \"item-{}\"), but one returns"
+                + " java.lang.String and the other java.lang.Integer, so each could receive the other's value; give"
+                + " them different key templates or different caches");
+    }
+
+    @Dependent
+    public static class TwoReadersOfOneEntry {
+        @CachedRead(cache = "shared-alike", key = "item-{id}")
+        public String name(long id) {
+            return "name";
+        }
+
+        @CachedRead(cache = "shared-alike", key = "item-{itemId}")
+        public Optional<String> maybeName(long itemId) {
+            return Optional.of("name");
+        }
+    }
+
+    @Test
+    void readsThatShareEntriesOfOneTypeAreAllowed() {
+        try (var container = Containers.start(TwoReadersOfOneEntry.class)) {
+            TwoReadersOfOneEntry readers = container.select(TwoReadersOfOneEntry.class).get();
+            assertThat(readers.name(1)).isEqualTo("name");
+            assertThat(readers.maybeName(1)).contains("name");
+        }
     }
 
     private static CacheDefinitionException findCause(Throwable failure) {

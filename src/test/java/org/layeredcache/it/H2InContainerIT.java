@@ -17,7 +17,9 @@ import org.layeredcache.internal.key.CacheKey;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.naming.InitialContext;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -39,7 +41,55 @@ class H2InContainerIT extends TransactionContract {
                         layered-cache.cache.it-cluster-only.request.enabled=false
                         layered-cache.cache.it-cluster-only.near.enabled=false
                         """)
-                .addClasses(TransactionContract.class);
+                .addClasses(TransactionContract.class, TimedReader.class, TimedValues.class, Colours.class);
+    }
+
+    @Inject
+    TimedReader timer;
+
+    @Inject
+    TimedValues timedValues;
+
+    @Inject
+    Colours colours;
+
+    @Test
+    void templateLessReadsOfOneCacheNeverShareEntries() throws Exception {
+        long id = newId();
+        assertEquals("name of " + id, colours.nameOf(id));
+        assertEquals("colour of " + id, colours.colourOf(id), "not the name cached for the same id");
+        assertEquals((int) id, colours.sizeOf(id));
+        assertEquals("colour of " + id, requests.run(() -> colours.colourOf(id)));
+        long loads = admin.statistics("it-clash").loads();
+
+        colours.repaint(id);                                       // drops all three entries of the id
+
+        requests.run(() -> List.of(colours.nameOf(id), colours.colourOf(id), colours.sizeOf(id)));
+        assertEquals(loads + 3, admin.statistics("it-clash").loads());
+    }
+
+    /**
+     * A load in an EJB timer (the container's timeout transaction and request context) is published like any
+     * other: the first tick loads, the following ticks and other requests hit.
+     */
+    @Test
+    void aLoadInAnEjbTimerIsPublishedForEveryoneElse() throws Exception {
+        long id = newId();
+        int ticks = timer.reads();
+        timer.arm(id);
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (timer.reads() < ticks + 3) {
+                assertTrue(System.nanoTime() < deadline, "the timer ticked three times within a minute");
+                Thread.sleep(100);
+            }
+            assertEquals("value " + id, requests.run(() -> timedValues.value(id)));
+            assertEquals("value " + id, requests.run(() -> timedValues.value(id)));
+            assertEquals(1, timedValues.loads(), "only the timer's first tick ran the method");
+        } finally {
+            timer.disarm();
+        }
+        assertEquals(0, admin.statistics("it-timer").faults());
     }
 
     @Inject

@@ -7,6 +7,7 @@ import org.layeredcache.RequestCached;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,7 +22,7 @@ import java.util.logging.Logger;
 public final class CacheOperations {
 
     private static final Logger LOG = Logger.getLogger(CacheOperations.class.getName());
-    private static final ReadOperation UNCACHED_READ = new ReadOperation("", null, null, false);
+    private static final ReadOperation UNCACHED_READ = new ReadOperation("", null, null, false, false, null);
     private static final MemoOperation UNCACHED_MEMO = new MemoOperation("", null);
 
     private final Map<Method, ReadOperation> reads = new ConcurrentHashMap<>();
@@ -41,8 +42,22 @@ public final class CacheOperations {
     }
 
     /** All read operations, to check invalidations against. */
-    Iterable<ReadOperation> reads() {
+    Collection<ReadOperation> reads() {
         return reads.values();
+    }
+
+    /** All invalidations of all methods. */
+    List<Invalidation> invalidations() {
+        return invalidations.values().stream().flatMap(List::stream).toList();
+    }
+
+    /** Turns every template-less invalidation into the keys of the reads it names; once all reads are known. */
+    void resolveInvalidations() {
+        invalidations.replaceAll((method, list) -> resolve(list));
+    }
+
+    private List<Invalidation> resolve(List<Invalidation> list) {
+        return list.stream().map(invalidation -> invalidation.resolve(reads.values())).toList();
     }
 
     /** The read operation of the called method, or {@code null} when it must run uncached. */
@@ -60,10 +75,10 @@ public final class CacheOperations {
     List<Invalidation> invalidations(Method method, Object target) {
         List<Invalidation> found = invalidations.get(method);
         if (found == null) {
-            found = invalidations.computeIfAbsent(method, m -> late(m, target, Invalidates.class,
+            found = invalidations.computeIfAbsent(method, m -> resolve(late(m, target, Invalidates.class,
                     (parser, annotated) -> parser.invalidations(annotated,
                             Arrays.asList(annotated.getAnnotationsByType(Invalidates.class))),
-                    List.of()));
+                    List.of())));
         }
         return found.isEmpty() ? null : found;
     }

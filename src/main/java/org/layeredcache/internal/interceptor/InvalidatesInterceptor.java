@@ -7,6 +7,7 @@ import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
 import org.layeredcache.Invalidates;
 import org.layeredcache.internal.key.CacheKey;
+import org.layeredcache.internal.key.KeyTemplate;
 import org.layeredcache.internal.layer.CacheLayers;
 
 import java.util.List;
@@ -46,15 +47,21 @@ public class InvalidatesInterceptor {
     }
 
     private void invalidate(Invalidation invalidation, Object[] arguments) {
-        CacheKey key = null;
-        if (!invalidation.allEntries()) {
+        if (invalidation.allEntries()) {
+            layers.invalidateAll(invalidation.cache());
+            return;
+        }
+        for (KeyTemplate template : invalidation.keys()) {
+            CacheKey key;
             try {
-                key = invalidation.key().keyFor(arguments);
+                key = template.keyFor(arguments);
             } catch (RuntimeException e) {
                 // Without the key, the only safe invalidation is all of the cache.
-                layers.fault(invalidation.cache(), "key " + invalidation.key(), e);
+                layers.fault(invalidation.cache(), "key " + template, e);
+                layers.invalidateAll(invalidation.cache());
+                return;
             }
+            layers.invalidate(invalidation.cache(), key);
         }
-        layers.invalidate(invalidation.cache(), key);
     }
 }

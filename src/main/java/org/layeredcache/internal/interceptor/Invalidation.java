@@ -2,15 +2,70 @@ package org.layeredcache.internal.interceptor;
 
 import org.layeredcache.internal.key.KeyTemplate;
 
-/**
- * One {@code @Invalidates} of a method, parsed and checked once at deployment.
- *
- * @param cache the cache's name
- * @param key   the key template, or {@code null} for all entries
- */
-record Invalidation(String cache, KeyTemplate key) {
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
 
-    boolean allEntries() {
-        return key == null;
+/**
+ * One {@code @Invalidates} of a method, parsed and checked once at deployment: every entry of a cache, or the
+ * entries named by key templates.
+ *
+ * <p>An {@code @Invalidates} without a template names the entries that the cache's template-less reads stored for
+ * the same arguments: it starts {@linkplain #sameArgumentsAsReads unresolved} and is
+ * {@linkplain #resolve resolved} against the reads of the deployment.
+ *
+ * @param cache      the cache's name
+ * @param allEntries whether every entry of the cache is dropped ({@code keys} is then empty)
+ * @param keys       the templates of the entries dropped
+ * @param arguments  for an unresolved template-less invalidation, the invalidating method's parameters;
+ *                   otherwise {@code null}
+ * @param method     the invalidating method, for messages
+ */
+record Invalidation(String cache, boolean allEntries, List<KeyTemplate> keys, KeyTemplate arguments,
+                    Method method) {
+
+    static Invalidation allEntries(String cache, Method method) {
+        return new Invalidation(cache, true, List.of(), null, method);
+    }
+
+    static Invalidation of(String cache, KeyTemplate key, Method method) {
+        return new Invalidation(cache, false, List.of(key), null, method);
+    }
+
+    /** An invalidation without a template, to be resolved against the deployment's reads. */
+    static Invalidation sameArgumentsAsReads(String cache, KeyTemplate arguments, Method method) {
+        return new Invalidation(cache, false, List.of(), arguments, method);
+    }
+
+    /**
+     * This invalidation with its template-less form turned into the keys of every template-less read of the same
+     * cache whose parameters match the invalidating method's (same count, each of a compatible type). Without
+     * such a read it names no key.
+     */
+    Invalidation resolve(Iterable<ReadOperation> reads) {
+        if (arguments == null) {
+            return this;
+        }
+        List<KeyTemplate> resolved = new ArrayList<>();
+        for (ReadOperation read : reads) {
+            if (read.cache().equals(cache) && read.templateLess() && sameParameters(read.method(), method)) {
+                resolved.add(arguments.under(read.key()));
+            }
+        }
+        return new Invalidation(cache, false, List.copyOf(resolved), null, method);
+    }
+
+    private static boolean sameParameters(Method read, Method write) {
+        Class<?>[] readTypes = read.getParameterTypes();
+        Class<?>[] writeTypes = write.getParameterTypes();
+        if (readTypes.length != writeTypes.length) {
+            return false;
+        }
+        for (int i = 0; i < readTypes.length; i++) {
+            if (!KeyTemplate.valueType(readTypes[i]).isAssignableFrom(KeyTemplate.valueType(writeTypes[i]))) {
+                return false;
+            }
+        }
+        return true;
     }
 }

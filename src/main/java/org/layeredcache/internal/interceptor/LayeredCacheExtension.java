@@ -15,12 +15,14 @@ import org.layeredcache.CacheDefinitionException;
 import org.layeredcache.CachedRead;
 import org.layeredcache.Invalidates;
 import org.layeredcache.RequestCached;
+import org.layeredcache.internal.key.KeyTemplate;
 import org.layeredcache.internal.layer.CacheCatalog;
 import org.layeredcache.internal.layer.CacheSettings;
 
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +43,7 @@ public class LayeredCacheExtension implements Extension {
     private final OperationParser parser = new OperationParser();
     private final CacheOperations operations = new CacheOperations();
     private final Set<String> cacheNames = new TreeSet<>();
-    private final List<Invalidation> invalidations = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
 
     <T> void collect(@Observes @WithAnnotations({CachedRead.class, Invalidates.class, Invalidates.List.class,
@@ -80,7 +82,6 @@ public class LayeredCacheExtension implements Extension {
             List<Invalidation> operation = parser.invalidations(method, List.copyOf(writes));
             if (operation != null) {
                 operations.add(method, operation);
-                invalidations.addAll(operation);
             }
         }
         if (memo) {
@@ -92,8 +93,9 @@ public class LayeredCacheExtension implements Extension {
     }
 
     /**
-     * Reads the caches' settings, reports every problem as one definition error (before the container's own
-     * validation, so that the list is complete), and registers the results as beans.
+     * Reads the caches' settings, resolves template-less invalidations against the reads, reports every problem
+     * as one definition error (before the container's own validation, so that the list is complete), and
+     * registers the results as beans.
      */
     void register(@Observes AfterBeanDiscovery event) {
         Map<String, CacheSettings> settings = new TreeMap<>();
@@ -102,6 +104,8 @@ public class LayeredCacheExtension implements Extension {
                 settings.put(cache, CacheSettings.read(cache, ConfigProvider.getConfig(), parser.problems()::add));
             }
         }
+        operations.resolveInvalidations();
+        checkSharedEntries();
         if (!parser.problems().isEmpty()) {
             event.addDefinitionError(new CacheDefinitionException(parser.problems()));
             return;
@@ -113,7 +117,39 @@ public class LayeredCacheExtension implements Extension {
     }
 
     void report(@Observes AfterDeploymentValidation event) {
+        notes.forEach(LOG::info);
         warnings.forEach(LOG::warning);
+    }
+
+    /**
+     * Reads of one cache whose keys have the same shape read the same entries. With the same stored type that is
+     * two readers of one entry (noted once); with different types one would receive the other's value, which
+     * fails the deployment, naming both methods.
+     */
+    private void checkSharedEntries() {
+        Map<String, List<ReadOperation>> byEntries = new TreeMap<>();
+        for (ReadOperation read : operations.reads()) {
+            byEntries.computeIfAbsent(read.entries(), entries -> new ArrayList<>()).add(read);
+        }
+        for (List<ReadOperation> sharing : byEntries.values()) {
+            if (sharing.size() < 2) {
+                continue;
+            }
+            sharing.sort(Comparator.comparing(read -> OperationParser.describe(read.method())));
+            ReadOperation first = sharing.get(0);
+            for (ReadOperation other : sharing.subList(1, sharing.size())) {
+                String both = OperationParser.describe(first.method()) + " and " + OperationParser.describe(other.method())
+                        + " read the same entries of cache '" + first.cache() + "' (key shape \"" + first.key().shape()
+                        + "\")";
+                if (first.storedType().equals(other.storedType())) {
+                    notes.add(both + ", both as " + first.storedType().getTypeName() + ": they share those entries");
+                } else {
+                    parser.problems().add(both + ", but one returns " + first.storedType().getTypeName()
+                            + " and the other " + other.storedType().getTypeName() + ", so each could receive the"
+                            + " other's value; give them different key templates or different caches");
+                }
+            }
+        }
     }
 
     /** The declared types of every key value, which invalidation messages from other nodes may carry. */
@@ -122,9 +158,9 @@ public class LayeredCacheExtension implements Extension {
         for (ReadOperation read : operations.reads()) {
             types.addAll(read.key().valueTypes());
         }
-        for (Invalidation invalidation : invalidations) {
-            if (!invalidation.allEntries()) {
-                types.addAll(invalidation.key().valueTypes());
+        for (Invalidation invalidation : operations.invalidations()) {
+            for (KeyTemplate key : invalidation.keys()) {
+                types.addAll(key.valueTypes());
             }
         }
         return types;
@@ -132,19 +168,28 @@ public class LayeredCacheExtension implements Extension {
 
     /** An invalidation whose key shape no read of the same cache uses would silently drop nothing. */
     private void warnAboutUnmatchedInvalidations() {
-        Set<String> readShapes = new TreeSet<>();
+        Set<String> readEntries = new TreeSet<>();
         Set<String> readCaches = new TreeSet<>();
         for (ReadOperation read : operations.reads()) {
-            readShapes.add(read.cache() + "\n" + read.key().shape());
+            readEntries.add(read.entries());
             readCaches.add(read.cache());
         }
-        for (Invalidation invalidation : invalidations) {
-            if (!invalidation.allEntries() && readCaches.contains(invalidation.cache())
-                    && !readShapes.contains(invalidation.cache() + "\n" + invalidation.key().shape())) {
-                warnings.add("@Invalidates(cache = \"" + invalidation.cache() + "\", key = \""
-                        + invalidation.key().text() + "\") matches no @CachedRead key of that cache in this"
-                        + " deployment (key shapes are compared with placeholder names left out), so it may drop"
-                        + " nothing");
+        for (Invalidation invalidation : operations.invalidations()) {
+            if (invalidation.allEntries() || !readCaches.contains(invalidation.cache())) {
+                continue;
+            }
+            if (invalidation.keys().isEmpty()) {
+                warnings.add(OperationParser.describe(invalidation.method()) + " @Invalidates(cache = \""
+                        + invalidation.cache() + "\") without a key names the entries of the cache's template-less"
+                        + " reads with the same parameters, and no such read exists in this deployment, so it drops"
+                        + " nothing; write the key template of the entry it makes stale");
+            }
+            for (KeyTemplate key : invalidation.keys()) {
+                if (!readEntries.contains(invalidation.cache() + "\n" + key.shape())) {
+                    warnings.add("@Invalidates(cache = \"" + invalidation.cache() + "\", key = \"" + key.text()
+                            + "\") matches no @CachedRead key of that cache in this deployment (key shapes are"
+                            + " compared with placeholder names left out), so it may drop nothing");
+                }
             }
         }
     }

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
@@ -52,7 +51,8 @@ final class OperationParser {
             }
         }
         return problems.size() == before
-                ? new ReadOperation(annotation.cache(), key, ttl, method.getReturnType() == Optional.class)
+                ? new ReadOperation(annotation.cache(), key, ttl, ReadOperation.isOptional(method),
+                        annotation.key().isEmpty(), method)
                 : null;
     }
 
@@ -68,11 +68,17 @@ final class OperationParser {
                 if (!annotation.key().isEmpty()) {
                     report.accept("allEntries = true drops the whole cache; leave key empty");
                 }
-                invalidations.add(new Invalidation(annotation.cache(), null));
+                invalidations.add(Invalidation.allEntries(annotation.cache(), method));
+            } else if (annotation.key().isEmpty()) {
+                KeyTemplate arguments = KeyTemplate.allParameters(method, true, report);
+                if (arguments != null) {
+                    invalidations.add(Invalidation.sameArgumentsAsReads(annotation.cache(), arguments, method));
+                }
             } else {
-                invalidations.add(new Invalidation(annotation.cache(), annotation.key().isEmpty()
-                        ? KeyTemplate.allParameters(method, true, report)
-                        : KeyTemplate.parse(annotation.key(), method, report)));
+                KeyTemplate key = KeyTemplate.parse(annotation.key(), method, report);
+                if (key != null) {
+                    invalidations.add(Invalidation.of(annotation.cache(), key, method));
+                }
             }
         }
         return problems.size() == before ? List.copyOf(invalidations) : null;

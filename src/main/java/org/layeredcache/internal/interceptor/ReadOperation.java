@@ -2,15 +2,46 @@ package org.layeredcache.internal.interceptor;
 
 import org.layeredcache.internal.key.KeyTemplate;
 
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * What one {@code @CachedRead} method does, parsed and checked once at deployment.
  *
- * @param cache    the cache's name
- * @param key      the key template
- * @param ttl      the annotated time to live (configuration may override it)
- * @param optional whether the method returns {@code Optional}, stored unwrapped
+ * @param cache        the cache's name
+ * @param key          the key template
+ * @param ttl          the annotated time to live (configuration may override it)
+ * @param optional     whether the method returns {@code Optional}, stored unwrapped
+ * @param templateLess whether the annotation wrote no key template (the key is the method and its arguments)
+ * @param method       the annotated method
  */
-record ReadOperation(String cache, KeyTemplate key, Duration ttl, boolean optional) {
+record ReadOperation(String cache, KeyTemplate key, Duration ttl, boolean optional, boolean templateLess,
+                     Method method) {
+
+    /**
+     * The type of what the layers store for this read: the declared result, with {@code Optional<T>} as
+     * {@code T} and primitives boxed. Two reads that share entries must store the same type.
+     */
+    Type storedType() {
+        Type result = method.getGenericReturnType();
+        if (optional) {
+            return result instanceof ParameterizedType parameterized ? parameterized.getActualTypeArguments()[0]
+                    : Object.class;
+        }
+        return result instanceof Class<?> type && type.isPrimitive()
+                ? MethodType.methodType(type).wrap().returnType() : result;
+    }
+
+    /** Where entries of this read live: the cache and the key's shape. */
+    String entries() {
+        return cache + "\n" + key.shape();
+    }
+
+    static boolean isOptional(Method method) {
+        return method.getReturnType() == Optional.class;
+    }
 }

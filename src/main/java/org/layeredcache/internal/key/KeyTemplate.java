@@ -10,6 +10,7 @@ import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -61,8 +62,9 @@ public final class KeyTemplate {
     }
 
     /**
-     * The template used when none is written: every parameter, in order, with no text between them, as if it
-     * were {@code "{p1}{p2}..."}.
+     * The template used when none is written: the method and every parameter, in order, as if it were
+     * {@code "com.example.Prices#priceOf({currency}, {id})"}. Naming the method keeps two template-less reads of
+     * one cache apart: {@code nameOf(42)} and {@code colourOf(42)} are two entries.
      *
      * @param serializable whether the values must be able to travel to the cluster (checked where the declared
      *                     type allows it; problems go to {@code problems})
@@ -82,8 +84,24 @@ public final class KeyTemplate {
                 ok = false;
             }
         }
-        String text = Arrays.stream(parameters).map(p -> "{" + p.getName() + "}").collect(Collectors.joining());
-        return ok ? new KeyTemplate(text, "{}".repeat(parameters.length), sources) : null;
+        String name = methodName(method);
+        String text = Arrays.stream(parameters).map(p -> "{" + p.getName() + "}")
+                .collect(Collectors.joining(", ", name + "(", ")"));
+        String shape = name + "(" + String.join(", ", Collections.nCopies(parameters.length, "{}")) + ")";
+        return ok ? new KeyTemplate(text, shape, sources) : null;
+    }
+
+    /** How template-less keys name their method: the declaring class's binary name, '#', the method name. */
+    private static String methodName(Method method) {
+        return method.getDeclaringClass().getName() + "#" + method.getName();
+    }
+
+    /**
+     * The same placeholder values under another shape: how an {@code @Invalidates} without a template names the
+     * entry that a template-less read stored for the same arguments.
+     */
+    public KeyTemplate under(KeyTemplate read) {
+        return new KeyTemplate(read.text, read.shape, sources);
     }
 
     /**
@@ -100,6 +118,15 @@ public final class KeyTemplate {
 
     private static Class<?> boxed(Class<?> type) {
         return type.isPrimitive() ? MethodType.methodType(type).wrap().returnType() : type;
+    }
+
+    /**
+     * The type a value of the declared type has in a key: primitives boxed, and {@code byte}, {@code short} and
+     * {@code int} (boxed or not) as {@code Long}, since keys compare integral numbers as {@code long}.
+     */
+    public static Class<?> valueType(Class<?> declared) {
+        Class<?> boxed = boxed(declared);
+        return boxed == Integer.class || boxed == Short.class || boxed == Byte.class ? Long.class : boxed;
     }
 
     /** The template as written (or, for all parameters, as if written). */

@@ -52,6 +52,7 @@ class KeyTemplateTest {
         void byOrder(Order order) { }
         void bySession(Session session) { }
         void byTwo(long serviceId, String name) { }
+        void byOtherTwo(long serviceId, String name) { }
     }
 
     private static Method method(String name) {
@@ -128,13 +129,20 @@ class KeyTemplateTest {
     }
 
     @Test
-    void withoutATemplateEveryParameterFormsTheKeyAsIfNamedWithNothingBetween() {
+    void withoutATemplateTheMethodAndEveryParameterFormTheKey() {
         KeyTemplate all = KeyTemplate.allParameters(method("byTwo"), true, problem -> {
             throw new AssertionError(problem);
         });
 
-        assertThat(all.text()).isEqualTo("{serviceId}{name}");
-        assertThat(all.keyFor(new Object[] {1L, "x"})).isEqualTo(key("{serviceId}{name}", "byTwo", 1L, "x"));
+        String byTwo = Methods.class.getName() + "#byTwo";
+        assertThat(all.text()).isEqualTo(byTwo + "({serviceId}, {name})");
+        assertThat(all.keyFor(new Object[] {1L, "x"})).isEqualTo(key(byTwo + "({serviceId}, {name})", "byTwo", 1L, "x"))
+                .hasToString(byTwo + "(1, x)");
+        KeyTemplate other = KeyTemplate.allParameters(method("byOtherTwo"), true, problem -> {
+            throw new AssertionError(problem);
+        });
+        assertThat(other.keyFor(new Object[] {1L, "x"})).as("another method, the same arguments")
+                .isNotEqualTo(all.keyFor(new Object[] {1L, "x"}));
     }
 
     @Test
