@@ -35,7 +35,8 @@ import java.lang.annotation.Target;
  *   <li>{@link #key()} is literal text with placeholders. A placeholder names a method parameter
  *       ({@code {serviceId}}) and may reach a property of it ({@code {user.id}}: a getter, a record component or a
  *       public field). Classes must be compiled with {@code -parameters} so parameter names are known.</li>
- *   <li>Without a template, all parameters, in order, form the key.</li>
+ *   <li>Without a template, the method (its class and name) and all its parameters, in order, form the key, so
+ *       two template-less methods of one cache never share entries.</li>
  *   <li>Keys are compared by the template's shape (its literal text) and the placeholder values, never by the
  *       rendered text: {@code "a-{x}-{y}"} with {@code ("1-2", "3")} and with {@code ("1", "2-3")} are two
  *       entries. Placeholder names do not matter, so {@code "service-{id}"} on an {@code @Invalidates} matches
@@ -44,6 +45,9 @@ import java.lang.annotation.Target;
  *       {@code long}, so an {@code int id} and a {@code long id} name the same entry. Arrays are compared by
  *       content. {@code null} is a valid value.</li>
  *   <li>Every entry belongs to exactly one {@link #cache()}; keys of two caches never meet.</li>
+ *   <li>Two reads of one cache whose templates have the same shape read the same entries: allowed when both
+ *       store the same type (an {@code Optional<T>} stores a {@code T}), noted once at deployment; with different
+ *       types the deployment fails, naming both methods.</li>
  *   <li>Key values travel to the cluster: they must be {@link java.io.Serializable} with a value-based
  *       {@code equals}/{@code hashCode} (strings, numbers, enums, records of those...).</li>
  * </ol>
@@ -53,7 +57,12 @@ import java.lang.annotation.Target;
  * result is stored unwrapped. Exceptions are never cached and reach the caller unchanged. Cached values are
  * shared: treat them as read-only (records, DTOs, detached and fully loaded entities). Values must be
  * {@link java.io.Serializable} to reach the cluster layer; a value that is not is still returned, and the
- * failure is counted as a fault.
+ * failure is counted as a fault. A value read back from the cluster is deserialised only if its classes are
+ * JDK data classes ({@code java.lang}, {@code java.util}, {@code java.time}, {@code java.math}, {@code java.sql})
+ * or the application's own (its WAR); anything else is refused, counted as a fault, and the entry dropped.
+ * {@code layered-cache.serialization.filter}, a pattern in the syntax of
+ * {@link java.io.ObjectInputFilter.Config#createFilter}, is asked first, to allow more (such as
+ * {@code org.eclipse.persistence.**} for cached entities) or refuse some.
  *
  * <h2>Faults</h2>
  * A failing cache layer never changes a result: the call counts as a miss, the method's value is returned, and
@@ -91,7 +100,10 @@ public @interface CachedRead {
     @Nonbinding
     String cache();
 
-    /** The key template, for example {@code "template-{templateId}-version-{version}"}; empty: all parameters. */
+    /**
+     * The key template, for example {@code "template-{templateId}-version-{version}"}; empty: the method and all
+     * its parameters.
+     */
     @Nonbinding
     String key() default "";
 

@@ -49,7 +49,11 @@ public @interface Invalidates {
     @Nonbinding
     String cache();
 
-    /** The key template of the stale entry; empty: all parameters, in order (unless {@link #allEntries()}). */
+    /**
+     * The key template of the stale entry. Empty (and not {@link #allEntries()}): the entries that the cache's
+     * template-less {@code @CachedRead} methods stored for the same arguments (those whose parameters match this
+     * method's in number and type); a deployment without such a read is warned that this drops nothing.
+     */
     @Nonbinding
     String key() default "";
 

@@ -19,9 +19,11 @@ import java.lang.annotation.Target;
  *
  * Arguments are compared by value, following the key rules of {@link CachedRead} (all parameters form the key).
  * {@code null} results are memoized; exceptions are not. Nothing is shared between requests or threads of
- * different requests, and nothing reaches the near or cluster layer. Outside an active request context (a
- * timer, a plain executor thread) the method simply runs. Use it for values that are cheap to keep but must not
- * outlive the request, such as the current user's permissions.
+ * different requests, and nothing reaches the near or cluster layer. The request is the CDI request context: an
+ * HTTP request, and also an EJB timeout method or an asynchronous EJB call, for which the container activates
+ * one (the method is then memoized for that call). Where no request context is active (a plain executor
+ * thread, a managed task that does not activate one) the method simply runs. Use it for values that are cheap to
+ * keep but must not outlive the request, such as the current user's permissions.
  *
  * <p>See {@link CachedRead} for the interceptor order; a method cannot carry both annotations.
  */

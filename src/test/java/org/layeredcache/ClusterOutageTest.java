@@ -6,11 +6,11 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.jboss.weld.environment.se.WeldContainer;
 import org.junit.jupiter.api.Test;
+import org.layeredcache.internal.key.CacheKey;
+import org.layeredcache.internal.layer.ClusterCodec;
 import org.layeredcache.testing.Containers;
 import org.layeredcache.testing.EmbeddedHazelcast;
 import org.layeredcache.testing.StandaloneMember;
-
-import org.layeredcache.internal.key.CacheKey;
 
 import javax.cache.Cache;
 import javax.cache.CacheManager;
@@ -80,7 +80,7 @@ class ClusterOutageTest {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
             long id = probe.incrementAndGet();
             node.read(id);
-            return cluster.containsKey(CacheKey.of("row-{}", id));
+            return cluster.containsKey(ClusterCodec.key(CacheKey.of("row-{}", id)));
         });
         return probe.get();
     }

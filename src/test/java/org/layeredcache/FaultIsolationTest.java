@@ -6,6 +6,8 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.jboss.weld.environment.se.WeldContainer;
 import org.junit.jupiter.api.Test;
+import org.layeredcache.internal.key.CacheKey;
+import org.layeredcache.internal.layer.ClusterCodec;
 import org.layeredcache.testing.Containers;
 import org.layeredcache.testing.EmbeddedHazelcast;
 
@@ -140,8 +142,8 @@ class FaultIsolationTest {
             long id = newId();
             service.find(newId());                                         // the cluster cache exists now
             javax.cache.Cache<Object, Object> cluster = EmbeddedHazelcast.sharedCacheManager().getCache("faults");
-            org.layeredcache.internal.key.CacheKey key = org.layeredcache.internal.key.CacheKey.of("value-{}", id);
-            cluster.put(key, new Unreadable());
+            byte[] key = ClusterCodec.key(CacheKey.of("value-{}", id));
+            cluster.put(key, ClusterCodec.value(new Unreadable()));
 
             assertThat(service.find(id)).startsWith("value " + id);
 

@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.layeredcache.CacheAdmin;
 import org.layeredcache.CacheStatistics;
 import org.layeredcache.internal.key.CacheKey;
+import org.layeredcache.internal.layer.ClusterCodec;
 
 import javax.cache.CacheManager;
 
@@ -69,7 +70,7 @@ public class ClusterResource {
     @Path("counters-short/{id}/increment-losing-the-message")
     public long incrementLosingTheMessage(@PathParam("id") long id) {
         long version = store.incrementWithoutInvalidation(id);
-        cacheManager.getCache("counters-short").remove(CacheKey.of("counter-{}", id));
+        cacheManager.getCache("counters-short").remove(ClusterCodec.key(CacheKey.of("counter-{}", id)));
         return version;
     }
 

@@ -13,10 +13,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.layeredcache.CacheAdmin;
 import org.layeredcache.CacheStatistics;
 import org.layeredcache.internal.key.CacheKey;
+import org.layeredcache.internal.layer.ClusterCodec;
 
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.naming.InitialContext;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -120,7 +122,8 @@ class H2InContainerIT extends TransactionContract {
         assertEquals(1, after.requestHits() - before.requestHits());
         assertEquals(1, after.nearHits() - before.nearHits());
         Cache<Object, Object> cluster = cacheManager.getCache("it-services");
-        assertEquals(new ServiceView(id, "A"), cluster.get(CacheKey.of("service-{}", id)),
+        assertEquals(Arrays.toString(ClusterCodec.value(new ServiceView(id, "A"))),
+                Arrays.toString((byte[]) cluster.get(ClusterCodec.key(CacheKey.of("service-{}", id)))),
                 "published to Payara's Hazelcast JCache");
     }
 

@@ -19,6 +19,7 @@ import org.layeredcache.internal.key.KeyTemplate;
 import org.layeredcache.internal.layer.CacheCatalog;
 import org.layeredcache.internal.layer.CacheSettings;
 
+import java.io.ObjectInputFilter;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -39,6 +40,7 @@ import java.util.logging.Logger;
 public class LayeredCacheExtension implements Extension {
 
     private static final Logger LOG = Logger.getLogger(LayeredCacheExtension.class.getName());
+    static final String SERIAL_FILTER = "layered-cache.serialization.filter";
 
     private final OperationParser parser = new OperationParser();
     private final CacheOperations operations = new CacheOperations();
@@ -104,6 +106,7 @@ public class LayeredCacheExtension implements Extension {
                 settings.put(cache, CacheSettings.read(cache, ConfigProvider.getConfig(), parser.problems()::add));
             }
         }
+        String serialFilter = readSerialFilter();
         operations.resolveInvalidations();
         checkSharedEntries();
         if (!parser.problems().isEmpty()) {
@@ -111,7 +114,7 @@ public class LayeredCacheExtension implements Extension {
             return;
         }
         warnAboutUnmatchedInvalidations();
-        CacheCatalog catalog = new CacheCatalog(settings, keyTypes());
+        CacheCatalog catalog = new CacheCatalog(settings, keyTypes(), serialFilter);
         event.addBean().types(CacheCatalog.class).scope(Singleton.class).createWith(context -> catalog);
         event.addBean().types(CacheOperations.class).scope(Singleton.class).createWith(context -> operations);
     }
@@ -150,6 +153,27 @@ public class LayeredCacheExtension implements Extension {
                 }
             }
         }
+    }
+
+    /** The configured pattern for values read from the cluster, checked now; {@code null} if none is set. */
+    private String readSerialFilter() {
+        String pattern;
+        try {
+            pattern = ConfigProvider.getConfig().getOptionalValue(SERIAL_FILTER, String.class).orElse(null);
+        } catch (RuntimeException e) {
+            parser.problems().add("configuration property " + SERIAL_FILTER + " cannot be read: " + e.getMessage());
+            return null;
+        }
+        if (pattern != null) {
+            try {
+                ObjectInputFilter.Config.createFilter(pattern);
+            } catch (IllegalArgumentException e) {
+                parser.problems().add("configuration property " + SERIAL_FILTER + " = '" + pattern + "' is not a"
+                        + " valid filter pattern (java.io.ObjectInputFilter.Config.createFilter): " + e.getMessage());
+                return null;
+            }
+        }
+        return pattern;
     }
 
     /** The declared types of every key value, which invalidation messages from other nodes may carry. */

@@ -1,6 +1,7 @@
 package org.layeredcache.internal.layer;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -12,14 +13,26 @@ public final class CacheCatalog {
 
     private final Map<String, CacheSettings> settings;
     private final Set<Class<?>> keyTypes;
+    private final String serialFilter;
 
     /**
-     * @param settings each declared cache's settings
-     * @param keyTypes the types of every key placeholder value the deployment declares
+     * @param settings     each declared cache's settings
+     * @param keyTypes     the types of every key placeholder value the deployment declares
+     * @param serialFilter the configured pattern for values read from the cluster, or {@code null}
      */
-    public CacheCatalog(Map<String, CacheSettings> settings, Set<Class<?>> keyTypes) {
+    public CacheCatalog(Map<String, CacheSettings> settings, Set<Class<?>> keyTypes, String serialFilter) {
         this.settings = Map.copyOf(settings);
         this.keyTypes = Set.copyOf(keyTypes);
+        this.serialFilter = serialFilter;
+    }
+
+    /**
+     * The configured {@code layered-cache.serialization.filter}: a pattern in the syntax of
+     * {@link java.io.ObjectInputFilter.Config#createFilter}, asked before the built-in rules about values read from
+     * the cluster.
+     */
+    public Optional<String> serialFilter() {
+        return Optional.ofNullable(serialFilter);
     }
 
     /** The types of every key placeholder value the deployment declares. */

@@ -16,6 +16,7 @@ import org.layeredcache.internal.key.CacheKey;
 import javax.cache.CacheManager;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
+import java.io.ObjectInputFilter;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -48,6 +49,7 @@ public class CacheLayers implements CacheAdmin {
     Instance<CacheManager> cacheManagers;
 
     private Transactions transactions;
+    private ClusterCodec codec;
     private CacheManager cacheManager;
     private InvalidationBus bus;
 
@@ -55,6 +57,8 @@ public class CacheLayers implements CacheAdmin {
     @PostConstruct
     void start() {
         transactions = Transactions.lookUp();
+        codec = new ClusterCodec(applicationClassLoader(), new ValueFilter(applicationClassLoader(),
+                catalog.serialFilter().map(ObjectInputFilter.Config::createFilter).orElse(null)));
         try {
             cacheManager = findCacheManager();
         } catch (RuntimeException e) {
@@ -159,7 +163,7 @@ public class CacheLayers implements CacheAdmin {
 
     private LayeredCache create(String name) {
         CacheSettings settings = catalog.settings(name);
-        ClusterLayer cluster = cacheManager == null ? null : new ClusterLayer(name, cacheManager,
+        ClusterLayer cluster = cacheManager == null ? null : new ClusterLayer(name, cacheManager, codec,
                 settings.clusterMaxSize(), settings.loadLease(), settings.clusterTimeout());
         return new LayeredCache(settings, cluster, bus, transactions, recordings);
     }
@@ -240,7 +244,7 @@ public class CacheLayers implements CacheAdmin {
             }
             return null;
         }
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        ClassLoader loader = applicationClassLoader();
         HazelcastInstance cluster = hazelcast.get();
         InvalidationBus.Receiver receiver = new InvalidationBus.Receiver() {
             @Override
@@ -253,8 +257,13 @@ public class CacheLayers implements CacheAdmin {
                 receiveUnreadable(cache, failure);
             }
         };
-        return CleanContext.call(() -> new InvalidationBus(cluster,
-                loader != null ? loader : CacheLayers.class.getClassLoader(), catalog.keyTypes(), receiver), 30_000);
+        return CleanContext.call(() -> new InvalidationBus(cluster, loader, catalog.keyTypes(), receiver), 30_000);
+    }
+
+    /** The application's class loader: the one this bean starts in, which loads the application's classes. */
+    private static ClassLoader applicationClassLoader() {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        return loader != null ? loader : CacheLayers.class.getClassLoader();
     }
 
     private static <T> Optional<T> lookUp(String name, Class<T> type) {

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A cluster failure (a timeout, a member or cache that is gone) opens it: for {@code retryAfter} the layers go
  * without the cluster, so a cluster that hangs costs one timeout, not one per call. Then one call at a time probes
  * the cluster again; its success closes the circuit. A failure that is the value's own fault (it cannot be
- * serialized) says nothing about the cluster and leaves the circuit alone. Thread-safe.
+ * serialized, or an entry cannot be read) says nothing about the cluster and leaves the circuit alone. Thread-safe.
  */
 final class ClusterHealth {
 
@@ -53,7 +53,8 @@ final class ClusterHealth {
 
     static boolean isClusterFailure(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof HazelcastSerializationException || cause instanceof NotSerializableException) {
+            if (cause instanceof HazelcastSerializationException || cause instanceof NotSerializableException
+                    || cause instanceof ClusterCodec.UnreadableEntryException) {
                 return false;
             }
         }

@@ -23,8 +23,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * One cache in the cluster layer: a JCache cache of the server's {@link CacheManager}, used through Hazelcast's
- * {@link ICache} for per-entry expiry. An entry holds a value (or {@link NullValue}), or a load's
- * {@link Reservation}; readers treat a reservation as a miss.
+ * {@link ICache} for per-entry expiry. Keys and entries are byte arrays in the {@link ClusterCodec}'s form. An
+ * entry holds a value (or {@link NullValue}), or a load's {@link Reservation}; readers treat a reservation as a
+ * miss.
  *
  * <p>The cache is obtained (created if need be, with entry-count eviction) on first use, through a
  * {@link CleanContext}. Every operation waits at most {@code timeout}
@@ -47,26 +48,34 @@ final class ClusterLayer {
     private final ExpiryPolicy leasePolicy;
     private final long timeoutMillis;
     private final Map<Duration, ExpiryPolicy> ttlPolicies = new ConcurrentHashMap<>();
-    private volatile ICache<CacheKey, Object> cache;
+    private final ClusterCodec codec;
+    private volatile ICache<byte[], byte[]> cache;
 
-    ClusterLayer(String name, CacheManager manager, int maxSize, Duration loadLease, Duration timeout) {
+    ClusterLayer(String name, CacheManager manager, ClusterCodec codec, int maxSize, Duration loadLease,
+                 Duration timeout) {
         this.name = name;
         this.manager = manager;
+        this.codec = codec;
         this.maxSize = maxSize;
         this.leasePolicy = new CreatedExpiryPolicy(toJCache(loadLease));
         this.timeoutMillis = timeout.toMillis();
     }
 
-    /** The value stored for the key, or {@code null} when there is none or a load holds the key. */
+    /**
+     * The value stored for the key, or {@code null} when there is none or a load holds the key.
+     *
+     * @throws ClusterCodec.UnreadableEntryException if the entry cannot be read (its class changed, say)
+     */
     Object get(CacheKey key) {
-        Object stored = await(cache().getAsync(key, READ_KEEPS_EXPIRY), "get");
-        return stored instanceof Reservation ? null : stored;
+        byte[] stored = await(cache().getAsync(ClusterCodec.key(key), READ_KEEPS_EXPIRY), "get");
+        return stored == null || ClusterCodec.isClaim(stored) ? null : codec.read(stored);
     }
 
     /** Claims the key for a load; {@code null} when it is taken (by a value or another load). */
     Reservation reserve(CacheKey key) {
         Reservation reservation = Reservation.create();
-        return await(cache().putIfAbsentAsync(key, reservation, leasePolicy), "reserve") ? reservation : null;
+        return await(cache().putIfAbsentAsync(ClusterCodec.key(key), ClusterCodec.claim(reservation), leasePolicy),
+                "reserve") ? reservation : null;
     }
 
     /**
@@ -76,16 +85,18 @@ final class ClusterLayer {
      */
     boolean publish(CacheKey key, Reservation reservation, Object value, Duration ttl) {
         ExpiryPolicy policy = ttlPolicies.computeIfAbsent(ttl, t -> new ModifiedExpiryPolicy(toJCache(t)));
-        return await(cache().replaceAsync(key, reservation, value, policy), "publish");
+        byte[] entry = ClusterCodec.value(value);
+        return await(cache().replaceAsync(ClusterCodec.key(key), ClusterCodec.claim(reservation), entry, policy),
+                "publish");
     }
 
-    /** Gives the claim up (the load failed or its transaction rolled back). */
-    void release(CacheKey key, Reservation reservation) {
-        await(cache().removeAsync(key, reservation), "release");
+    /** Gives the claim up (the load failed or its transaction rolled back); whether it was still there. */
+    boolean release(CacheKey key, Reservation reservation) {
+        return await(cache().removeAsync(ClusterCodec.key(key), ClusterCodec.claim(reservation)), "release");
     }
 
     void invalidate(CacheKey key) {
-        await(cache().removeAsync(key), "invalidate");
+        await(cache().removeAsync(ClusterCodec.key(key)), "invalidate");
     }
 
     /** Drops every entry; Hazelcast offers no asynchronous form, so this one waits as long as the cluster does. */
@@ -117,8 +128,8 @@ final class ClusterLayer {
         }
     }
 
-    private ICache<CacheKey, Object> cache() {
-        ICache<CacheKey, Object> current = cache;
+    private ICache<byte[], byte[]> cache() {
+        ICache<byte[], byte[]> current = cache;
         if (current == null || current.isDestroyed()) {
             synchronized (this) {
                 current = cache;
@@ -132,10 +143,10 @@ final class ClusterLayer {
     }
 
     @SuppressWarnings("unchecked")
-    private ICache<CacheKey, Object> obtain() {
-        Cache<CacheKey, Object> existing = manager.getCache(name);
+    private ICache<byte[], byte[]> obtain() {
+        Cache<byte[], byte[]> existing = manager.getCache(name);
         if (existing == null) {
-            CacheConfig<CacheKey, Object> config = new CacheConfig<>();
+            CacheConfig<byte[], byte[]> config = new CacheConfig<>();
             config.setEvictionConfig(new EvictionConfig()
                     .setEvictionPolicy(EvictionPolicy.LRU)
                     .setMaxSizePolicy(MaxSizePolicy.ENTRY_COUNT)

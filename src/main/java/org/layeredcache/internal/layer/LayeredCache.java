@@ -177,6 +177,9 @@ final class LayeredCache {
                     clusterFault("cluster put", e);
                     release(load);
                 }
+                if (!current) {
+                    checkClaimGone(load);
+                }
             }
         }
         if (near != null && current) {
@@ -207,6 +210,22 @@ final class LayeredCache {
             } catch (RuntimeException e) {
                 clusterFault("cluster release", e); // the claim expires by itself after the load lease
             }
+        }
+    }
+
+    /**
+     * After a publication was refused: normally an invalidation (or the end of the load lease) removed the claim
+     * meanwhile. A claim that is still there was neither published nor released, and would make every node load
+     * the key until the lease ends: it is removed, counted and logged as a fault.
+     */
+    private void checkClaimGone(Load load) {
+        try {
+            if (cluster.release(load.key(), load.reservation())) {
+                counters.fault("publishing a load", new IllegalStateException("the cluster refused to replace the"
+                        + " load's own claim on key " + load.key() + " by its value; the claim was removed"));
+            }
+        } catch (RuntimeException e) {
+            clusterFault("cluster release", e);
         }
     }
 
