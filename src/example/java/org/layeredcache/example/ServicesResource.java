@@ -1,6 +1,11 @@
 package org.layeredcache.example;
 
 import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -24,14 +29,17 @@ import java.util.List;
 
 import static org.layeredcache.example.PageService.found;
 
-/** Services, their users and templates, and the admin page. */
+/**
+ * Services, their users and templates, and the admin page. Ids arrive as text and are read by {@link Ids}; bodies
+ * are validated before anything runs, so a bad request changes nothing and drops no cache entry.
+ */
 @Path("services/{serviceId}")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class ServicesResource {
 
     /** The body of {@code POST /services/{sid}/users/{uid}}. */
-    public record Grant(String permissions) {
+    public record Grant(@NotBlank @Size(max = 255) String permissions) {
     }
 
     @Inject
@@ -46,13 +54,22 @@ public class ServicesResource {
     @Inject
     PageService pages;
 
+    @PathParam("serviceId")
+    String serviceIdText;
+
+    private long serviceId() {
+        return Ids.path("serviceId", serviceIdText);
+    }
+
     @GET
-    public ServiceView service(@PathParam("serviceId") long serviceId) {
+    public ServiceView service() {
+        long serviceId = serviceId();
         return found(services.service(serviceId), "service", serviceId);
     }
 
     @PUT
-    public ServiceView update(@PathParam("serviceId") long serviceId, ServiceStore.ServiceChange change) {
+    public ServiceView update(@NotNull @Valid ServiceStore.ServiceChange change) {
+        long serviceId = serviceId();
         if (!services.update(serviceId, change)) {
             throw new NotFoundException("no service " + serviceId);
         }
@@ -61,7 +78,9 @@ public class ServicesResource {
 
     @POST
     @Path("users/{userId}")
-    public Response addUser(@PathParam("serviceId") long serviceId, @PathParam("userId") long userId, Grant grant) {
+    public Response addUser(@PathParam("userId") String userIdText, @NotNull @Valid Grant grant) {
+        long serviceId = serviceId();
+        long userId = Ids.path("userId", userIdText);
         if (!users.addToService(serviceId, userId, grant.permissions())) {
             throw new NotFoundException("no service " + serviceId + " or no user " + userId);
         }
@@ -70,14 +89,19 @@ public class ServicesResource {
 
     @GET
     @Path("templates")
-    public List<TemplateSummary> templates(@PathParam("serviceId") long serviceId) {
+    public List<TemplateSummary> templates() {
+        long serviceId = serviceId();
         found(services.service(serviceId), "service", serviceId);
         return templates.templatesOf(serviceId);
     }
 
     @POST
     @Path("templates")
-    public Response createTemplate(@PathParam("serviceId") long serviceId, TemplateStore.TemplateDraft draft) {
+    public Response createTemplate(@NotNull @Valid TemplateStore.TemplateDraft draft) {
+        long serviceId = serviceId();
+        if (draft.name() == null) {
+            throw new BadRequestException("name: must not be blank");
+        }
         TemplateSummary created = templates.create(serviceId, draft)
                 .orElseThrow(() -> new NotFoundException("no service " + serviceId));
         return Response.created(URI.create("/templates/" + created.id() + "/versions/1")).entity(created).build();
@@ -85,16 +109,19 @@ public class ServicesResource {
 
     @PUT
     @Path("templates/{templateId}")
-    public TemplateSummary updateTemplate(@PathParam("serviceId") long serviceId,
-                                          @PathParam("templateId") long templateId,
-                                          TemplateStore.TemplateDraft draft) {
+    public TemplateSummary updateTemplate(@PathParam("templateId") String templateIdText,
+                                          @NotNull @Valid TemplateStore.TemplateDraft draft) {
+        long serviceId = serviceId();
+        long templateId = Ids.path("templateId", templateIdText);
         return templates.update(serviceId, templateId, draft)
                 .orElseThrow(() -> new NotFoundException("service " + serviceId + " has no template " + templateId));
     }
 
     @DELETE
     @Path("templates/{templateId}")
-    public Response deleteTemplate(@PathParam("serviceId") long serviceId, @PathParam("templateId") long templateId) {
+    public Response deleteTemplate(@PathParam("templateId") String templateIdText) {
+        long serviceId = serviceId();
+        long templateId = Ids.path("templateId", templateIdText);
         if (!templates.delete(serviceId, templateId)) {
             throw new NotFoundException("service " + serviceId + " has no template " + templateId);
         }
@@ -103,8 +130,7 @@ public class ServicesResource {
 
     @GET
     @Path("templates/{templateId}/page")
-    public PageService.Page page(@PathParam("serviceId") long serviceId, @PathParam("templateId") long templateId,
-                                 @QueryParam("user") long userId) {
-        return pages.page(serviceId, templateId, userId);
+    public PageService.Page page(@PathParam("templateId") String templateIdText, @QueryParam("user") String user) {
+        return pages.page(serviceId(), Ids.path("templateId", templateIdText), Ids.query("user", user));
     }
 }

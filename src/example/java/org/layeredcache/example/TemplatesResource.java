@@ -21,7 +21,8 @@ public class TemplatesResource {
     TemplateStore templates;
 
     @GET
-    public List<TemplateVersionView> versions(@PathParam("templateId") long templateId) {
+    public List<TemplateVersionView> versions(@PathParam("templateId") String templateIdText) {
+        long templateId = Ids.path("templateId", templateIdText);
         List<TemplateVersionView> versions = templates.versions(templateId);
         if (versions.isEmpty()) {
             throw new NotFoundException("no template " + templateId);
@@ -31,7 +32,14 @@ public class TemplatesResource {
 
     @GET
     @Path("{version}")
-    public TemplateVersionView version(@PathParam("templateId") long templateId, @PathParam("version") int version) {
+    public TemplateVersionView version(@PathParam("templateId") String templateIdText,
+                                       @PathParam("version") String versionText) {
+        long templateId = Ids.path("templateId", templateIdText);
+        long parsed = Ids.path("version", versionText);
+        if (parsed > Integer.MAX_VALUE) {
+            throw new NotFoundException("template " + templateId + " has no version " + parsed);
+        }
+        int version = (int) parsed;
         return templates.version(templateId, version)
                 .orElseThrow(() -> new NotFoundException("template " + templateId + " has no version " + version));
     }

@@ -20,7 +20,8 @@ public class UsersResource {
     UserStore users;
 
     @GET
-    public UserView user(@PathParam("userId") long userId) {
+    public UserView user(@PathParam("userId") String userIdText) {
+        long userId = Ids.path("userId", userIdText);
         return found(users.user(userId), "user", userId);
     }
 }

@@ -263,6 +263,58 @@ abstract class ExampleContract {
         }
     }
 
+    /**
+     * Bad input is answered with a 4xx in JSON whose message names what was wrong, and changes nothing: no row,
+     * no cache entry written or dropped.
+     */
+    @Test
+    void badInputIsAnsweredWithAClearClientErrorAndChangesNothing() throws Exception {
+        String service = "services/" + SERVICE;
+        String page = service + "/templates/" + TEMPLATE_ON_PAGE + "/page";
+        String before = stored();
+        String longName = "x".repeat(100_000);
+        Object[][] requests = {
+                {"PUT", service, "{\"name\":", 400, "not valid JSON"},
+                {"PUT", service, "{\"name\": 42, \"settings\": [1]}", 400, "not valid JSON"},
+                {"PUT", service, "null", 400, "request body: must not be null"},
+                {"PUT", service, "{\"name\":\"  \"}", 400, "name: must not be blank"},
+                {"PUT", service, "{\"name\":\"" + longName + "\"}", 400, "name: size must be between 0 and 255"},
+                {"POST", service + "/users/7", "{}", 400, "permissions: must not be blank"},
+                {"POST", service + "/templates", "{\"subject\":\"s\",\"content\":\"c\"}", 400,
+                        "name: must not be blank"},
+                {"PUT", service + "/templates/" + TEMPLATE_TO_EDIT, "{\"subject\":\"s\"}", 400,
+                        "content: must not be blank"},
+                {"GET", page, null, 400, "query parameter 'user' is required"},
+                {"GET", page + "?user=abc", null, 400, "query parameter 'user' must be a positive whole number"},
+                {"GET", page + "?user=12345678901234567890", null, 400, "query parameter 'user' must be"},
+                {"GET", "services/abc", null, 400, "path parameter 'serviceId' must be a positive whole number"},
+                {"GET", "users/-3", null, 400, "path parameter 'userId' must be a positive whole number"},
+        };
+        for (Object[] request : requests) {
+            String method = (String) request[0];
+            String path = (String) request[1];
+            CacheRecording recording = recorded(() -> {
+                String body = call(method, path, (String) request[2], (Integer) request[3]);
+                assertTrue(body.startsWith("{\"status\":" + request[3] + ",\"error\":\""), method + " " + path + ": " + body);
+                assertTrue(body.contains((String) request[4]), method + " " + path + ": " + body);
+            });
+            for (String cache : List.of("services", "users", "templates")) {
+                assertEquals(List.of(), recording.writes(cache), method + " " + path + " wrote to " + cache);
+                assertEquals(List.of(), recording.invalidations(cache), method + " " + path + " dropped from " + cache);
+            }
+        }
+        assertEquals(before, stored(), "the rows are as they were");
+    }
+
+    /** What the bad-input test's requests could have changed, read from the database (the caches emptied first). */
+    private String stored() throws Exception {
+        admin.invalidateAll("services");
+        admin.invalidateAll("users");
+        admin.invalidateAll("templates");
+        return get("services/" + SERVICE) + get("users/7") + get("services/" + SERVICE + "/templates")
+                + get("templates/" + TEMPLATE_TO_EDIT + "/versions");
+    }
+
     /** Every call above went through the layers without a single cache fault. */
     @AfterEach
     void noCacheFault() {

@@ -4,6 +4,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import org.layeredcache.CachedRead;
 import org.layeredcache.Invalidates;
 
@@ -15,8 +17,10 @@ import org.layeredcache.Invalidates;
 @ApplicationScoped
 public class ServiceStore {
 
-    /** A change to a service's name or settings; a null field stays as it is. */
-    public record ServiceChange(String name, String settings) {
+    /** A change to a service's name or settings; a null field stays as it is. Sizes match the columns. */
+    public record ServiceChange(
+            @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank") @Size(max = 255) String name,
+            @Size(max = 8000) String settings) {
     }
 
     @PersistenceContext

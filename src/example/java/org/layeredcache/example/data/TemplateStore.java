@@ -5,6 +5,9 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import org.layeredcache.CachedRead;
 import org.layeredcache.Invalidates;
 
@@ -19,8 +22,14 @@ import java.util.Optional;
 @ApplicationScoped
 public class TemplateStore {
 
-    /** A template's name and the text of its next version. */
-    public record TemplateDraft(String name, String subject, String content) {
+    /**
+     * A template's name and the text of its next version. The name may be left out when a template is changed
+     * (it stays as it is), not when one is created. Sizes match the columns.
+     */
+    public record TemplateDraft(
+            @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank") @Size(max = 255) String name,
+            @NotBlank @Size(max = 255) String subject,
+            @NotBlank @Size(max = 8000) String content) {
     }
 
     @PersistenceContext
