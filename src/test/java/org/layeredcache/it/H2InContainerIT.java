@@ -1,6 +1,7 @@
 package org.layeredcache.it;
 
 import com.hazelcast.core.HazelcastInstance;
+import jakarta.ejb.EJB;
 import jakarta.inject.Inject;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -43,7 +44,8 @@ class H2InContainerIT extends TransactionContract {
                         layered-cache.cache.it-cluster-only.request.enabled=false
                         layered-cache.cache.it-cluster-only.near.enabled=false
                         """)
-                .addClasses(TransactionContract.class, TimedReader.class, TimedValues.class, Colours.class);
+                .addClasses(TransactionContract.class, TimedReader.class, TimedValues.class, Colours.class,
+                        PriceSource.class, EuroPrices.class, DollarPrices.class);
     }
 
     @Inject
@@ -54,6 +56,28 @@ class H2InContainerIT extends TransactionContract {
 
     @Inject
     Colours colours;
+
+    @EJB(beanName = "EuroPrices")
+    PriceSource euros;
+
+    @EJB(beanName = "DollarPrices")
+    PriceSource dollars;
+
+    /** Called through their business interface, two EJBs each keep their own annotation's cache. */
+    @Test
+    void twoImplementationsOfOneInterfaceUseTheirOwnCaches() throws Exception {
+        long id = newId();
+        long euroLoads = admin.statistics("it-euro").loads();
+        long dollarLoads = admin.statistics("it-dollar").loads();
+
+        assertEquals(id + " EUR", euros.price(id));
+        assertEquals(id + " USD", dollars.price(id));
+        assertEquals(id + " USD", requests.run(() -> dollars.price(id)));
+
+        assertEquals(euroLoads + 1, admin.statistics("it-euro").loads());
+        assertEquals(dollarLoads + 1, admin.statistics("it-dollar").loads());
+        assertEquals(1, admin.statistics("it-dollar").nearHits() + admin.statistics("it-dollar").clusterHits());
+    }
 
     @Test
     void templateLessReadsOfOneCacheNeverShareEntries() throws Exception {

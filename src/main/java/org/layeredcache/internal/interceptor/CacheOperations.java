@@ -15,9 +15,10 @@ import java.util.logging.Logger;
 
 /**
  * Every annotated method's operation, parsed at deployment and looked up by the interceptors on each call (one
- * map lookup). A method the deployment scan did not see, such as one reached through a business interface, is
- * parsed at its first call; if that finds a problem, the problem is logged and the method runs uncached, since a
- * call must not fail because of caching. Thread-safe.
+ * map lookup). A method the deployment scan did not see, such as a business interface's method called on an EJB,
+ * is parsed at its first call on each class of bean (two implementations of one interface keep their own
+ * annotations); if that finds a problem, the problem is logged and the method runs uncached, since a call must not
+ * fail because of caching. Thread-safe.
  */
 public final class CacheOperations {
 
@@ -28,6 +29,9 @@ public final class CacheOperations {
     private final Map<Method, ReadOperation> reads = new ConcurrentHashMap<>();
     private final Map<Method, List<Invalidation>> invalidations = new ConcurrentHashMap<>();
     private final Map<Method, MemoOperation> memos = new ConcurrentHashMap<>();
+    private final Map<Called, ReadOperation> lateReads = new ConcurrentHashMap<>();
+    private final Map<Called, List<Invalidation>> lateInvalidations = new ConcurrentHashMap<>();
+    private final Map<Called, MemoOperation> lateMemos = new ConcurrentHashMap<>();
 
     void add(Method method, ReadOperation operation) {
         reads.put(method, operation);
@@ -64,7 +68,7 @@ public final class CacheOperations {
     ReadOperation read(Method method, Object target) {
         ReadOperation found = reads.get(method);
         if (found == null) {
-            found = reads.computeIfAbsent(method, m -> late(m, target, CachedRead.class,
+            found = lateReads.computeIfAbsent(Called.of(method, target), called -> late(called, CachedRead.class,
                     (parser, annotated) -> parser.read(annotated, annotated.getAnnotation(CachedRead.class)),
                     UNCACHED_READ));
         }
@@ -75,8 +79,8 @@ public final class CacheOperations {
     List<Invalidation> invalidations(Method method, Object target) {
         List<Invalidation> found = invalidations.get(method);
         if (found == null) {
-            found = invalidations.computeIfAbsent(method, m -> resolve(late(m, target, Invalidates.class,
-                    (parser, annotated) -> parser.invalidations(annotated,
+            found = lateInvalidations.computeIfAbsent(Called.of(method, target), called -> resolve(late(called,
+                    Invalidates.class, (parser, annotated) -> parser.invalidations(annotated,
                             Arrays.asList(annotated.getAnnotationsByType(Invalidates.class))),
                     List.of())));
         }
@@ -87,19 +91,28 @@ public final class CacheOperations {
     MemoOperation memo(Method method, Object target) {
         MemoOperation found = memos.get(method);
         if (found == null) {
-            found = memos.computeIfAbsent(method, m -> late(m, target, RequestCached.class,
+            found = lateMemos.computeIfAbsent(Called.of(method, target), called -> late(called, RequestCached.class,
                     (parser, annotated) -> parser.memo(annotated), UNCACHED_MEMO));
         }
         return found == UNCACHED_MEMO ? null : found;
     }
 
-    private static <T> T late(Method called, Object target, Class<? extends Annotation> annotation,
-                              Parse<T> parse, T uncached) {
-        Method annotated = annotatedMethod(called, target, annotation);
+    /**
+     * A method the deployment scan did not see, as called on a bean of some class: the same interface method
+     * called on two implementations is two operations, each parsed from its own class's annotations.
+     */
+    private record Called(Method method, Class<?> targetClass) {
+        static Called of(Method method, Object target) {
+            return new Called(method, target == null ? null : target.getClass());
+        }
+    }
+
+    private static <T> T late(Called called, Class<? extends Annotation> annotation, Parse<T> parse, T uncached) {
+        Method annotated = annotatedMethod(called.method(), called.targetClass(), annotation);
         OperationParser parser = new OperationParser();
         T operation = null;
         if (annotated == null) {
-            parser.notAnnotated(called, OperationParser.nameOf(annotation));
+            parser.notAnnotated(called.method(), OperationParser.nameOf(annotation));
         } else {
             operation = parse.apply(parser, annotated);
         }
@@ -111,11 +124,11 @@ public final class CacheOperations {
     }
 
     /** The method carrying the annotation: the called one, or the target class's implementation of it. */
-    private static Method annotatedMethod(Method called, Object target, Class<? extends Annotation> annotation) {
+    private static Method annotatedMethod(Method called, Class<?> targetClass, Class<? extends Annotation> annotation) {
         if (called.getAnnotationsByType(annotation).length > 0) {
             return called;
         }
-        for (Class<?> type = target == null ? null : target.getClass(); type != null; type = type.getSuperclass()) {
+        for (Class<?> type = targetClass; type != null; type = type.getSuperclass()) {
             try {
                 Method declared = type.getDeclaredMethod(called.getName(), called.getParameterTypes());
                 if (declared.getAnnotationsByType(annotation).length > 0) {
