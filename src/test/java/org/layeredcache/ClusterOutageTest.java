@@ -137,7 +137,7 @@ class ClusterOutageTest {
     }
 
     /**
-     * More invalidations than the node keeps during an outage ({@code LayeredCache.MAX_PENDING}, 10,000): the
+     * More invalidations than the node keeps during an outage ({@code KeptInvalidations.MAX_KEPT}, 10,000): the
      * node then drops the whole cache from the cluster when it returns, so even an entry it was never told about
      * cannot come back stale.
      */

@@ -30,11 +30,12 @@ public class CachedReadInterceptor {
         if (operation == null) {
             return call.proceed();
         }
-        CacheKey key = null;
+        CacheKey key;
         try {
             key = operation.key().keyFor(call.getParameters());
         } catch (RuntimeException e) {
-            layers.fault(operation.cache(), "key " + operation.key(), e); // the call then runs uncached
+            layers.fault(operation.cache(), "key " + operation.key(), e);
+            return layers.uncached(operation.cache(), operation.optional(), call::proceed);
         }
         return layers.read(operation.cache(), key, operation.ttl(), operation.optional(), call::proceed);
     }

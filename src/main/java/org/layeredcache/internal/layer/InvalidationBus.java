@@ -35,8 +35,11 @@ final class InvalidationBus {
 
     /** Receives the invalidations other nodes published. */
     interface Receiver {
-        /** Drops {@code key} from this node's near layer of {@code cache}; a {@code null} key means all entries. */
+        /** Drops {@code key} from this node's near layer of {@code cache}. */
         void invalidated(String cache, CacheKey key);
+
+        /** Drops every entry from this node's near layer of {@code cache}. */
+        void invalidatedAll(String cache);
 
         /**
          * An invalidation of {@code cache} arrived whose key could not be read (the filter rejected it, or it is
@@ -67,9 +70,14 @@ final class InvalidationBus {
         this.registration = topic.addMessageListener((Message<byte[]> message) -> receive(message, receiver));
     }
 
-    /** Publishes the invalidation of {@code key} ({@code null}: all entries); throws if the cluster does. */
+    /** Publishes the invalidation of {@code key}; throws if the cluster does. */
     void publish(String cache, CacheKey key) {
         topic.publish(encode(cache, key));
+    }
+
+    /** Publishes the invalidation of every entry of {@code cache}; throws if the cluster does. */
+    void publishAll(String cache) {
+        topic.publish(encode(cache, null));
     }
 
     void close() {
@@ -88,8 +96,11 @@ final class InvalidationBus {
                 return;
             }
             cache = in.readUTF();
-            CacheKey key = in.readBoolean() ? readKey(in) : null;
-            receiver.invalidated(cache, key);
+            if (in.readBoolean()) {
+                receiver.invalidated(cache, readKey(in));
+            } else {
+                receiver.invalidatedAll(cache);
+            }
         } catch (IOException | ClassNotFoundException | RuntimeException e) {
             if (cache != null) {
                 receiver.unreadable(cache, e);
@@ -100,6 +111,7 @@ final class InvalidationBus {
         }
     }
 
+    /** The message: this node, the cache, and whether a key follows (else: all entries), then the key. */
     private byte[] encode(String cache, CacheKey key) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
         try (DataOutputStream out = new DataOutputStream(bytes)) {

@@ -43,17 +43,23 @@ final class Recordings {
         record(Kind.WRITE, cache, key);
     }
 
-    /** {@code key == null}: all entries. */
     void invalidation(String cache, CacheKey key) {
         record(Kind.INVALIDATION, cache, key);
     }
 
+    /** Recorded as {@code *}. */
+    void invalidationOfAll(String cache) {
+        record(Kind.INVALIDATION, cache, "*");
+    }
+
     private void record(Kind kind, String cache, CacheKey key) {
-        Recording[] now = open;
-        if (now.length == 0) {
-            return;
+        if (open.length > 0) {
+            record(kind, cache, key.toString());
         }
-        String text = key == null ? "*" : key.toString();
+    }
+
+    private void record(Kind kind, String cache, String text) {
+        Recording[] now = open;
         for (Recording recording : now) {
             recording.add(kind, cache, text);
         }

@@ -1,25 +1,41 @@
 package org.layeredcache.internal.layer;
 
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.ContextNotActiveException;
 import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The fastest layer: what the current request has already read or memoized, by namespace (a cache, or one
- * {@code @RequestCached} method). Lives and dies with the CDI request context; nothing in it is shared with
- * another request. Internal: not part of the API.
+ * The fastest layer: what the current CDI request has already read or memoized, by namespace (a cache, or one
+ * {@code @RequestCached} method). Nothing in it is shared with another request. Where no request context is
+ * active, every namespace is {@link RequestEntries#NONE}. Internal: not part of the API.
  */
-@RequestScoped
+@ApplicationScoped
 public class RequestLayer {
 
-    private final Map<String, Map<Object, Object>> namespaces = new ConcurrentHashMap<>();
+    @Inject
+    Store store;
 
-    /**
-     * The entries of one namespace in this request. The map itself may be kept and used after the request (for
-     * example by a transaction callback) without touching the request context.
-     */
-    public Map<Object, Object> entries(String namespace) {
-        return namespaces.computeIfAbsent(namespace, name -> new ConcurrentHashMap<>());
+    /** The current request's entries of a namespace, or {@link RequestEntries#NONE} outside a request. */
+    public RequestEntries entries(String namespace) {
+        try {
+            return store.entries(namespace);
+        } catch (ContextNotActiveException outsideRequest) {
+            return RequestEntries.NONE;
+        }
+    }
+
+    /** Holds one request's entries; lives and dies with the CDI request context. */
+    @RequestScoped
+    public static class Store {
+
+        private final Map<String, RequestEntries> namespaces = new ConcurrentHashMap<>();
+
+        public RequestEntries entries(String namespace) {
+            return namespaces.computeIfAbsent(namespace, name -> RequestEntries.create());
+        }
     }
 }

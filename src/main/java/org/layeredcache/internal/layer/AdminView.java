@@ -1,0 +1,40 @@
+package org.layeredcache.internal.layer;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.layeredcache.CacheAdmin;
+import org.layeredcache.CacheRecording;
+import org.layeredcache.CacheStatistics;
+
+import java.util.Set;
+
+/** The {@link CacheAdmin} that users inject: this node's view of the deployment's caches. */
+@ApplicationScoped
+public class AdminView implements CacheAdmin {
+
+    @Inject
+    CacheRegistry registry;
+
+    @Inject
+    CacheLayers layers;
+
+    @Override
+    public Set<String> cacheNames() {
+        return registry.names();
+    }
+
+    @Override
+    public CacheStatistics statistics(String cache) {
+        return registry.cache(cache).statistics();
+    }
+
+    @Override
+    public void invalidateAll(String cache) {
+        layers.invalidateAll(cache);
+    }
+
+    @Override
+    public CacheRecording startRecording() {
+        return registry.recordings().start();
+    }
+}

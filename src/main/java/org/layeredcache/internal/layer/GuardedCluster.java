@@ -1,0 +1,171 @@
+package org.layeredcache.internal.layer;
+
+import org.layeredcache.internal.key.CacheKey;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * The cluster layer of one cache behind one guard, written once: before each operation the circuit
+ * ({@link ClusterHealth}) is asked, and the invalidations kept during an outage are carried out first; each
+ * operation waits at most the cluster timeout; a failure is counted and logged as a fault of the cache and opens
+ * the circuit if it is the cluster's. The caller learns whether the cluster was reached and goes on without it
+ * if not. An invalidation that does not reach the cluster is kept ({@link KeptInvalidations}) and later carried
+ * out, with its message to the other nodes, before the cluster is read again. Thread-safe.
+ */
+final class GuardedCluster {
+
+    /** Tells the other nodes about an invalidation; never throws. */
+    interface Messages {
+        void invalidated(CacheKey key);
+
+        void invalidatedAll();
+    }
+
+    /**
+     * What one guarded operation gave.
+     *
+     * @param reached whether the cluster answered; if not, {@code value} is {@code null}
+     * @param value   its answer
+     */
+    record Reached<T>(boolean reached, T value) {
+        private static final Reached<?> NOT = new Reached<>(false, null);
+
+        @SuppressWarnings("unchecked")
+        static <T> Reached<T> not() {
+            return (Reached<T>) NOT;
+        }
+    }
+
+    private final ClusterLayer layer;
+    private final ClusterHealth health;
+    private final CacheCounters counters;
+    private final Messages messages;
+    private final KeptInvalidations kept = new KeptInvalidations();
+
+    GuardedCluster(ClusterLayer layer, ClusterHealth health, CacheCounters counters, Messages messages) {
+        this.layer = layer;
+        this.health = health;
+        this.counters = counters;
+        this.messages = messages;
+    }
+
+    /** The stored value ({@code null}: none, or a load holds the key); an unreadable entry is dropped. */
+    Reached<Object> get(CacheKey key) {
+        return attempt("cluster get", () -> layer.get(key), failure -> dropIfUnreadable(key, failure));
+    }
+
+    /** A claim on the key for a load ({@code null}: the key is taken). */
+    Reached<Reservation> reserve(CacheKey key) {
+        return attempt("cluster reserve", () -> layer.reserve(key), null);
+    }
+
+    /** Replaces the load's claim by its value; whether the claim was still there. */
+    Reached<Boolean> publish(CacheKey key, Reservation reservation, Object value, Duration ttl) {
+        return attempt("cluster put", () -> layer.publish(key, reservation, value, ttl), null);
+    }
+
+    /** Gives a claim up; a claim that cannot be released expires by itself after the load lease. */
+    void release(CacheKey key, Reservation reservation) {
+        attempt("cluster release", () -> layer.release(key, reservation), null);
+    }
+
+    /**
+     * After a publication was refused: normally an invalidation (or the end of the load lease) removed the claim
+     * meanwhile. A claim that is still there was neither published nor released and would make every node load
+     * the key until the lease ends: it is removed, counted and logged as a fault.
+     */
+    void removeLeftClaim(CacheKey key, Reservation reservation) {
+        Reached<Boolean> removed = attempt("cluster release", () -> layer.release(key, reservation), null);
+        if (removed.reached() && removed.value()) {
+            counters.fault("publishing a load", new IllegalStateException("the cluster refused to replace the"
+                    + " load's own claim on key " + key + " by its value; the claim was removed"));
+        }
+    }
+
+    /** Drops the key; what does not reach the cluster is kept for later. Whether it reached the cluster now. */
+    boolean invalidate(CacheKey key) {
+        if (attempt("cluster invalidate", () -> {
+            layer.invalidate(key);
+            return Boolean.TRUE;
+        }, null).reached()) {
+            return true;
+        }
+        kept.keep(key);
+        return false;
+    }
+
+    /** Drops every entry; kept for later if the cluster is not reached. Whether it reached the cluster now. */
+    boolean invalidateAll() {
+        if (attempt("cluster invalidate all", () -> {
+            layer.invalidateAll();
+            return Boolean.TRUE;
+        }, null).reached()) {
+            return true;
+        }
+        kept.keepAll();
+        return false;
+    }
+
+    private <T> Reached<T> attempt(String operation, Supplier<T> work, java.util.function.Consumer<RuntimeException>
+            afterFailure) {
+        if (!usable()) {
+            return Reached.not();
+        }
+        try {
+            T value = work.get();
+            health.succeeded();
+            return new Reached<>(true, value);
+        } catch (RuntimeException e) {
+            counters.fault(operation, e);
+            health.failed(e);
+            if (afterFailure != null) {
+                afterFailure.accept(e);
+            }
+            return Reached.not();
+        }
+    }
+
+    /** Whether the cluster may be used now; first carries out the invalidations kept from an outage. */
+    private boolean usable() {
+        if (!health.usable()) {
+            return false;
+        }
+        if (kept.isEmpty()) {
+            return true;
+        }
+        try {
+            kept.replay(new KeptInvalidations.Replay() {
+                @Override
+                public void key(CacheKey key) {
+                    layer.invalidate(key);
+                    messages.invalidated(key);
+                }
+
+                @Override
+                public void all() {
+                    layer.invalidateAll();
+                    messages.invalidatedAll();
+                }
+            });
+            health.succeeded();
+            return true;
+        } catch (RuntimeException e) {
+            counters.fault("replaying invalidations kept during a cluster outage", e);
+            health.failed(e);
+            return false;
+        }
+    }
+
+    /** An entry that no longer deserializes (its class changed, say) would fail every read until its TTL. */
+    private void dropIfUnreadable(CacheKey key, RuntimeException failure) {
+        if (ClusterHealth.isClusterFailure(failure)) {
+            return;
+        }
+        try {
+            layer.invalidate(key);
+        } catch (RuntimeException e) {
+            counters.fault("dropping an unreadable cluster entry", e);
+        }
+    }
+}
