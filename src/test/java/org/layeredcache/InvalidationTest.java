@@ -1,11 +1,10 @@
 package org.layeredcache;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.weld.environment.se.WeldContainer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.layeredcache.testing.Containers;
+import org.layeredcache.testing.InProcessNodes;
 
 import java.io.Serializable;
 import java.time.Duration;
@@ -101,20 +100,8 @@ class InvalidationTest {
         }
     }
 
-    private static WeldContainer nodeA;
-    private static WeldContainer nodeB;
-
-    @BeforeAll
-    static void startNodes() {
-        nodeA = Containers.start(Templates.class);
-        nodeB = Containers.start(Templates.class);
-    }
-
-    @AfterAll
-    static void stopNodes() {
-        nodeA.close();
-        nodeB.close();
-    }
+    @RegisterExtension
+    static final InProcessNodes NODES = InProcessNodes.of(2, Templates.class);
 
     private static long newId() {
         return ThreadLocalRandom.current().nextLong(1, 1L << 40);
@@ -122,7 +109,7 @@ class InvalidationTest {
 
     @Test
     void aWriteDropsEveryKeyItNamesAndNoOther() {
-        Templates templates = bean(nodeA, Templates.class);
+        Templates templates = bean(NODES.a(), Templates.class);
         long service = newId();
         long template = newId();
         long otherTemplate = newId();
@@ -139,7 +126,7 @@ class InvalidationTest {
 
     @Test
     void keysAreComputedAfterTheMethodSoAnIdItAssignsIsSeen() {
-        Templates templates = bean(nodeA, Templates.class);
+        Templates templates = bean(NODES.a(), Templates.class);
         long service = newId();
         assertThat(templates.templatesOf(service)).contains(" v0 ");
 
@@ -151,7 +138,7 @@ class InvalidationTest {
 
     @Test
     void aWriteThatThrowsStillInvalidatesBecauseItMayHaveWritten() {
-        Templates templates = bean(nodeA, Templates.class);
+        Templates templates = bean(NODES.a(), Templates.class);
         long template = newId();
         assertThat(templates.template(template)).contains(" v0 ");
 
@@ -162,8 +149,8 @@ class InvalidationTest {
 
     @Test
     void allEntriesDropsTheWholeCacheOnEveryNode() throws Exception {
-        Templates a = bean(nodeA, Templates.class);
-        Templates b = bean(nodeB, Templates.class);
+        Templates a = bean(NODES.a(), Templates.class);
+        Templates b = bean(NODES.b(), Templates.class);
         long template = newId();
         String before = a.template(template);
         assertThat(b.template(template)).isEqualTo(before);
@@ -176,10 +163,10 @@ class InvalidationTest {
 
     @Test
     void withinARequestTheWriterReadsItsOwnWrite() throws Exception {
-        Templates templates = bean(nodeA, Templates.class);
+        Templates templates = bean(NODES.a(), Templates.class);
         long template = newId();
 
-        inRequest(nodeA, () -> {
+        inRequest(NODES.a(), () -> {
             assertThat(templates.template(template)).contains(" v0 ");
             assertThat(templates.template(template)).contains(" v0 ");
             templates.update(newId(), template);
@@ -191,13 +178,13 @@ class InvalidationTest {
     @Test
     void aDisabledCacheRunsTheMethodEveryTime() {
         // src/test/resources/META-INF/microprofile-config.properties: layered-cache.cache.switched-off.enabled=false
-        Templates templates = bean(nodeA, Templates.class);
+        Templates templates = bean(NODES.a(), Templates.class);
         long id = newId();
-        long loadsBefore = statistics(nodeA, "switched-off").loads();
+        long loadsBefore = statistics(NODES.a(), "switched-off").loads();
 
         assertThat(templates.switchedOff(id)).contains(" v1 ");
         assertThat(templates.switchedOff(id)).contains(" v2 ");
 
-        assertThat(statistics(nodeA, "switched-off").loads() - loadsBefore).isEqualTo(2);
+        assertThat(statistics(NODES.a(), "switched-off").loads() - loadsBefore).isEqualTo(2);
     }
 }

@@ -1,11 +1,10 @@
 package org.layeredcache;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.weld.environment.se.WeldContainer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.layeredcache.testing.Containers;
+import org.layeredcache.testing.InProcessNodes;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -45,20 +44,8 @@ class ReadPathTest {
         }
     }
 
-    private static WeldContainer nodeA;
-    private static WeldContainer nodeB;
-
-    @BeforeAll
-    static void startNodes() {
-        nodeA = Containers.start(Catalog.class);
-        nodeB = Containers.start(Catalog.class);
-    }
-
-    @AfterAll
-    static void stopNodes() {
-        nodeA.close();
-        nodeB.close();
-    }
+    @RegisterExtension
+    static final InProcessNodes NODES = InProcessNodes.of(2, Catalog.class);
 
     private static long newId() {
         return ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
@@ -67,45 +54,45 @@ class ReadPathTest {
     @Test
     void eachLayerAnswersInTurnAndFillsTheLayersAboveIt() throws Exception {
         long id = newId();
-        Catalog a = bean(nodeA, Catalog.class);
-        Catalog b = bean(nodeB, Catalog.class);
-        CacheStatistics beforeA = statistics(nodeA, "read-path");
-        CacheStatistics beforeB = statistics(nodeB, "read-path");
+        Catalog a = bean(NODES.a(), Catalog.class);
+        Catalog b = bean(NODES.b(), Catalog.class);
+        CacheStatistics beforeA = statistics(NODES.a(), "read-path");
+        CacheStatistics beforeB = statistics(NODES.b(), "read-path");
         int loadsBefore = a.loads() + b.loads();
 
-        String loaded = inRequest(nodeA, () -> {
+        String loaded = inRequest(NODES.a(), () -> {
             String first = a.find(id);                          // every layer misses: the method runs
             assertThat(a.find(id)).isEqualTo(first);            // the request layer answers
             return first;
         });
-        assertThat(inRequest(nodeA, () -> a.find(id))).isEqualTo(loaded);   // a new request: the near layer
-        assertThat(inRequest(nodeB, () -> b.find(id))).isEqualTo(loaded);   // another node: the cluster layer
-        assertThat(inRequest(nodeB, () -> b.find(id))).isEqualTo(loaded);   // ...which filled B's near layer
+        assertThat(inRequest(NODES.a(), () -> a.find(id))).isEqualTo(loaded);   // a new request: the near layer
+        assertThat(inRequest(NODES.b(), () -> b.find(id))).isEqualTo(loaded);   // another node: the cluster layer
+        assertThat(inRequest(NODES.b(), () -> b.find(id))).isEqualTo(loaded);   // ...which filled B's near layer
 
         assertThat(a.loads() + b.loads() - loadsBefore).isEqualTo(1);
-        assertThatChange(beforeA, statistics(nodeA, "read-path")).requestHits(1).nearHits(1).clusterHits(0).loads(1)
+        assertThatChange(beforeA, statistics(NODES.a(), "read-path")).requestHits(1).nearHits(1).clusterHits(0).loads(1)
                 .faults(0);
-        assertThatChange(beforeB, statistics(nodeB, "read-path")).requestHits(0).nearHits(1).clusterHits(1).loads(0)
+        assertThatChange(beforeB, statistics(NODES.b(), "read-path")).requestHits(0).nearHits(1).clusterHits(1).loads(0)
                 .faults(0);
     }
 
     @Test
     void outsideARequestTheRequestLayerIsSkipped() {
         long id = newId();
-        Catalog a = bean(nodeA, Catalog.class);
-        CacheStatistics before = statistics(nodeA, "read-path");
+        Catalog a = bean(NODES.a(), Catalog.class);
+        CacheStatistics before = statistics(NODES.a(), "read-path");
 
         String first = a.find(id);
         assertThat(a.find(id)).isEqualTo(first);
 
-        assertThatChange(before, statistics(nodeA, "read-path")).requestHits(0).nearHits(1).clusterHits(0).loads(1);
+        assertThatChange(before, statistics(NODES.a(), "read-path")).requestHits(0).nearHits(1).clusterHits(0).loads(1);
     }
 
     @Test
     void anInvalidationOnOneNodeReachesTheOtherNodesNearLayer() throws Exception {
         long id = newId();
-        Catalog a = bean(nodeA, Catalog.class);
-        Catalog b = bean(nodeB, Catalog.class);
+        Catalog a = bean(NODES.a(), Catalog.class);
+        Catalog b = bean(NODES.b(), Catalog.class);
         String old = a.find(id);
         assertThat(b.find(id)).isEqualTo(old);          // now in B's near layer
         assertThat(b.find(id)).isEqualTo(old);
@@ -120,8 +107,8 @@ class ReadPathTest {
     @Test
     void entriesExpireFromEveryLayerAfterTheirTtl() throws Exception {
         long id = newId();
-        Catalog a = bean(nodeA, Catalog.class);
-        Catalog b = bean(nodeB, Catalog.class);
+        Catalog a = bean(NODES.a(), Catalog.class);
+        Catalog b = bean(NODES.b(), Catalog.class);
         long loading = System.nanoTime();                 // the entry is made after this
         String first = a.findShortLived(id);
         assertThat(a.findShortLived(id)).isEqualTo(first);

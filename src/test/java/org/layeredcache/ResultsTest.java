@@ -1,11 +1,9 @@
 package org.layeredcache;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.weld.environment.se.WeldContainer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.layeredcache.testing.Containers;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.layeredcache.testing.InProcessNodes;
 
 import java.io.IOException;
 import java.util.Optional;
@@ -68,20 +66,8 @@ class ResultsTest {
         }
     }
 
-    private static WeldContainer nodeA;
-    private static WeldContainer nodeB;
-
-    @BeforeAll
-    static void startNodes() {
-        nodeA = Containers.start(Finder.class);
-        nodeB = Containers.start(Finder.class);
-    }
-
-    @AfterAll
-    static void stopNodes() {
-        nodeA.close();
-        nodeB.close();
-    }
+    @RegisterExtension
+    static final InProcessNodes NODES = InProcessNodes.of(2, Finder.class);
 
     private static long newId() {
         return ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
@@ -90,8 +76,8 @@ class ResultsTest {
     @Test
     void nullIsCachedAndServedByEveryLayerIncludingTheCluster() {
         long id = newId();
-        Finder a = bean(nodeA, Finder.class);
-        Finder b = bean(nodeB, Finder.class);
+        Finder a = bean(NODES.a(), Finder.class);
+        Finder b = bean(NODES.b(), Finder.class);
         int before = a.calls() + b.calls();
 
         assertThat(a.nothing(id)).isNull();
@@ -105,8 +91,8 @@ class ResultsTest {
     void emptyAndPresentOptionalsAreCachedAndComeBackAsOptionals() {
         long empty = newId();
         long present = newId();
-        Finder a = bean(nodeA, Finder.class);
-        Finder b = bean(nodeB, Finder.class);
+        Finder a = bean(NODES.a(), Finder.class);
+        Finder b = bean(NODES.b(), Finder.class);
         int before = a.calls() + b.calls();
 
         assertThat(a.maybe(empty, false)).isEmpty();
@@ -120,7 +106,7 @@ class ResultsTest {
     @Test
     void exceptionsAreNeverCachedAndReachTheCallerUnchanged() {
         long id = newId();
-        Finder a = bean(nodeA, Finder.class);
+        Finder a = bean(NODES.a(), Finder.class);
         int before = a.calls();
 
         assertThat(catchThrowable(() -> a.failing(id))).isSameAs(BROKEN);
@@ -133,8 +119,8 @@ class ResultsTest {
     @Test
     void aFailedLoadLeavesTheKeyFreeForTheNextLoadToPublish() {
         long id = newId();
-        Finder a = bean(nodeA, Finder.class);
-        Finder b = bean(nodeB, Finder.class);
+        Finder a = bean(NODES.a(), Finder.class);
+        Finder b = bean(NODES.b(), Finder.class);
         a.failNext(1);
         int before = a.calls() + b.calls();
 

@@ -1,11 +1,10 @@
 package org.layeredcache;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.weld.environment.se.WeldContainer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.layeredcache.testing.Containers;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.layeredcache.testing.InProcessNodes;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,28 +54,20 @@ class StaleSetRaceTest {
         }
     }
 
-    private static WeldContainer nodeA;
-    private static WeldContainer nodeB;
+    @RegisterExtension
+    static final InProcessNodes NODES = InProcessNodes.of(2, Rows.class);
     private static final ExecutorService LOADER = Executors.newSingleThreadExecutor();
 
-    @BeforeAll
-    static void startNodes() {
-        nodeA = Containers.start(Rows.class);
-        nodeB = Containers.start(Rows.class);
-    }
-
     @AfterAll
-    static void stopNodes() {
+    static void stopLoader() {
         LOADER.shutdownNow();
-        nodeA.close();
-        nodeB.close();
     }
 
     @Test
     void aLoadThatOverlapsAnInvalidationPublishesNothing() throws Exception {
         long id = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-        Rows a = bean(nodeA, Rows.class);
-        Rows b = bean(nodeB, Rows.class);
+        Rows a = bean(NODES.a(), Rows.class);
+        Rows b = bean(NODES.b(), Rows.class);
         CountDownLatch readDone = new CountDownLatch(1);
         CountDownLatch mayFinish = new CountDownLatch(1);
         a.pauseNextLoad(readDone, mayFinish);

@@ -2,15 +2,13 @@ package org.layeredcache.internal.layer;
 
 import com.hazelcast.topic.ITopic;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.weld.environment.se.WeldContainer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.layeredcache.CacheStatistics;
 import org.layeredcache.CachedRead;
 import org.layeredcache.Invalidates;
 import org.layeredcache.internal.key.CacheKey;
-import org.layeredcache.testing.Containers;
+import org.layeredcache.testing.InProcessNodes;
 import org.layeredcache.testing.EmbeddedHazelcast;
 
 import java.io.ByteArrayOutputStream;
@@ -67,39 +65,27 @@ class InvalidationMessageFilterTest {
         }
     }
 
-    private static WeldContainer nodeA;
-    private static WeldContainer nodeB;
-
-    @BeforeAll
-    static void startNodes() {
-        nodeA = Containers.start(Prices.class);
-        nodeB = Containers.start(Prices.class);
-    }
-
-    @AfterAll
-    static void stopNodes() {
-        nodeA.close();
-        nodeB.close();
-    }
+    @RegisterExtension
+    static final InProcessNodes NODES = InProcessNodes.of(2, Prices.class);
 
     @Test
     void aKeyCarryingAClassNoKeyDeclaresIsRejectedCountedAndHarmless() throws Exception {
-        Prices a = bean(nodeA, Prices.class);
-        Prices b = bean(nodeB, Prices.class);
+        Prices a = bean(NODES.a(), Prices.class);
+        Prices b = bean(NODES.b(), Prices.class);
         String cached = b.price(1);
         assertThat(b.price(1)).isEqualTo(cached);                      // B now holds it in its near layer
-        long faultsBefore = statistics(nodeB, CACHE).faults();
+        long faultsBefore = statistics(NODES.b(), CACHE).faults();
 
         publish(message(CACHE, CacheKey.of("price-{}", new Gadget())));
         publish(message(CACHE, new Gadget()));
 
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> statistics(nodeB, CACHE).faults() == faultsBefore + 2);
+                .until(() -> statistics(NODES.b(), CACHE).faults() == faultsBefore + 2);
         assertThat(Gadget.DESERIALISED).as("the gadget's readObject never ran").isFalse();
 
-        CacheStatistics before = statistics(nodeB, CACHE);
+        CacheStatistics before = statistics(NODES.b(), CACHE);
         assertThat(b.price(1)).as("the value is still right").isEqualTo(cached);
-        assertThat(statistics(nodeB, CACHE).nearHits()).as("B dropped its near copies: the key was unknown")
+        assertThat(statistics(NODES.b(), CACHE).nearHits()).as("B dropped its near copies: the key was unknown")
                 .isEqualTo(before.nearHits());
 
         a.change(1);                                                   // a well-formed invalidation still works
