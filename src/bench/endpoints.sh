@@ -11,6 +11,8 @@
 #                                  SKIP_BUILD=1 to use the WAR already in target/)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=../scripts/payara-micro.sh
+source src/scripts/payara-micro.sh
 
 ROUNDS=${ROUNDS:-3}
 WARMUP=${WARMUP:-20s}
@@ -41,11 +43,7 @@ psql -c "create schema if not exists $SCHEMA"
 
 PAYARA_PID=
 stop_payara() {
-    if [ -n "$PAYARA_PID" ] && kill -0 "$PAYARA_PID" 2>/dev/null; then
-        kill "$PAYARA_PID"
-        for _ in $(seq 1 30); do kill -0 "$PAYARA_PID" 2>/dev/null || break; sleep 1; done
-        kill -9 "$PAYARA_PID" 2>/dev/null || true
-    fi
+    payara_micro_stop "$PAYARA_PID"
     PAYARA_PID=
 }
 trap stop_payara EXIT
@@ -53,24 +51,15 @@ trap stop_payara EXIT
 # start_payara NAME ENV...: starts the example with the given environment and waits until it answers.
 start_payara() {
     local name=$1; shift
+    payara_micro_command target/layered-cache-example.war "$PORT" bench "layered-cache-bench-$$"
     env "$@" \
         EXAMPLE_DATASOURCE_CLASS=org.postgresql.ds.PGSimpleDataSource \
         EXAMPLE_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:5432/test?currentSchema=$SCHEMA" \
         EXAMPLE_DATASOURCE_USER=postgres EXAMPLE_DATASOURCE_PASSWORD=unused \
         EXAMPLE_SEED_SERVICES=$SERVICES EXAMPLE_SEED_USERS=$USERS \
-        java -Xmx1g -Dhazelcast.phone.home.enabled=false -Dhazelcast.socket.bind.any=false \
-        -jar target/payara-micro.jar --deploy target/layered-cache-example.war --contextroot / \
-        --port "$PORT" --disablephonehome --prebootcommandfile server-config/pre-boot-commands.txt \
-        --clustername "layered-cache-bench-$$" --clustermode tcpip:127.0.0.1:6900 --interfaces 127.0.0.1 \
-        > "$RESULTS/$name.log" 2>&1 &
+        "${PAYARA_MICRO_COMMAND[@]}" > "$RESULTS/$name.log" 2>&1 &
     PAYARA_PID=$!
-    for _ in $(seq 1 180); do
-        if curl -sf -o /dev/null "http://127.0.0.1:$PORT/services/1"; then return 0; fi
-        kill -0 "$PAYARA_PID" 2>/dev/null || { echo "Payara Micro stopped; see $RESULTS/$name.log" >&2; exit 1; }
-        sleep 1
-    done
-    echo "Payara Micro did not answer in time; see $RESULTS/$name.log" >&2
-    exit 1
+    payara_micro_await "$PAYARA_PID" "$RESULTS/$name.log" "http://127.0.0.1:$PORT/services/1" || exit 1
 }
 
 # measure NAME PREFIX: warms up, then measures; leaves wrk's report in $RESULTS/NAME.wrk

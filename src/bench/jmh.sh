@@ -6,6 +6,8 @@
 # Usage: src/bench/jmh.sh            (ITERATIONS=5 ITERATION_SECONDS=2 to change)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=../scripts/payara-micro.sh
+source src/scripts/payara-micro.sh
 
 ITERATIONS=${ITERATIONS:-5}
 SECONDS_PER_ITERATION=${ITERATION_SECONDS:-2}
@@ -15,18 +17,9 @@ mkdir -p "$RESULTS"
 
 [ -n "${SKIP_BUILD:-}" ] || mvn -B -q -Pjmh package -Dmaven.test.skip=true
 
-java -Xmx1g -Dhazelcast.phone.home.enabled=false -Dhazelcast.socket.bind.any=false \
-    -jar target/payara-micro.jar --deploy target/layered-cache-jmh.war --contextroot / --port "$PORT" \
-    --disablephonehome --prebootcommandfile server-config/pre-boot-commands.txt \
-    --clustername "layered-cache-jmh-$$" --clustermode tcpip:127.0.0.1:6900 --interfaces 127.0.0.1 \
-    > "$RESULTS/jmh-server.log" 2>&1 &
-PAYARA_PID=$!
-trap 'kill $PAYARA_PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 180); do
-    grep -q "ready in" "$RESULTS/jmh-server.log" && break
-    kill -0 "$PAYARA_PID" 2>/dev/null || { echo "Payara Micro stopped; see $RESULTS/jmh-server.log" >&2; exit 1; }
-    sleep 1
-done
+payara_micro_start "$RESULTS/jmh-server.log" target/layered-cache-jmh.war "$PORT" jmh "layered-cache-jmh-$$"
+trap 'payara_micro_stop $PAYARA_PID' EXIT
+payara_micro_await "$PAYARA_PID" "$RESULTS/jmh-server.log" ""
 
 curl -sf --max-time 1800 -X POST \
     "http://127.0.0.1:$PORT/jmh?iterations=$ITERATIONS&seconds=$SECONDS_PER_ITERATION" > "$RESULTS/jmh.csv"

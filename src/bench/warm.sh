@@ -6,6 +6,8 @@
 # Usage: src/bench/warm.sh   (ROUNDS=3 WARMUP=15s DURATION=15s SKIP_BUILD=1 to change)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=../scripts/payara-micro.sh
+source src/scripts/payara-micro.sh
 
 ROUNDS=${ROUNDS:-3}
 WARMUP=${WARMUP:-15s}
@@ -30,18 +32,10 @@ EXAMPLE_REDIS_ENABLED=true \
 EXAMPLE_DATASOURCE_CLASS=org.postgresql.ds.PGSimpleDataSource \
 EXAMPLE_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:5432/test?currentSchema=$SCHEMA" \
 EXAMPLE_DATASOURCE_USER=postgres EXAMPLE_DATASOURCE_PASSWORD=unused \
-    java -Xmx1g -Dhazelcast.phone.home.enabled=false -Dhazelcast.socket.bind.any=false \
-    -jar target/payara-micro.jar --deploy target/layered-cache-example.war --contextroot / --port "$PORT" \
-    --disablephonehome --prebootcommandfile server-config/pre-boot-commands.txt \
-    --clustername "layered-cache-warm-$$" --clustermode tcpip:127.0.0.1:6900 --interfaces 127.0.0.1 \
-    > "$RESULTS/warm-server.log" 2>&1 &
-PAYARA_PID=$!
-trap 'kill $PAYARA_PID 2>/dev/null || true; drop_redis_keys' EXIT
-for _ in $(seq 1 180); do
-    curl -sf -o /dev/null "http://127.0.0.1:$PORT/services/1" && break
-    kill -0 "$PAYARA_PID" 2>/dev/null || { echo "Payara Micro stopped; see $RESULTS/warm-server.log" >&2; exit 1; }
-    sleep 1
-done
+    payara_micro_start "$RESULTS/warm-server.log" target/layered-cache-example.war "$PORT" warm \
+    "layered-cache-warm-$$"
+trap 'payara_micro_stop $PAYARA_PID; drop_redis_keys' EXIT
+payara_micro_await "$PAYARA_PID" "$RESULTS/warm-server.log" "http://127.0.0.1:$PORT/services/1"
 
 page() { # page NAME PREFIX DURATION
     SERVICES=$HOT_SERVICES PAGE_PREFIX=$2 wrk -t1 -c1 -d"$3" --latency -s src/bench/page.lua \

@@ -6,6 +6,8 @@
 # Usage: src/example/two-nodes.sh          (PORT1=8080 PORT2=8081 to change)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=../scripts/payara-micro.sh
+source src/scripts/payara-micro.sh
 
 PORT1=${PORT1:-8080}
 PORT2=${PORT2:-8081}
@@ -21,9 +23,8 @@ mvn -B -q package -Dmaven.test.skip=true
 PIDS=()
 stop() {
     for pid in "${PIDS[@]}"; do
-        kill "$pid" 2>/dev/null || true
+        payara_micro_stop "$pid"
     done
-    wait 2>/dev/null || true
 }
 trap stop EXIT INT TERM
 
@@ -32,18 +33,10 @@ start_node() {
     EXAMPLE_DATASOURCE_CLASS=org.postgresql.ds.PGSimpleDataSource \
     EXAMPLE_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:5432/test?currentSchema=$SCHEMA" \
     EXAMPLE_DATASOURCE_USER=postgres EXAMPLE_DATASOURCE_PASSWORD=unused \
-        java -Xmx1g -Dhazelcast.phone.home.enabled=false -Dhazelcast.socket.bind.any=false \
-        -jar target/payara-micro.jar --deploy target/layered-cache-example.war --contextroot / --name "$name" \
-        --port "$port" --disablephonehome --prebootcommandfile server-config/pre-boot-commands.txt \
-        --clustername "$CLUSTER" --clustermode tcpip:127.0.0.1:6900 --interfaces 127.0.0.1 \
-        > "$LOGS/$name.log" 2>&1 &
-    PIDS+=($!)
-    for _ in $(seq 1 180); do
-        curl -sf -o /dev/null "http://127.0.0.1:$port/services/1" && { echo "$name: http://127.0.0.1:$port/ (log: $LOGS/$name.log)"; return; }
-        sleep 1
-    done
-    echo "$name did not start; see $LOGS/$name.log" >&2
-    exit 1
+        payara_micro_start "$LOGS/$name.log" target/layered-cache-example.war "$port" "$name" "$CLUSTER"
+    PIDS+=("$PAYARA_PID")
+    payara_micro_await "$PAYARA_PID" "$LOGS/$name.log" "http://127.0.0.1:$port/services/1"
+    echo "$name: http://127.0.0.1:$port/ (log: $LOGS/$name.log)"
 }
 
 start_node node1 "$PORT1"      # first alone: it seeds an empty database
