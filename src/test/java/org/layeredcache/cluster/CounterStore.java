@@ -32,7 +32,7 @@ public class CounterStore {
         return load(id);
     }
 
-    /** The same rows through a cache whose near layer keeps entries a few seconds (see ClusterIT). */
+    /** The same rows through a cache whose near layer keeps entries a few seconds (see ThreeNodes). */
     @CachedRead(cache = "counters-short", key = "counter-{id}")
     public long readShortLived(long id) {
         return load(id);

@@ -1,0 +1,267 @@
+package org.layeredcache.cluster;
+
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.layeredcache.testing.PayaraMicroProcess;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.layeredcache.cluster.NodeCalls.clusterHits;
+import static org.layeredcache.cluster.NodeCalls.eventually;
+import static org.layeredcache.cluster.NodeCalls.get;
+import static org.layeredcache.cluster.NodeCalls.increment;
+import static org.layeredcache.cluster.NodeCalls.loads;
+import static org.layeredcache.cluster.NodeCalls.millis;
+import static org.layeredcache.cluster.NodeCalls.post;
+import static org.layeredcache.cluster.NodeCalls.read;
+import static org.layeredcache.cluster.NodeCalls.readShortLived;
+
+/**
+ * Coherence of three nodes ({@link ThreeNodes}), driven over HTTP as a load balancer would: values travel through
+ * the cluster, invalidations reach every node, a load that overlaps an invalidation publishes nothing, and under
+ * concurrent readers and writers no read is stale once the write reached its node.
+ *
+ * <p>What "stale" means here: a write's caller has its answer once the transaction committed and the write's
+ * node dropped the entry everywhere it could. On that node, no later read may return an older version. The other
+ * nodes hear of the write by a message; they may serve the old version until it arrives (the delay is measured
+ * below), and never after: reads that start more than {@link #GRACE} after the write returned must not be older.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterCoherenceIT {
+
+    /**
+     * How long another node may still serve the old version after a write returned: far above the measured message
+     * delay (milliseconds, seconds on a loaded machine), far below the near TTL (30 s) that a lost message costs.
+     */
+    static final Duration GRACE = Duration.ofSeconds(5);
+    /** The near layer's TTL of cache "counters" (the default). */
+    static final Duration NEAR_TTL = Duration.ofSeconds(30);
+    static final Duration SHORT_NEAR_TTL = ThreeNodes.SHORT_NEAR_TTL;
+
+    @RegisterExtension
+    static final ThreeNodes NODES = new ThreeNodes();
+
+    @Test
+    @Order(1)
+    void aValueLoadedOnOneNodeIsServedByTheOthersFromTheCluster() throws Exception {
+        long id = NODES.newId();
+        increment(NODES.a(), id);
+        long loadsB = loads(NODES.b());
+        long loadsC = loads(NODES.c());
+        long hitsB = clusterHits(NODES.b(), "counters");
+
+        assertThat(read(NODES.a(), id)).isEqualTo(1);
+        assertThat(read(NODES.b(), id)).isEqualTo(1);
+        assertThat(read(NODES.c(), id)).isEqualTo(1);
+
+        assertThat(loads(NODES.b())).as("B did not run the method").isEqualTo(loadsB);
+        assertThat(loads(NODES.c())).as("C did not run the method").isEqualTo(loadsC);
+        assertThat(clusterHits(NODES.b(), "counters")).as("B's answer came from the cluster").isEqualTo(hitsB + 1);
+    }
+
+    @Test
+    @Order(2)
+    void aCommittedInvalidationReachesTheOtherNodesWithinMilliseconds() throws Exception {
+        int trials = 200;
+        List<Long> delays = new ArrayList<>();
+        List<Long> singleReads = new ArrayList<>();
+        int freshAtFirstRead = 0;
+        for (int trial = 0; trial < trials; trial++) {
+            long id = NODES.newId();
+            increment(NODES.a(), id);
+            long filled = System.nanoTime();
+            long old = read(NODES.b(), id);
+            long started = System.nanoTime();
+            assertThat(read(NODES.b(), id)).isEqualTo(old);                    // B now holds it in its near layer
+            singleReads.add(System.nanoTime() - started);
+            long version = increment(NODES.a(), id);
+            long written = System.nanoTime();
+            // B's near copy cannot have expired before this, so a fresh read before it was the message's doing.
+            long nearCopyAlive = filled + NEAR_TTL.toNanos();
+            int reads = 1;
+            while (read(NODES.b(), id) < version) {
+                reads++;
+                assertThat(System.nanoTime()).as("B heard of the write before its near copy could expire")
+                        .isLessThan(nearCopyAlive);
+            }
+            delays.add(System.nanoTime() - written);
+            if (reads == 1) {
+                freshAtFirstRead++;
+            }
+        }
+        Collections.sort(delays);
+        Collections.sort(singleReads);
+        String line = "Invalidation delay, from the write's answer on node A until a read on node B answers the new"
+                + " version (" + trials + " trials, B polled over HTTP, so each figure includes at least one read):"
+                + " p50 " + millis(delays.get(trials / 2)) + " ms, p99 " + millis(delays.get(trials * 99 / 100))
+                + " ms, max " + millis(delays.get(trials - 1)) + " ms. One read on B by itself (a near-layer hit)"
+                + " takes p50 " + millis(singleReads.get(trials / 2)) + " ms, p99 "
+                + millis(singleReads.get(trials * 99 / 100)) + " ms; in " + freshAtFirstRead + " of " + trials
+                + " trials the very first read after the write already had the new version.";
+        NODES.report(line);
+    }
+
+    @Test
+    @Order(3)
+    void aLoadThatOverlapsAnInvalidationPublishesItsOldValueNowhere() throws Exception {
+        long id = NODES.newId();
+        increment(NODES.a(), id);                                              // version 1, not cached anywhere
+        post(NODES.b(), "gate/" + id);
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        try {
+            Future<Long> slowLoad = reader.submit(() -> read(NODES.b(), id));  // B loads version 1, then waits
+            assertThat(get(NODES.b(), "gate/paused")).isEqualTo("paused");
+            assertThat(increment(NODES.a(), id)).isEqualTo(2);                 // committed and invalidated meanwhile
+            post(NODES.b(), "gate/release");
+
+            assertThat(slowLoad.get(30, TimeUnit.SECONDS)).as("its own caller gets what it read").isEqualTo(1);
+            assertThat(read(NODES.b(), id)).as("B's layers").isEqualTo(2);
+            assertThat(read(NODES.c(), id)).as("the cluster layer").isEqualTo(2);
+            assertThat(read(NODES.a(), id)).isEqualTo(2);
+        } finally {
+            reader.shutdownNow();
+        }
+    }
+
+    @Test
+    @Order(4)
+    void underConcurrentReadersAndWritersNoReadIsStaleAfterTheWriteReachedItsNode() throws Exception {
+        Duration run = Duration.ofSeconds(15);
+        List<Long> keys = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            keys.add(NODES.newId());
+        }
+        List<PayaraMicroProcess> nodes = NODES.all();
+        List<Write> writes = Collections.synchronizedList(new ArrayList<>());
+        List<Read> reads = Collections.synchronizedList(new ArrayList<>());
+        long end = System.nanoTime() + run.toNanos();
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> work = new ArrayList<>();
+            for (int w = 0; w < 2; w++) {
+                work.add(threads.submit(() -> {
+                    while (System.nanoTime() < end) {
+                        long key = keys.get(ThreadLocalRandom.current().nextInt(keys.size()));
+                        int node = ThreadLocalRandom.current().nextInt(nodes.size());
+                        long version = increment(nodes.get(node), key);
+                        writes.add(new Write(key, node, version, System.nanoTime()));
+                        Thread.sleep(20);
+                    }
+                    return null;
+                }));
+            }
+            for (int r = 0; r < 6; r++) {
+                work.add(threads.submit(() -> {
+                    while (System.nanoTime() < end) {
+                        long key = keys.get(ThreadLocalRandom.current().nextInt(keys.size()));
+                        int node = ThreadLocalRandom.current().nextInt(nodes.size());
+                        long started = System.nanoTime();
+                        long version = read(nodes.get(node), key);
+                        reads.add(new Read(key, node, version, started));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : work) {
+                future.get(2, TimeUnit.MINUTES);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+
+        long staleOnWritingNode = 0;
+        long staleElsewhere = 0;
+        long lateButWithinGrace = 0;
+        for (Read read : reads) {
+            for (Write write : writes) {
+                if (write.key != read.key || read.version >= write.version || read.started <= write.returned) {
+                    continue;
+                }
+                if (read.node == write.node) {
+                    staleOnWritingNode++;
+                } else if (read.started - write.returned > GRACE.toNanos()) {
+                    staleElsewhere++;
+                } else {
+                    lateButWithinGrace++;
+                }
+            }
+        }
+        Map<Long, Long> finalVersions = new ConcurrentHashMap<>();
+        for (Write write : writes) {
+            finalVersions.merge(write.key, write.version, Math::max);
+        }
+        long lastWrite = System.nanoTime();
+        long notConverged = 0;
+        for (long key : keys) {
+            for (PayaraMicroProcess node : nodes) {
+                long expected = finalVersions.getOrDefault(key, 0L);
+                if (!eventually(lastWrite + GRACE.toNanos(), () -> read(node, key) == expected)) {
+                    notConverged++;
+                }
+            }
+        }
+        String line = "Stress, " + run.toSeconds() + " s on 3 nodes, 8 keys: " + writes.size() + " writes, "
+                + reads.size() + " reads; reads older than a write that had returned: on the writing node "
+                + staleOnWritingNode + ", on another node more than " + GRACE.toMillis() + " ms after the write "
+                + staleElsewhere + ", within those " + GRACE.toMillis() + " ms (the message in flight) "
+                + lateButWithinGrace + "; keys not converged on every node " + GRACE.toMillis()
+                + " ms after the last write: "
+                + notConverged + ".";
+        NODES.report(line);
+        assertThat(writes).hasSizeGreaterThan(50);
+        assertThat(staleOnWritingNode).isZero();
+        assertThat(staleElsewhere).isZero();
+        assertThat(notConverged).isZero();
+    }
+
+    @Test
+    @Order(5)
+    void aLostInvalidationMessageLeavesANodeStaleForAtMostItsNearTtl() throws Exception {
+        long id = NODES.newId();
+        increment(NODES.a(), id);
+        long filling = System.nanoTime();                                   // the near copy is made after this
+        assertThat(readShortLived(NODES.b(), id)).isEqualTo(1);                 // in B's near layer, for 5 s at most
+        long filled = System.nanoTime();                                    // and before this
+        assertThat(post(NODES.a(), "counters-short/" + id + "/increment-losing-the-message")).isEqualTo("2");
+        long written = System.nanoTime();
+
+        long seenByB = readShortLived(NODES.b(), id);
+        if (System.nanoTime() - filling < SHORT_NEAR_TTL.toNanos()) {       // B's near copy cannot have expired yet
+            assertThat(seenByB).as("B never heard of the write").isEqualTo(1);
+        }
+        assertThat(readShortLived(NODES.c(), id)).as("a node without a near copy reads the new row").isEqualTo(2);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            long started = System.nanoTime();
+            if (readShortLived(NODES.b(), id) == 2) {
+                break;
+            }
+            assertThat(Duration.ofNanos(started - filled)).as("a read that starts after the near TTL is fresh")
+                    .isLessThan(SHORT_NEAR_TTL);
+            assertThat(started).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        NODES.report("A lost invalidation message: node B served the old version for "
+                + millis(System.nanoTime() - written) + " ms with near.ttl = " + SHORT_NEAR_TTL.toSeconds() + "s.");
+    }
+
+    record Write(long key, int node, long version, long returned) {
+    }
+
+    record Read(long key, int node, long version, long started) {
+    }
+}

@@ -1,0 +1,91 @@
+package org.layeredcache.cluster;
+
+import org.layeredcache.testing.PayaraMicroProcess;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The HTTP calls the cluster tests make to a node's {@link ClusterResource}, and waiting with a deadline. */
+final class NodeCalls {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private NodeCalls() {
+    }
+
+    static long read(PayaraMicroProcess node, long id) throws Exception {
+        return Long.parseLong(get(node, "counters/" + id));
+    }
+
+    static long readShortLived(PayaraMicroProcess node, long id) throws Exception {
+        return Long.parseLong(get(node, "counters-short/" + id));
+    }
+
+    static long increment(PayaraMicroProcess node, long id) throws Exception {
+        return Long.parseLong(post(node, "counters/" + id + "/increment"));
+    }
+
+    static long loads(PayaraMicroProcess node) throws Exception {
+        Matcher matcher = Pattern.compile("^loads=(\\d+)").matcher(get(node, "statistics"));
+        assertThat(matcher.find()).isTrue();
+        return Long.parseLong(matcher.group(1));
+    }
+
+    static long clusterHits(PayaraMicroProcess node, String cache) throws Exception {
+        Matcher matcher = Pattern.compile("^" + cache + " .*cluster=(\\d+)", Pattern.MULTILINE)
+                .matcher(get(node, "statistics"));
+        return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
+    }
+
+    static String get(PayaraMicroProcess node, String path) throws Exception {
+        return send(node, HttpRequest.newBuilder(URI.create(node.baseUrl() + "/" + path)).GET());
+    }
+
+    static String post(PayaraMicroProcess node, String path) throws Exception {
+        return send(node, HttpRequest.newBuilder(URI.create(node.baseUrl() + "/" + path))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    private static String send(PayaraMicroProcess node, HttpRequest.Builder request) throws Exception {
+        HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("%s %s: %s", node.name(), response.uri(), response.body())
+                .isEqualTo(200);
+        return response.body().trim();
+    }
+
+    /** Sends a signal to the node's process (by its PID), such as {@code -STOP} or {@code -CONT}. */
+    static void signal(PayaraMicroProcess node, String signal) throws IOException, InterruptedException {
+        assertThat(new ProcessBuilder("kill", signal, String.valueOf(node.pid())).inheritIO().start().waitFor())
+                .isZero();
+    }
+
+    /** Checks {@code condition} until it holds or the deadline ({@link System#nanoTime()}) has passed. */
+    static boolean eventually(long deadline, Check condition) throws Exception {
+        while (!condition.holds()) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            Thread.sleep(100);
+        }
+        return true;
+    }
+
+    @FunctionalInterface
+    interface Check {
+        boolean holds() throws Exception;
+    }
+
+    static long millis(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
+    }
+}

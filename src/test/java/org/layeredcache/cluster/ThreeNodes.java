@@ -1,0 +1,124 @@
+package org.layeredcache.cluster;
+
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.EmptyAsset;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.exporter.ZipExporter;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.layeredcache.it.TestWars;
+import org.layeredcache.testing.PayaraMicroProcess;
+import org.layeredcache.testing.PostgresSchema;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Three Payara Micro nodes in one Hazelcast cluster on loopback (TCP/IP discovery on 127.0.0.1, a cluster name and
+ * a first port of their own), sharing a new PostgreSQL schema, for one test class, as a JUnit extension. All three
+ * are stopped by their PIDs after the class, also when a test fails; the schema is dropped, and the figures the
+ * tests {@linkplain #report reported} go to {@code target/cluster-report-<class>.md}.
+ */
+final class ThreeNodes implements BeforeAllCallback, AfterAllCallback {
+
+    /** The near layer's TTL of cache "counters-short", which shows what a lost message costs. */
+    static final Duration SHORT_NEAR_TTL = Duration.ofSeconds(5);
+
+    private final List<PayaraMicroProcess> nodes = new ArrayList<>();
+    private final List<String> report = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicLong ids = new AtomicLong(ThreadLocalRandom.current().nextLong(1, 1L << 40));
+    private PostgresSchema schema;
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        schema = PostgresSchema.create("cluster_it");
+        schema.execute("create table counter (id bigint primary key, version bigint not null)");
+        String name = context.getRequiredTestClass().getSimpleName();
+        Path war = PayaraMicroProcess.buildDirectory().toPath().resolve(name + ".war");
+        ShrinkWrap.create(WebArchive.class, name + ".war")
+                .addAsLibrary(TestWars.library())
+                .addAsLibrary(new File(PayaraMicroProcess.buildDirectory(), "war-libs/caffeine.jar"))
+                .addAsLibrary(new File(PayaraMicroProcess.buildDirectory(), "war-libs/postgresql.jar"))
+                .addClasses(Counter.class, CounterStore.class, LoadGate.class, ClusterResource.class,
+                        ClusterResource.Rest.class)
+                .addAsResource("cluster/persistence.xml", "META-INF/persistence.xml")
+                .addAsResource(new StringAsset("""
+                        cluster.datasource.url=%s
+                        layered-cache.cache.counters.cluster.load-lease=3s
+                        layered-cache.cache.counters-short.near.ttl=%ds
+                        """.formatted(schema.url(), SHORT_NEAR_TTL.toSeconds())),
+                        "META-INF/microprofile-config.properties")
+                .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml")
+                .as(ZipExporter.class).exportTo(war.toFile(), true);
+
+        String cluster = System.getProperty("test.clusterName", "layered-cache-it") + "-" + name;
+        int startPort = PayaraMicroProcess.freePort();
+        List<String> root = List.of("--contextroot", "/");
+        for (String node : List.of("node-a", "node-b", "node-c")) {
+            nodes.add(PayaraMicroProcess.start(name + "-" + node, war, cluster, startPort, root));
+        }
+        for (PayaraMicroProcess node : nodes) {
+            assertThat(node.awaitReady(Duration.ofMinutes(4))).as("%s started:%n%s", node.name(), node.output())
+                    .isTrue();
+        }
+        for (PayaraMicroProcess node : nodes) {
+            assertThat(node.awaitOutput(Pattern.compile("DG Size: 3"), Duration.ofMinutes(2)))
+                    .as("%s sees a cluster of three", node.name()).isTrue();
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        try {
+            for (PayaraMicroProcess node : nodes) {
+                node.close();
+            }
+        } finally {
+            Path file = PayaraMicroProcess.buildDirectory().toPath()
+                    .resolve("cluster-report-" + context.getRequiredTestClass().getSimpleName() + ".md");
+            Files.write(file, report);
+            if (schema != null) {
+                schema.close();
+            }
+        }
+    }
+
+    PayaraMicroProcess a() {
+        return nodes.get(0);
+    }
+
+    PayaraMicroProcess b() {
+        return nodes.get(1);
+    }
+
+    PayaraMicroProcess c() {
+        return nodes.get(2);
+    }
+
+    List<PayaraMicroProcess> all() {
+        return List.copyOf(nodes);
+    }
+
+    /** A counter id no test has used yet. */
+    long newId() {
+        return ids.incrementAndGet();
+    }
+
+    /** Adds a line to the report, and prints it. */
+    void report(String line) {
+        report.add(line);
+        System.out.println(line);
+    }
+}
