@@ -55,6 +55,13 @@ final class NodeCalls {
                 .POST(HttpRequest.BodyPublishers.noBody()));
     }
 
+    /** The status of a call, whatever it is. */
+    static int status(PayaraMicroProcess node, String method, String path) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(node.baseUrl() + "/" + path))
+                .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(30)).build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
     private static String send(PayaraMicroProcess node, HttpRequest.Builder request) throws Exception {
         HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -69,8 +69,7 @@ public class CacheRegistry {
 
     private LayeredCache create(String name) {
         CacheSettings settings = catalog.settings(name);
-        return new LayeredCache(settings, server.clusterLayer(settings), server.bus(), server.transactions(),
-                recordings);
+        return new LayeredCache(settings, server.clusterLayer(settings), server, recordings);
     }
 
     /** Applies the other nodes' invalidations to the caches this node has made. */

@@ -24,6 +24,11 @@ final class CleanContext {
 
     /** Runs {@code work} on a fresh thread without application context, waiting at most {@code timeoutMillis}. */
     static <T> T call(Callable<T> work, long timeoutMillis) {
+        return await(start(work), timeoutMillis);
+    }
+
+    /** Starts {@code work} on a fresh thread without application context; its result, once there is one. */
+    static <T> CompletableFuture<T> start(Callable<T> work) {
         CompletableFuture<T> result = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
             try {
@@ -35,6 +40,14 @@ final class CleanContext {
         thread.setDaemon(true);
         thread.setContextClassLoader(Thread.currentThread().getContextClassLoader());
         thread.start();
+        return result;
+    }
+
+    /**
+     * Waits at most {@code timeoutMillis} for setup work that {@link #start} started; the work goes on when the
+     * wait ends, so a later wait may find it done.
+     */
+    static <T> T await(CompletableFuture<T> result, long timeoutMillis) {
         try {
             return result.get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

@@ -15,6 +15,7 @@ import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.expiry.ModifiedExpiryPolicy;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -50,6 +51,7 @@ final class ClusterLayer {
     private final Map<Duration, ExpiryPolicy> ttlPolicies = new ConcurrentHashMap<>();
     private final ClusterCodec codec;
     private volatile ICache<byte[], byte[]> cache;
+    private CompletableFuture<ICache<byte[], byte[]>> obtaining;
 
     ClusterLayer(String name, CacheManager manager, ClusterCodec codec, int maxSize, Duration loadLease,
                  Duration timeout) {
@@ -128,17 +130,33 @@ final class ClusterLayer {
         }
     }
 
+    /**
+     * The cache, obtained on first use. Obtaining it is a cluster operation too: while the cluster hangs, a call
+     * waits for it at most the cluster timeout, and the attempt goes on in the background for the next call.
+     */
     private ICache<byte[], byte[]> cache() {
         ICache<byte[], byte[]> current = cache;
-        if (current == null || current.isDestroyed()) {
-            synchronized (this) {
-                current = cache;
-                if (current == null || current.isDestroyed()) {
-                    current = CleanContext.call(this::obtain, Math.max(10_000, timeoutMillis));
-                    cache = current;
-                }
-            }
+        if (current != null && !current.isDestroyed()) {
+            return current;
         }
+        CompletableFuture<ICache<byte[], byte[]>> attempt;
+        synchronized (this) {
+            if (obtaining == null || obtaining.isCompletedExceptionally()
+                    || obtaining.isDone() && obtaining.join().isDestroyed()) {
+                obtaining = CleanContext.start(this::obtain);
+            }
+            attempt = obtaining;
+        }
+        try {
+            current = CleanContext.await(attempt, timeoutMillis);
+        } catch (IllegalStateException e) {
+            if (e.getCause() instanceof TimeoutException) {
+                throw new ClusterTimeoutException("obtaining cache '" + name + "' from the cluster took more than "
+                        + timeoutMillis + " ms; it goes on in the background");
+            }
+            throw e;
+        }
+        cache = current;
         return current;
     }
 

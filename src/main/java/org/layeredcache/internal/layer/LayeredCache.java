@@ -27,23 +27,22 @@ final class LayeredCache {
     private final String requestNamespace;
     private final NearLayer near;
     private final GuardedCluster cluster;
-    private final InvalidationBus bus;
+    private final ServerCluster server;
     private final Transactions transactions;
     private final CacheCounters counters;
     private final Recordings recordings;
 
     /**
-     * @param layer the cache's cluster layer, or {@code null} when the node has none
-     * @param bus   the invalidation messages to the other nodes, or {@code null} when there are none
+     * @param layer  the cache's cluster layer, or {@code null} when the node has none
+     * @param server the server's parts: transactions, and the messages to and from the other nodes
      */
-    LayeredCache(CacheSettings settings, ClusterLayer layer, InvalidationBus bus, Transactions transactions,
-                 Recordings recordings) {
+    LayeredCache(CacheSettings settings, ClusterLayer layer, ServerCluster server, Recordings recordings) {
         this.settings = settings;
         this.name = settings.cache();
         this.requestNamespace = "cache:" + name;
         this.near = settings.nearEnabled() ? new NearLayer(settings.nearMaxSize(), settings.nearTtl()) : null;
-        this.bus = bus;
-        this.transactions = transactions;
+        this.server = server;
+        this.transactions = server.transactions();
         this.counters = new CacheCounters(name);
         this.recordings = recordings;
         this.cluster = settings.clusterEnabled() && layer != null
@@ -82,7 +81,9 @@ final class LayeredCache {
             counters.requestHit();
             return stored;
         }
-        // 2. This node's near layer; the stamp guards what this read publishes there later.
+        // 2. This node's near layer (once it hears other nodes' invalidations); the stamp guards what this read
+        //    publishes there later.
+        NearLayer near = server.hearsInvalidations() ? this.near : null;
         long stamp = 0;
         if (near != null) {
             stamp = near.stamp(key);
@@ -114,7 +115,8 @@ final class LayeredCache {
             }
         }
         // 4. The method.
-        return load(request, key, method, new Load(key, stamp, entryTtl, reservation, withoutCluster));
+        return load(request, key, method, new Load(key, near != null, stamp, entryTtl, reservation,
+                withoutCluster));
     }
 
     /** Runs the method without any layer: the cache is disabled, or the call's key could not be computed. */
@@ -163,7 +165,7 @@ final class LayeredCache {
                 }
             }
         }
-        if (near != null && current) {
+        if (load.withNear() && current) {
             written |= near.publish(load.key(), stored, load.stamp(), load.ttl());
         }
         if (written && recordings.active()) {
@@ -229,23 +231,15 @@ final class LayeredCache {
     }
 
     private void tellOtherNodes(CacheKey key) {
-        if (bus != null) {
-            try {
-                bus.publish(name, key);
-            } catch (RuntimeException e) {
-                counters.fault("invalidation message", e);
-            }
+        try {
+            server.tellOtherNodes(name, key);
+        } catch (RuntimeException e) {
+            counters.fault("invalidation message", e);
         }
     }
 
     private void tellOtherNodesAll() {
-        if (bus != null) {
-            try {
-                bus.publishAll(name);
-            } catch (RuntimeException e) {
-                counters.fault("invalidation message", e);
-            }
-        }
+        tellOtherNodes(null);
     }
 
     /** Sends the messages of invalidations carried out late, after an outage. */
@@ -262,6 +256,7 @@ final class LayeredCache {
     }
 
     /** What a load needs to publish its value later. */
-    private record Load(CacheKey key, long stamp, Duration ttl, Reservation reservation, boolean withoutCluster) {
+    private record Load(CacheKey key, boolean withNear, long stamp, Duration ttl, Reservation reservation,
+                        boolean withoutCluster) {
     }
 }

@@ -3,12 +3,20 @@ package org.layeredcache.internal.layer;
 import com.hazelcast.cache.HazelcastCacheManager;
 import com.hazelcast.core.HazelcastInstance;
 import jakarta.enterprise.inject.Instance;
+import org.layeredcache.internal.key.CacheKey;
 
 import javax.cache.CacheManager;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import java.io.ObjectInputFilter;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -16,18 +24,26 @@ import java.util.logging.Logger;
  * What the server offers the layers, found once when the application starts: its transaction registry, its
  * JCache {@code CacheManager} (the cluster layer), the Hazelcast instance behind it (the invalidation topic), and
  * the codec for the cluster's entries. A part that cannot be found costs the cluster layer or the messages, never
- * a call: each missing part is logged once, with what it costs. Immutable once found.
+ * a call: each missing part is logged once, with what it costs.
+ *
+ * <p>Joining the invalidation topic is a cluster operation, which hangs while a member does: it runs in the
+ * background, and no call waits for it. Until it has joined, this node would not hear of other nodes' writes, so
+ * its near layers are not used ({@link #hearsInvalidations()}); reads go to the cluster and the method, and its
+ * own invalidation messages go out once it has joined. The first call waits at most {@link #JOIN_WAIT} for it.
+ * Thread-safe.
  */
 final class ServerCluster {
 
     private static final Logger LOG = Logger.getLogger(ServerCluster.class.getName());
+    /** How long the first call waits for the invalidation topic before it goes on without the near layers. */
+    static final Duration JOIN_WAIT = Duration.ofSeconds(5);
 
     private final Transactions transactions;
     private final CacheManager cacheManager;
-    private final InvalidationBus bus;
+    private final CompletableFuture<InvalidationBus> bus;
     private final ClusterCodec codec;
 
-    private ServerCluster(Transactions transactions, CacheManager cacheManager, InvalidationBus bus,
+    private ServerCluster(Transactions transactions, CacheManager cacheManager, CompletableFuture<InvalidationBus> bus,
                           ClusterCodec codec) {
         this.transactions = transactions;
         this.cacheManager = cacheManager;
@@ -53,12 +69,28 @@ final class ServerCluster {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "The JCache CacheManager could not be obtained: the cluster layer is off", e);
         }
-        InvalidationBus bus = null;
+        CompletableFuture<InvalidationBus> bus;
         try {
             bus = joinTopic(manager, application, catalog, receiver);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "The invalidation topic could not be joined: other nodes' near layers are not"
-                    + " told about invalidations and may serve stale values for up to their near TTL", e);
+            bus = CompletableFuture.failedFuture(e);
+        }
+        bus.whenComplete((joined, failure) -> {
+            if (failure != null) {
+                LOG.log(Level.WARNING, "The invalidation topic could not be joined: other nodes' near layers are"
+                        + " not told about invalidations and may serve stale values for up to their near TTL", failure);
+            }
+        });
+        try {
+            bus.get(JOIN_WAIT.toMillis(), TimeUnit.MILLISECONDS);   // a healthy cluster answers in milliseconds
+        } catch (TimeoutException stillJoining) {
+            LOG.warning("Joining the invalidation topic takes more than " + JOIN_WAIT.toSeconds() + " s (the cluster"
+                    + " may be hanging); it goes on in the background, and until it has joined this node does not use"
+                    + " its near layers");
+        } catch (ExecutionException failed) {
+            // logged above
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         return new ServerCluster(Transactions.lookUp(), manager, bus, codec);
     }
@@ -73,14 +105,55 @@ final class ServerCluster {
                 settings.clusterMaxSize(), settings.loadLease(), settings.clusterTimeout());
     }
 
-    /** The invalidation messages, or {@code null} when the topic could not be joined. */
+    /** The invalidation messages, or {@code null} when the topic is not joined (yet, or at all). */
     InvalidationBus bus() {
-        return bus;
+        try {
+            return bus.getNow(null);
+        } catch (CompletionException | CancellationException failed) {
+            return null;
+        }
+    }
+
+    /**
+     * Tells the other nodes to drop {@code key} ({@code null}: every entry) of {@code cache}; while the topic is
+     * still being joined, the message goes out once it has joined. Throws if the cluster does.
+     */
+    void tellOtherNodes(String cache, CacheKey key) {
+        InvalidationBus joined = bus();
+        if (joined != null) {
+            send(joined, cache, key);
+        } else if (!bus.isDone()) {
+            bus.thenAccept(late -> {
+                if (late != null) {
+                    send(late, cache, key);
+                }
+            });
+        }
+    }
+
+    private static void send(InvalidationBus bus, String cache, CacheKey key) {
+        if (key == null) {
+            bus.publishAll(cache);
+        } else {
+            bus.publish(cache, key);
+        }
+    }
+
+    /**
+     * Whether near layers may be used: this node hears the other nodes' invalidations, or there is nothing to
+     * hear them from (no Hazelcast, or joining failed, both logged: then the near TTL bounds staleness). While the
+     * topic is still being joined, no.
+     */
+    boolean hearsInvalidations() {
+        return bus.isDone();
     }
 
     void close() {
-        if (bus != null) {
-            bus.close();
+        InvalidationBus joined = bus();
+        if (joined != null) {
+            joined.close();
+        } else {
+            bus.thenAccept(InvalidationBus::close);
         }
     }
 
@@ -102,8 +175,9 @@ final class ServerCluster {
         return named.orElse(null);
     }
 
-    private static InvalidationBus joinTopic(CacheManager manager, ClassLoader application, CacheCatalog catalog,
-                                             InvalidationBus.Receiver receiver) {
+    /** Joins the topic in the background; done at once (with {@code null}) when there is no Hazelcast. */
+    private static CompletableFuture<InvalidationBus> joinTopic(CacheManager manager, ClassLoader application,
+                                                                CacheCatalog catalog, InvalidationBus.Receiver receiver) {
         Optional<HazelcastInstance> hazelcast = Optional.empty();
         if (manager instanceof HazelcastCacheManager direct) {
             hazelcast = Optional.of(direct.getHazelcastInstance());
@@ -119,11 +193,10 @@ final class ServerCluster {
                 LOG.warning("The cluster cache is not Hazelcast: other nodes' near layers are not told about"
                         + " invalidations and may serve stale values for up to their near TTL.");
             }
-            return null;
+            return CompletableFuture.completedFuture(null);
         }
         HazelcastInstance cluster = hazelcast.get();
-        return CleanContext.call(() -> new InvalidationBus(cluster, application, catalog.keyTypes(), receiver),
-                30_000);
+        return CleanContext.start(() -> new InvalidationBus(cluster, application, catalog.keyTypes(), receiver));
     }
 
     private static <T> Optional<T> lookUp(String name, Class<T> type) {
