@@ -3,7 +3,6 @@ package org.layeredcache;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.layeredcache.testing.Containers;
 import org.layeredcache.testing.InProcessNodes;
 
 import java.io.Serializable;
