@@ -195,22 +195,6 @@ class ClusterFailuresIT {
         }
     }
 
-    /** Checks {@code condition} until it holds or the deadline ({@link System#nanoTime()}) has passed. */
-    private static boolean eventually(long deadline, Check condition) throws Exception {
-        while (!condition.holds()) {
-            if (System.nanoTime() - deadline > 0) {
-                return false;
-            }
-            Thread.sleep(100);
-        }
-        return true;
-    }
-
-    @FunctionalInterface
-    interface Check {
-        boolean holds() throws Exception;
-    }
-
     private static int count(String text, String needle) {
         int count = 0;
         for (int at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {

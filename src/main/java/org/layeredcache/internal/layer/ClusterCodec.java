@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
-import java.io.ObjectStreamClass;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -78,20 +77,8 @@ public final class ClusterCodec {
             throw new UnreadableEntryException("a cluster entry has the unknown tag "
                     + (entry.length == 0 ? "(none)" : String.valueOf(entry[0])), null);
         }
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(entry, 1, entry.length - 1)) {
-            {
-                setObjectInputFilter(filter);
-            }
-
-            @Override
-            protected Class<?> resolveClass(ObjectStreamClass description) throws IOException, ClassNotFoundException {
-                try {
-                    return Class.forName(description.getName(), false, classLoader);
-                } catch (ClassNotFoundException notInApplication) {
-                    return super.resolveClass(description);
-                }
-            }
-        }) {
+        try (ObjectInputStream in = new FilteredObjectInput(new ByteArrayInputStream(entry, 1, entry.length - 1),
+                classLoader, filter)) {
             return in.readObject();
         } catch (IOException | ClassNotFoundException | RuntimeException e) {
             throw new UnreadableEntryException("a cluster entry cannot be read: " + e, e);

@@ -14,7 +14,6 @@ import java.io.InputStream;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
-import java.io.ObjectStreamClass;
 import java.io.UncheckedIOException;
 import java.util.Set;
 import java.util.UUID;
@@ -132,20 +131,7 @@ final class InvalidationBus {
 
     /** Reads a key through the {@link KeyFilter}: a class it rejects is never initialised or instantiated. */
     private CacheKey readKey(InputStream in) throws IOException, ClassNotFoundException {
-        try (ObjectInputStream objects = new ObjectInputStream(in) {
-            {
-                setObjectInputFilter(filter);
-            }
-
-            @Override
-            protected Class<?> resolveClass(ObjectStreamClass description) throws IOException, ClassNotFoundException {
-                try {
-                    return Class.forName(description.getName(), false, classLoader);
-                } catch (ClassNotFoundException notInApplication) {
-                    return super.resolveClass(description);
-                }
-            }
-        }) {
+        try (ObjectInputStream objects = new FilteredObjectInput(in, classLoader, filter)) {
             Object key = objects.readObject();
             if (!(key instanceof CacheKey cacheKey)) {
                 throw new InvalidObjectException("an invalidation message holds a " + key.getClass().getName()
