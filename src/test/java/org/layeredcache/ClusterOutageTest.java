@@ -89,7 +89,7 @@ class ClusterOutageTest {
     void callsGoOnDuringTheOutageAndCachingComesBackAfterIt() throws Exception {
         String cluster = System.getProperty("test.clusterName", "layered-cache-unit") + "-outage-" + UUID.randomUUID();
         try (StandaloneMember frozen = StandaloneMember.start(cluster)) {
-            HazelcastInstance local = EmbeddedHazelcast.start(cluster);
+            HazelcastInstance local = EmbeddedHazelcast.start(cluster, EmbeddedHazelcast.freePort(), frozen.port());
             try {
                 assertThat(local.getCluster().getMembers()).hasSize(2);
                 LocalMemberCacheManager.manager = EmbeddedHazelcast.cacheManager(local);
@@ -145,7 +145,7 @@ class ClusterOutageTest {
     void tooManyInvalidationsDuringTheOutageDropTheWholeCacheWhenTheClusterReturns() throws Exception {
         String cluster = System.getProperty("test.clusterName", "layered-cache-unit") + "-overflow-" + UUID.randomUUID();
         try (StandaloneMember frozen = StandaloneMember.start(cluster)) {
-            HazelcastInstance local = EmbeddedHazelcast.start(cluster);
+            HazelcastInstance local = EmbeddedHazelcast.start(cluster, EmbeddedHazelcast.freePort(), frozen.port());
             try {
                 assertThat(local.getCluster().getMembers()).hasSize(2);
                 LocalMemberCacheManager.manager = EmbeddedHazelcast.cacheManager(local);

@@ -9,6 +9,10 @@ import com.hazelcast.core.HazelcastInstance;
 
 import javax.cache.CacheManager;
 import javax.cache.spi.CachingProvider;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.util.UUID;
 
@@ -43,8 +47,17 @@ public final class EmbeddedHazelcast {
         return sharedManager;
     }
 
-    /** A member of a cluster of its own; the caller shuts it down. */
+    /** A member of a cluster of its own, on a free port; the caller shuts it down. */
     public static HazelcastInstance start(String clusterName) {
+        return start(clusterName, freePort());
+    }
+
+    /**
+     * A member on {@code port} that joins the members on the given ports (none: it forms a cluster alone). The ports
+     * are explicit because discovery on 127.0.0.1 without them scans only the first few ports from 5701 or 5801,
+     * which the members of another build on this machine may hold: the test's members would not find each other.
+     */
+    public static HazelcastInstance start(String clusterName, int port, int... peers) {
         Config config = new Config();
         config.setClusterName(clusterName);
         config.setInstanceName(clusterName + "-" + UUID.randomUUID());
@@ -52,13 +65,25 @@ public final class EmbeddedHazelcast {
         config.setProperty("hazelcast.socket.bind.any", "false");
         config.setProperty("hazelcast.logging.type", "jdk");
         config.setProperty("hazelcast.jcache.provider.type", "member");
-        config.getNetworkConfig().setPort(5801).setPortAutoIncrement(true).setPortCount(100);
+        config.getNetworkConfig().setPort(port).setPortAutoIncrement(false);
         config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
         JoinConfig join = config.getNetworkConfig().getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
-        join.getTcpIpConfig().setEnabled(true).addMember("127.0.0.1");
+        join.getTcpIpConfig().setEnabled(true).addMember("127.0.0.1:" + port);
+        for (int peer : peers) {
+            join.getTcpIpConfig().addMember("127.0.0.1:" + peer);
+        }
         return Hazelcast.newHazelcastInstance(config);
+    }
+
+    /** A TCP port that is free on the loopback address right now. */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The JCache manager of a member, as the server's {@code CacheManager} would be. */

@@ -18,21 +18,24 @@ import java.util.concurrent.TimeUnit;
 public final class StandaloneMember implements AutoCloseable {
 
     private final Process process;
+    private final int port;
 
-    private StandaloneMember(Process process) {
+    private StandaloneMember(Process process, int port) {
         this.process = process;
+        this.port = port;
     }
 
-    /** Entry point of the child JVM: starts the member, says READY, and runs until killed. */
+    /** Entry point of the child JVM: starts the member (cluster name, port), says READY, and runs until killed. */
     public static void main(String[] arguments) throws InterruptedException {
-        HazelcastInstance member = EmbeddedHazelcast.start(arguments[0]);
+        HazelcastInstance member = EmbeddedHazelcast.start(arguments[0], Integer.parseInt(arguments[1]));
         System.out.println("READY " + member.getCluster().getLocalMember().getAddress());
         Thread.currentThread().join();
     }
 
-    /** Starts a member of {@code clusterName} in a child JVM and waits until it runs. */
+    /** Starts a member of {@code clusterName} in a child JVM, on a free port, and waits until it runs. */
     public static StandaloneMember start(String clusterName) throws IOException, InterruptedException {
         Path log = Files.createTempFile("standalone-member", ".log");
+        int port = EmbeddedHazelcast.freePort();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m",
@@ -40,10 +43,10 @@ public final class StandaloneMember implements AutoCloseable {
                 "-Dhazelcast.socket.bind.any=false",
                 "-Dhazelcast.logging.type=none",
                 "-cp", System.getProperty("java.class.path"),
-                StandaloneMember.class.getName(), clusterName));
+                StandaloneMember.class.getName(), clusterName, String.valueOf(port)));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
-        StandaloneMember member = new StandaloneMember(process);
+        StandaloneMember member = new StandaloneMember(process, port);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!Files.readString(log).contains("READY")) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
@@ -53,6 +56,11 @@ public final class StandaloneMember implements AutoCloseable {
             Thread.sleep(100);
         }
         return member;
+    }
+
+    /** The member's port on 127.0.0.1, for other members to join it. */
+    public int port() {
+        return port;
     }
 
     /** Freezes the member's JVM: it stops answering, as a hung machine would. */
