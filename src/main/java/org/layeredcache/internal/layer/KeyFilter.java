@@ -2,7 +2,6 @@ package org.layeredcache.internal.layer;
 
 import org.layeredcache.internal.key.CacheKey;
 
-import java.io.ObjectInputFilter;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Set;
@@ -16,7 +15,7 @@ import java.util.UUID;
  * gadget chain fails before any of its classes is initialised or instantiated. Depth, references, array lengths
  * and bytes are capped far above what a key needs. Immutable and thread-safe.
  */
-final class KeyFilter implements ObjectInputFilter {
+final class KeyFilter extends ClassFilter {
 
     static final long MAX_DEPTH = 16;
     static final long MAX_REFERENCES = 1_000;
@@ -35,43 +34,20 @@ final class KeyFilter implements ObjectInputFilter {
      * @param application the application's class loader
      */
     KeyFilter(Set<Class<?>> declared, ClassLoader application) {
+        super(MAX_DEPTH, MAX_REFERENCES, MAX_ARRAY_LENGTH, MAX_BYTES);
         this.declared = Set.copyOf(declared);
         this.application = application;
     }
 
     @Override
-    public Status checkInput(FilterInfo info) {
-        if (info.depth() > MAX_DEPTH || info.references() > MAX_REFERENCES || info.arrayLength() > MAX_ARRAY_LENGTH
-                || info.streamBytes() > MAX_BYTES) {
-            return Status.REJECTED;
-        }
-        Class<?> type = info.serialClass();
-        if (type == null) {
-            return Status.ALLOWED;                     // a check of the limits alone, passed above
-        }
-        while (type.isArray()) {
-            type = type.getComponentType();
-        }
-        return allowed(type) ? Status.ALLOWED : Status.REJECTED;
-    }
-
-    private boolean allowed(Class<?> type) {
-        if (type.isPrimitive() || type == CacheKey.class || JDK_VALUES.contains(type) || declared.contains(type)) {
+    boolean allowed(Class<?> type) {
+        if (type == CacheKey.class || JDK_VALUES.contains(type) || declared.contains(type)) {
             return true;
         }
         if (type.getName().startsWith("java.time.") && type.getClassLoader() == null) {
             return true;                               // java.time values travel as java.time.Ser
         }
         // An enum constant is read by name and never runs code of its class; a record only its constructor.
-        return type.isEnum() || type.isRecord() && fromApplication(type);
-    }
-
-    private boolean fromApplication(Class<?> type) {
-        for (ClassLoader loader = application; loader != null; loader = loader.getParent()) {
-            if (type.getClassLoader() == loader) {
-                return loader == application;
-            }
-        }
-        return false;
+        return type.isEnum() || type.isRecord() && type.getClassLoader() == application;
     }
 }

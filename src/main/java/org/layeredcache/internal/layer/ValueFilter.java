@@ -14,7 +14,7 @@ import java.util.Set;
  * asked first, to allow more classes (such as a JPA provider's for cached entities) or to refuse some of the
  * application's. Graphs are capped far above what a cached value needs. Immutable and thread-safe.
  */
-final class ValueFilter implements ObjectInputFilter {
+final class ValueFilter extends ClassFilter {
 
     static final long MAX_DEPTH = 200;
     static final long MAX_REFERENCES = 10_000_000;
@@ -32,36 +32,18 @@ final class ValueFilter implements ObjectInputFilter {
      * @param configured  the configured pattern's filter, or {@code null} for none
      */
     ValueFilter(ClassLoader application, ObjectInputFilter configured) {
+        super(MAX_DEPTH, MAX_REFERENCES, MAX_ARRAY_LENGTH, Long.MAX_VALUE);
         this.application = application;
         this.configured = configured;
     }
 
     @Override
-    public Status checkInput(FilterInfo info) {
-        if (info.depth() > MAX_DEPTH || info.references() > MAX_REFERENCES
-                || info.arrayLength() > MAX_ARRAY_LENGTH) {
-            return Status.REJECTED;
-        }
-        if (configured != null) {
-            Status status = configured.checkInput(info);
-            if (status != Status.UNDECIDED) {
-                return status;
-            }
-        }
-        Class<?> type = info.serialClass();
-        if (type == null) {
-            return Status.ALLOWED;                     // a check of the limits alone, passed above
-        }
-        while (type.isArray()) {
-            type = type.getComponentType();
-        }
-        return allowed(type) ? Status.ALLOWED : Status.REJECTED;
+    Status firstOpinion(FilterInfo info) {
+        return configured == null ? Status.UNDECIDED : configured.checkInput(info);
     }
 
-    private boolean allowed(Class<?> type) {
-        if (type.isPrimitive()) {
-            return true;
-        }
+    @Override
+    boolean allowed(Class<?> type) {
         if (Proxy.isProxyClass(type)) {
             return false;
         }

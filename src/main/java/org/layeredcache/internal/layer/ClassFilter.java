@@ -1,0 +1,51 @@
+package org.layeredcache.internal.layer;
+
+import java.io.ObjectInputFilter;
+
+/**
+ * The shape both of the library's deserialisation filters share: a graph over the caps is rejected; then an
+ * optional first opinion; then each class (an array by its component type, primitives always) is allowed or
+ * rejected by the subclass's rule. Immutable and thread-safe.
+ */
+abstract class ClassFilter implements ObjectInputFilter {
+
+    private final long maxDepth;
+    private final long maxReferences;
+    private final long maxArrayLength;
+    private final long maxBytes;
+
+    ClassFilter(long maxDepth, long maxReferences, long maxArrayLength, long maxBytes) {
+        this.maxDepth = maxDepth;
+        this.maxReferences = maxReferences;
+        this.maxArrayLength = maxArrayLength;
+        this.maxBytes = maxBytes;
+    }
+
+    @Override
+    public final Status checkInput(FilterInfo info) {
+        if (info.depth() > maxDepth || info.references() > maxReferences || info.arrayLength() > maxArrayLength
+                || info.streamBytes() > maxBytes) {
+            return Status.REJECTED;
+        }
+        Status first = firstOpinion(info);
+        if (first != Status.UNDECIDED) {
+            return first;
+        }
+        Class<?> type = info.serialClass();
+        if (type == null) {
+            return Status.ALLOWED;                     // a check of the caps alone, passed above
+        }
+        while (type.isArray()) {
+            type = type.getComponentType();
+        }
+        return type.isPrimitive() || allowed(type) ? Status.ALLOWED : Status.REJECTED;
+    }
+
+    /** Asked after the caps and before the class rule; {@code UNDECIDED} leaves it to the rule. */
+    Status firstOpinion(FilterInfo info) {
+        return Status.UNDECIDED;
+    }
+
+    /** Whether instances of this (non-array, non-primitive) class may be read. */
+    abstract boolean allowed(Class<?> type);
+}
