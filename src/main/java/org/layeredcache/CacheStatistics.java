@@ -3,22 +3,30 @@ package org.layeredcache;
 /**
  * What one cache did on this node since the application started: a snapshot, taken by
  * {@link CacheAdmin#statistics(String)}. Each {@code @CachedRead} call is counted exactly once, in the layer
- * that answered it: {@code requestHits + nearHits + clusterHits + loads} is the number of calls.
+ * that answered it: {@code requestHits + nearHits + clusterHits + loads + sharedLoads} is the number of calls.
  *
  * @param cache         the cache's name
  * @param requestHits   calls answered by the current request's layer
  * @param nearHits      calls answered by this node's near layer
  * @param clusterHits   calls answered by the cluster layer
  * @param loads         calls that ran the method because every layer missed (or the cache is disabled)
+ * @param sharedLoads   calls that waited for another call's load of the same key on this node and got its
+ *                      result (single flight) instead of running the method
  * @param invalidations keys or whole-cache invalidations carried out on this node (after commit)
  * @param faults        cache-layer failures that were absorbed: each one turned a hit into a miss or left a
  *                      value unpublished, and never changed a result
+ * @param waitsGivenUp  calls that stopped waiting for another load of their key (on this node or another) after
+ *                      {@code load.wait} and ran the method themselves (among {@code loads})
+ * @param staleServed   loads that threw and were answered with an entry past its TTL ({@code staleIfError})
+ * @param oversized     loaded values kept out of the cluster layer because they were larger than
+ *                      {@code cluster.max-value-size}
  */
 public record CacheStatistics(String cache, long requestHits, long nearHits, long clusterHits, long loads,
-                              long invalidations, long faults) {
+                              long sharedLoads, long invalidations, long faults, long waitsGivenUp,
+                              long staleServed, long oversized) {
 
-    /** All calls counted: {@code requestHits + nearHits + clusterHits + loads}. */
+    /** All calls counted: {@code requestHits + nearHits + clusterHits + loads + sharedLoads}. */
     public long calls() {
-        return requestHits + nearHits + clusterHits + loads;
+        return requestHits + nearHits + clusterHits + loads + sharedLoads;
     }
 }

@@ -114,4 +114,16 @@ public @interface CachedRead {
      */
     @Nonbinding
     String ttl() default "";
+
+    /**
+     * Fail-safe: how long after its TTL an entry is still kept in the cluster layer to stand in for a failed
+     * load. When the method throws and such an entry exists, the caller gets the expired value instead of the
+     * exception (counted in {@link CacheStatistics#staleServed()}, logged once per cause) and the entry stays for
+     * the next attempt; without one, the exception reaches the caller as usual. Exceptions are never cached.
+     * Empty: off. Same syntax as {@link #ttl()}; {@code layered-cache.cache.<cache>.stale-if-error} overrides it.
+     * Expired entries are told apart by the time they were written, so nodes' clocks should agree to within a
+     * small part of the TTL.
+     */
+    @Nonbinding
+    String staleIfError() default "";
 }

@@ -8,6 +8,8 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,6 +26,18 @@ public class Requests {
     Instance<RequestContextController> controllers;
 
     public <T> T run(Callable<T> work) throws Exception {
+        return start(work).get(60, TimeUnit.SECONDS);
+    }
+
+    /** Starts {@code work} as a separate request and returns at once; {@code thread} learns which thread runs it. */
+    public <T> Future<T> start(Callable<T> work, CompletableFuture<Thread> thread) {
+        return start(() -> {
+            thread.complete(Thread.currentThread());
+            return work.call();
+        });
+    }
+
+    private <T> Future<T> start(Callable<T> work) {
         return executor.submit(() -> {
             RequestContextController request = controllers.get();
             if (!request.activate()) {
@@ -34,6 +48,6 @@ public class Requests {
             } finally {
                 request.deactivate();
             }
-        }).get(60, TimeUnit.SECONDS);
+        });
     }
 }

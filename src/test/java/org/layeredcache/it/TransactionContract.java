@@ -4,7 +4,10 @@ import jakarta.inject.Inject;
 import jakarta.transaction.UserTransaction;
 import org.junit.jupiter.api.Test;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -107,5 +110,64 @@ abstract class TransactionContract {
         assertEquals("A", repository.find(id).name(), "not even this request's layer keeps the rolled-back read");
         assertEquals("A", nameInAnotherRequest(id));
         assertEquals(loaded + 1, loads.runs("find"), "loaded once more, then cached");
+    }
+
+    /**
+     * Single flight meets JTA: a read that misses while another request's load of the key is inside a
+     * transaction waits for that transaction; on commit it gets the loaded value, on rollback it loads itself.
+     */
+    @Test
+    void aReaderWaitsForALoadInsideATransactionAndGetsItsValueAfterTheCommit() throws Exception {
+        long id = newId();
+        repository.create(id, "A");
+        int loaded = loads.runs("find");
+
+        transaction.begin();
+        CompletableFuture<Thread> waiterThread = new CompletableFuture<>();
+        Future<String> waiter;
+        try {
+            assertEquals("A", repository.find(id).name());
+            waiter = requests.start(() -> repository.find(id).name(), waiterThread);
+            awaitWaiting(waiterThread.get(10, TimeUnit.SECONDS));
+        } finally {
+            transaction.commit();
+        }
+
+        assertEquals("A", waiter.get(10, TimeUnit.SECONDS));
+        assertEquals(loaded + 1, loads.runs("find"), "the waiter got the committed load's value");
+    }
+
+    @Test
+    void aReaderWaitingForALoadWhoseTransactionRollsBackLoadsItselfAndNeverSeesItsValue() throws Exception {
+        long id = newId();
+        repository.create(id, "A");
+        int loaded = loads.runs("find");
+
+        transaction.begin();
+        CompletableFuture<Thread> waiterThread = new CompletableFuture<>();
+        Future<String> waiter;
+        try {
+            repository.rename(id, "X");
+            assertEquals("X", repository.find(id).name(), "inside the transaction, its own write is read");
+            waiter = requests.start(() -> repository.find(id).name(), waiterThread);
+            awaitWaiting(waiterThread.get(10, TimeUnit.SECONDS));
+        } finally {
+            transaction.rollback();
+        }
+
+        assertEquals("A", waiter.get(10, TimeUnit.SECONDS), "the rolled-back value never reached the waiter");
+        assertEquals(loaded + 2, loads.runs("find"), "the waiter loaded by itself after the rollback");
+    }
+
+    /** Until the thread is parked: the read is waiting for the load in flight (it would not, without one). */
+    private static void awaitWaiting(Thread thread) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (thread.getState() != Thread.State.TIMED_WAITING) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the second read never waited for the load in flight; it is "
+                        + thread.getState());
+            }
+            Thread.sleep(5);
+        }
     }
 }

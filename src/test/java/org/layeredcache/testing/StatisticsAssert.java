@@ -46,6 +46,22 @@ public final class StatisticsAssert {
         return check("loads", CacheStatistics::loads, expected);
     }
 
+    public StatisticsAssert sharedLoads(long expected) {
+        return check("sharedLoads", CacheStatistics::sharedLoads, expected);
+    }
+
+    public StatisticsAssert waitsGivenUp(long expected) {
+        return check("waitsGivenUp", CacheStatistics::waitsGivenUp, expected);
+    }
+
+    public StatisticsAssert staleServed(long expected) {
+        return check("staleServed", CacheStatistics::staleServed, expected);
+    }
+
+    public StatisticsAssert oversized(long expected) {
+        return check("oversized", CacheStatistics::oversized, expected);
+    }
+
     public StatisticsAssert invalidations(long expected) {
         return check("invalidations", CacheStatistics::invalidations, expected);
     }

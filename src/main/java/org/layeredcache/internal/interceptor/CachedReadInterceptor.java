@@ -37,6 +37,7 @@ public class CachedReadInterceptor {
             layers.fault(operation.cache(), "key " + operation.key(), e);
             return layers.uncached(operation.cache(), operation.optional(), call::proceed);
         }
-        return layers.read(operation.cache(), key, operation.ttl(), operation.optional(), call::proceed);
+        return layers.read(operation.cache(), key, operation.ttl(), operation.staleIfError(), operation.optional(),
+                call::proceed);
     }
 }

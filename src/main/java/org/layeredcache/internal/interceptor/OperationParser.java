@@ -42,18 +42,24 @@ final class OperationParser {
         KeyTemplate key = annotation.key().isEmpty()
                 ? KeyTemplate.allParameters(method, true, report)
                 : KeyTemplate.parse(annotation.key(), method, report);
-        Duration ttl = DEFAULT_TTL;
-        if (!annotation.ttl().isBlank()) {
-            try {
-                ttl = Durations.parse(annotation.ttl());
-            } catch (IllegalArgumentException e) {
-                report.accept("ttl " + e.getMessage());
-            }
-        }
+        Duration ttl = duration("ttl", annotation.ttl(), DEFAULT_TTL, report);
+        Duration staleIfError = duration("staleIfError", annotation.staleIfError(), Duration.ZERO, report);
         return problems.size() == before
-                ? new ReadOperation(annotation.cache(), key, ttl, ReadOperation.isOptional(method),
+                ? new ReadOperation(annotation.cache(), key, ttl, staleIfError, ReadOperation.isOptional(method),
                         annotation.key().isEmpty(), method)
                 : null;
+    }
+
+    private static Duration duration(String attribute, String text, Duration fallback, Consumer<String> report) {
+        if (text.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            report.accept(attribute + " " + e.getMessage());
+            return fallback;
+        }
     }
 
     /** The invalidations, or {@code null} if a problem was reported. */
@@ -158,7 +164,9 @@ final class OperationParser {
     private static String describe(CachedRead annotation) {
         return "@CachedRead(cache = \"" + annotation.cache() + "\""
                 + (annotation.key().isEmpty() ? "" : ", key = \"" + annotation.key() + "\"")
-                + (annotation.ttl().isEmpty() ? "" : ", ttl = \"" + annotation.ttl() + "\"") + ")";
+                + (annotation.ttl().isEmpty() ? "" : ", ttl = \"" + annotation.ttl() + "\"")
+                + (annotation.staleIfError().isEmpty() ? "" : ", staleIfError = \"" + annotation.staleIfError() + "\"")
+                + ")";
     }
 
     private static String describe(Invalidates annotation) {

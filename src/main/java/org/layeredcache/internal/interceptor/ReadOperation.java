@@ -15,11 +15,13 @@ import java.util.Optional;
  * @param cache        the cache's name
  * @param key          the key template
  * @param ttl          the annotated time to live (configuration may override it)
+ * @param staleIfError how long after the TTL an entry may stand in for a failed load ({@code ZERO}: never)
  * @param optional     whether the method returns {@code Optional}, stored unwrapped
  * @param templateLess whether the annotation wrote no key template (the key is the method and its arguments)
  * @param method       the annotated method
  */
-record ReadOperation(String cache, KeyTemplate key, Duration ttl, boolean optional, boolean templateLess,
+record ReadOperation(String cache, KeyTemplate key, Duration ttl, Duration staleIfError, boolean optional,
+                     boolean templateLess,
                      Method method) {
 
     /**

@@ -24,6 +24,10 @@ final class CacheCounters {
     private final LongAdder loads = new LongAdder();
     private final LongAdder invalidations = new LongAdder();
     private final LongAdder faults = new LongAdder();
+    private final LongAdder sharedLoads = new LongAdder();
+    private final LongAdder waitsGivenUp = new LongAdder();
+    private final LongAdder staleServed = new LongAdder();
+    private final LongAdder oversized = new LongAdder();
     private final Set<String> causesLogged = ConcurrentHashMap.newKeySet();
 
     CacheCounters(String cache) {
@@ -50,6 +54,43 @@ final class CacheCounters {
         invalidations.increment();
     }
 
+    /** A call got the result of another call's load on this node. */
+    void sharedLoad() {
+        sharedLoads.increment();
+    }
+
+    /** A call stopped waiting for another load of its key and loads by itself. */
+    void waitGivenUp() {
+        waitsGivenUp.increment();
+    }
+
+    /** A failed load was answered with an expired entry; logged once per cause like a fault. */
+    void staleServed(Object key, Throwable failure) {
+        staleServed.increment();
+        String cause = "stale-if-error: " + rootCause(failure).getClass().getName();
+        if (causesLogged.add(cause)) {
+            LOG.log(Level.WARNING, failure, () -> "Cache '" + cache + "': the load of key " + key + " failed; its"
+                    + " expired entry was returned instead (staleIfError). Further loads failing this way ("
+                    + cause + ") are counted and logged at FINE.");
+        } else if (LOG.isLoggable(Level.FINE)) {
+            LOG.log(Level.FINE, "Cache '" + cache + "': the load of key " + key + " failed again; stale entry used",
+                    failure);
+        }
+    }
+
+    /** A value too large for the cluster layer; the first one is logged with its key and size. */
+    void oversized(Object key, int bytes, int limit) {
+        oversized.increment();
+        if (causesLogged.add("oversized")) {
+            LOG.warning(() -> "Cache '" + cache + "': the value of key " + key + " is " + bytes + " bytes, more than"
+                    + " cluster.max-value-size (" + limit + " bytes). It was returned and kept in this node's near"
+                    + " layer, but not in the cluster. Further oversized values are counted and logged at FINE.");
+        } else if (LOG.isLoggable(Level.FINE)) {
+            LOG.fine("Cache '" + cache + "': the value of key " + key + " is " + bytes + " bytes, kept out of the"
+                    + " cluster");
+        }
+    }
+
     /** Counts a fault of {@code operation} (such as "cluster get") and logs it once per cause. */
     void fault(String operation, Throwable failure) {
         faults.increment();
@@ -64,7 +105,8 @@ final class CacheCounters {
 
     CacheStatistics snapshot() {
         return new CacheStatistics(cache, requestHits.sum(), nearHits.sum(), clusterHits.sum(), loads.sum(),
-                invalidations.sum(), faults.sum());
+                sharedLoads.sum(), invalidations.sum(), faults.sum(), waitsGivenUp.sum(), staleServed.sum(),
+                oversized.sum());
     }
 
     private static Throwable rootCause(Throwable failure) {

@@ -24,11 +24,12 @@ public class CacheLayers {
     /**
      * The method's result for {@code key}, read through the layers of {@code cache} (see {@code @CachedRead}).
      *
-     * @param optional whether the method returns an {@code Optional}, which the layers store unwrapped
+     * @param optional     whether the method returns an {@code Optional}, which the layers store unwrapped
+     * @param staleIfError how long after its TTL an entry may stand in for a failed load ({@code ZERO}: never)
      * @throws Exception whatever the method throws, unchanged
      */
-    public Object read(String cache, CacheKey key, Duration ttl, boolean optional, Callable<Object> method)
-            throws Exception {
+    public Object read(String cache, CacheKey key, Duration ttl, Duration staleIfError, boolean optional,
+                       Callable<Object> method) throws Exception {
         LayeredCache layers = registry.cache(cache);
         Callable<Object> loader = optional ? () -> unwrapOptional(method.call()) : method;
         if (!layers.enabled()) {
@@ -36,7 +37,7 @@ public class CacheLayers {
         }
         RequestEntries request = layers.usesRequestLayer() ? requestLayer.entries(layers.requestNamespace())
                 : RequestEntries.NONE;
-        return NullValue.unwrap(layers.read(request, key, ttl, loader), optional);
+        return NullValue.unwrap(layers.read(request, key, ttl, staleIfError, loader), optional);
     }
 
     /** Runs a read's method without any layer, because its key could not be computed; counted as a load. */

@@ -29,11 +29,21 @@ import java.util.function.Function;
  *                         without the cluster (default 500ms)
  * @param clusterRetryAfter {@code cluster.retry-after}: after a cluster failure, how long the cache stays off the
  *                         cluster before it tries again (default 2s)
+ * @param nearMaxBytes     {@code near.max-bytes}: about how many bytes of values the near layer keeps per node,
+ *                         counted by their serialized size where known (default 64MB)
+ * @param loadWait         {@code load.wait}: how long a caller waits for another caller's load of the same key,
+ *                         on this node or another, before it loads by itself (default 5s)
+ * @param maxValueSize     {@code cluster.max-value-size}: the largest entry the cluster layer takes; a larger value
+ *                         is returned and kept near, but not in the cluster (default 1MB)
+ * @param compressAbove    {@code cluster.compress-above}: values whose serialized form is larger are deflated in the
+ *                         cluster (default 16KB)
+ * @param staleIfError     {@code stale-if-error}: overrides every annotation's {@code staleIfError} (default: none)
  */
 public record CacheSettings(String cache, boolean enabled, Optional<Duration> ttl, boolean requestEnabled,
                             boolean nearEnabled, long nearMaxSize, Duration nearTtl, boolean clusterEnabled,
                             int clusterMaxSize, Duration loadLease, Duration clusterTimeout,
-                            Duration clusterRetryAfter) {
+                            Duration clusterRetryAfter, long nearMaxBytes, Duration loadWait, int maxValueSize,
+                            int compressAbove, Optional<Duration> staleIfError) {
 
     static final String PREFIX = "layered-cache.";
 
@@ -55,12 +65,30 @@ public record CacheSettings(String cache, boolean enabled, Optional<Duration> tt
                 reader.get("cluster.max-size", text -> Math.toIntExact(positiveLong(text)), 100_000),
                 reader.get("cluster.load-lease", Durations::parse, Duration.ofSeconds(30)),
                 reader.get("cluster.timeout", Durations::parse, Duration.ofMillis(500)),
-                reader.get("cluster.retry-after", Durations::parse, Duration.ofSeconds(2)));
+                reader.get("cluster.retry-after", Durations::parse, Duration.ofSeconds(2)),
+                reader.get("near.max-bytes", ByteSizes::parse, 64L * 1024 * 1024),
+                reader.get("load.wait", Durations::parse, Duration.ofSeconds(5)),
+                reader.get("cluster.max-value-size", CacheSettings::intSize, 1024 * 1024),
+                reader.get("cluster.compress-above", CacheSettings::intSize, 16 * 1024),
+                Optional.ofNullable(reader.get("stale-if-error", Durations::parse, null)));
     }
 
     /** The TTL an entry of a method with the given annotation TTL gets: the configured override wins. */
     public Duration ttlFor(Duration annotated) {
         return ttl.orElse(annotated);
+    }
+
+    /** How long after its TTL an entry of a method with the given annotation value may still stand in for a failed load. */
+    public Duration staleIfErrorFor(Duration annotated) {
+        return staleIfError.orElse(annotated);
+    }
+
+    private static int intSize(String text) {
+        long size = ByteSizes.parse(text);
+        if (size > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("'" + text + "' is larger than 2GB");
+        }
+        return (int) size;
     }
 
     private static long positiveLong(String text) {

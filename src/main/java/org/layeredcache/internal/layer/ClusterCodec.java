@@ -10,9 +10,13 @@ import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.UUID;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
+import java.util.zip.InflaterInputStream;
 
 /**
  * The form keys and entries take in the cluster layer: byte arrays that the library writes and reads itself.
@@ -23,8 +27,10 @@ import java.util.UUID;
  * a claim taken inside an EJB timer's call could never be replaced by its publication after the commit, when
  * the invocation is gone, and stayed in the cluster. A byte array is stored as it is, whoever writes it.
  *
- * <p>An entry is one tag byte, then either a value (Java serialization of the stored form, {@link NullValue}
- * included) or a claim ({@link Reservation}: its 16-byte token). Keys are the Java serialization of the
+ * <p>An entry is one tag byte, then either a value or a claim ({@link Reservation}: its 16-byte token). A value
+ * is the time it was written (epoch milliseconds, 8 bytes), then the Java serialization of the stored form
+ * ({@link NullValue} included), deflated (tag {@code VALUE_DEFLATED}) when it is larger than the cache's
+ * {@code cluster.compress-above}: the tag tells any node how to read it back. Keys are the Java serialization of the
  * {@link CacheKey}, which is deterministic: equal keys give equal bytes. Values are read back through a
  * {@link ValueFilter} and the application's class loader; nothing the cluster returns is deserialised otherwise.
  * Thread-safe.
@@ -33,6 +39,8 @@ public final class ClusterCodec {
 
     private static final byte VALUE = 1;
     private static final byte CLAIM = 2;
+    private static final byte VALUE_DEFLATED = 3;
+    private static final int HEADER = 1 + Long.BYTES;
 
     private final ClassLoader classLoader;
     private final ObjectInputFilter filter;
@@ -44,16 +52,50 @@ public final class ClusterCodec {
 
     /** The key's bytes in the cluster. */
     public static byte[] key(CacheKey key) {
-        return serialize(key, (byte) 0, false);
+        return serialize(key);
     }
 
     /**
-     * The entry that holds {@code stored} (a method's result, or {@link NullValue}).
+     * The entry that holds {@code stored} (a method's result, or {@link NullValue}), uncompressed.
      *
      * @throws UncheckedIOException if the value cannot be serialized (the value's fault, not the cluster's)
      */
     public static byte[] value(Object stored) {
-        return serialize(stored, VALUE, true);
+        return value(stored, Integer.MAX_VALUE, System.currentTimeMillis());
+    }
+
+    /**
+     * The entry that holds {@code stored}, written at {@code writtenAt} (epoch milliseconds), deflated when its
+     * serialized form is larger than {@code compressAbove} bytes and deflating makes it smaller.
+     *
+     * @throws UncheckedIOException if the value cannot be serialized (the value's fault, not the cluster's)
+     */
+    static byte[] value(Object stored, int compressAbove, long writtenAt) {
+        byte[] plain = serialize(stored, VALUE, writtenAt);
+        if (plain.length - HEADER <= compressAbove) {
+            return plain;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(plain.length / 2 + HEADER);
+        bytes.writeBytes(header(VALUE_DEFLATED, writtenAt));
+        Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+        try (DeflaterOutputStream out = new DeflaterOutputStream(bytes, deflater, 8192)) {
+            out.write(plain, HEADER, plain.length - HEADER);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            deflater.end();
+        }
+        return bytes.size() < plain.length ? bytes.toByteArray() : plain;
+    }
+
+    /** When the value entry was written (epoch milliseconds). */
+    static long writtenAt(byte[] entry) {
+        return ByteBuffer.wrap(entry, 1, Long.BYTES).getLong();
+    }
+
+    /** Whether the entry is a value that was stored deflated. */
+    static boolean isDeflated(byte[] entry) {
+        return entry.length > 0 && entry[0] == VALUE_DEFLATED;
     }
 
     static byte[] claim(Reservation reservation) {
@@ -66,6 +108,12 @@ public final class ClusterCodec {
         return entry.length > 0 && entry[0] == CLAIM;
     }
 
+    /** The claim an entry holds; only for entries that {@link #isClaim} is true of. */
+    static Reservation claimOf(byte[] entry) {
+        ByteBuffer bytes = ByteBuffer.wrap(entry, 1, 16);
+        return new Reservation(new UUID(bytes.getLong(), bytes.getLong()));
+    }
+
     /**
      * The stored form an entry holds.
      *
@@ -73,22 +121,36 @@ public final class ClusterCodec {
      *                                  by the filter
      */
     Object read(byte[] entry) {
-        if (entry.length == 0 || entry[0] != VALUE) {
+        if (entry.length < HEADER || entry[0] != VALUE && entry[0] != VALUE_DEFLATED) {
             throw new UnreadableEntryException("a cluster entry has the unknown tag "
                     + (entry.length == 0 ? "(none)" : String.valueOf(entry[0])), null);
         }
-        try (ObjectInputStream in = new FilteredObjectInput(new ByteArrayInputStream(entry, 1, entry.length - 1),
-                classLoader, filter)) {
+        InputStream body = new ByteArrayInputStream(entry, HEADER, entry.length - HEADER);
+        try (ObjectInputStream in = new FilteredObjectInput(entry[0] == VALUE_DEFLATED
+                ? new InflaterInputStream(body) : body, classLoader, filter)) {
             return in.readObject();
         } catch (IOException | ClassNotFoundException | RuntimeException e) {
             throw new UnreadableEntryException("a cluster entry cannot be read: " + e, e);
         }
     }
 
-    private static byte[] serialize(Object object, byte tag, boolean tagged) {
+    /** The key's bytes: Java serialization, without header. */
+    private static byte[] serialize(Object object) {
+        return serialize(object, null);
+    }
+
+    private static byte[] serialize(Object object, byte tag, long writtenAt) {
+        return serialize(object, header(tag, writtenAt));
+    }
+
+    private static byte[] header(byte tag, long writtenAt) {
+        return ByteBuffer.allocate(HEADER).put(tag).putLong(writtenAt).array();
+    }
+
+    private static byte[] serialize(Object object, byte[] header) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-        if (tagged) {
-            bytes.write(tag);
+        if (header != null) {
+            bytes.writeBytes(header);
         }
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(object);

@@ -50,12 +50,14 @@ final class ClusterLayer {
     private final long timeoutMillis;
     private final Map<Duration, ExpiryPolicy> ttlPolicies = new ConcurrentHashMap<>();
     private final ClusterCodec codec;
+    private final int compressAbove;
     private volatile ICache<byte[], byte[]> cache;
     private CompletableFuture<ICache<byte[], byte[]>> obtaining;
 
     ClusterLayer(String name, CacheManager manager, ClusterCodec codec, int maxSize, Duration loadLease,
-                 Duration timeout) {
+                 Duration timeout, int compressAbove) {
         this.name = name;
+        this.compressAbove = compressAbove;
         this.manager = manager;
         this.codec = codec;
         this.maxSize = maxSize;
@@ -64,13 +66,31 @@ final class ClusterLayer {
     }
 
     /**
-     * The value stored for the key, or {@code null} when there is none or a load holds the key.
+     * What the cluster holds for a key: a value with the time it was written, or another load's claim.
+     *
+     * @param value     the stored form, or {@code null} for a claim
+     * @param claim     the claim, or {@code null} for a value
+     * @param writtenAt when the value was written (epoch milliseconds)
+     * @param raw       the entry's bytes, to replace exactly this entry
+     */
+    record Entry(Object value, Reservation claim, long writtenAt, byte[] raw) {
+        boolean isClaim() {
+            return claim != null;
+        }
+    }
+
+    /**
+     * What the cluster holds for the key, or {@code null} for nothing.
      *
      * @throws ClusterCodec.UnreadableEntryException if the entry cannot be read (its class changed, say)
      */
-    Object get(CacheKey key) {
+    Entry get(CacheKey key) {
         byte[] stored = await(cache().getAsync(ClusterCodec.key(key), READ_KEEPS_EXPIRY), "get");
-        return stored == null || ClusterCodec.isClaim(stored) ? null : codec.read(stored);
+        if (stored == null) {
+            return null;
+        }
+        return ClusterCodec.isClaim(stored) ? new Entry(null, ClusterCodec.claimOf(stored), 0, stored)
+                : new Entry(codec.read(stored), null, ClusterCodec.writtenAt(stored), stored);
     }
 
     /** Claims the key for a load; {@code null} when it is taken (by a value or another load). */
@@ -80,16 +100,36 @@ final class ClusterLayer {
                 "reserve") ? reservation : null;
     }
 
+    /** Claims the key by replacing exactly {@code expired}, an entry past its TTL; {@code null} if it changed. */
+    Reservation reserveOver(CacheKey key, Entry expired) {
+        Reservation reservation = Reservation.create();
+        return await(cache().replaceAsync(ClusterCodec.key(key), expired.raw(), ClusterCodec.claim(reservation),
+                leasePolicy), "reserve") ? reservation : null;
+    }
+
+    /** The entry that holds {@code stored}, written now: deflated above the cache's threshold. */
+    byte[] encode(Object stored) {
+        return ClusterCodec.value(stored, compressAbove, System.currentTimeMillis());
+    }
+
     /**
-     * Replaces the load's claim by its value, to live {@code ttl}.
+     * Replaces the load's claim by its entry (see {@link #encode}), to live {@code ttl}.
      *
      * @return whether the claim was still there, i.e. no invalidation (or lease expiry) came in between
      */
-    boolean publish(CacheKey key, Reservation reservation, Object value, Duration ttl) {
-        ExpiryPolicy policy = ttlPolicies.computeIfAbsent(ttl, t -> new ModifiedExpiryPolicy(toJCache(t)));
-        byte[] entry = ClusterCodec.value(value);
-        return await(cache().replaceAsync(ClusterCodec.key(key), ClusterCodec.claim(reservation), entry, policy),
-                "publish");
+    boolean publish(CacheKey key, Reservation reservation, byte[] entry, Duration ttl) {
+        return await(cache().replaceAsync(ClusterCodec.key(key), ClusterCodec.claim(reservation), entry,
+                policyFor(ttl)), "publish");
+    }
+
+    /** Puts {@code expired} back in place of the load's claim, to live {@code ttl} more. */
+    boolean restore(CacheKey key, Reservation reservation, Entry expired, Duration ttl) {
+        return await(cache().replaceAsync(ClusterCodec.key(key), ClusterCodec.claim(reservation), expired.raw(),
+                policyFor(ttl)), "restore");
+    }
+
+    private ExpiryPolicy policyFor(Duration ttl) {
+        return ttlPolicies.computeIfAbsent(ttl, t -> new ModifiedExpiryPolicy(toJCache(t)));
     }
 
     /** Gives the claim up (the load failed or its transaction rolled back); whether it was still there. */

@@ -50,19 +50,41 @@ final class GuardedCluster {
         this.messages = messages;
     }
 
-    /** The stored value ({@code null}: none, or a load holds the key); an unreadable entry is dropped. */
-    Reached<Object> get(CacheKey key) {
+    /** The stored entry ({@code null}: none); an unreadable entry is dropped. */
+    Reached<ClusterLayer.Entry> get(CacheKey key) {
         return attempt("cluster get", () -> layer.get(key), failure -> dropIfUnreadable(key, failure));
     }
 
-    /** A claim on the key for a load ({@code null}: the key is taken). */
-    Reached<Reservation> reserve(CacheKey key) {
-        return attempt("cluster reserve", () -> layer.reserve(key), null);
+    /**
+     * A claim on the key for a load ({@code null}: the key is taken), over {@code expired} if that is what the
+     * cluster holds (an entry past its TTL, kept for {@code staleIfError}), else on an absent key.
+     */
+    Reached<Reservation> reserve(CacheKey key, ClusterLayer.Entry expired) {
+        return attempt("cluster reserve", () -> expired == null ? layer.reserve(key) : layer.reserveOver(key, expired),
+                null);
     }
 
-    /** Replaces the load's claim by its value; whether the claim was still there. */
-    Reached<Boolean> publish(CacheKey key, Reservation reservation, Object value, Duration ttl) {
-        return attempt("cluster put", () -> layer.publish(key, reservation, value, ttl), null);
+    /**
+     * The entry of {@code stored}, or {@code null} when it cannot be serialized (counted as a fault: the value's,
+     * so the circuit stays closed).
+     */
+    byte[] encode(CacheKey key, Object stored) {
+        try {
+            return layer.encode(stored);
+        } catch (RuntimeException e) {
+            counters.fault("cluster put", e);
+            return null;
+        }
+    }
+
+    /** Replaces the load's claim by its entry; whether the claim was still there. */
+    Reached<Boolean> publish(CacheKey key, Reservation reservation, byte[] entry, Duration ttl) {
+        return attempt("cluster put", () -> layer.publish(key, reservation, entry, ttl), null);
+    }
+
+    /** Puts an expired entry back in place of a failed load's claim, to live {@code ttl} more. */
+    void restore(CacheKey key, Reservation reservation, ClusterLayer.Entry expired, Duration ttl) {
+        attempt("cluster restore", () -> layer.restore(key, reservation, expired, ttl), null);
     }
 
     /** Gives a claim up; a claim that cannot be released expires by itself after the load lease. */

@@ -1,10 +1,14 @@
 package org.layeredcache.internal.layer;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.layeredcache.CacheStatistics;
 import org.layeredcache.internal.key.CacheKey;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One cache across its layers: reads top to bottom (request, near, cluster, method), publishes loads upwards once
@@ -31,6 +35,12 @@ final class LayeredCache {
     private final Transactions transactions;
     private final CacheCounters counters;
     private final Recordings recordings;
+    private final SingleFlight flights = new SingleFlight();
+    private final long loadWaitNanos;
+    /** Other loads' claims this node stopped waiting for: they are not waited for again (their node may be gone). */
+    private final Cache<CacheKey, Reservation> abandonedClaims;
+    private static final long FIRST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    private static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     /**
      * @param layer  the cache's cluster layer, or {@code null} when the node has none
@@ -40,7 +50,11 @@ final class LayeredCache {
         this.settings = settings;
         this.name = settings.cache();
         this.requestNamespace = "cache:" + name;
-        this.near = settings.nearEnabled() ? new NearLayer(settings.nearMaxSize(), settings.nearTtl()) : null;
+        this.near = settings.nearEnabled()
+                ? new NearLayer(settings.nearMaxSize(), settings.nearMaxBytes(), settings.nearTtl()) : null;
+        this.loadWaitNanos = settings.loadWait().toNanos();
+        this.abandonedClaims = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(settings.loadLease())
+                .executor(Runnable::run).build();
         this.server = server;
         this.transactions = server.transactions();
         this.counters = new CacheCounters(name);
@@ -65,13 +79,17 @@ final class LayeredCache {
 
     /**
      * The stored form of the key's value ({@link NullValue} for nothing), from the first layer that has it, or
-     * from {@code method} when none has.
+     * from {@code method} when none has. Concurrent misses of the key on this node share one load
+     * ({@link SingleFlight}); a miss that finds another node's load in progress waits for its value in the
+     * cluster. Either wait lasts at most {@code load.wait}; then the caller loads by itself.
      *
-     * @param request the current request's entries of this cache ({@link RequestEntries#NONE} outside one)
-     * @param ttl     the entry's time to live as annotated (configuration may override it)
+     * @param request      the current request's entries of this cache ({@link RequestEntries#NONE} outside one)
+     * @param ttl          the entry's time to live as annotated (configuration may override it)
+     * @param staleIfError how long after its TTL an entry may stand in for a failed load, as annotated
      * @throws Exception whatever the method throws, unchanged
      */
-    Object read(RequestEntries request, CacheKey key, Duration ttl, Callable<Object> method) throws Exception {
+    Object read(RequestEntries request, CacheKey key, Duration ttl, Duration staleIfError, Callable<Object> method)
+            throws Exception {
         if (recordings.active()) {
             recordings.read(name, key);
         }
@@ -81,95 +99,229 @@ final class LayeredCache {
             counters.requestHit();
             return stored;
         }
-        // 2. This node's near layer (once it hears other nodes' invalidations); the stamp guards what this read
-        //    publishes there later.
-        NearLayer near = server.hearsInvalidations() ? this.near : null;
-        long stamp = 0;
-        if (near != null) {
-            stamp = near.stamp(key);
-            stored = near.get(key);
-            if (stored != null) {
-                counters.nearHit();
-                request.remember(key, stored);
-                return stored;
-            }
-        }
-        // 3. The cluster layer: a hit, or a claim on the key for the load below.
-        Duration entryTtl = settings.ttlFor(ttl);
-        Reservation reservation = null;
-        boolean withoutCluster = true;
-        if (cluster != null) {
-            GuardedCluster.Reached<Object> found = cluster.get(key);
-            if (found.reached() && found.value() != null) {
-                counters.clusterHit();
-                if (near != null) {
-                    near.publish(key, found.value(), stamp, entryTtl);
+        Read read = new Read(request, key, settings.ttlFor(ttl), settings.staleIfErrorFor(staleIfError), method,
+                System.nanoTime() + loadWaitNanos);
+        while (true) {
+            // 2. This node's near layer (once it hears other nodes' invalidations); the stamp guards what this
+            //    read publishes there later.
+            NearLayer near = server.hearsInvalidations() ? this.near : null;
+            long stamp = 0;
+            if (near != null) {
+                stamp = near.stamp(key);
+                stored = near.get(key);
+                if (stored != null) {
+                    counters.nearHit();
+                    request.remember(key, stored);
+                    return stored;
                 }
-                request.remember(key, found.value());
-                return found.value();
             }
-            if (found.reached()) {
-                GuardedCluster.Reached<Reservation> claim = cluster.reserve(key);
-                withoutCluster = !claim.reached();
-                reservation = claim.value();
+            // 3. One load per key on this node: lead it, or wait for the one in flight.
+            SingleFlight.Joined joined = flights.join(key);
+            if (joined.alone()) {
+                return fromCluster(read, near, stamp, null);
             }
+            if (joined.leads()) {
+                return lead(read, near, stamp, joined.flight());
+            }
+            SingleFlight.Outcome outcome = joined.flight().await(read.deadline() - System.nanoTime());
+            if (outcome instanceof SingleFlight.Outcome.Value value) {
+                counters.sharedLoad();
+                request.remember(key, value.stored());
+                return value.stored();
+            }
+            if (outcome instanceof SingleFlight.Outcome.Failed failed) {
+                counters.sharedLoad();
+                throw failed.failure();
+            }
+            if (outcome == SingleFlight.Outcome.TIMED_OUT || System.nanoTime() - read.deadline() >= 0) {
+                counters.waitGivenUp();
+                return fromCluster(read, near, stamp, null);
+            }
+            // Retry: the load it waited for could not be shared; read again.
         }
-        // 4. The method.
-        return load(request, key, method, new Load(key, near != null, stamp, entryTtl, reservation,
-                withoutCluster));
     }
 
-    /** Runs the method without any layer: the cache is disabled, or the call's key could not be computed. */
+    /** Leads the key's flight: whatever happens, the flight lands, so no waiter waits past its bound for nothing. */
+    private Object lead(Read read, NearLayer near, long stamp, SingleFlight.Flight flight) throws Exception {
+        try {
+            return fromCluster(read, near, stamp, flight);
+        } catch (Exception | Error failure) {
+            flights.land(read.key(), flight, SingleFlight.Outcome.RETRY); // no effect if it landed already
+            throw failure;
+        }
+    }
+
+    /**
+     * 4. The cluster layer: a hit, or a claim on the key for the load below. A leader ({@code flight} not null)
+     * that finds another node's claim waits for that load's value, up to the read's deadline; a claim it gave up
+     * on once is not waited for again.
+     */
+    private Object fromCluster(Read read, NearLayer near, long stamp, SingleFlight.Flight flight) throws Exception {
+        CacheKey key = read.key();
+        Reservation reservation = null;
+        boolean withoutCluster = true;
+        ClusterLayer.Entry expired = null;
+        long pauseNanos = FIRST_PAUSE_NANOS;
+        while (cluster != null) {
+            GuardedCluster.Reached<ClusterLayer.Entry> found = cluster.get(key);
+            if (!found.reached()) {
+                break;
+            }
+            ClusterLayer.Entry entry = found.value();
+            if (entry != null && !entry.isClaim()) {
+                if (!read.expired(entry)) {
+                    counters.clusterHit();
+                    if (near != null) {
+                        near.publish(key, entry.value(), entry.raw().length, stamp, read.ttl());
+                    }
+                    read.request().remember(key, entry.value());
+                    land(flight, key, new SingleFlight.Outcome.Value(entry.value()));
+                    return entry.value();
+                }
+                expired = entry;
+            }
+            if (entry == null || !entry.isClaim()) {
+                GuardedCluster.Reached<Reservation> claim = cluster.reserve(key, entry);
+                if (!claim.reached()) {
+                    break;
+                }
+                if (claim.value() != null) {
+                    withoutCluster = false;
+                    reservation = claim.value();
+                    break;
+                }
+                continue;                               // taken meanwhile: look again
+            }
+            // Another load holds the key.
+            withoutCluster = false;
+            if (flight == null || entry.claim().equals(abandonedClaims.getIfPresent(key))) {
+                break;
+            }
+            long left = read.deadline() - System.nanoTime();
+            if (left <= 0) {
+                counters.waitGivenUp();
+                abandonedClaims.put(key, entry.claim());
+                break;
+            }
+            LockSupport.parkNanos(Math.min(pauseNanos, left));
+            pauseNanos = Math.min(pauseNanos * 2, MAX_PAUSE_NANOS);
+            if (Thread.currentThread().isInterrupted()) {
+                break;
+            }
+        }
+        // 5. The method.
+        return load(read, flight, new Load(key, near != null, stamp, read.ttl(), reservation, withoutCluster,
+                expired));
+    }
+
+    /** Runs a read's method without any layer: the cache is disabled, or the call's key could not be computed. */
     Object uncached(Callable<Object> method) throws Exception {
         counters.load();
         return NullValue.wrap(method.call());
     }
 
-    private Object load(RequestEntries request, CacheKey key, Callable<Object> method, Load load) throws Exception {
+    private Object load(Read read, SingleFlight.Flight flight, Load load) throws Exception {
+        CacheKey key = read.key();
         counters.load();
         if (recordings.active()) {
             recordings.miss(name, key);
         }
         Object stored;
         try {
-            stored = NullValue.wrap(method.call());
-        } catch (Exception | Error failure) {
+            stored = NullValue.wrap(read.method().call());
+        } catch (Exception failure) {
+            if (load.expired() != null && read.mayStandIn(load.expired())) {
+                counters.staleServed(key, failure);
+                restore(load, read);
+                land(flight, key, new SingleFlight.Outcome.Value(load.expired().value()));
+                return load.expired().value();
+            }
             release(load);
+            land(flight, key, new SingleFlight.Outcome.Failed(failure));
+            throw failure;
+        } catch (Error failure) {
+            release(load);
+            land(flight, key, SingleFlight.Outcome.RETRY);
             throw failure;
         }
-        request.remember(key, stored);
-        transactions.afterCompletion(() -> publish(load, stored), () -> {
+        read.request().remember(key, stored);
+        transactions.afterCompletion(() -> {
+            boolean shared = false;
+            try {
+                shared = publish(load, stored, read);
+            } finally {
+                land(flight, key, shared ? new SingleFlight.Outcome.Value(stored) : SingleFlight.Outcome.RETRY);
+            }
+        }, () -> {
+            land(flight, key, SingleFlight.Outcome.RETRY);
             release(load);
-            request.forget(key, stored);
+            read.request().forget(key, stored);
         });
         return stored;
     }
 
-    /** After the load's transaction committed: into the cluster layer if the claim still holds, then near. */
-    private void publish(Load load, Object stored) {
+    private void land(SingleFlight.Flight flight, CacheKey key, SingleFlight.Outcome outcome) {
+        if (flight != null) {
+            flights.land(key, flight, outcome);
+        }
+    }
+
+    /**
+     * After the load's transaction committed: into the cluster layer if the claim still holds, then near.
+     *
+     * @return whether the value may be handed to the load's waiters: no invalidation of the key came in between
+     */
+    private boolean publish(Load load, Object stored, Read read) {
         boolean current = true;
         boolean written = false;
+        boolean claimless = false;
+        int bytes = 0;
         if (!load.withoutCluster()) {
             if (load.reservation() == null) {
                 current = false; // another load holds the key; its value will be the one published
+                claimless = true;
             } else {
-                GuardedCluster.Reached<Boolean> published = cluster.publish(load.key(), load.reservation(), stored,
-                        load.ttl());
-                if (!published.reached()) {
+                byte[] entry = cluster.encode(load.key(), stored);
+                if (entry == null) {
                     release(load);
-                } else if (published.value()) {
-                    written = true;
+                } else if (entry.length > settings.maxValueSize()) {
+                    bytes = entry.length;
+                    counters.oversized(load.key(), bytes, settings.maxValueSize());
+                    release(load);
                 } else {
-                    current = false;
-                    cluster.removeLeftClaim(load.key(), load.reservation());
+                    bytes = entry.length;
+                    GuardedCluster.Reached<Boolean> published = cluster.publish(load.key(), load.reservation(),
+                            entry, read.ttl().plus(read.staleIfError()));
+                    if (!published.reached()) {
+                        release(load);
+                    } else if (published.value()) {
+                        written = true;
+                    } else {
+                        current = false;
+                        cluster.removeLeftClaim(load.key(), load.reservation());
+                    }
                 }
             }
         }
+        boolean nearCurrent = !load.withNear() || near.stamp(load.key()) == load.stamp();
         if (load.withNear() && current) {
-            written |= near.publish(load.key(), stored, load.stamp(), load.ttl());
+            nearCurrent = near.publish(load.key(), stored, bytes, load.stamp(), load.ttl());
+            written |= nearCurrent;
         }
         if (written && recordings.active()) {
             recordings.write(name, load.key());
+        }
+        return (current || claimless) && nearCurrent;
+    }
+
+    /** A load over an expired entry failed and the entry stood in: it goes back in place of the claim. */
+    private void restore(Load load, Read read) {
+        Duration left = Duration.ofMillis(load.expired().writtenAt() + read.ttl().plus(read.staleIfError()).toMillis()
+                - System.currentTimeMillis());
+        if (load.reservation() != null && !load.withoutCluster() && !left.isNegative() && !left.isZero()) {
+            cluster.restore(load.key(), load.reservation(), load.expired(), left);
+        } else {
+            release(load);
         }
     }
 
@@ -208,8 +360,9 @@ final class LayeredCache {
         }
     }
 
-    /** Drops the key from this node's near layer only, as another node asked. */
+    /** Drops the key from this node's near layer only, as another node asked; later reads start a new load. */
     void invalidateNear(CacheKey key) {
+        flights.invalidate(key);
         if (near != null) {
             near.invalidate(key);
         }
@@ -217,6 +370,7 @@ final class LayeredCache {
 
     /** Drops every entry from this node's near layer only, as another node asked. */
     void invalidateNearAll() {
+        flights.invalidateAll();
         if (near != null) {
             near.invalidateAll();
         }
@@ -255,8 +409,23 @@ final class LayeredCache {
         }
     }
 
-    /** What a load needs to publish its value later. */
+    /** What a load needs to publish its value later; {@code expired}: the entry past its TTL it claimed over. */
     private record Load(CacheKey key, boolean withNear, long stamp, Duration ttl, Reservation reservation,
-                        boolean withoutCluster) {
+                        boolean withoutCluster, ClusterLayer.Entry expired) {
+    }
+
+    /** One read of a key: what it needs on every path, and until when it may wait for another load. */
+    private record Read(RequestEntries request, CacheKey key, Duration ttl, Duration staleIfError,
+                        Callable<Object> method, long deadline) {
+
+        /** Whether a cluster value is past its TTL (only tracked when expired entries are kept at all). */
+        boolean expired(ClusterLayer.Entry entry) {
+            return !staleIfError.isZero() && System.currentTimeMillis() - entry.writtenAt() >= ttl.toMillis();
+        }
+
+        /** Whether an expired entry is still young enough to stand in for a failed load. */
+        boolean mayStandIn(ClusterLayer.Entry entry) {
+            return System.currentTimeMillis() - entry.writtenAt() < ttl.plus(staleIfError).toMillis();
+        }
     }
 }

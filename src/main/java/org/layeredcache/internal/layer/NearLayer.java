@@ -21,7 +21,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * interleave with: either the store comes first and the removal takes it out, or the removal comes first, and
  * then the counter was already bumped and the store is refused. No reader ever sees the refused value, not even
  * for an instant. (A stripe is shared by many keys, so an unrelated invalidation can cost a reader its store; it
- * never costs correctness.) Thread-safe.
+ * never costs correctness.)
+ *
+ * <p>Bounds: at most {@code maxSize} entries and about {@code maxBytes} bytes, where an entry's bytes are its
+ * value's serialized size when known (the cache has a cluster layer). Caffeine bounds by one weight only, so an
+ * entry weighs its bytes but at least {@code maxBytes / maxSize}: neither bound can be passed. Thread-safe.
  */
 final class NearLayer {
 
@@ -30,11 +34,14 @@ final class NearLayer {
     private final Cache<CacheKey, Entry> entries;
     private final AtomicLongArray invalidations = new AtomicLongArray(STRIPES);
     private final long maxTtlNanos;
+    private final int minWeight;
 
-    NearLayer(long maxSize, Duration maxTtl) {
+    NearLayer(long maxSize, long maxBytes, Duration maxTtl) {
         this.maxTtlNanos = maxTtl.toNanos();
+        this.minWeight = (int) Math.min(Integer.MAX_VALUE, Math.max(1, maxBytes / maxSize));
         this.entries = Caffeine.newBuilder()
-                .maximumSize(maxSize)
+                .maximumWeight(Math.max(maxBytes, maxSize))
+                .weigher((CacheKey key, Entry entry) -> entry.weight())
                 .expireAfter(new UntilDeadline())
                 // Maintenance runs on the calling threads: no unmanaged threads inside the application server.
                 .executor(Runnable::run)
@@ -56,14 +63,16 @@ final class NearLayer {
      * Stores {@code value} for at most {@code ttl} (and never longer than the near layer's own TTL), unless the key's
      * stripe was invalidated since {@code stamp}.
      *
+     * @param bytes the value's serialized size, or 0 when unknown
      * @return whether the value was stored
      */
-    boolean publish(CacheKey key, Object value, long stamp, Duration ttl) {
+    boolean publish(CacheKey key, Object value, int bytes, long stamp, Duration ttl) {
         int stripe = stripe(key);
         if (invalidations.get(stripe) != stamp) {
             return false;
         }
-        Entry entry = new Entry(value, System.nanoTime() + Math.min(ttl.toNanos(), maxTtlNanos));
+        Entry entry = new Entry(value, System.nanoTime() + Math.min(ttl.toNanos(), maxTtlNanos),
+                Math.max(bytes, minWeight));
         return entries.asMap().compute(key, (k, current) -> invalidations.get(stripe) == stamp ? entry : current)
                 == entry;
     }
@@ -86,13 +95,19 @@ final class NearLayer {
         return entries.estimatedSize();
     }
 
+    /** The weight currently held: about the bytes of the entries, each counted at least at the minimum weight. */
+    long weight() {
+        entries.cleanUp();
+        return entries.policy().eviction().map(eviction -> eviction.weightedSize().orElse(0)).orElse(0L);
+    }
+
     private static int stripe(CacheKey key) {
         int h = key.hashCode();
         return (h ^ (h >>> 16)) & (STRIPES - 1);
     }
 
-    /** A stored value and the {@link System#nanoTime()} after which it is gone. */
-    private record Entry(Object value, long deadline) {
+    /** A stored value, the {@link System#nanoTime()} after which it is gone, and its weight. */
+    private record Entry(Object value, long deadline, int weight) {
     }
 
     /** Expires each entry at its own deadline, which a refused publish cannot move. */

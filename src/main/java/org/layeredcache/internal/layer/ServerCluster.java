@@ -102,7 +102,7 @@ final class ServerCluster {
     /** The cluster layer of one cache, or {@code null} when the server offers no cluster cache. */
     ClusterLayer clusterLayer(CacheSettings settings) {
         return cacheManager == null ? null : new ClusterLayer(settings.cache(), cacheManager, codec,
-                settings.clusterMaxSize(), settings.loadLease(), settings.clusterTimeout());
+                settings.clusterMaxSize(), settings.loadLease(), settings.clusterTimeout(), settings.compressAbove());
     }
 
     /** The invalidation messages, or {@code null} when the topic is not joined (yet, or at all). */

@@ -14,7 +14,7 @@ import static org.awaitility.Awaitility.await;
 class NearLayerTest {
 
     private static final Duration TTL = Duration.ofMinutes(1);
-    private final NearLayer near = new NearLayer(1_000, TTL);
+    private final NearLayer near = new NearLayer(1_000, 64L << 20, TTL);
 
     private static CacheKey key(long id) {
         return CacheKey.of("k-{}", id);
@@ -23,7 +23,7 @@ class NearLayerTest {
     @Test
     void aPublishedValueIsServedUntilItsKeyIsInvalidated() {
         long stamp = near.stamp(key(1));
-        near.publish(key(1), "v1", stamp, TTL);
+        near.publish(key(1), "v1", 0, stamp, TTL);
         assertThat(near.get(key(1))).isEqualTo("v1");
 
         near.invalidate(key(1));
@@ -36,7 +36,7 @@ class NearLayerTest {
         long stamp = near.stamp(key(1));      // the reader starts reading the layers below
         near.invalidate(key(1));              // the invalidation lands meanwhile
 
-        near.publish(key(1), "old", stamp, TTL);
+        near.publish(key(1), "old", 0, stamp, TTL);
 
         assertThat(near.get(key(1))).isNull();
     }
@@ -50,13 +50,13 @@ class NearLayerTest {
         }
         near.invalidate(key(other));
 
-        near.publish(key(1), "v1", stamp, TTL);
+        near.publish(key(1), "v1", 0, stamp, TTL);
 
         assertThat(near.get(key(1))).isEqualTo("v1");
     }
 
     private boolean stripeMoves(long candidate, CacheKey watched) {
-        NearLayer probe = new NearLayer(10, TTL);
+        NearLayer probe = new NearLayer(10, 64L << 20, TTL);
         long before = probe.stamp(watched);
         probe.invalidate(key(candidate));
         return probe.stamp(watched) != before;
@@ -64,10 +64,10 @@ class NearLayerTest {
 
     @Test
     void anEntryLivesNoLongerThanTheShorterOfItsTtlAndTheNearTtl() throws InterruptedException {
-        NearLayer shortLived = new NearLayer(100, Duration.ofMillis(100));
+        NearLayer shortLived = new NearLayer(100, 64L << 20, Duration.ofMillis(100));
         long published = System.nanoTime();
-        shortLived.publish(key(1), "capped by the near TTL", shortLived.stamp(key(1)), Duration.ofHours(1));
-        near.publish(key(2), "capped by its own TTL", near.stamp(key(2)), Duration.ofMillis(100));
+        shortLived.publish(key(1), "capped by the near TTL", 0, shortLived.stamp(key(1)), Duration.ofHours(1));
+        near.publish(key(2), "capped by its own TTL", 0, near.stamp(key(2)), Duration.ofMillis(100));
 
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
                 .until(() -> shortLived.get(key(1)) == null && near.get(key(2)) == null);
@@ -77,7 +77,7 @@ class NearLayerTest {
     @Test
     void theLayerIsBounded() {
         for (long id = 0; id < 5_000; id++) {
-            near.publish(key(id), "v", near.stamp(key(id)), TTL);
+            near.publish(key(id), "v", 0, near.stamp(key(id)), TTL);
         }
 
         assertThat(near.size()).isLessThanOrEqualTo(1_000);
@@ -98,7 +98,7 @@ class NearLayerTest {
         Thread publisher = new Thread(() -> {
             for (int i = 0; i < rounds; i++) {
                 phases.arriveAndAwaitAdvance();
-                near.publish(key, "old " + i, stamp.get(), TTL);
+                near.publish(key, "old " + i, 0, stamp.get(), TTL);
                 phases.arriveAndAwaitAdvance();
             }
         });

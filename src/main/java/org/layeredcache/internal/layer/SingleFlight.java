@@ -1,0 +1,105 @@
+package org.layeredcache.internal.layer;
+
+import org.layeredcache.internal.key.CacheKey;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Concurrent misses of one key on this node share one load: the first caller leads a {@link Flight}, the others
+ * wait for how it {@linkplain #land lands}. Thread-safe.
+ *
+ * <p>A flight lands with the leader's value only once that value has been published under the usual rules (after
+ * the leader's transaction committed, its claim still held); otherwise (rollback, an invalidation meanwhile) it
+ * lands with {@link Outcome#RETRY}, and the waiters read again. A failed load lands with its exception, which
+ * the waiters of that flight receive too; it is never kept for later callers. An invalidation of the key lets
+ * later callers start a new flight at once instead of joining one that can no longer publish.
+ */
+final class SingleFlight {
+
+    /** How a flight ended, as its waiters see it. */
+    sealed interface Outcome {
+        /** The value the leader loaded and published (the stored form). */
+        record Value(Object stored) implements Outcome {
+        }
+
+        /** The leader's load threw this. */
+        record Failed(Exception failure) implements Outcome {
+        }
+
+        /** Nothing to share: read again. */
+        record Retry() implements Outcome {
+        }
+
+        /** The waiter's bound passed before the flight landed. */
+        record TimedOut() implements Outcome {
+        }
+
+        Outcome RETRY = new Retry();
+        Outcome TIMED_OUT = new TimedOut();
+    }
+
+    /** One load in flight, led by the thread that started it. */
+    static final class Flight {
+        private final Thread leader = Thread.currentThread();
+        private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+
+        /** Waits at most {@code nanos} for the outcome. */
+        Outcome await(long nanos) {
+            try {
+                return outcome.get(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                return Outcome.TIMED_OUT;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Outcome.TIMED_OUT;
+            } catch (ExecutionException e) {
+                return Outcome.RETRY;
+            }
+        }
+    }
+
+    /**
+     * What {@link #join} gave: a flight this caller now leads, one to wait for, or neither (the caller already
+     * leads this key's flight further up its own stack, and must load by itself rather than wait for itself).
+     */
+    record Joined(Flight flight, boolean leads) {
+        boolean alone() {
+            return flight == null;
+        }
+    }
+
+    private final ConcurrentHashMap<CacheKey, Flight> flights = new ConcurrentHashMap<>();
+
+    Joined join(CacheKey key) {
+        Flight mine = new Flight();
+        Flight existing = flights.putIfAbsent(key, mine);
+        if (existing == null) {
+            return new Joined(mine, true);
+        }
+        return existing.leader == Thread.currentThread() ? new Joined(null, false) : new Joined(existing, false);
+    }
+
+    /** Ends the flight: its waiters get {@code outcome}, later callers start a new one. */
+    void land(CacheKey key, Flight flight, Outcome outcome) {
+        flights.remove(key, flight);
+        flight.outcome.complete(outcome);
+    }
+
+    /** The key was invalidated: later callers start a new flight (the current one lands as it will). */
+    void invalidate(CacheKey key) {
+        flights.remove(key);
+    }
+
+    void invalidateAll() {
+        flights.clear();
+    }
+
+    /** Flights in progress (for tests and statistics). */
+    int inFlight() {
+        return flights.size();
+    }
+}
