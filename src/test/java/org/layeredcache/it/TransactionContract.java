@@ -10,6 +10,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * How the layers meet JTA and JPA, checked against a real database inside Payara Micro. Each database gets a
@@ -129,6 +130,7 @@ abstract class TransactionContract {
             assertEquals("A", repository.find(id).name());
             waiter = requests.start(() -> repository.find(id).name(), waiterThread);
             awaitWaiting(waiterThread.get(10, TimeUnit.SECONDS));
+            assertFalse(waiter.isDone(), "the reader waits for the transaction's end");
         } finally {
             transaction.commit();
         }
@@ -137,8 +139,12 @@ abstract class TransactionContract {
         assertEquals(loaded + 1, loads.runs("find"), "the waiter got the committed load's value");
     }
 
+    /**
+     * (Nothing is written here: a written row would be locked, and a reader could wait for the lock instead of
+     * the load.)
+     */
     @Test
-    void aReaderWaitingForALoadWhoseTransactionRollsBackLoadsItselfAndNeverSeesItsValue() throws Exception {
+    void aReaderWaitingForALoadWhoseTransactionRollsBackLoadsItself() throws Exception {
         long id = newId();
         repository.create(id, "A");
         int loaded = loads.runs("find");
@@ -147,15 +153,15 @@ abstract class TransactionContract {
         CompletableFuture<Thread> waiterThread = new CompletableFuture<>();
         Future<String> waiter;
         try {
-            repository.rename(id, "X");
-            assertEquals("X", repository.find(id).name(), "inside the transaction, its own write is read");
+            assertEquals("A", repository.find(id).name());
             waiter = requests.start(() -> repository.find(id).name(), waiterThread);
             awaitWaiting(waiterThread.get(10, TimeUnit.SECONDS));
+            assertFalse(waiter.isDone(), "the reader waits for the transaction's end");
         } finally {
             transaction.rollback();
         }
 
-        assertEquals("A", waiter.get(10, TimeUnit.SECONDS), "the rolled-back value never reached the waiter");
+        assertEquals("A", waiter.get(10, TimeUnit.SECONDS));
         assertEquals(loaded + 2, loads.runs("find"), "the waiter loaded by itself after the rollback");
     }
 
