@@ -20,10 +20,12 @@ package org.layeredcache;
  * @param staleServed   loads that threw and were answered with an entry past its TTL ({@code staleIfError})
  * @param oversized     loaded values kept out of the cluster layer because they were larger than
  *                      {@code cluster.max-value-size}
+ * @param refreshes     background reloads of old entries ({@code refreshAfter}) that ran the method on this node;
+ *                      not calls, so not part of {@link #calls()}
  */
 public record CacheStatistics(String cache, long requestHits, long nearHits, long clusterHits, long loads,
                               long sharedLoads, long invalidations, long faults, long waitsGivenUp,
-                              long staleServed, long oversized) {
+                              long staleServed, long oversized, long refreshes) {
 
     /** All calls counted: {@code requestHits + nearHits + clusterHits + loads + sharedLoads}. */
     public long calls() {

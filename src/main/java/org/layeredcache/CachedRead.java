@@ -116,6 +116,18 @@ public @interface CachedRead {
     String ttl() default "";
 
     /**
+     * Refresh-ahead (stale-while-revalidate): once an entry is older than this, a read still answers at once from
+     * the layers, and one background reload of the key starts (one per cluster, however many nodes and callers
+     * see the old entry). The reload calls the method again through the bean (its interceptors and transaction
+     * attributes apply), on the server's {@code ManagedExecutorService}, in a transaction of its own, and publishes
+     * its value under the same rules as a load: an invalidation in between wins and the reloaded value is dropped.
+     * A reload that throws changes nothing (logged once per cause, counted as a fault). Must be shorter than the
+     * TTL. Empty: off. {@code layered-cache.cache.<cache>.refresh-after} overrides it.
+     */
+    @Nonbinding
+    String refreshAfter() default "";
+
+    /**
      * Fail-safe: how long after its TTL an entry is still kept in the cluster layer to stand in for a failed
      * load. When the method throws and such an entry exists, the caller gets the expired value instead of the
      * exception (counted in {@link CacheStatistics#staleServed()}, logged once per cause) and the entry stays for

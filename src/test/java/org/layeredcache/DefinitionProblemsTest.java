@@ -91,6 +91,16 @@ class DefinitionProblemsTest {
         @RequestCached
         public void voidMemo() {
         }
+
+        @CachedRead(cache = "services", key = "s-{id}", ttl = "1m", refreshAfter = "1m")
+        public String refreshNotBeforeExpiry(long id) {
+            return "";
+        }
+
+        @CachedRead(cache = "services", key = "s-{id}", staleIfError = "-5s")
+        public String negativeStaleIfError(long id) {
+            return "";
+        }
     }
 
     @CachedRead(cache = "services")
@@ -138,13 +148,18 @@ class DefinitionProblemsTest {
                 misused + "#unclosed(long) @Invalidates(cache = \"services\", key = \"s-{id\"): '{' at position 2 is"
                         + " never closed",
                 misused + "#voidMemo() @RequestCached: the method returns void: there is no result to cache",
+                misused + "#refreshNotBeforeExpiry(long) @CachedRead(cache = \"services\"): refreshAfter (PT1M) must"
+                        + " be shorter than the ttl (PT1M), or entries expire before any refresh starts",
+                misused + "#negativeStaleIfError(long) @CachedRead(cache = \"services\", key = \"s-{id}\","
+                        + " staleIfError = \"-5s\"): staleIfError '-5s' is not a duration; write 500ms, 30s, 5m, 24h,"
+                        + " 7d or ISO-8601 such as PT24H",
                 AnnotatedClass.class.getName() + " @CachedRead: put the annotation on methods, not on the class");
-        assertThat(definition.getMessage()).startsWith("15 caching problems in this deployment:");
+        assertThat(definition.getMessage()).startsWith("17 caching problems in this deployment:");
     }
 
     @Dependent
     public static class BadlyConfigured {
-        @CachedRead(cache = "badly-configured", key = "s-{id}")
+        @CachedRead(cache = "badly-configured", key = "s-{id}", ttl = "1d")
         public String find(long id) {
             return "";
         }
@@ -152,11 +167,17 @@ class DefinitionProblemsTest {
 
     @Test
     void unreadableConfigurationFailsTheDeploymentToo() {
-        // src/test/resources/META-INF/microprofile-config.properties sets near.max-size=-5 for this cache.
+        // src/test/resources/META-INF/microprofile-config.properties sets near.max-size=-5, cluster.max-value-size=lots
+        // and refresh-after=2d (over the annotation's ttl of 1d) for this cache.
         Throwable failure = catchThrowable(() -> Containers.start(BadlyConfigured.class).close());
 
-        assertThat(findCause(failure).problems()).containsExactly("configuration property"
-                + " layered-cache.cache.badly-configured.near.max-size cannot be read: '-5' is not a positive number");
+        assertThat(findCause(failure).problems()).containsExactlyInAnyOrder("configuration property"
+                + " layered-cache.cache.badly-configured.near.max-size cannot be read: '-5' is not a positive number",
+                "configuration property layered-cache.cache.badly-configured.cluster.max-value-size cannot be read:"
+                        + " 'lots' is not a size; write 512, 16KB, 1MB or 2GB",
+                BadlyConfigured.class.getName() + "#find(long) @CachedRead(cache = \"badly-configured\"): refreshAfter"
+                        + " (PT48H) must be shorter than the ttl (PT24H), or entries expire before any refresh starts"
+                        + " (configuration of cache 'badly-configured' included)");
     }
 
     @Dependent

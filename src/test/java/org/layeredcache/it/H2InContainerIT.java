@@ -127,6 +127,32 @@ class H2InContainerIT extends TransactionContract {
     @Inject
     CacheManager cacheManager;
 
+    /**
+     * Refresh-ahead inside Payara: the reload runs on the server's managed executor and calls the EJB again
+     * through its proxy, in a transaction of its own.
+     */
+    @Test
+    void anOldEntryIsReloadedInTheBackgroundThroughTheEjb() throws Exception {
+        long id = newId();
+        repository.create(id, "A");
+        assertEquals("A", requests.run(() -> repository.findRefreshing(id).name()));
+        long publishedBy = System.currentTimeMillis();
+        repository.renameBehindTheCachesBack(id, "B");
+        int loaded = loads.runs("findRefreshing");
+        while (System.currentTimeMillis() - publishedBy < 1_100) {
+            Thread.sleep(20);                                  // until the entry is older than refreshAfter
+        }
+
+        assertEquals("A", requests.run(() -> repository.findRefreshing(id).name()), "answered at once, old");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!"B".equals(requests.run(() -> repository.findRefreshing(id).name()))) {
+            assertTrue(System.nanoTime() < deadline, "the reload never published the new row");
+            Thread.sleep(20);
+        }
+        assertEquals(loaded + 1, loads.runs("findRefreshing"), "one reload, and no caller loaded");
+        assertEquals(1, admin.statistics("it-refresh").refreshes());
+    }
+
     @Test
     @Order(1)
     void eachLayerAnswersInTurnOnTheServer() throws Exception {

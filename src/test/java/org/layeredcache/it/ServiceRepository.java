@@ -36,6 +36,19 @@ public class ServiceRepository {
         return row == null ? null : new ServiceView(row.getId(), row.getName());
     }
 
+    /** Reads the same rows with refresh-ahead: entries older than a second are reloaded in the background. */
+    @CachedRead(cache = "it-refresh", key = "service-{id}", ttl = "1h", refreshAfter = "1s")
+    public ServiceView findRefreshing(long id) {
+        loads.ran("findRefreshing");
+        ServiceRow row = em.find(ServiceRow.class, id);
+        return row == null ? null : new ServiceView(row.getId(), row.getName());
+    }
+
+    /** A change made without telling the cache, as another program writing to the database would. */
+    public void renameBehindTheCachesBack(long id, String name) {
+        em.find(ServiceRow.class, id).setName(name);
+    }
+
     @Invalidates(cache = "it-services", key = "service-{id}")
     public void rename(long id, String name) {
         em.find(ServiceRow.class, id).setName(name);

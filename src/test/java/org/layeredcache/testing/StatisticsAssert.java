@@ -62,6 +62,10 @@ public final class StatisticsAssert {
         return check("oversized", CacheStatistics::oversized, expected);
     }
 
+    public StatisticsAssert refreshes(long expected) {
+        return check("refreshes", CacheStatistics::refreshes, expected);
+    }
+
     public StatisticsAssert invalidations(long expected) {
         return check("invalidations", CacheStatistics::invalidations, expected);
     }

@@ -23,7 +23,7 @@ import java.util.logging.Logger;
 public final class CacheOperations {
 
     private static final Logger LOG = Logger.getLogger(CacheOperations.class.getName());
-    private static final ReadOperation UNCACHED_READ = new ReadOperation("", null, null, null, false, false, null);
+    private static final ReadOperation UNCACHED_READ = new ReadOperation("", null, null, false, false, null);
     private static final MemoOperation UNCACHED_MEMO = new MemoOperation("", null);
 
     private final Map<Method, ReadOperation> reads = new ConcurrentHashMap<>();

@@ -24,6 +24,9 @@ public class CachedReadInterceptor {
     @Inject
     CacheLayers layers;
 
+    @Inject
+    BeanCalls beanCalls;
+
     @AroundInvoke
     Object read(InvocationContext call) throws Exception {
         ReadOperation operation = operations.read(call.getMethod(), call.getTarget());
@@ -37,7 +40,7 @@ public class CachedReadInterceptor {
             layers.fault(operation.cache(), "key " + operation.key(), e);
             return layers.uncached(operation.cache(), operation.optional(), call::proceed);
         }
-        return layers.read(operation.cache(), key, operation.ttl(), operation.staleIfError(), operation.optional(),
-                call::proceed);
+        return layers.read(operation.cache(), key, operation.times(), operation.optional(), call::proceed,
+                () -> beanCalls.later(call.getMethod(), call.getTarget().getClass(), call.getParameters()));
     }
 }

@@ -18,6 +18,7 @@ import org.layeredcache.RequestCached;
 import org.layeredcache.internal.key.KeyTemplate;
 import org.layeredcache.internal.layer.CacheCatalog;
 import org.layeredcache.internal.layer.CacheSettings;
+import org.layeredcache.internal.layer.EntryTimes;
 
 import java.io.ObjectInputFilter;
 import java.lang.annotation.Annotation;
@@ -109,6 +110,7 @@ public class LayeredCacheExtension implements Extension {
         String serialFilter = readSerialFilter();
         operations.resolveInvalidations();
         checkSharedEntries();
+        checkEntryTimes(settings);
         if (!parser.problems().isEmpty()) {
             event.addDefinitionError(new CacheDefinitionException(parser.problems()));
             return;
@@ -117,6 +119,24 @@ public class LayeredCacheExtension implements Extension {
         CacheCatalog catalog = new CacheCatalog(settings, keyTypes(), serialFilter);
         event.addBean().types(CacheCatalog.class).scope(Singleton.class).createWith(context -> catalog);
         event.addBean().types(CacheOperations.class).scope(Singleton.class).createWith(context -> operations);
+    }
+
+    /** A refresh that can only start once the entry has expired would never run: refused, with both values. */
+    private void checkEntryTimes(Map<String, CacheSettings> settings) {
+        for (ReadOperation read : operations.reads()) {
+            CacheSettings cache = settings.get(read.cache());
+            if (cache == null) {
+                continue;
+            }
+            EntryTimes times = cache.resolve(read.times());
+            if (times.refreshes() && times.refreshAfter().compareTo(times.ttl()) >= 0) {
+                parser.problems().add(OperationParser.describe(read.method()) + " @CachedRead(cache = \""
+                        + read.cache() + "\"): refreshAfter (" + times.refreshAfter() + ") must be shorter than the"
+                        + " ttl (" + times.ttl() + "), or entries expire before any refresh starts"
+                        + (cache.ttl().isPresent() || cache.refreshAfter().isPresent()
+                                ? " (configuration of cache '" + read.cache() + "' included)" : ""));
+            }
+        }
     }
 
     void report(@Observes AfterDeploymentValidation event) {

@@ -5,6 +5,7 @@ import org.layeredcache.Invalidates;
 import org.layeredcache.RequestCached;
 import org.layeredcache.internal.key.KeyTemplate;
 import org.layeredcache.internal.layer.Durations;
+import org.layeredcache.internal.layer.EntryTimes;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -42,10 +43,11 @@ final class OperationParser {
         KeyTemplate key = annotation.key().isEmpty()
                 ? KeyTemplate.allParameters(method, true, report)
                 : KeyTemplate.parse(annotation.key(), method, report);
-        Duration ttl = duration("ttl", annotation.ttl(), DEFAULT_TTL, report);
-        Duration staleIfError = duration("staleIfError", annotation.staleIfError(), Duration.ZERO, report);
+        EntryTimes times = new EntryTimes(duration("ttl", annotation.ttl(), DEFAULT_TTL, report),
+                duration("refreshAfter", annotation.refreshAfter(), Duration.ZERO, report),
+                duration("staleIfError", annotation.staleIfError(), Duration.ZERO, report));
         return problems.size() == before
-                ? new ReadOperation(annotation.cache(), key, ttl, staleIfError, ReadOperation.isOptional(method),
+                ? new ReadOperation(annotation.cache(), key, times, ReadOperation.isOptional(method),
                         annotation.key().isEmpty(), method)
                 : null;
     }
@@ -165,6 +167,7 @@ final class OperationParser {
         return "@CachedRead(cache = \"" + annotation.cache() + "\""
                 + (annotation.key().isEmpty() ? "" : ", key = \"" + annotation.key() + "\"")
                 + (annotation.ttl().isEmpty() ? "" : ", ttl = \"" + annotation.ttl() + "\"")
+                + (annotation.refreshAfter().isEmpty() ? "" : ", refreshAfter = \"" + annotation.refreshAfter() + "\"")
                 + (annotation.staleIfError().isEmpty() ? "" : ", staleIfError = \"" + annotation.staleIfError() + "\"")
                 + ")";
     }

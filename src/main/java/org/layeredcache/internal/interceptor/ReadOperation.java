@@ -1,12 +1,12 @@
 package org.layeredcache.internal.interceptor;
 
 import org.layeredcache.internal.key.KeyTemplate;
+import org.layeredcache.internal.layer.EntryTimes;
 
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
-import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -14,14 +14,12 @@ import java.util.Optional;
  *
  * @param cache        the cache's name
  * @param key          the key template
- * @param ttl          the annotated time to live (configuration may override it)
- * @param staleIfError how long after the TTL an entry may stand in for a failed load ({@code ZERO}: never)
+ * @param times        the annotated TTL, refresh-ahead and fail-safe times (configuration may override them)
  * @param optional     whether the method returns {@code Optional}, stored unwrapped
  * @param templateLess whether the annotation wrote no key template (the key is the method and its arguments)
  * @param method       the annotated method
  */
-record ReadOperation(String cache, KeyTemplate key, Duration ttl, Duration staleIfError, boolean optional,
-                     boolean templateLess,
+record ReadOperation(String cache, KeyTemplate key, EntryTimes times, boolean optional, boolean templateLess,
                      Method method) {
 
     /**

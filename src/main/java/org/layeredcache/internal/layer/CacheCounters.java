@@ -28,6 +28,7 @@ final class CacheCounters {
     private final LongAdder waitsGivenUp = new LongAdder();
     private final LongAdder staleServed = new LongAdder();
     private final LongAdder oversized = new LongAdder();
+    private final LongAdder refreshes = new LongAdder();
     private final Set<String> causesLogged = ConcurrentHashMap.newKeySet();
 
     CacheCounters(String cache) {
@@ -57,6 +58,11 @@ final class CacheCounters {
     /** A call got the result of another call's load on this node. */
     void sharedLoad() {
         sharedLoads.increment();
+    }
+
+    /** A refresh-ahead reload ran the method. */
+    void refresh() {
+        refreshes.increment();
     }
 
     /** A call stopped waiting for another load of its key and loads by itself. */
@@ -106,7 +112,7 @@ final class CacheCounters {
     CacheStatistics snapshot() {
         return new CacheStatistics(cache, requestHits.sum(), nearHits.sum(), clusterHits.sum(), loads.sum(),
                 sharedLoads.sum(), invalidations.sum(), faults.sum(), waitsGivenUp.sum(), staleServed.sum(),
-                oversized.sum());
+                oversized.sum(), refreshes.sum());
     }
 
     private static Throwable rootCause(Throwable failure) {

@@ -4,9 +4,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.layeredcache.internal.key.CacheKey;
 
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /**
  * The one entry point of the interceptors into the layers: reads, memoized calls and invalidations, each for a
@@ -24,12 +24,14 @@ public class CacheLayers {
     /**
      * The method's result for {@code key}, read through the layers of {@code cache} (see {@code @CachedRead}).
      *
+     * @param times        the read's annotated entry times (configuration may override them)
      * @param optional     whether the method returns an {@code Optional}, which the layers store unwrapped
-     * @param staleIfError how long after its TTL an entry may stand in for a failed load ({@code ZERO}: never)
+     * @param method       the call's own method, proceeding with the interceptor chain
+     * @param reinvocation the same call made again through the bean, for a refresh-ahead on another thread
      * @throws Exception whatever the method throws, unchanged
      */
-    public Object read(String cache, CacheKey key, Duration ttl, Duration staleIfError, boolean optional,
-                       Callable<Object> method) throws Exception {
+    public Object read(String cache, CacheKey key, EntryTimes times, boolean optional, Callable<Object> method,
+                       Supplier<Callable<Object>> reinvocation) throws Exception {
         LayeredCache layers = registry.cache(cache);
         Callable<Object> loader = optional ? () -> unwrapOptional(method.call()) : method;
         if (!layers.enabled()) {
@@ -37,7 +39,7 @@ public class CacheLayers {
         }
         RequestEntries request = layers.usesRequestLayer() ? requestLayer.entries(layers.requestNamespace())
                 : RequestEntries.NONE;
-        return NullValue.unwrap(layers.read(request, key, ttl, staleIfError, loader), optional);
+        return NullValue.unwrap(layers.read(request, key, times, loader, reinvocation), optional);
     }
 
     /** Runs a read's method without any layer, because its key could not be computed; counted as a load. */

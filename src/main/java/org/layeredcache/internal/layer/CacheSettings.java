@@ -38,12 +38,13 @@ import java.util.function.Function;
  * @param compressAbove    {@code cluster.compress-above}: values whose serialized form is larger are deflated in the
  *                         cluster (default 16KB)
  * @param staleIfError     {@code stale-if-error}: overrides every annotation's {@code staleIfError} (default: none)
+ * @param refreshAfter     {@code refresh-after}: overrides every annotation's {@code refreshAfter} (default: none)
  */
 public record CacheSettings(String cache, boolean enabled, Optional<Duration> ttl, boolean requestEnabled,
                             boolean nearEnabled, long nearMaxSize, Duration nearTtl, boolean clusterEnabled,
                             int clusterMaxSize, Duration loadLease, Duration clusterTimeout,
                             Duration clusterRetryAfter, long nearMaxBytes, Duration loadWait, int maxValueSize,
-                            int compressAbove, Optional<Duration> staleIfError) {
+                            int compressAbove, Optional<Duration> staleIfError, Optional<Duration> refreshAfter) {
 
     static final String PREFIX = "layered-cache.";
 
@@ -70,7 +71,8 @@ public record CacheSettings(String cache, boolean enabled, Optional<Duration> tt
                 reader.get("load.wait", Durations::parse, Duration.ofSeconds(5)),
                 reader.get("cluster.max-value-size", CacheSettings::intSize, 1024 * 1024),
                 reader.get("cluster.compress-above", CacheSettings::intSize, 16 * 1024),
-                Optional.ofNullable(reader.get("stale-if-error", Durations::parse, null)));
+                Optional.ofNullable(reader.get("stale-if-error", Durations::parse, null)),
+                Optional.ofNullable(reader.get("refresh-after", Durations::parse, null)));
     }
 
     /** The TTL an entry of a method with the given annotation TTL gets: the configured override wins. */
@@ -78,9 +80,10 @@ public record CacheSettings(String cache, boolean enabled, Optional<Duration> tt
         return ttl.orElse(annotated);
     }
 
-    /** How long after its TTL an entry of a method with the given annotation value may still stand in for a failed load. */
-    public Duration staleIfErrorFor(Duration annotated) {
-        return staleIfError.orElse(annotated);
+    /** A read's entry times as annotated, with this cache's configuration applied: the configuration wins. */
+    public EntryTimes resolve(EntryTimes annotated) {
+        return new EntryTimes(ttl.orElse(annotated.ttl()), refreshAfter.orElse(annotated.refreshAfter()),
+                staleIfError.orElse(annotated.staleIfError()));
     }
 
     private static int intSize(String text) {

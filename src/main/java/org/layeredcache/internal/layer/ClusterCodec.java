@@ -56,6 +56,18 @@ public final class ClusterCodec {
     }
 
     /**
+     * The key under which a refresh of {@code key} is marked: the key's bytes behind a byte that no Java
+     * serialization starts with, so it never meets a value's key.
+     */
+    static byte[] refreshMark(CacheKey key) {
+        byte[] bytes = key(key);
+        byte[] mark = new byte[bytes.length + 1];
+        mark[0] = 'R';
+        System.arraycopy(bytes, 0, mark, 1, bytes.length);
+        return mark;
+    }
+
+    /**
      * The entry that holds {@code stored} (a method's result, or {@link NullValue}), uncompressed.
      *
      * @throws UncheckedIOException if the value cannot be serialized (the value's fault, not the cluster's)

@@ -128,6 +128,30 @@ final class ClusterLayer {
                 policyFor(ttl)), "restore");
     }
 
+    /**
+     * Replaces exactly {@code old} by a refreshed entry, to live {@code ttl}.
+     *
+     * @return whether {@code old} was still there: no invalidation, load or other refresh came in between
+     */
+    boolean replace(CacheKey key, Entry old, byte[] entry, Duration ttl) {
+        return await(cache().replaceAsync(ClusterCodec.key(key), old.raw(), entry, policyFor(ttl)), "refresh");
+    }
+
+    /**
+     * Marks the key as being refreshed, so that one node in the cluster reloads it; {@code null} when another
+     * refresh holds the mark. The mark is an entry of its own (under a key no value can have) and expires after
+     * the load lease if its node dies.
+     */
+    Reservation markRefresh(CacheKey key) {
+        Reservation reservation = Reservation.create();
+        return await(cache().putIfAbsentAsync(ClusterCodec.refreshMark(key), ClusterCodec.claim(reservation),
+                leasePolicy), "refresh mark") ? reservation : null;
+    }
+
+    void unmarkRefresh(CacheKey key, Reservation reservation) {
+        await(cache().removeAsync(ClusterCodec.refreshMark(key), ClusterCodec.claim(reservation)), "refresh mark");
+    }
+
     private ExpiryPolicy policyFor(Duration ttl) {
         return ttlPolicies.computeIfAbsent(ttl, t -> new ModifiedExpiryPolicy(toJCache(t)));
     }

@@ -82,6 +82,24 @@ final class GuardedCluster {
         return attempt("cluster put", () -> layer.publish(key, reservation, entry, ttl), null);
     }
 
+    /** Replaces exactly {@code old} by a refreshed entry; whether {@code old} was still there. */
+    Reached<Boolean> replace(CacheKey key, ClusterLayer.Entry old, byte[] entry, Duration ttl) {
+        return attempt("cluster refresh", () -> layer.replace(key, old, entry, ttl), null);
+    }
+
+    /** Marks a refresh of the key ({@code null}: another node refreshes it). */
+    Reached<Reservation> markRefresh(CacheKey key) {
+        return attempt("cluster refresh mark", () -> layer.markRefresh(key), null);
+    }
+
+    /** Removes a refresh mark; one that cannot be removed expires by itself after the load lease. */
+    void unmarkRefresh(CacheKey key, Reservation mark) {
+        attempt("cluster refresh mark", () -> {
+            layer.unmarkRefresh(key, mark);
+            return Boolean.TRUE;
+        }, null);
+    }
+
     /** Puts an expired entry back in place of a failed load's claim, to live {@code ttl} more. */
     void restore(CacheKey key, Reservation reservation, ClusterLayer.Entry expired, Duration ttl) {
         attempt("cluster restore", () -> layer.restore(key, reservation, expired, ttl), null);

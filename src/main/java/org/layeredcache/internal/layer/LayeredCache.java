@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * One cache across its layers: reads top to bottom (request, near, cluster, method), publishes loads upwards once
@@ -37,6 +38,7 @@ final class LayeredCache {
     private final Recordings recordings;
     private final SingleFlight flights = new SingleFlight();
     private final long loadWaitNanos;
+    private final RefreshAhead refreshAhead;
     /** Other loads' claims this node stopped waiting for: they are not waited for again (their node may be gone). */
     private final Cache<CacheKey, Reservation> abandonedClaims;
     private static final long FIRST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
@@ -58,6 +60,7 @@ final class LayeredCache {
         this.server = server;
         this.transactions = server.transactions();
         this.counters = new CacheCounters(name);
+        this.refreshAhead = new RefreshAhead(server.executor(), server.transactions(), counters);
         this.recordings = recordings;
         this.cluster = settings.clusterEnabled() && layer != null
                 ? new GuardedCluster(layer, new ClusterHealth(settings.clusterRetryAfter()), counters, new Messages())
@@ -84,12 +87,16 @@ final class LayeredCache {
      * cluster. Either wait lasts at most {@code load.wait}; then the caller loads by itself.
      *
      * @param request      the current request's entries of this cache ({@link RequestEntries#NONE} outside one)
-     * @param ttl          the entry's time to live as annotated (configuration may override it)
-     * @param staleIfError how long after its TTL an entry may stand in for a failed load, as annotated
+     * @param times        the entry times as annotated (configuration may override them)
+     * @param reinvocation the same call through the bean, for a refresh-ahead
      * @throws Exception whatever the method throws, unchanged
      */
-    Object read(RequestEntries request, CacheKey key, Duration ttl, Duration staleIfError, Callable<Object> method)
-            throws Exception {
+    Object read(RequestEntries request, CacheKey key, EntryTimes times, Callable<Object> method,
+                Supplier<Callable<Object>> reinvocation) throws Exception {
+        RefreshAhead.Refresh refresh = RefreshAhead.claim(this, key);
+        if (refresh != null) {
+            return reload(refresh, method);
+        }
         if (recordings.active()) {
             recordings.read(name, key);
         }
@@ -99,7 +106,7 @@ final class LayeredCache {
             counters.requestHit();
             return stored;
         }
-        Read read = new Read(request, key, settings.ttlFor(ttl), settings.staleIfErrorFor(staleIfError), method,
+        Read read = new Read(request, key, settings.resolve(times), method, reinvocation,
                 System.nanoTime() + loadWaitNanos);
         while (true) {
             // 2. This node's near layer (once it hears other nodes' invalidations); the stamp guards what this
@@ -108,11 +115,12 @@ final class LayeredCache {
             long stamp = 0;
             if (near != null) {
                 stamp = near.stamp(key);
-                stored = near.get(key);
-                if (stored != null) {
+                NearLayer.Entry entry = near.entry(key);
+                if (entry != null) {
                     counters.nearHit();
-                    request.remember(key, stored);
-                    return stored;
+                    request.remember(key, entry.value());
+                    refreshIfOld(read, entry.writtenAt());
+                    return entry.value();
                 }
             }
             // 3. One load per key on this node: lead it, or wait for the one in flight.
@@ -172,10 +180,11 @@ final class LayeredCache {
                 if (!read.expired(entry)) {
                     counters.clusterHit();
                     if (near != null) {
-                        near.publish(key, entry.value(), entry.raw().length, stamp, read.ttl());
+                        near.publish(key, entry.value(), entry.raw().length, entry.writtenAt(), stamp, read.ttl());
                     }
                     read.request().remember(key, entry.value());
                     land(flight, key, new SingleFlight.Outcome.Value(entry.value()));
+                    refreshIfOld(read, entry.writtenAt());
                     return entry.value();
                 }
                 expired = entry;
@@ -212,6 +221,104 @@ final class LayeredCache {
         // 5. The method.
         return load(read, flight, new Load(key, near != null, stamp, read.ttl(), reservation, withoutCluster,
                 expired));
+    }
+
+    /** Starts one background reload if the entry a read answered with is older than its refresh-after. */
+    private void refreshIfOld(Read read, long writtenAt) {
+        if (read.old(writtenAt)) {
+            refreshAhead.start(read.key(), () -> {
+                refreshNow(read);
+                return null;
+            });
+        }
+    }
+
+    /**
+     * In the background: reloads the key unless the cluster says it need not be, or another node's refresh holds
+     * the key's refresh mark. An entry the cluster already holds fresh (another node refreshed it) only fills
+     * this node's near layer.
+     */
+    private void refreshNow(Read read) throws Exception {
+        CacheKey key = read.key();
+        NearLayer near = server.hearsInvalidations() ? this.near : null;
+        long stamp = near == null ? 0 : near.stamp(key);
+        ClusterLayer.Entry current = null;
+        Reservation mark = null;
+        if (cluster != null) {
+            GuardedCluster.Reached<ClusterLayer.Entry> found = cluster.get(key);
+            if (found.reached()) {
+                current = found.value();
+                if (current == null || current.isClaim()) {
+                    return;                                  // dropped, or being loaded: the next read loads it
+                }
+                if (!read.old(current.writtenAt())) {
+                    if (near != null) {
+                        near.publish(key, current.value(), current.raw().length, current.writtenAt(), stamp,
+                                read.ttl());
+                    }
+                    return;
+                }
+                GuardedCluster.Reached<Reservation> marked = cluster.markRefresh(key);
+                if (!marked.reached() || marked.value() == null) {
+                    return;
+                }
+                mark = marked.value();
+                // Another node may have refreshed the key and let go of the mark since it was read above.
+                GuardedCluster.Reached<ClusterLayer.Entry> again = cluster.get(key);
+                if (!again.reached() || again.value() == null || again.value().isClaim()
+                        || !read.old(again.value().writtenAt())) {
+                    cluster.unmarkRefresh(key, mark);
+                    return;
+                }
+                current = again.value();
+            }
+        }
+        try {
+            refreshAhead.reload(new RefreshAhead.Refresh(this, key, current, stamp, read), read.reinvocation().get());
+        } finally {
+            if (mark != null) {
+                cluster.unmarkRefresh(key, mark);
+            }
+        }
+    }
+
+    /** The method's part of a refresh: runs it, and once its transaction commits, publishes what it returned. */
+    private Object reload(RefreshAhead.Refresh refresh, Callable<Object> method) throws Exception {
+        counters.refresh();
+        Object stored = NullValue.wrap(method.call());
+        transactions.afterCompletion(() -> publishRefresh(refresh, stored), () -> { });
+        return stored;
+    }
+
+    /**
+     * Replaces exactly the entry the refresh found old; an invalidation (or a load, or another refresh) in between
+     * wins and the reloaded value is dropped. The near layer checks its stamp as for a load.
+     */
+    private void publishRefresh(RefreshAhead.Refresh refresh, Object stored) {
+        CacheKey key = refresh.key();
+        int bytes = 0;
+        if (refresh.entry() != null) {
+            byte[] entry = cluster.encode(key, stored);
+            if (entry == null) {
+                return;
+            }
+            if (entry.length > settings.maxValueSize()) {
+                counters.oversized(key, entry.length, settings.maxValueSize());
+                return;
+            }
+            GuardedCluster.Reached<Boolean> replaced = cluster.replace(key, refresh.entry(), entry,
+                    refresh.read().times().kept());
+            if (!replaced.reached() || !replaced.value()) {
+                return;
+            }
+            bytes = entry.length;
+        }
+        if (near != null && server.hearsInvalidations()) {
+            near.publish(key, stored, bytes, System.currentTimeMillis(), refresh.stamp(), refresh.read().ttl());
+        }
+        if (recordings.active()) {
+            recordings.write(name, key);
+        }
     }
 
     /** Runs a read's method without any layer: the cache is disabled, or the call's key could not be computed. */
@@ -291,7 +398,7 @@ final class LayeredCache {
                 } else {
                     bytes = entry.length;
                     GuardedCluster.Reached<Boolean> published = cluster.publish(load.key(), load.reservation(),
-                            entry, read.ttl().plus(read.staleIfError()));
+                            entry, read.times().kept());
                     if (!published.reached()) {
                         release(load);
                     } else if (published.value()) {
@@ -305,7 +412,8 @@ final class LayeredCache {
         }
         boolean nearCurrent = !load.withNear() || near.stamp(load.key()) == load.stamp();
         if (load.withNear() && current) {
-            nearCurrent = near.publish(load.key(), stored, bytes, load.stamp(), load.ttl());
+            nearCurrent = near.publish(load.key(), stored, bytes, System.currentTimeMillis(), load.stamp(),
+                    load.ttl());
             written |= nearCurrent;
         }
         if (written && recordings.active()) {
@@ -316,7 +424,7 @@ final class LayeredCache {
 
     /** A load over an expired entry failed and the entry stood in: it goes back in place of the claim. */
     private void restore(Load load, Read read) {
-        Duration left = Duration.ofMillis(load.expired().writtenAt() + read.ttl().plus(read.staleIfError()).toMillis()
+        Duration left = Duration.ofMillis(load.expired().writtenAt() + read.times().kept().toMillis()
                 - System.currentTimeMillis());
         if (load.reservation() != null && !load.withoutCluster() && !left.isNegative() && !left.isZero()) {
             cluster.restore(load.key(), load.reservation(), load.expired(), left);
@@ -414,18 +522,33 @@ final class LayeredCache {
                         boolean withoutCluster, ClusterLayer.Entry expired) {
     }
 
-    /** One read of a key: what it needs on every path, and until when it may wait for another load. */
-    private record Read(RequestEntries request, CacheKey key, Duration ttl, Duration staleIfError,
-                        Callable<Object> method, long deadline) {
+    /**
+     * One read of a key: what it needs on every path, and until when it may wait for another load.
+     *
+     * @param times        the entry times, configuration applied
+     * @param reinvocation the same call through the bean, for a refresh-ahead
+     */
+    record Read(RequestEntries request, CacheKey key, EntryTimes times, Callable<Object> method,
+                Supplier<Callable<Object>> reinvocation, long deadline) {
+
+        Duration ttl() {
+            return times.ttl();
+        }
 
         /** Whether a cluster value is past its TTL (only tracked when expired entries are kept at all). */
         boolean expired(ClusterLayer.Entry entry) {
-            return !staleIfError.isZero() && System.currentTimeMillis() - entry.writtenAt() >= ttl.toMillis();
+            return !times.staleIfError().isZero()
+                    && System.currentTimeMillis() - entry.writtenAt() >= times.ttl().toMillis();
         }
 
         /** Whether an expired entry is still young enough to stand in for a failed load. */
         boolean mayStandIn(ClusterLayer.Entry entry) {
-            return System.currentTimeMillis() - entry.writtenAt() < ttl.plus(staleIfError).toMillis();
+            return System.currentTimeMillis() - entry.writtenAt() < times.kept().toMillis();
+        }
+
+        /** Whether a value written then is old enough to be refreshed ahead. */
+        boolean old(long writtenAt) {
+            return times.refreshes() && System.currentTimeMillis() - writtenAt >= times.refreshAfter().toMillis();
         }
     }
 }

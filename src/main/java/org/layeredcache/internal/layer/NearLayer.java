@@ -59,20 +59,26 @@ final class NearLayer {
         return entry == null ? null : entry.value();
     }
 
+    /** The stored entry (its value and when it was written), or {@code null} if there is none. */
+    Entry entry(CacheKey key) {
+        return entries.getIfPresent(key);
+    }
+
     /**
      * Stores {@code value} for at most {@code ttl} (and never longer than the near layer's own TTL), unless the key's
      * stripe was invalidated since {@code stamp}.
      *
-     * @param bytes the value's serialized size, or 0 when unknown
+     * @param bytes     the value's serialized size, or 0 when unknown
+     * @param writtenAt when the value was loaded (epoch milliseconds), for refresh-ahead
      * @return whether the value was stored
      */
-    boolean publish(CacheKey key, Object value, int bytes, long stamp, Duration ttl) {
+    boolean publish(CacheKey key, Object value, int bytes, long writtenAt, long stamp, Duration ttl) {
         int stripe = stripe(key);
         if (invalidations.get(stripe) != stamp) {
             return false;
         }
         Entry entry = new Entry(value, System.nanoTime() + Math.min(ttl.toNanos(), maxTtlNanos),
-                Math.max(bytes, minWeight));
+                Math.max(bytes, minWeight), writtenAt);
         return entries.asMap().compute(key, (k, current) -> invalidations.get(stripe) == stamp ? entry : current)
                 == entry;
     }
@@ -106,8 +112,11 @@ final class NearLayer {
         return (h ^ (h >>> 16)) & (STRIPES - 1);
     }
 
-    /** A stored value, the {@link System#nanoTime()} after which it is gone, and its weight. */
-    private record Entry(Object value, long deadline, int weight) {
+    /**
+     * A stored value, the {@link System#nanoTime()} after which it is gone, its weight, and when it was loaded
+     * (epoch milliseconds).
+     */
+    record Entry(Object value, long deadline, int weight, long writtenAt) {
     }
 
     /** Expires each entry at its own deadline, which a refused publish cannot move. */

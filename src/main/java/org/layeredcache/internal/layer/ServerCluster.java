@@ -15,6 +15,9 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
@@ -37,15 +40,18 @@ final class ServerCluster {
     private static final Logger LOG = Logger.getLogger(ServerCluster.class.getName());
     /** How long the first call waits for the invalidation topic before it goes on without the near layers. */
     static final Duration JOIN_WAIT = Duration.ofSeconds(5);
+    private static final String MANAGED_EXECUTOR = "java:comp/DefaultManagedExecutorService";
 
     private final Transactions transactions;
     private final CacheManager cacheManager;
     private final CompletableFuture<InvalidationBus> bus;
     private final ClusterCodec codec;
+    private final Executor executor;
 
     private ServerCluster(Transactions transactions, CacheManager cacheManager, CompletableFuture<InvalidationBus> bus,
-                          ClusterCodec codec) {
+                          ClusterCodec codec, Executor executor) {
         this.transactions = transactions;
+        this.executor = executor;
         this.cacheManager = cacheManager;
         this.bus = bus;
         this.codec = codec;
@@ -92,11 +98,29 @@ final class ServerCluster {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return new ServerCluster(Transactions.lookUp(), manager, bus, codec);
+        return new ServerCluster(Transactions.lookUp(), manager, bus, codec, findExecutor());
     }
 
     Transactions transactions() {
         return transactions;
+    }
+
+    /** Where background cache work (refresh-ahead) runs: the server's managed executor. */
+    Executor executor() {
+        return executor;
+    }
+
+    /**
+     * The server's default {@code ManagedExecutorService}; without one (Java SE, as in the in-process tests),
+     * the common fork-join pool, logged once.
+     */
+    private static Executor findExecutor() {
+        Optional<ExecutorService> managed = lookUp(MANAGED_EXECUTOR, ExecutorService.class);
+        if (managed.isPresent()) {
+            return managed.get();
+        }
+        LOG.info("No " + MANAGED_EXECUTOR + ": refresh-ahead reloads run in the common fork-join pool");
+        return ForkJoinPool.commonPool();
     }
 
     /** The cluster layer of one cache, or {@code null} when the server offers no cluster cache. */

@@ -3,9 +3,11 @@ package org.layeredcache.internal.layer;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
+import jakarta.transaction.UserTransaction;
 
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
+import java.util.concurrent.Callable;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -17,6 +19,7 @@ final class Transactions {
 
     private static final Logger LOG = Logger.getLogger(Transactions.class.getName());
     private static final String REGISTRY = "java:comp/TransactionSynchronizationRegistry";
+    private static final String USER_TRANSACTION = "java:comp/UserTransaction";
 
     private final TransactionSynchronizationRegistry registry;
 
@@ -59,6 +62,33 @@ final class Transactions {
                 }
             }
         });
+    }
+
+    /**
+     * Runs {@code work} in a transaction of its own, committed when it returns and rolled back when it throws;
+     * without JTA (Java SE), simply runs it.
+     */
+    <T> T inOwnTransaction(Callable<T> work) throws Exception {
+        UserTransaction transaction;
+        try {
+            transaction = (UserTransaction) new InitialContext().lookup(USER_TRANSACTION);
+        } catch (NamingException | RuntimeException noJta) {
+            return work.call();
+        }
+        transaction.begin();
+        T result;
+        try {
+            result = work.call();
+        } catch (Exception | Error failure) {
+            transaction.rollback();
+            throw failure;
+        }
+        if (transaction.getStatus() == Status.STATUS_MARKED_ROLLBACK) {
+            transaction.rollback();
+        } else {
+            transaction.commit();
+        }
+        return result;
     }
 
     private boolean inTransaction() {

@@ -23,7 +23,7 @@ class NearLayerTest {
     @Test
     void aPublishedValueIsServedUntilItsKeyIsInvalidated() {
         long stamp = near.stamp(key(1));
-        near.publish(key(1), "v1", 0, stamp, TTL);
+        near.publish(key(1), "v1", 0, 0, stamp, TTL);
         assertThat(near.get(key(1))).isEqualTo("v1");
 
         near.invalidate(key(1));
@@ -36,7 +36,7 @@ class NearLayerTest {
         long stamp = near.stamp(key(1));      // the reader starts reading the layers below
         near.invalidate(key(1));              // the invalidation lands meanwhile
 
-        near.publish(key(1), "old", 0, stamp, TTL);
+        near.publish(key(1), "old", 0, 0, stamp, TTL);
 
         assertThat(near.get(key(1))).isNull();
     }
@@ -50,7 +50,7 @@ class NearLayerTest {
         }
         near.invalidate(key(other));
 
-        near.publish(key(1), "v1", 0, stamp, TTL);
+        near.publish(key(1), "v1", 0, 0, stamp, TTL);
 
         assertThat(near.get(key(1))).isEqualTo("v1");
     }
@@ -66,8 +66,8 @@ class NearLayerTest {
     void anEntryLivesNoLongerThanTheShorterOfItsTtlAndTheNearTtl() throws InterruptedException {
         NearLayer shortLived = new NearLayer(100, 64L << 20, Duration.ofMillis(100));
         long published = System.nanoTime();
-        shortLived.publish(key(1), "capped by the near TTL", 0, shortLived.stamp(key(1)), Duration.ofHours(1));
-        near.publish(key(2), "capped by its own TTL", 0, near.stamp(key(2)), Duration.ofMillis(100));
+        shortLived.publish(key(1), "capped by the near TTL", 0, 0, shortLived.stamp(key(1)), Duration.ofHours(1));
+        near.publish(key(2), "capped by its own TTL", 0, 0, near.stamp(key(2)), Duration.ofMillis(100));
 
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
                 .until(() -> shortLived.get(key(1)) == null && near.get(key(2)) == null);
@@ -77,7 +77,7 @@ class NearLayerTest {
     @Test
     void theLayerIsBounded() {
         for (long id = 0; id < 5_000; id++) {
-            near.publish(key(id), "v", 0, near.stamp(key(id)), TTL);
+            near.publish(key(id), "v", 0, 0, near.stamp(key(id)), TTL);
         }
 
         assertThat(near.size()).isLessThanOrEqualTo(1_000);
@@ -98,7 +98,7 @@ class NearLayerTest {
         Thread publisher = new Thread(() -> {
             for (int i = 0; i < rounds; i++) {
                 phases.arriveAndAwaitAdvance();
-                near.publish(key, "old " + i, 0, stamp.get(), TTL);
+                near.publish(key, "old " + i, 0, 0, stamp.get(), TTL);
                 phases.arriveAndAwaitAdvance();
             }
         });
