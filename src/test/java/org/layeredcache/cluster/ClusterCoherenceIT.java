@@ -137,8 +137,47 @@ class ClusterCoherenceIT {
         }
     }
 
+    /**
+     * Single flight across the cluster: while node A loads a key (held at the gate, its claim in the cluster), the
+     * other nodes' readers of that key wait for A's value instead of loading it too.
+     */
     @Test
     @Order(4)
+    void whileOneNodeLoadsAKeyTheOtherNodesWaitForItsValue() throws Exception {
+        long id = NODES.newId();
+        increment(NODES.a(), id);
+        long loadsBefore = loads(NODES.a()) + loads(NODES.b()) + loads(NODES.c());
+        post(NODES.a(), "gate/" + id);
+        ExecutorService readers = Executors.newFixedThreadPool(7);
+        try {
+            Future<Long> loader = readers.submit(() -> read(NODES.a(), id));
+            assertThat(get(NODES.a(), "gate/paused")).isEqualTo("paused");
+            List<Future<Long>> waiters = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                PayaraMicroProcess node = i % 2 == 0 ? NODES.b() : NODES.c();
+                waiters.add(readers.submit(() -> read(node, id)));
+            }
+            Thread.sleep(1_000);                  // the readers reach the claim (load.wait is 5 s, far above)
+            long loadsWhileHeld = loads(NODES.b()) + loads(NODES.c());
+            post(NODES.a(), "gate/release");
+
+            assertThat(loader.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+            for (Future<Long> waiter : waiters) {
+                assertThat(waiter.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+            }
+            long loadsAfter = loads(NODES.a()) + loads(NODES.b()) + loads(NODES.c());
+            NODES.report("Single flight across the cluster: 1 reader held on A, 6 on B and C; loads in the cluster: "
+                    + (loadsAfter - loadsBefore) + ".");
+            assertThat(loadsAfter - loadsBefore).as("one load in the cluster").isEqualTo(1);
+            assertThat(loadsWhileHeld).isEqualTo(loads(NODES.b()) + loads(NODES.c()));
+        } finally {
+            post(NODES.a(), "gate/release");
+            readers.shutdownNow();
+        }
+    }
+
+    @Test
+    @Order(5)
     void underConcurrentReadersAndWritersNoReadIsStaleAfterTheWriteReachedItsNode() throws Exception {
         Duration run = Duration.ofSeconds(15);
         List<Long> keys = new ArrayList<>();
@@ -229,7 +268,7 @@ class ClusterCoherenceIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aLostInvalidationMessageLeavesANodeStaleForAtMostItsNearTtl() throws Exception {
         long id = NODES.newId();
         increment(NODES.a(), id);

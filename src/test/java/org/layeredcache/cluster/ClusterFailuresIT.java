@@ -24,6 +24,7 @@ import static org.layeredcache.cluster.NodeCalls.get;
 import static org.layeredcache.cluster.NodeCalls.increment;
 import static org.layeredcache.cluster.NodeCalls.loads;
 import static org.layeredcache.cluster.NodeCalls.millis;
+import static org.layeredcache.cluster.NodeCalls.post;
 import static org.layeredcache.cluster.NodeCalls.read;
 import static org.layeredcache.cluster.NodeCalls.signal;
 import static org.layeredcache.cluster.NodeCalls.status;
@@ -151,11 +152,36 @@ class ClusterFailuresIT {
                     return null;
                 }));
             }
-            Thread.sleep(4_000);
+            Thread.sleep(3_000);
+            // C dies in the middle of a load: its claim on the key stays in the cluster, and readers on A and B
+            // wait for it until load.wait (5 s) has passed, then load by themselves.
+            long claimed = NODES.newId();
+            increment(NODES.a(), claimed);
+            post(NODES.c(), "gate/" + claimed);
+            ExecutorService waiters = Executors.newFixedThreadPool(3);
+            Future<?> dying = waiters.submit(() -> read(NODES.c(), claimed));
+            assertThat(get(NODES.c(), "gate/paused")).isEqualTo("paused");
+            List<Future<Long>> waiting = new ArrayList<>();
+            for (PayaraMicroProcess node : List.of(NODES.a(), NODES.b())) {
+                waiting.add(waiters.submit(() -> read(node, claimed)));
+            }
+            Thread.sleep(1_000);                                     // the readers reach C's claim
+            assertThat(waiting).as("they wait for C's load").noneMatch(Future::isDone);
             long killed = NODES.c().pid();
             int twoMemberViews = count(NODES.a().output(), "DG Size: 2");
+            long killedAt = System.nanoTime();
             NODES.c().kill();
-            NODES.report("Node C (PID " + killed + ") killed under load on A and B.");
+            NODES.report("Node C (PID " + killed + ") killed under load on A and B, holding a claim.");
+            try {
+                for (Future<Long> waiter : waiting) {
+                    assertThat(waiter.get(30, TimeUnit.SECONDS)).as("the value, loaded after giving up").isEqualTo(1);
+                }
+                NODES.report("The readers waiting for C's claim answered " + millis(System.nanoTime() - killedAt)
+                        + " ms after the kill.");
+            } finally {
+                dying.cancel(true);
+                waiters.shutdownNow();
+            }
             for (Future<?> future : work) {
                 future.get(2, TimeUnit.MINUTES);
             }
