@@ -26,7 +26,8 @@ import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code POST /jmh}: runs {@link HitBenchmarks} inside this server, in this JVM (JMH {@code forks = 0}, so that
+ * {@code POST /jmh?benchmarks=HitBenchmarks}: runs one class of benchmarks ({@link HitBenchmarks} by default,
+ * or {@link CodecBenchmarks}) inside this server, in this JVM (JMH {@code forks = 0}, so that
  * the beans are the application's own), and answers JMH's CSV results. Bounded: a few seconds per benchmark.
  */
 @Path("jmh")
@@ -65,12 +66,18 @@ public class BenchmarkResource {
     @POST
     @Produces(MediaType.TEXT_PLAIN)
     public synchronized String run(@QueryParam("iterations") @DefaultValue("5") int iterations,
-                                   @QueryParam("seconds") @DefaultValue("2") int seconds) throws RunnerException {
+                                   @QueryParam("seconds") @DefaultValue("2") int seconds,
+                                   @QueryParam("benchmarks") @DefaultValue("HitBenchmarks") String benchmarks)
+            throws RunnerException {
+        if (!benchmarks.matches("[A-Za-z]+(\\.[A-Za-z]+)?")) {
+            throw new jakarta.ws.rs.BadRequestException("benchmarks must name a benchmark class, such as"
+                    + " HitBenchmarks, or one benchmark, such as HitBenchmarks.clusterLayerHit");
+        }
         items = injectedItems;
         statelessItems = injectedStatelessItems;
         requestContexts = injectedRequestContexts;
         Collection<RunResult> results = new Runner(new OptionsBuilder()
-                .include(HitBenchmarks.class.getName())
+                .include(HitBenchmarks.class.getPackageName() + "." + benchmarks)
                 .forks(0)
                 .threads(1)
                 .warmupIterations(iterations)
@@ -83,6 +90,10 @@ public class BenchmarkResource {
         ByteArrayOutputStream csv = new ByteArrayOutputStream();
         ResultFormatFactory.getInstance(ResultFormatType.CSV, new PrintStream(csv, true, StandardCharsets.UTF_8))
                 .writeOut(results);
-        return csv.toString(StandardCharsets.UTF_8);
+        StringBuilder answer = new StringBuilder(csv.toString(StandardCharsets.UTF_8));
+        for (String line : CodecBenchmarks.sizes()) {
+            answer.append("# stored ").append(line).append('\n');
+        }
+        return answer.toString();
     }
 }

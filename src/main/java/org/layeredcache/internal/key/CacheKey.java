@@ -25,6 +25,7 @@ public final class CacheKey implements Serializable {
     private final String shape;
     private final Object[] values;
     private transient int hash;
+    private transient volatile byte[] bytes;
 
     private CacheKey(String shape, Object[] values) {
         this.shape = Objects.requireNonNull(shape, "shape");
@@ -46,6 +47,20 @@ public final class CacheKey implements Serializable {
     /** The template's literal text with each placeholder written {@code {}}. */
     public String shape() {
         return shape;
+    }
+
+    /**
+     * The key's compact, deterministic byte form for the cluster layer ({@link KeyBytes}); computed once per key.
+     *
+     * @throws java.io.UncheckedIOException if a value cannot be written (a value that is not serializable)
+     */
+    public byte[] bytes() {
+        byte[] form = bytes;
+        if (form == null) {
+            form = KeyBytes.of(shape, values);
+            bytes = form;
+        }
+        return form;
     }
 
     static Object normalise(Object value) {

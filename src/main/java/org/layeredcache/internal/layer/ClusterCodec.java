@@ -30,8 +30,8 @@ import java.util.zip.InflaterInputStream;
  * <p>An entry is one tag byte, then either a value or a claim ({@link Reservation}: its 16-byte token). A value
  * is the time it was written (epoch milliseconds, 8 bytes), then the Java serialization of the stored form
  * ({@link NullValue} included), deflated (tag {@code VALUE_DEFLATED}) when it is larger than the cache's
- * {@code cluster.compress-above}: the tag tells any node how to read it back. Keys are the Java serialization of the
- * {@link CacheKey}, which is deterministic: equal keys give equal bytes. Values are read back through a
+ * {@code cluster.compress-above}: the tag tells any node how to read it back. Keys are their compact byte form
+ * ({@link CacheKey#bytes()}), deterministic and never read back. Values are read back through a
  * {@link ValueFilter} and the application's class loader; nothing the cluster returns is deserialised otherwise.
  * Thread-safe.
  */
@@ -50,9 +50,9 @@ public final class ClusterCodec {
         this.filter = filter;
     }
 
-    /** The key's bytes in the cluster. */
+    /** The key's bytes in the cluster: its compact form (see {@link CacheKey#bytes()}). */
     public static byte[] key(CacheKey key) {
-        return serialize(key);
+        return key.bytes();
     }
 
     /**
@@ -144,11 +144,6 @@ public final class ClusterCodec {
         } catch (IOException | ClassNotFoundException | RuntimeException e) {
             throw new UnreadableEntryException("a cluster entry cannot be read: " + e, e);
         }
-    }
-
-    /** The key's bytes: Java serialization, without header. */
-    private static byte[] serialize(Object object) {
-        return serialize(object, null);
     }
 
     private static byte[] serialize(Object object, byte tag, long writtenAt) {

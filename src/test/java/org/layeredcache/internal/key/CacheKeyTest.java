@@ -101,6 +101,24 @@ class CacheKeyTest {
     }
 
     @Test
+    void theClusterBytesAreEqualForEqualKeysAndDifferForDifferentOnes() {
+        enum Colour { RED }
+        java.util.List<CacheKey> different = java.util.List.of(
+                CacheKey.of("a-{}", 1L), CacheKey.of("a-{}", "1"), CacheKey.of("a-{}", (Object) null),
+                CacheKey.of("a-{}", true), CacheKey.of("a-{}", "\u00e9"), CacheKey.of("a-{}", "\u00c3\u00a9"),
+                CacheKey.of("a-{}", Colour.RED), CacheKey.of("a-{}", "RED"), CacheKey.of("a-{}-{}", "1", ""),
+                CacheKey.of("a-{}-{}", "", "1"), CacheKey.of("a-{}", 1.0), CacheKey.of("b-{}", 1L),
+                CacheKey.of("a-{}", (Object) new long[] {1}), CacheKey.of("a-{}", "\ud800"), CacheKey.of("a-{}", "\udc00"));
+        java.util.Set<String> forms = new java.util.HashSet<>();
+        for (CacheKey key : different) {
+            assertThat(forms.add(java.util.Arrays.toString(key.bytes()))).as("%s has bytes of its own", key).isTrue();
+        }
+        assertThat(CacheKey.of("a-{}", 7).bytes()).as("an int and a long name the same entry")
+                .isEqualTo(CacheKey.of("a-{}", 7L).bytes());
+        assertThat(CacheKey.of("a-{}", Colour.RED).bytes()).isEqualTo(CacheKey.of("a-{}", Colour.RED).bytes());
+    }
+
+    @Test
     void theHashDependsOnValuesOnlySoEveryJvmComputesTheSameOne() {
         // An enum's own hashCode is its identity, different in every JVM; the key hashes its name instead.
         // The expected figure was computed once from the values; an identity-based hash would change per run.
