@@ -158,6 +158,18 @@ for name, label in variants:
     speedup = [b[1] / run[1] for run, b in zip(runs, base)]
     print(f"| {label} | {spread(rps, '%.0f')} | {spread(p50, '%.1f')} | {spread(p99, '%.1f')} | "
           f"{spread(ratio, '%.2f')} | {spread(speedup, '%.2f')} | {answered(f'{name}-{rounds}')} |")
+
+layers = [wrk(f"c-all-{r}") for r in range(1, rounds + 1)]
+redis = [wrk(f"d-redis-{r}") for r in range(1, rounds + 1)]
+throughput = statistics.median(c[0] / d[0] for c, d in zip(layers, redis))
+p99 = statistics.median(c[2] / d[2] for c, d in zip(layers, redis))
+print()
+print("All layers against the Redis cache-aside, same rounds (median of the per-round ratios):")
+print()
+print("| comparison | measured | goal | met |")
+print("|---|---|---|---|")
+print(f"| throughput (c) / (d) | {throughput:.2f}× | ≥ 1.5× | {'yes' if throughput >= 1.5 else 'no'} |")
+print(f"| p99 (c) / (d) | {p99:.2f}× | ≤ 1.0× | {'yes' if p99 <= 1.0 else 'no'} |")
 PY
     echo
     echo "The last column counts the annotated reads (5 per page: the user is read twice, once by the memoized"

@@ -21,8 +21,12 @@ payara_micro_start "$RESULTS/jmh-server.log" target/layered-cache-jmh.war "$PORT
 trap 'payara_micro_stop $PAYARA_PID' EXIT
 payara_micro_await "$PAYARA_PID" "$RESULTS/jmh-server.log" ""
 
+pg_isready -h 127.0.0.1 -p 5432 -q || true
+[ "$(redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" = PONG ] || { echo "Redis is not running on 127.0.0.1:6379" >&2; exit 1; }
 curl -sf --max-time 1800 -X POST \
     "http://127.0.0.1:$PORT/jmh?iterations=$ITERATIONS&seconds=$SECONDS_PER_ITERATION" > "$RESULTS/jmh.csv"
+curl -sf --max-time 1800 -X POST \
+    "http://127.0.0.1:$PORT/jmh?iterations=3&seconds=1&benchmarks=CodecBenchmarks" > "$RESULTS/codec.csv"
 
 # CSV: "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit"
 score() { awk -F, -v b="\"org.layeredcache.jmh.HitBenchmarks.$1\"" '$1 == b { print $5 }' "$RESULTS/jmh.csv"; }
@@ -50,9 +54,51 @@ row() {
     row nearLayerHitOnStatelessEjb "\`@CachedRead\`, near-layer hit, on a \`@Stateless\` EJB (container transaction per call)"
     row clusterLayerHit "\`@CachedRead\`, cluster-layer hit (JCache on Hazelcast, local member)"
     row payaraCacheResultHit "Payara's JSR-107 \`@CacheResult\` hit (JCache on the same Hazelcast)"
+    row redisGetAndJsonDecode "Redis GET of the same item as JSON + JSON-B decode (127.0.0.1:6379, pooled connection)"
+    echo
+    ratio() { echo "$(score "$1") / $(score "$2")" | bc -l; }
+    echo "Goals of the under-load issue, measured in this run:"
+    echo
+    echo "| comparison | measured | goal | met |"
+    echo "|---|---|---|---|"
+    met() { if [ "$(echo "$1 <= $2" | bc -l)" = 1 ]; then echo yes; else echo no; fi; }
+    c=$(ratio clusterLayerHit redisGetAndJsonDecode); n=$(ratio nearLayerHit noOpInterceptor)
+    printf '| cluster-layer hit / Redis GET + JSON decode | %.2f× | ≤ 1.0× | %s |\n' "$c" "$(met "$c" 1.0)"
+    printf '| near-layer hit / no-op intercepted call | %.2f× | ≤ 1.3× | %s |\n' "$n" "$(met "$n" 1.3)"
     echo
     echo "A hit costs less than the no-op interceptor call because it skips the method body (building the 2 KB value);"
     echo "the plain call runs the body without any interceptor. Raw JMH results: \`target/bench/jmh.csv\`."
 } > "$RESULTS/jmh.md"
 cat "$RESULTS/jmh.md"
 src/bench/report.sh jmh "$RESULTS/jmh.md"
+
+# The codec comparison: CSV columns ..., "Param: codec", "Param: size"; stored sizes in "# stored" lines.
+{
+    echo "## Value codecs for the cluster layer (JMH inside Payara Micro)"
+    echo
+    echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') by \`src/bench/jmh.sh\` at commit $(git rev-parse --short HEAD), same server. One operation is"
+    echo "a put's and a get's codec work on one value: serialize (and compress), then (decompress and) deserialize."
+    echo "Values are lists of template-like records (repeated words, as the example's templates). 3 + 3 iterations of 1 s."
+    echo
+    echo "| serialized size | codec | stored bytes | µs per put + get | × Java serialization |"
+    echo "|---|---|---|---|---|"
+    awk -F, '
+        /^# stored / { split($0, f, " "); stored[f[3] " " f[4]] = f[5]; next }
+        NR > 1 && $1 ~ /CodecBenchmarks/ {
+            gsub(/"/, ""); codec = $8; size = $9; score[codec " " size] = $5 / 1000; sizes[size] = 1
+        }
+        END {
+            n = split("2048 65536 2097152", order, " ")
+            m = split("java deflate lz4 zstd", codecs, " ")
+            for (i = 1; i <= n; i++) for (j = 1; j <= m; j++) {
+                k = codecs[j] " " order[i]
+                printf "| %s | %s | %s | %.1f | %.2f |\n", stored["serialized " order[i]], codecs[j], stored[k], \
+                    score[k], score[k] / score["java " order[i]]
+            }
+        }' "$RESULTS/codec.csv"
+    echo
+    echo "Java serialization plus the JDK's Deflater (\`BEST_SPEED\`) is what the library uses above"
+    echo "\`cluster.compress-above\` (16 KB); lz4-java and zstd-jni were measured as the alternatives."
+} > "$RESULTS/codec.md"
+cat "$RESULTS/codec.md"
+src/bench/report.sh codec "$RESULTS/codec.md"

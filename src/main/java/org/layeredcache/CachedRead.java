@@ -29,6 +29,14 @@ import java.lang.annotation.Target;
  * transaction that rolls back is never published. A load that overlaps an {@link Invalidates invalidation} of
  * the same key never publishes its (possibly old) value.
  *
+ * <h2>Many callers, one load</h2>
+ * Concurrent misses of one key on a node share one call of the method; a node that finds another node's load of
+ * the key in progress waits for its value in the cluster. A caller waits at most {@code load.wait} (5 s), then
+ * runs the method itself. A waiter receives the loaded value only once it has been published (after the loader's
+ * transaction committed, with no invalidation in between); otherwise it reads again. If the load throws, the
+ * callers waiting for it receive the same exception; it is not kept for later callers. See {@link #refreshAfter()}
+ * and {@link #staleIfError()} for keeping values warm and serving through failures.
+ *
  * <h2>Keys</h2>
  * These rules are implemented once, in this order:
  * <ol>
@@ -75,8 +83,10 @@ import java.lang.annotation.Target;
  *       {@code .request.enabled}, {@code .near.enabled}, {@code .near.max-size} (default 10000), {@code .near.ttl}
  *       (default 30s), {@code .cluster.enabled}, {@code .cluster.max-size} (default 100000 per member),
  *       {@code .cluster.load-lease} (default 30s), {@code .cluster.timeout} (default 500ms),
- *       {@code .cluster.retry-after} (default 2s); {@code layered-cache.default.<setting>} sets one for every
- *       cache.</li>
+ *       {@code .cluster.retry-after} (default 2s), {@code .load.wait} (default 5s), {@code .refresh-after},
+ *       {@code .stale-if-error}, {@code .near.max-bytes} (default 64MB), {@code .cluster.max-value-size} (default
+ *       1MB: a larger value is returned and kept near, not in the cluster), {@code .cluster.compress-above}
+ *       (default 16KB); {@code layered-cache.default.<setting>} sets one for every cache.</li>
  * </ul>
  *
  * <h2>Interceptor order</h2>
@@ -88,7 +98,7 @@ import java.lang.annotation.Target;
  *
  * <p>Misuse fails the deployment with one message that lists every problem: a {@code void}, {@code private},
  * {@code final} or {@code static} method, an asynchronous result, an unknown placeholder or property, an
- * unparsable TTL, a blank cache name.
+ * unparsable or negative duration, a {@code refreshAfter} not shorter than the TTL, a blank cache name.
  */
 @InterceptorBinding
 @Documented

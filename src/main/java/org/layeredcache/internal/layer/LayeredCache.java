@@ -199,6 +199,10 @@ final class LayeredCache {
                     reservation = claim.value();
                     break;
                 }
+                if (System.nanoTime() - read.deadline() >= 0) {
+                    withoutCluster = false;             // the key keeps changing: load, and publish nothing
+                    break;
+                }
                 continue;                               // taken meanwhile: look again
             }
             // Another load holds the key.
