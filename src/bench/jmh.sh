@@ -26,7 +26,7 @@ pg_isready -h 127.0.0.1 -p 5432 -q || true
 curl -sf --max-time 1800 -X POST \
     "http://127.0.0.1:$PORT/jmh?iterations=$ITERATIONS&seconds=$SECONDS_PER_ITERATION" > "$RESULTS/jmh.csv"
 curl -sf --max-time 1800 -X POST \
-    "http://127.0.0.1:$PORT/jmh?iterations=3&seconds=1&benchmarks=CodecBenchmarks" > "$RESULTS/codec.csv"
+    "http://127.0.0.1:$PORT/jmh?iterations=5&seconds=1&benchmarks=CodecBenchmarks" > "$RESULTS/codec.csv"
 
 # CSV: "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit"
 score() { awk -F, -v b="\"org.layeredcache.jmh.HitBenchmarks.$1\"" '$1 == b { print $5 }' "$RESULTS/jmh.csv"; }
@@ -78,14 +78,14 @@ src/bench/report.sh jmh "$RESULTS/jmh.md"
     echo
     echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') by \`src/bench/jmh.sh\` at commit $(git rev-parse --short HEAD), same server. One operation is"
     echo "a put's and a get's codec work on one value: serialize (and compress), then (decompress and) deserialize."
-    echo "Values are lists of template-like records (repeated words, as the example's templates). 3 + 3 iterations of 1 s."
+    echo "Values are lists of template-like records (repeated words, as the example's templates). 5 + 5 iterations of 1 s."
     echo
     echo "| serialized size | codec | stored bytes | µs per put + get | × Java serialization |"
     echo "|---|---|---|---|---|"
     awk -F, '
         /^# stored / { split($0, f, " "); stored[f[3] " " f[4]] = f[5]; next }
         NR > 1 && $1 ~ /CodecBenchmarks/ {
-            gsub(/"/, ""); codec = $8; size = $9; score[codec " " size] = $5 / 1000; sizes[size] = 1
+            gsub(/["\r]/, ""); codec = $8; size = $9; score[codec " " size] = $5 / 1000; sizes[size] = 1
         }
         END {
             n = split("2048 65536 2097152", order, " ")
