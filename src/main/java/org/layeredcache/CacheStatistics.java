@@ -22,10 +22,11 @@ package org.layeredcache;
  *                      {@code cluster.max-value-size}
  * @param refreshes     background reloads of old entries ({@code refreshAfter}) that ran the method on this node;
  *                      not calls, so not part of {@link #calls()}
+ * @param invalidationsReceived other nodes' invalidations of this cache applied to this node's near layer
  */
 public record CacheStatistics(String cache, long requestHits, long nearHits, long clusterHits, long loads,
                               long sharedLoads, long invalidations, long faults, long waitsGivenUp,
-                              long staleServed, long oversized, long refreshes) {
+                              long staleServed, long oversized, long refreshes, long invalidationsReceived) {
 
     /** All calls counted: {@code requestHits + nearHits + clusterHits + loads + sharedLoads}. */
     public long calls() {

@@ -83,6 +83,34 @@ abstract class ExampleContract {
         return call("GET", path, null, 200);
     }
 
+    /** What the server's {@code /metrics} endpoint (Prometheus text) shows for the application. */
+    private String metrics() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base.toString())
+                .resolve("/metrics?scope=application")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return response.body();
+    }
+
+    /** The sum of the values of metric {@code name} over its lines that carry every given tag. */
+    private static double metric(String metrics, String name, String... tags) {
+        Matcher line = Pattern.compile("^" + Pattern.quote(name) + "\\{([^}]*)}\\s+(\\S+)", Pattern.MULTILINE)
+                .matcher(metrics);
+        double sum = 0;
+        boolean found = false;
+        while (line.find()) {
+            boolean matches = true;
+            for (String tag : tags) {
+                matches &= line.group(1).contains(tag);
+            }
+            if (matches) {
+                sum += Double.parseDouble(line.group(2));
+                found = true;
+            }
+        }
+        assertTrue(found, name + " with " + List.of(tags) + " on /metrics:\n" + metrics);
+        return sum;
+    }
+
     /** What one call did to the caches. */
     private CacheRecording recorded(Call call) throws Exception {
         try (CacheRecording recording = admin.startRecording()) {
@@ -363,4 +391,46 @@ abstract class ExampleContract {
             example.seed.services=20
             example.seed.users=40
             """;
+
+    @Test
+    void theCachesFiguresAreOnTheServersMetricsEndpoint() throws Exception {
+        String cache = "cache=\"services\"";
+        String before = metrics();
+        get("services/" + SERVICE);
+        get("services/" + SERVICE);
+        String after = metrics();
+        call("PUT", "services/" + SERVICE, "{\"name\":\"Metered " + ThreadLocalRandom.current().nextInt() + "\"}", 200);
+        String written = metrics();
+
+        double calls = 0;
+        for (String figure : List.of("layered_cache_loads", "layered_cache_shared_loads")) {
+            calls += metric(after, figure, cache) - metric(before, figure, cache);
+        }
+        for (String layer : List.of("request", "near", "cluster")) {
+            calls += metric(after, "layered_cache_hits", cache, "layer=\"" + layer + "\"")
+                    - metric(before, "layered_cache_hits", cache, "layer=\"" + layer + "\"");
+        }
+        assertEquals(2, calls, "two reads, each counted once in one layer or as a load");
+        assertEquals(1, metric(written, "layered_cache_invalidations", cache, "origin=\"this_node\"")
+                - metric(after, "layered_cache_invalidations", cache, "origin=\"this_node\""), "the write's one key");
+        assertTrue(metric(after, "layered_cache_load_duration_seconds_count", cache) >= metric(after,
+                "layered_cache_loads", cache), "every load timed");
+        assertTrue(metric(after, "layered_cache_near_entries", cache) >= 0);
+        metric(after, "layered_cache_near_size_bytes", cache);
+        metric(after, "layered_cache_waits_given_up", cache);
+        metric(after, "layered_cache_invalidation_delay_seconds_count", cache);
+    }
+
+    @Test
+    void theReadinessCheckShowsEachCachesCircuitAndStaysUp() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base.toString())
+                .resolve("/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
+        String health = response.body().replaceAll("\\s", "");
+
+        assertEquals(200, response.statusCode(), health);
+        assertTrue(health.contains("\"name\":\"layered-cache\""), health);
+        assertTrue(health.contains("\"services.cluster\":\"closed\""), health);
+        assertTrue(health.matches(".*\"services.kept-invalidations\":\"?0\"?[,}].*"), health);
+        assertTrue(health.contains("\"status\":\"UP\""), health);
+    }
 }

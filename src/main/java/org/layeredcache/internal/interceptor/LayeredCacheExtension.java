@@ -47,6 +47,7 @@ public class LayeredCacheExtension implements Extension {
     private final CacheOperations operations = new CacheOperations();
     private final Set<String> cacheNames = new TreeSet<>();
     private final List<String> notes = new ArrayList<>();
+    private final List<String> summary = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
 
     <T> void collect(@Observes @WithAnnotations({CachedRead.class, Invalidates.class, Invalidates.List.class,
@@ -116,6 +117,12 @@ public class LayeredCacheExtension implements Extension {
             return;
         }
         warnAboutUnmatchedInvalidations();
+        for (CacheSettings cache : settings.values()) {
+            summary.add(CacheSummary.line(cache, operations.reads().stream()
+                    .filter(read -> read.cache().equals(cache.cache()))
+                    .sorted(java.util.Comparator.comparing(read -> OperationParser.describe(read.method())))
+                    .toList()));
+        }
         CacheCatalog catalog = new CacheCatalog(settings, keyTypes(), serialFilter);
         event.addBean().types(CacheCatalog.class).scope(Singleton.class).createWith(context -> catalog);
         event.addBean().types(CacheOperations.class).scope(Singleton.class).createWith(context -> operations);
@@ -140,6 +147,7 @@ public class LayeredCacheExtension implements Extension {
     }
 
     void report(@Observes AfterDeploymentValidation event) {
+        summary.forEach(LOG::info);
         notes.forEach(LOG::info);
         warnings.forEach(LOG::warning);
     }

@@ -2,9 +2,11 @@ package org.layeredcache.internal.layer;
 
 import org.layeredcache.CacheStatistics;
 
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -29,10 +31,30 @@ final class CacheCounters {
     private final LongAdder staleServed = new LongAdder();
     private final LongAdder oversized = new LongAdder();
     private final LongAdder refreshes = new LongAdder();
+    private final LongAdder invalidationsReceived = new LongAdder();
+    private final Supplier<CacheObserver> observer;
+    private volatile String lastFault;
     private final Set<String> causesLogged = ConcurrentHashMap.newKeySet();
 
-    CacheCounters(String cache) {
+    CacheCounters(String cache, Supplier<CacheObserver> observer) {
         this.cache = cache;
+        this.observer = observer;
+    }
+
+    /** A load ran the method for {@code nanos} (counted in {@link #load()} already). */
+    void loaded(long nanos) {
+        observer.get().loaded(cache, nanos);
+    }
+
+    /** Another node's invalidation arrived, {@code millis} after it was published. */
+    void invalidationReceived(long millis) {
+        invalidationsReceived.increment();
+        observer.get().invalidationReceived(cache, millis);
+    }
+
+    /** The last fault (when, operation, exception), or {@code null}. */
+    String lastFault() {
+        return lastFault;
     }
 
     void requestHit() {
@@ -100,6 +122,8 @@ final class CacheCounters {
     /** Counts a fault of {@code operation} (such as "cluster get") and logs it once per cause. */
     void fault(String operation, Throwable failure) {
         faults.increment();
+        lastFault = Instant.now() + " " + operation + ": " + failure;
+        observer.get().fault(cache, operation);
         String cause = operation + ": " + rootCause(failure).getClass().getName();
         if (causesLogged.add(cause)) {
             LOG.log(Level.WARNING, failure, () -> "Cache '" + cache + "': " + operation + " failed; the call goes on"
@@ -112,7 +136,7 @@ final class CacheCounters {
     CacheStatistics snapshot() {
         return new CacheStatistics(cache, requestHits.sum(), nearHits.sum(), clusterHits.sum(), loads.sum(),
                 sharedLoads.sum(), invalidations.sum(), faults.sum(), waitsGivenUp.sum(), staleServed.sum(),
-                oversized.sum(), refreshes.sum());
+                oversized.sum(), refreshes.sum(), invalidationsReceived.sum());
     }
 
     private static Throwable rootCause(Throwable failure) {

@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 import org.layeredcache.internal.key.CacheKey;
 
 import javax.cache.CacheManager;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +35,7 @@ public class CacheRegistry {
     Instance<CacheManager> cacheManagers;
 
     private ServerCluster server;
+    private volatile CacheObserver observer = CacheObserver.NONE;
 
     @PostConstruct
     void start() {
@@ -50,7 +52,7 @@ public class CacheRegistry {
      *
      * @throws IllegalArgumentException if no annotation of the deployment names it
      */
-    public LayeredCache cache(String name) {
+    LayeredCache cache(String name) {
         LayeredCache found = caches.get(name);
         return found != null ? found : caches.computeIfAbsent(name, this::create);
     }
@@ -67,27 +69,39 @@ public class CacheRegistry {
         return recordings;
     }
 
+    /** Sets who hears loads' durations, faults and invalidation delays (the metrics bridge). */
+    public void observe(CacheObserver observer) {
+        this.observer = observer;
+    }
+
+    /** Each cache's state on this node, sorted by name (making the caches not used yet). */
+    public List<CacheHealth> health() {
+        return names().stream().sorted().map(name -> cache(name).health()).toList();
+    }
+
+    /** Entries in the near layer of {@code cache} on this node. */
+    public long nearEntries(String cache) {
+        return cache(cache).nearEntries();
+    }
+
+    /** About the bytes of values in the near layer of {@code cache} on this node. */
+    public long nearBytes(String cache) {
+        return cache(cache).nearBytes();
+    }
+
     private LayeredCache create(String name) {
         CacheSettings settings = catalog.settings(name);
-        return new LayeredCache(settings, server.clusterLayer(settings), server, recordings);
+        return new LayeredCache(settings, server.clusterLayer(settings), server, recordings, () -> observer);
     }
 
     /** Applies the other nodes' invalidations to the caches this node has made. */
     private final class Receiver implements InvalidationBus.Receiver {
 
         @Override
-        public void invalidated(String cache, CacheKey key) {
+        public void invalidated(String cache, CacheKey key, long publishedAt) {
             LayeredCache layers = caches.get(cache);
             if (layers != null) {
-                layers.invalidateNear(key);
-            }
-        }
-
-        @Override
-        public void invalidatedAll(String cache) {
-            LayeredCache layers = caches.get(cache);
-            if (layers != null) {
-                layers.invalidateNearAll();
+                layers.received(key, publishedAt);
             }
         }
 

@@ -3,7 +3,9 @@ package org.layeredcache.internal.layer;
 import org.eclipse.microprofile.config.Config;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -39,12 +41,15 @@ import java.util.function.Function;
  *                         cluster (default 16KB)
  * @param staleIfError     {@code stale-if-error}: overrides every annotation's {@code staleIfError} (default: none)
  * @param refreshAfter     {@code refresh-after}: overrides every annotation's {@code refreshAfter} (default: none)
+ * @param configured       each setting read from configuration, with the property it came from (a setting not
+ *                         listed has its built-in default)
  */
 public record CacheSettings(String cache, boolean enabled, Optional<Duration> ttl, boolean requestEnabled,
                             boolean nearEnabled, long nearMaxSize, Duration nearTtl, boolean clusterEnabled,
                             int clusterMaxSize, Duration loadLease, Duration clusterTimeout,
                             Duration clusterRetryAfter, long nearMaxBytes, Duration loadWait, int maxValueSize,
-                            int compressAbove, Optional<Duration> staleIfError, Optional<Duration> refreshAfter) {
+                            int compressAbove, Optional<Duration> staleIfError, Optional<Duration> refreshAfter,
+                            Map<String, String> configured) {
 
     static final String PREFIX = "layered-cache.";
 
@@ -53,7 +58,7 @@ public record CacheSettings(String cache, boolean enabled, Optional<Duration> tt
      * property, and replaced by the default.
      */
     public static CacheSettings read(String cache, Config config, Consumer<String> problems) {
-        Reader reader = new Reader(cache, config, problems);
+        Reader reader = new Reader(cache, config, problems, new TreeMap<>());
         boolean globallyEnabled = reader.global("enabled", CacheSettings::flag, true);
         return new CacheSettings(cache,
                 globallyEnabled && reader.get("enabled", CacheSettings::flag, true),
@@ -72,7 +77,8 @@ public record CacheSettings(String cache, boolean enabled, Optional<Duration> tt
                 reader.get("cluster.max-value-size", CacheSettings::intSize, 1024 * 1024),
                 reader.get("cluster.compress-above", CacheSettings::intSize, 16 * 1024),
                 Optional.ofNullable(reader.get("stale-if-error", Durations::parse, null)),
-                Optional.ofNullable(reader.get("refresh-after", Durations::parse, null)));
+                Optional.ofNullable(reader.get("refresh-after", Durations::parse, null)),
+                Map.copyOf(reader.configured()));
     }
 
     /** The TTL an entry of a method with the given annotation TTL gets: the configured override wins. */
@@ -110,7 +116,7 @@ public record CacheSettings(String cache, boolean enabled, Optional<Duration> tt
         return Boolean.parseBoolean(trimmed);
     }
 
-    private record Reader(String cache, Config config, Consumer<String> problems) {
+    private record Reader(String cache, Config config, Consumer<String> problems, Map<String, String> configured) {
 
         <T> T get(String setting, Function<String, T> parse, T fallback) {
             String own = PREFIX + "cache." + cache + "." + setting;
@@ -121,7 +127,11 @@ public record CacheSettings(String cache, boolean enabled, Optional<Duration> tt
                 text = config.getOptionalValue(shared, String.class);
                 property = shared;
             }
-            return text.isEmpty() ? fallback : parse(property, text.get(), parse, fallback);
+            if (text.isEmpty()) {
+                return fallback;
+            }
+            configured.put(setting, property);
+            return parse(property, text.get(), parse, fallback);
         }
 
         <T> T global(String setting, Function<String, T> parse, T fallback) {

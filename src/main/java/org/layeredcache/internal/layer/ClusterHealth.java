@@ -35,6 +35,11 @@ final class ClusterHealth {
         return System.nanoTime() - openUntil >= 0 && probing.compareAndSet(false, true);
     }
 
+    /** Whether the circuit is open: the cluster is kept off after a failure. */
+    boolean open() {
+        return open;
+    }
+
     void succeeded() {
         if (open) {
             open = false;

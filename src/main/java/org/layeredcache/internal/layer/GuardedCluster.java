@@ -50,6 +50,16 @@ final class GuardedCluster {
         this.messages = messages;
     }
 
+    /** Whether the circuit is open (the cluster is kept off after a failure). */
+    boolean circuitOpen() {
+        return health.open();
+    }
+
+    /** Invalidations kept for replay ({@code -1}: all entries). */
+    int keptInvalidations() {
+        return kept.size();
+    }
+
     /** The stored entry ({@code null}: none); an unreadable entry is dropped. */
     Reached<ClusterLayer.Entry> get(CacheKey key) {
         return attempt("cluster get", () -> layer.get(key), failure -> dropIfUnreadable(key, failure));

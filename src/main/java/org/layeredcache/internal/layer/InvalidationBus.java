@@ -34,11 +34,11 @@ final class InvalidationBus {
 
     /** Receives the invalidations other nodes published. */
     interface Receiver {
-        /** Drops {@code key} from this node's near layer of {@code cache}. */
-        void invalidated(String cache, CacheKey key);
-
-        /** Drops every entry from this node's near layer of {@code cache}. */
-        void invalidatedAll(String cache);
+        /**
+         * Drops {@code key} ({@code null}: every entry) from this node's near layer of {@code cache}; the other
+         * node published it at {@code publishedAt} (epoch milliseconds, the cluster's clock).
+         */
+        void invalidated(String cache, CacheKey key, long publishedAt);
 
         /**
          * An invalidation of {@code cache} arrived whose key could not be read (the filter rejected it, or it is
@@ -95,11 +95,7 @@ final class InvalidationBus {
                 return;
             }
             cache = in.readUTF();
-            if (in.readBoolean()) {
-                receiver.invalidated(cache, readKey(in));
-            } else {
-                receiver.invalidatedAll(cache);
-            }
+            receiver.invalidated(cache, in.readBoolean() ? readKey(in) : null, message.getPublishTime());
         } catch (IOException | ClassNotFoundException | RuntimeException e) {
             if (cache != null) {
                 receiver.unreadable(cache, e);

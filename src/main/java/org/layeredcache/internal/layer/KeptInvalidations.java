@@ -25,6 +25,11 @@ final class KeptInvalidations {
     private final Set<CacheKey> keys = ConcurrentHashMap.newKeySet();
     private volatile boolean all;
 
+    /** Keys kept, or {@code -1} when every entry is to be dropped. */
+    int size() {
+        return all ? -1 : keys.size();
+    }
+
     boolean isEmpty() {
         return !all && keys.isEmpty();
     }

@@ -48,7 +48,8 @@ final class LayeredCache {
      * @param layer  the cache's cluster layer, or {@code null} when the node has none
      * @param server the server's parts: transactions, and the messages to and from the other nodes
      */
-    LayeredCache(CacheSettings settings, ClusterLayer layer, ServerCluster server, Recordings recordings) {
+    LayeredCache(CacheSettings settings, ClusterLayer layer, ServerCluster server, Recordings recordings,
+                 Supplier<CacheObserver> observer) {
         this.settings = settings;
         this.name = settings.cache();
         this.requestNamespace = "cache:" + name;
@@ -59,7 +60,7 @@ final class LayeredCache {
                 .executor(Runnable::run).build();
         this.server = server;
         this.transactions = server.transactions();
-        this.counters = new CacheCounters(name);
+        this.counters = new CacheCounters(name, observer);
         this.refreshAhead = new RefreshAhead(server.executor(), server.transactions(), counters);
         this.recordings = recordings;
         this.cluster = settings.clusterEnabled() && layer != null
@@ -289,7 +290,9 @@ final class LayeredCache {
     /** The method's part of a refresh: runs it, and once its transaction commits, publishes what it returned. */
     private Object reload(RefreshAhead.Refresh refresh, Callable<Object> method) throws Exception {
         counters.refresh();
+        long started = System.nanoTime();
         Object stored = NullValue.wrap(method.call());
+        counters.loaded(System.nanoTime() - started);
         transactions.afterCompletion(() -> publishRefresh(refresh, stored), () -> { });
         return stored;
     }
@@ -338,9 +341,12 @@ final class LayeredCache {
             recordings.miss(name, key);
         }
         Object stored;
+        long started = System.nanoTime();
         try {
             stored = NullValue.wrap(read.method().call());
+            counters.loaded(System.nanoTime() - started);
         } catch (Exception failure) {
+            counters.loaded(System.nanoTime() - started);
             if (load.expired() != null && read.mayStandIn(load.expired())) {
                 counters.staleServed(key, failure);
                 restore(load, read);
@@ -494,6 +500,33 @@ final class LayeredCache {
 
     CacheStatistics statistics() {
         return counters.snapshot();
+    }
+
+    /** This cache's state on this node: its cluster circuit, kept invalidations and last fault. */
+    CacheHealth health() {
+        String circuit = cluster == null ? "off" : cluster.circuitOpen() ? "open" : "closed";
+        return new CacheHealth(name, circuit, cluster == null ? 0 : cluster.keptInvalidations(),
+                counters.lastFault());
+    }
+
+    /** Entries in this node's near layer (0 without one). */
+    long nearEntries() {
+        return near == null ? 0 : near.size();
+    }
+
+    /** About the bytes of values in this node's near layer (0 without one). */
+    long nearBytes() {
+        return near == null ? 0 : near.weight();
+    }
+
+    /** Another node's invalidation of {@code key} ({@code null}: all entries), published at {@code publishedAt}. */
+    void received(CacheKey key, long publishedAt) {
+        counters.invalidationReceived(Math.max(0, System.currentTimeMillis() - publishedAt));
+        if (key == null) {
+            invalidateNearAll();
+        } else {
+            invalidateNear(key);
+        }
     }
 
     private void tellOtherNodes(CacheKey key) {

@@ -1,0 +1,151 @@
+package org.layeredcache.internal.observe;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.metrics.Counter;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.MetricUnits;
+import org.eclipse.microprofile.metrics.Tag;
+import org.eclipse.microprofile.metrics.Timer;
+import org.layeredcache.CacheAdmin;
+import org.layeredcache.CacheStatistics;
+import org.layeredcache.internal.layer.CacheObserver;
+import org.layeredcache.internal.layer.CacheRegistry;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToLongFunction;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Publishes every cache's figures as MicroProfile Metrics of the application, tagged with {@code cache} (and
+ * {@code layer}, {@code origin} or {@code operation}), when the application starts: the counters as gauges read
+ * from {@link CacheAdmin#statistics} on each scrape, the load duration and invalidation delay as timers, faults
+ * as counters per operation. Where the server offers no metric registry, nothing is published. Thread-safe.
+ *
+ * <p>Names (Prometheus form on {@code /metrics}, where dots become underscores): {@code layered_cache.hits}
+ * (layer = request, near, cluster), {@code .loads}, {@code .shared_loads}, {@code .waits_given_up},
+ * {@code .refreshes}, {@code .stale_served}, {@code .oversized}, {@code .invalidations} (origin = this_node,
+ * other_nodes), {@code .faults} (operation), {@code .near.entries}, {@code .near.size} (bytes), {@code .load.duration}
+ * and {@code .invalidation.delay} (timers, in seconds).
+ */
+@ApplicationScoped
+public class CacheMetrics implements CacheObserver {
+
+    static final String PREFIX = "layered_cache.";
+    private static final Logger LOG = Logger.getLogger(CacheMetrics.class.getName());
+
+    @Inject
+    Instance<MetricRegistry> registries;
+
+    @Inject
+    CacheAdmin admin;
+
+    @Inject
+    CacheRegistry caches;
+
+    private MetricRegistry registry;
+    private final Map<String, Timer> loadTimers = new ConcurrentHashMap<>();
+    private final Map<String, Timer> delayTimers = new ConcurrentHashMap<>();
+    private final Map<String, Counter> faultCounters = new ConcurrentHashMap<>();
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        if (!registries.isResolvable()) {
+            LOG.fine("No MicroProfile metric registry: the caches publish no metrics");
+            return;
+        }
+        try {
+            registry = registries.get();
+            for (String cache : admin.cacheNames()) {
+                register(cache);
+            }
+            caches.observe(this);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(Level.WARNING, "The caches' metrics could not be registered; caching works without them", e);
+        }
+    }
+
+    private void register(String cache) {
+        Tag name = new Tag("cache", cache);
+        for (String layer : new String[] {"request", "near", "cluster"}) {
+            gauge("hits", "Calls answered by this layer", cache, layerHits(layer), name, new Tag("layer", layer));
+        }
+        gauge("loads", "Calls that ran the method because every layer missed", cache, CacheStatistics::loads, name);
+        gauge("shared_loads", "Calls that got another call's load of the same key on this node", cache,
+                CacheStatistics::sharedLoads, name);
+        gauge("waits_given_up", "Calls that stopped waiting for another load of their key and loaded themselves",
+                cache, CacheStatistics::waitsGivenUp, name);
+        gauge("refreshes", "Background reloads of old entries (refreshAfter)", cache, CacheStatistics::refreshes, name);
+        gauge("stale_served", "Failed loads answered with an expired entry (staleIfError)", cache,
+                CacheStatistics::staleServed, name);
+        gauge("oversized", "Values kept out of the cluster layer for their size", cache, CacheStatistics::oversized,
+                name);
+        gauge("invalidations", "Invalidations carried out", cache, CacheStatistics::invalidations, name,
+                new Tag("origin", "this_node"));
+        gauge("invalidations", "Invalidations carried out", cache, CacheStatistics::invalidationsReceived, name,
+                new Tag("origin", "other_nodes"));
+        registry.gauge(Metadata.builder().withName(PREFIX + "near.entries")
+                .withDescription("Entries in this node's near layer").build(), caches, c -> c.nearEntries(cache), name);
+        registry.gauge(Metadata.builder().withName(PREFIX + "near.size").withUnit(MetricUnits.BYTES)
+                .withDescription("About the bytes of values in this node's near layer").build(), caches,
+                c -> c.nearBytes(cache), name);
+        loadTimers.put(cache, registry.timer(Metadata.builder().withName(PREFIX + "load.duration")
+                .withUnit(MetricUnits.SECONDS).withDescription("How long the method ran on a miss or refresh")
+                .build(), name));
+        delayTimers.put(cache, registry.timer(Metadata.builder().withName(PREFIX + "invalidation.delay")
+                .withUnit(MetricUnits.SECONDS)
+                .withDescription("From an invalidation's publication on another node to its arrival here").build(),
+                name));
+    }
+
+    private static ToLongFunction<CacheStatistics> layerHits(String layer) {
+        return switch (layer) {
+            case "request" -> CacheStatistics::requestHits;
+            case "near" -> CacheStatistics::nearHits;
+            default -> CacheStatistics::clusterHits;
+        };
+    }
+
+    private void gauge(String metric, String description, String cache, ToLongFunction<CacheStatistics> value,
+                       Tag... tags) {
+        registry.gauge(Metadata.builder().withName(PREFIX + metric).withDescription(description).build(), admin,
+                a -> value.applyAsLong(a.statistics(cache)), tags);
+    }
+
+    @Override
+    public void loaded(String cache, long nanos) {
+        Timer timer = loadTimers.get(cache);
+        if (timer != null) {
+            timer.update(Duration.ofNanos(nanos));
+        }
+    }
+
+    @Override
+    public void invalidationReceived(String cache, long millis) {
+        Timer timer = delayTimers.get(cache);
+        if (timer != null) {
+            timer.update(Duration.ofMillis(millis));
+        }
+    }
+
+    @Override
+    public void fault(String cache, String operation) {
+        MetricRegistry metrics = registry;
+        if (metrics == null) {
+            return;
+        }
+        try {
+            faultCounters.computeIfAbsent(cache + "\n" + operation, key -> metrics.counter(Metadata.builder()
+                    .withName(PREFIX + "faults").withDescription("Cache faults absorbed, by operation").build(),
+                    new Tag("cache", cache), new Tag("operation", operation.replace(' ', '_')))).inc();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "a fault could not be counted in the metrics", e);
+        }
+    }
+}
