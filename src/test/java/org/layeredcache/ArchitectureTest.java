@@ -46,6 +46,15 @@ class ArchitectureTest {
     }
 
     @Test
+    void theLayersKnowNothingOfTheirAdapters() {
+        noClasses().that().resideInAPackage("org.layeredcache.internal.layer..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.layeredcache.internal.interceptor..",
+                        "org.layeredcache.internal.admin..", "org.layeredcache.internal.observe..")
+                .because("interceptors, the admin resource and the metrics use the layers, not the other way round")
+                .check(library);
+    }
+
+    @Test
     void everyOtherClassOfTheLibraryIsInternal() {
         classes().should().resideInAnyPackage(API, INTERNAL)
                 .check(library);

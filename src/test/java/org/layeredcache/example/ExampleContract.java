@@ -390,6 +390,8 @@ abstract class ExampleContract {
     static final Function<String, String> SMALL_DATA_SET = datasource -> datasource + """
             example.seed.services=20
             example.seed.users=40
+            layered-cache.admin.enabled=true
+            example.admin.users=alice:alice-secret:layered-cache-admin,bob:bob-secret:
             """;
 
     @Test
@@ -432,5 +434,60 @@ abstract class ExampleContract {
         assertTrue(health.contains("\"services.cluster\":\"closed\""), health);
         assertTrue(health.matches(".*\"services.kept-invalidations\":\"?0\"?[,}].*"), health);
         assertTrue(health.contains("\"status\":\"UP\""), health);
+    }
+
+    /** A call to the admin resource, as {@code user} (null: without credentials). */
+    private HttpResponse<String> admin(String method, String path, String user) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base.toString()).resolve("layered-cache/" + path))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (user != null) {
+            request.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                    (user + ":" + user + "-secret").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theAdminResourceAsksForCredentialsAndTheRole() throws Exception {
+        HttpResponse<String> anonymous = admin("GET", "caches", null);
+        assertEquals(401, anonymous.statusCode(), anonymous.body());
+        HttpResponse<String> withoutRole = admin("GET", "caches", "bob");
+        assertEquals(403, withoutRole.statusCode(), withoutRole.body());
+        assertTrue(withoutRole.body().contains("layered-cache-admin"), withoutRole.body());
+
+        HttpResponse<String> caches = admin("GET", "caches", "alice");
+        assertEquals(200, caches.statusCode(), caches.body());
+        for (String cache : List.of("\"services\"", "\"users\"", "\"templates\"", "\"cluster\"", "\"nearHits\"")) {
+            assertTrue(caches.body().contains(cache), cache + " in " + caches.body());
+        }
+    }
+
+    @Test
+    void theAdminResourceTellsWhereAKeyIsAndInvalidatesIt() throws Exception {
+        String key = "caches/services/keys/service-" + SERVICE;
+        get("services/" + SERVICE);
+        HttpResponse<String> present = admin("GET", key, "alice");
+        assertEquals(200, present.statusCode(), present.body());
+        assertTrue(present.body().contains("\"near\":\"present\""), present.body());
+        assertTrue(present.body().contains("\"cluster\":\"present\""), present.body());
+
+        HttpResponse<String> dropped = admin("DELETE", key, "alice");
+        assertEquals(200, dropped.statusCode(), dropped.body());
+        HttpResponse<String> absent = admin("GET", key, "alice");
+        assertTrue(absent.body().contains("\"near\":\"absent\""), absent.body());
+        assertTrue(absent.body().contains("\"cluster\":\"absent\""), absent.body());
+    }
+
+    @Test
+    void theAdminResourceNamesWhatWasWrongWithBadInput() throws Exception {
+        HttpResponse<String> unknownCache = admin("GET", "caches/nope/keys/service-1", "alice");
+        assertEquals(404, unknownCache.statusCode(), unknownCache.body());
+        assertTrue(unknownCache.body().contains("unknown cache 'nope'"), unknownCache.body());
+
+        HttpResponse<String> badKey = admin("GET", "caches/services/keys/service-x", "alice");
+        assertEquals(400, badKey.statusCode(), badKey.body());
+        assertTrue(badKey.body().contains("key 'service-x' does not fit any key template of cache 'services'"),
+                badKey.body());
+        assertTrue(badKey.body().contains("service-{serviceId}"), badKey.body());
     }
 }

@@ -3,6 +3,7 @@ package org.layeredcache.internal.interceptor;
 import org.layeredcache.CachedRead;
 import org.layeredcache.Invalidates;
 import org.layeredcache.RequestCached;
+import org.layeredcache.internal.key.CacheKey;
 
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
@@ -10,6 +11,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
@@ -43,6 +45,21 @@ public final class CacheOperations {
 
     void add(Method method, MemoOperation operation) {
         memos.put(method, operation);
+    }
+
+    /**
+     * The key of {@code cache} that an operator wrote as {@code text} (as keys render, e.g. {@code service-42}),
+     * read back through the templates of the cache's reads; empty when none of them fits.
+     */
+    public Optional<CacheKey> parseKey(String cache, String text) {
+        return reads.values().stream().filter(read -> read.cache().equals(cache))
+                .map(read -> read.key().parseRendered(text)).flatMap(Optional::stream).findFirst();
+    }
+
+    /** The key templates of the reads of {@code cache}, as written, for messages. */
+    public List<String> keyTemplates(String cache) {
+        return reads.values().stream().filter(read -> read.cache().equals(cache)).map(read -> read.key().text())
+                .distinct().sorted().toList();
     }
 
     /** All read operations, to check invalidations against. */

@@ -129,6 +129,55 @@ public final class KeyTemplate {
         return boxed == Integer.class || boxed == Short.class || boxed == Byte.class ? Long.class : boxed;
     }
 
+    /**
+     * The key that this template renders as {@code text} ({@link CacheKey#toString()}), for operators who name a key
+     * by hand: placeholders of integral, boolean, enum and string types are read back; empty when the text does
+     * not have the template's form, or a placeholder has another type.
+     */
+    public java.util.Optional<CacheKey> parseRendered(String text) {
+        String[] literals = shape.split("\\{}", -1);
+        if (literals.length != sources.length + 1) {
+            return java.util.Optional.empty();
+        }
+        StringBuilder pattern = new StringBuilder(java.util.regex.Pattern.quote(literals[0]));
+        for (int i = 0; i < sources.length; i++) {
+            Class<?> type = valueType(sources[i].type());
+            String group = type == Long.class ? "(-?\\d+)" : type == Boolean.class ? "(true|false)"
+                    : type.isEnum() ? "(\\w+)" : type == String.class ? "(.*?)" : null;
+            if (group == null) {
+                return java.util.Optional.empty();
+            }
+            pattern.append(group).append(java.util.regex.Pattern.quote(literals[i + 1]));
+        }
+        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile(pattern.toString()).matcher(text);
+        if (!matcher.matches()) {
+            return java.util.Optional.empty();
+        }
+        Object[] values = new Object[sources.length];
+        try {
+            for (int i = 0; i < sources.length; i++) {
+                values[i] = parseValue(valueType(sources[i].type()), matcher.group(i + 1));
+            }
+        } catch (IllegalArgumentException notOfThisType) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(CacheKey.of(shape, values));
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Object parseValue(Class<?> type, String text) {
+        if (type == Long.class) {
+            return Long.parseLong(text);
+        }
+        if (type == Boolean.class) {
+            return Boolean.parseBoolean(text);
+        }
+        if (type.isEnum()) {
+            return Enum.valueOf((Class) type, text);
+        }
+        return text;
+    }
+
     /** The template as written (or, for all parameters, as if written). */
     public String text() {
         return text;

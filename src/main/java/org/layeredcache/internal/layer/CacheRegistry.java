@@ -24,6 +24,8 @@ import java.util.logging.Logger;
 public class CacheRegistry {
 
     private static final Logger LOG = Logger.getLogger(CacheRegistry.class.getName());
+    /** The cluster map where each node publishes its caches' figures (plain JSON strings) for the admin resource. */
+    static final String FIGURES = "layered-cache-node-figures";
 
     private final Map<String, LayeredCache> caches = new ConcurrentHashMap<>();
     private final Recordings recordings = new Recordings();
@@ -77,6 +79,35 @@ public class CacheRegistry {
     /** Each cache's state on this node, sorted by name (making the caches not used yet). */
     public List<CacheHealth> health() {
         return names().stream().sorted().map(name -> cache(name).health()).toList();
+    }
+
+    /**
+     * This node's name in the cluster (its Hazelcast member address), or {@code "this node"} without a cluster.
+     */
+    public String nodeName() {
+        return server.hazelcast().map(h -> h.getCluster().getLocalMember().getAddress().toString())
+                .orElse("this node");
+    }
+
+    /**
+     * Publishes this node's figures (a JSON text) to the cluster's map of node figures, to live {@code seconds};
+     * returns every node's figures found there, this node's included (only this node's without a cluster).
+     */
+    public Map<String, String> shareFigures(String figures, int seconds) {
+        if (server.hazelcast().isEmpty()) {
+            return Map.of(nodeName(), figures);
+        }
+        // Obtained and used outside the application's context, as the caches are (see CleanContext).
+        return CleanContext.call(() -> {
+            com.hazelcast.map.IMap<String, String> shared = server.hazelcast().get().getMap(FIGURES);
+            shared.put(nodeName(), figures, seconds, java.util.concurrent.TimeUnit.SECONDS);
+            return new java.util.TreeMap<>(shared);
+        }, 5_000);
+    }
+
+    /** Where {@code key} of {@code cache} is on this node. */
+    public KeyPresence presence(String cache, CacheKey key) {
+        return cache(cache).presence(key);
     }
 
     /** Entries in the near layer of {@code cache} on this node. */

@@ -509,6 +509,30 @@ final class LayeredCache {
                 counters.lastFault());
     }
 
+    /** Where {@code key} is on this node: its near entry and the cluster's entry, with their ages. */
+    KeyPresence presence(CacheKey key) {
+        long now = System.currentTimeMillis();
+        NearLayer.Entry nearEntry = near == null ? null : near.entry(key);
+        String clusterState = "off";
+        Long clusterAge = null;
+        if (cluster != null) {
+            GuardedCluster.Reached<ClusterLayer.Entry> found = cluster.get(key);
+            if (!found.reached()) {
+                clusterState = "unreachable";
+            } else if (found.value() == null) {
+                clusterState = "absent";
+            } else if (found.value().isClaim()) {
+                clusterState = "being loaded";
+            } else {
+                clusterState = "present";
+                clusterAge = now - found.value().writtenAt();
+            }
+        }
+        return new KeyPresence(name, key.toString(), near == null ? "off" : nearEntry == null ? "absent" : "present",
+                nearEntry == null || nearEntry.writtenAt() == 0 ? null : now - nearEntry.writtenAt(), clusterState,
+                clusterAge);
+    }
+
     /** Entries in this node's near layer (0 without one). */
     long nearEntries() {
         return near == null ? 0 : near.size();

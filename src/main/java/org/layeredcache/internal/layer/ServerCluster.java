@@ -47,9 +47,11 @@ final class ServerCluster {
     private final CompletableFuture<InvalidationBus> bus;
     private final ClusterCodec codec;
     private final Executor executor;
+    private final Optional<HazelcastInstance> hazelcast;
 
     private ServerCluster(Transactions transactions, CacheManager cacheManager, CompletableFuture<InvalidationBus> bus,
-                          ClusterCodec codec, Executor executor) {
+                          ClusterCodec codec, Executor executor, Optional<HazelcastInstance> hazelcast) {
+        this.hazelcast = hazelcast;
         this.transactions = transactions;
         this.executor = executor;
         this.cacheManager = cacheManager;
@@ -98,11 +100,16 @@ final class ServerCluster {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return new ServerCluster(Transactions.lookUp(), manager, bus, codec, findExecutor());
+        return new ServerCluster(Transactions.lookUp(), manager, bus, codec, findExecutor(), hazelcastOf(manager));
     }
 
     Transactions transactions() {
         return transactions;
+    }
+
+    /** The Hazelcast instance of the cluster layer, when there is one. */
+    Optional<HazelcastInstance> hazelcast() {
+        return hazelcast;
     }
 
     /** Where background cache work (refresh-ahead) runs: the server's managed executor. */
@@ -202,6 +209,20 @@ final class ServerCluster {
     /** Joins the topic in the background; done at once (with {@code null}) when there is no Hazelcast. */
     private static CompletableFuture<InvalidationBus> joinTopic(CacheManager manager, ClassLoader application,
                                                                 CacheCatalog catalog, InvalidationBus.Receiver receiver) {
+        Optional<HazelcastInstance> hazelcast = hazelcastOf(manager);
+        if (hazelcast.isEmpty()) {
+            if (manager != null) {
+                LOG.warning("The cluster cache is not Hazelcast: other nodes' near layers are not told about"
+                        + " invalidations and may serve stale values for up to their near TTL.");
+            }
+            return CompletableFuture.completedFuture(null);
+        }
+        HazelcastInstance cluster = hazelcast.get();
+        return CleanContext.start(() -> new InvalidationBus(cluster, application, catalog.keyTypes(), receiver));
+    }
+
+    /** The Hazelcast instance behind the cache manager, if it is one. */
+    private static Optional<HazelcastInstance> hazelcastOf(CacheManager manager) {
         Optional<HazelcastInstance> hazelcast = Optional.empty();
         if (manager instanceof HazelcastCacheManager direct) {
             hazelcast = Optional.of(direct.getHazelcastInstance());
@@ -212,15 +233,7 @@ final class ServerCluster {
                 hazelcast = lookUp("payara/Hazelcast", HazelcastInstance.class);
             }
         }
-        if (hazelcast.isEmpty()) {
-            if (manager != null) {
-                LOG.warning("The cluster cache is not Hazelcast: other nodes' near layers are not told about"
-                        + " invalidations and may serve stale values for up to their near TTL.");
-            }
-            return CompletableFuture.completedFuture(null);
-        }
-        HazelcastInstance cluster = hazelcast.get();
-        return CleanContext.start(() -> new InvalidationBus(cluster, application, catalog.keyTypes(), receiver));
+        return hazelcast;
     }
 
     private static <T> Optional<T> lookUp(String name, Class<T> type) {

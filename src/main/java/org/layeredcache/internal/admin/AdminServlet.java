@@ -1,0 +1,235 @@
+package org.layeredcache.internal.admin;
+
+import jakarta.enterprise.inject.spi.CDI;
+import jakarta.json.Json;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.layeredcache.CacheAdmin;
+import org.layeredcache.CacheStatistics;
+import org.layeredcache.internal.interceptor.CacheOperations;
+import org.layeredcache.internal.key.CacheKey;
+import org.layeredcache.internal.layer.CacheLayers;
+import org.layeredcache.internal.layer.CacheRegistry;
+import org.layeredcache.internal.layer.KeyPresence;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+
+/**
+ * The admin resource, JSON over HTTP, for users in the configured role (401 without credentials, 403 without the
+ * role); put in place by {@link AdminInitializer}:
+ * <ul>
+ *   <li>{@code GET .../caches}: every cache's statistics, summed over the nodes of the cluster, with each node's
+ *       figures (each node publishes its own to a cluster map every {@value #SHARE_SECONDS} s and on each call);</li>
+ *   <li>{@code GET .../caches/{cache}/keys/{key}}: where the key is on this node (near layer, cluster layer) and
+ *       how old it is there;</li>
+ *   <li>{@code DELETE .../caches/{cache}/keys/{key}} and {@code DELETE .../caches/{cache}}: invalidates the key or
+ *       the whole cache, on every node, as {@code @Invalidates} does.</li>
+ * </ul>
+ * Keys are written as they render ({@code service-42}) and read back through the cache's key templates. Bad input
+ * gets a 4xx whose JSON names what was wrong.
+ */
+public class AdminServlet extends HttpServlet {
+
+    static final String ROLE = "role";
+    static final int SHARE_SECONDS = 5;
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = Logger.getLogger(AdminServlet.class.getName());
+    private static final Pattern CACHES = Pattern.compile("/caches/?");
+    private static final Pattern CACHE = Pattern.compile("/caches/([^/]+)/?");
+    private static final Pattern KEY = Pattern.compile("/caches/([^/]+)/keys/(.+)");
+
+    private transient String role;
+    private transient ScheduledFuture<?> sharing;
+
+    @Override
+    public void init() {
+        role = getInitParameter(ROLE);
+        try {
+            ScheduledExecutorService scheduler = (ScheduledExecutorService) new InitialContext()
+                    .lookup("java:comp/DefaultManagedScheduledExecutorService");
+            sharing = scheduler.scheduleWithFixedDelay(this::shareQuietly, 1, SHARE_SECONDS, TimeUnit.SECONDS);
+        } catch (NamingException | RuntimeException e) {
+            LOG.log(Level.INFO, "No managed scheduler: this node shares its cache figures only when asked", e);
+        }
+    }
+
+    @Override
+    public void destroy() {
+        if (sharing != null) {
+            sharing.cancel(false);
+        }
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response)
+            throws ServletException, IOException {
+        if (request.getUserPrincipal() == null && !authenticate(request, response)) {
+            if (!response.isCommitted()) {
+                error(response, 401, "credentials required: this resource is for users in role '" + role + "'");
+            }
+            return;
+        }
+        if (!request.isUserInRole(role)) {
+            error(response, 403, "user '" + request.getUserPrincipal().getName() + "' is not in role '" + role + "'");
+            return;
+        }
+        String path = Optional.ofNullable(request.getPathInfo()).orElse("/");
+        String method = request.getMethod();
+        Matcher matcher;
+        if (CACHES.matcher(path).matches() && method.equals("GET")) {
+            json(response, 200, caches());
+        } else if ((matcher = KEY.matcher(path)).matches() && (method.equals("GET") || method.equals("DELETE"))) {
+            key(response, method, decode(matcher.group(1)), decode(matcher.group(2)));
+        } else if ((matcher = CACHE.matcher(path)).matches() && method.equals("DELETE")) {
+            String cache = decode(matcher.group(1));
+            if (known(response, cache)) {
+                bean(CacheLayers.class).invalidateAll(cache);
+                json(response, 200, Json.createObjectBuilder().add("cache", cache).add("invalidated", "all entries")
+                        .build());
+            }
+        } else {
+            error(response, 404, method + " " + path + " is not part of this resource; try GET /caches,"
+                    + " GET or DELETE /caches/{cache}/keys/{key}, DELETE /caches/{cache}");
+        }
+    }
+
+    private static boolean authenticate(HttpServletRequest request, HttpServletResponse response) {
+        try {
+            return request.authenticate(response);
+        } catch (ServletException | IOException | RuntimeException noMechanism) {
+            return false;
+        }
+    }
+
+    private void key(HttpServletResponse response, String method, String cache, String text) throws IOException {
+        if (!known(response, cache)) {
+            return;
+        }
+        CacheOperations operations = bean(CacheOperations.class);
+        Optional<CacheKey> key = operations.parseKey(cache, text);
+        if (key.isEmpty()) {
+            error(response, 400, "key '" + text + "' does not fit any key template of cache '" + cache + "' "
+                    + operations.keyTemplates(cache));
+            return;
+        }
+        if (method.equals("DELETE")) {
+            bean(CacheLayers.class).invalidate(cache, key.get());
+            json(response, 200, Json.createObjectBuilder().add("cache", cache).add("invalidated", text).build());
+            return;
+        }
+        KeyPresence presence = bean(CacheRegistry.class).presence(cache, key.get());
+        JsonObjectBuilder body = Json.createObjectBuilder().add("cache", cache).add("key", presence.key())
+                .add("node", bean(CacheRegistry.class).nodeName())
+                .add("near", presence.near()).add("cluster", presence.cluster());
+        if (presence.nearAgeMillis() != null) {
+            body.add("nearAgeMillis", presence.nearAgeMillis());
+        }
+        if (presence.clusterAgeMillis() != null) {
+            body.add("clusterAgeMillis", presence.clusterAgeMillis());
+        }
+        json(response, 200, body.build());
+    }
+
+    /** Every cache's figures, summed over the nodes that shared theirs, and each node's. */
+    private JsonObject caches() {
+        Map<String, String> nodes = share();
+        Map<String, JsonObjectBuilder> perCache = new TreeMap<>();
+        Map<String, Map<String, Long>> sums = new TreeMap<>();
+        for (Map.Entry<String, String> node : nodes.entrySet()) {
+            JsonObject figures;
+            try (JsonReader reader = Json.createReader(new StringReader(node.getValue()))) {
+                figures = reader.readObject();
+            }
+            for (Map.Entry<String, JsonValue> cache : figures.entrySet()) {
+                JsonObject counters = cache.getValue().asJsonObject();
+                perCache.computeIfAbsent(cache.getKey(), c -> Json.createObjectBuilder()).add(node.getKey(), counters);
+                Map<String, Long> sum = sums.computeIfAbsent(cache.getKey(), c -> new TreeMap<>());
+                counters.forEach((name, value) -> sum.merge(name, ((JsonNumber) value).longValue(), Long::sum));
+            }
+        }
+        JsonObjectBuilder caches = Json.createObjectBuilder();
+        for (Map.Entry<String, Map<String, Long>> cache : sums.entrySet()) {
+            JsonObjectBuilder cluster = Json.createObjectBuilder();
+            cache.getValue().forEach(cluster::add);
+            caches.add(cache.getKey(), Json.createObjectBuilder().add("cluster", cluster)
+                    .add("nodes", perCache.get(cache.getKey())));
+        }
+        return Json.createObjectBuilder().add("node", bean(CacheRegistry.class).nodeName())
+                .add("nodes", nodes.size()).add("caches", caches).build();
+    }
+
+    /** Publishes this node's figures and returns every node's. */
+    private Map<String, String> share() {
+        CacheAdmin admin = bean(CacheAdmin.class);
+        JsonObjectBuilder figures = Json.createObjectBuilder();
+        for (String cache : admin.cacheNames()) {
+            figures.add(cache, counters(admin.statistics(cache)));
+        }
+        return bean(CacheRegistry.class).shareFigures(figures.build().toString(), SHARE_SECONDS * 3);
+    }
+
+    private void shareQuietly() {
+        try {
+            share();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "this node's cache figures could not be shared", e);
+        }
+    }
+
+    private static JsonObjectBuilder counters(CacheStatistics s) {
+        return Json.createObjectBuilder().add("requestHits", s.requestHits()).add("nearHits", s.nearHits())
+                .add("clusterHits", s.clusterHits()).add("loads", s.loads()).add("sharedLoads", s.sharedLoads())
+                .add("invalidations", s.invalidations()).add("invalidationsReceived", s.invalidationsReceived())
+                .add("faults", s.faults()).add("waitsGivenUp", s.waitsGivenUp()).add("staleServed", s.staleServed())
+                .add("oversized", s.oversized()).add("refreshes", s.refreshes()).add("calls", s.calls());
+    }
+
+    private boolean known(HttpServletResponse response, String cache) throws IOException {
+        if (bean(CacheAdmin.class).cacheNames().contains(cache)) {
+            return true;
+        }
+        error(response, 404, "unknown cache '" + cache + "'; the caches are " + bean(CacheAdmin.class).cacheNames());
+        return false;
+    }
+
+    private static String decode(String part) {
+        return URLDecoder.decode(part, StandardCharsets.UTF_8);
+    }
+
+    private static <T> T bean(Class<T> type) {
+        return CDI.current().select(type).get();
+    }
+
+    private static void error(HttpServletResponse response, int status, String message) throws IOException {
+        json(response, status, Json.createObjectBuilder().add("status", status).add("error", message).build());
+    }
+
+    private static void json(HttpServletResponse response, int status, JsonObject body) throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.getWriter().write(body.toString());
+    }
+}
