@@ -53,7 +53,7 @@ class ClusterCoherenceIT {
     static final Duration SHORT_NEAR_TTL = ThreeNodes.SHORT_NEAR_TTL;
 
     @RegisterExtension
-    static final ThreeNodes NODES = new ThreeNodes();
+    static final ThreeNodes NODES = new ThreeNodes("layered-cache.admin.enabled=true\n");
 
     @Test
     @Order(1)
@@ -265,6 +265,59 @@ class ClusterCoherenceIT {
         assertThat(staleOnWritingNode).isZero();
         assertThat(staleElsewhere).isZero();
         assertThat(notConverged).isZero();
+    }
+
+    /** The admin resource on one node sums every node's figures, which each node shares in the cluster. */
+    @Test
+    @Order(7)
+    void theAdminResourceSumsTheFiguresOfEveryNode() throws Exception {
+        long id = NODES.newId();
+        increment(NODES.a(), id);
+        for (PayaraMicroProcess node : NODES.all()) {
+            read(node, id);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String caches;
+        while (true) {                          // each node shares its figures every 5 s
+            long perNode = 0;
+            for (PayaraMicroProcess node : NODES.all()) {           // each node's own statistics
+                java.util.regex.Matcher own = java.util.regex.Pattern.compile("(?m)^counters .* loads=(\\d+)")
+                        .matcher(get(node, "statistics"));
+                assertThat(own.find()).isTrue();
+                perNode += Long.parseLong(own.group(1));
+            }
+            caches = admin(NODES.a(), "layered-cache/caches");
+            long summed = figure(caches, "\"counters\":{\"cluster\":{", "loads");
+            if (caches.contains("\"nodes\":3") && summed == perNode) {
+                break;
+            }
+            assertThat(System.nanoTime()).as("the summed figures of three nodes: %s", caches).isLessThan(deadline);
+            Thread.sleep(500);
+        }
+        NODES.report("Admin resource on node A: " + caches.length() + " characters of figures from 3 nodes.");
+        assertThat(caches).contains("\"nodes\":{\"");
+    }
+
+    /** One counter that follows {@code after} in the admin resource's JSON. */
+    private static long figure(String json, String after, String counter) {
+        int from = json.indexOf(after);
+        assertThat(from).as("%s in %s", after, json).isNotNegative();
+        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("\"" + counter + "\":(\\d+)")
+                .matcher(json.substring(from));
+        assertThat(matcher.find()).as("%s in %s", counter, json).isTrue();
+        return Long.parseLong(matcher.group(1));
+    }
+
+    private static String admin(PayaraMicroProcess node, String path) throws Exception {
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.baseUrl() + "/" + path))
+                        .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                                (AdminUsers.USER + ":" + AdminUsers.PASSWORD).getBytes(
+                                        java.nio.charset.StandardCharsets.UTF_8)))
+                        .timeout(Duration.ofSeconds(30)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("%s: %s", path, response.body()).isEqualTo(200);
+        return response.body();
     }
 
     @Test

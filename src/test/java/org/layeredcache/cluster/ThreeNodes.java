@@ -40,6 +40,17 @@ final class ThreeNodes implements BeforeAllCallback, AfterAllCallback {
     private final List<String> report = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong ids = new AtomicLong(ThreadLocalRandom.current().nextLong(1, 1L << 40));
     private PostgresSchema schema;
+    private final String configuration;
+
+    /** Three nodes with the fixture's configuration. */
+    ThreeNodes() {
+        this("");
+    }
+
+    /** Three nodes with the fixture's configuration and {@code configuration} (properties, one per line) added. */
+    ThreeNodes(String configuration) {
+        this.configuration = configuration;
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
@@ -52,13 +63,13 @@ final class ThreeNodes implements BeforeAllCallback, AfterAllCallback {
                 .addAsLibrary(new File(PayaraMicroProcess.buildDirectory(), "war-libs/caffeine.jar"))
                 .addAsLibrary(new File(PayaraMicroProcess.buildDirectory(), "war-libs/postgresql.jar"))
                 .addClasses(Counter.class, CounterStore.class, LoadGate.class, ClusterResource.class,
-                        ClusterResource.Rest.class)
+                        ClusterResource.Rest.class, AdminUsers.class)
                 .addAsResource("cluster/persistence.xml", "META-INF/persistence.xml")
                 .addAsResource(new StringAsset("""
                         cluster.datasource.url=%s
                         layered-cache.cache.counters.cluster.load-lease=3s
                         layered-cache.cache.counters-short.near.ttl=%ds
-                        """.formatted(schema.url(), SHORT_NEAR_TTL.toSeconds())),
+                        """.formatted(schema.url(), SHORT_NEAR_TTL.toSeconds()) + configuration),
                         "META-INF/microprofile-config.properties")
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml")
                 .as(ZipExporter.class).exportTo(war.toFile(), true);

@@ -40,6 +40,7 @@ import javax.naming.NamingException;
  * The admin resource, JSON over HTTP, for users in the configured role (401 without credentials, 403 without the
  * role); put in place by {@link AdminInitializer}:
  * <ul>
+ *   <li>{@code GET .../}: the dashboard, a page of plain HTML and a little script shipped in the jar;</li>
  *   <li>{@code GET .../caches}: every cache's statistics, summed over the nodes of the cluster, with each node's
  *       figures (each node publishes its own to a cluster map every {@value #SHARE_SECONDS} s and on each call);</li>
  *   <li>{@code GET .../caches/{cache}/keys/{key}}: where the key is on this node (near layer, cluster layer) and
@@ -95,10 +96,14 @@ public class AdminServlet extends HttpServlet {
             error(response, 403, "user '" + request.getUserPrincipal().getName() + "' is not in role '" + role + "'");
             return;
         }
-        String path = Optional.ofNullable(request.getPathInfo()).orElse("/");
+        String path = Optional.ofNullable(request.getPathInfo()).orElse("");
         String method = request.getMethod();
         Matcher matcher;
-        if (CACHES.matcher(path).matches() && method.equals("GET")) {
+        if (path.isEmpty() && method.equals("GET")) {
+            response.sendRedirect(request.getRequestURI() + "/");
+        } else if (path.equals("/") && method.equals("GET")) {
+            dashboard(response);
+        } else if (CACHES.matcher(path).matches() && method.equals("GET")) {
             json(response, 200, caches());
         } else if ((matcher = KEY.matcher(path)).matches() && (method.equals("GET") || method.equals("DELETE"))) {
             key(response, method, decode(matcher.group(1)), decode(matcher.group(2)));
@@ -112,6 +117,21 @@ public class AdminServlet extends HttpServlet {
         } else {
             error(response, 404, method + " " + path + " is not part of this resource; try GET /caches,"
                     + " GET or DELETE /caches/{cache}/keys/{key}, DELETE /caches/{cache}");
+        }
+    }
+
+    /** The dashboard: one HTML page (its CSS and script inline) that reads and drives this resource. */
+    private static void dashboard(HttpServletResponse response) throws IOException {
+        try (java.io.InputStream page = AdminServlet.class.getResourceAsStream("dashboard.html")) {
+            if (page == null) {
+                error(response, 500, "the dashboard page is missing from the library jar");
+                return;
+            }
+            response.setContentType("text/html");
+            response.setCharacterEncoding("UTF-8");
+            response.setHeader("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline' 'self';"
+                    + " style-src 'unsafe-inline' 'self'");
+            page.transferTo(response.getOutputStream());
         }
     }
 

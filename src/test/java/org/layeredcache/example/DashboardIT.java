@@ -1,0 +1,118 @@
+package org.layeredcache.example;
+
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.layeredcache.testing.HeadlessChromium;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.UsernameAndPassword;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The admin dashboard in a real headless Chromium against the deployed example: it shows the example's caches
+ * with the figures the REST resource gives, and its invalidate button really drops the key. Runs as a client.
+ */
+@ExtendWith(ArquillianExtension.class)
+class DashboardIT {
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return ExampleContract.exampleWar(ExampleContract.SMALL_DATA_SET.apply("""
+                example.datasource.class=org.h2.jdbcx.JdbcDataSource
+                example.datasource.url=jdbc:h2:mem:example-dashboard;DB_CLOSE_DELAY=-1
+                example.datasource.user=sa
+                example.datasource.password=example
+                """));
+    }
+
+    @ArquillianResource
+    URL base;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private String send(String method, String path, boolean asAdmin) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base.toString()).resolve(path))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (asAdmin) {
+            request.header("Authorization", "Basic " + Base64.getEncoder()
+                    .encodeToString("alice:alice-secret".getBytes(StandardCharsets.UTF_8)));
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), method + " " + path + ": " + response.body());
+        return response.body();
+    }
+
+    /** One number of the REST resource's summed figures of {@code cache}. */
+    private static long figure(String caches, String cache, String counter) {
+        Matcher matcher = Pattern.compile("\"" + cache + "\":\\{\"cluster\":\\{[^}]*\"" + counter + "\":(\\d+)")
+                .matcher(caches);
+        assertTrue(matcher.find(), counter + " of " + cache + " in " + caches);
+        return Long.parseLong(matcher.group(1));
+    }
+
+    @Test
+    void theDashboardShowsTheCachesAndItsButtonReallyDropsAKey() throws Exception {
+        send("GET", "services/5", false);
+        send("GET", "services/5", false);
+        URI page = URI.create(base.toString()).resolve("layered-cache/");
+        URI onLoopback = new URI(page.getScheme(), null, "127.0.0.1", page.getPort(), page.getPath(), null, null);
+
+        try (HeadlessChromium chromium = HeadlessChromium.start()) {
+            ChromeDriver browser = chromium.driver();
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+            // The browser answers the resource's Basic challenges (page and fetch calls) as a user would.
+            browser.register(UsernameAndPassword.of("alice", "alice-secret"));
+            browser.get(onLoopback.toString());
+            try {
+                wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
+            } catch (org.openqa.selenium.TimeoutException e) {
+                throw new AssertionError("the dashboard did not load its figures: "
+                        + browser.findElement(By.id("message")).getText(), e);
+            }
+
+            String caches = send("GET", "layered-cache/caches", true);
+            for (String cache : List.of("services", "users", "templates")) {
+                WebElement row = browser.findElement(By.cssSelector("tr[data-cache='" + cache + "']"));
+                List<WebElement> cells = row.findElements(By.tagName("td"));
+                assertEquals(String.valueOf(figure(caches, cache, "calls")), cells.get(1).getText(), cache + " calls");
+                assertEquals(String.valueOf(figure(caches, cache, "loads")), cells.get(5).getText(), cache + " loads");
+            }
+            Path screenshot = Path.of(System.getProperty("project.buildDirectory", "target"), "dashboard.png");
+            Files.write(screenshot, browser.getScreenshotAs(OutputType.BYTES));
+
+            assertTrue(send("GET", "layered-cache/caches/services/keys/service-5", true).contains("\"near\":\"present\""));
+            new Select(browser.findElement(By.id("key-cache"))).selectByValue("services");
+            browser.findElement(By.id("key")).sendKeys("service-5");
+            browser.findElement(By.id("invalidate-key-button")).click();
+            wait.until(ExpectedConditions.alertIsPresent()).accept();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "invalidated"));
+        }
+        String where = send("GET", "layered-cache/caches/services/keys/service-5", true);
+        assertTrue(where.contains("\"near\":\"absent\"") && where.contains("\"cluster\":\"absent\""), where);
+    }
+}
