@@ -24,6 +24,12 @@ import java.util.function.Supplier;
  *
  * <p>When the cluster fails, {@link GuardedCluster} keeps this cache off it for a while (reads use the near layer
  * and the method) and keeps the invalidations that could not reach it until it returns.
+ *
+ * <p>Under load: concurrent misses of a key on this node share one load ({@link SingleFlight}); a miss that finds
+ * another node's claim waits for that load's value in the cluster, both bounded by {@code load.wait}. Entries
+ * older than {@code refreshAfter} are reloaded in the background ({@link RefreshAhead}), one node at a time,
+ * publishing only over exactly the entry they found; entries past their TTL stay in the cluster for
+ * {@code staleIfError} to stand in for a failed load.
  */
 final class LayeredCache {
 
