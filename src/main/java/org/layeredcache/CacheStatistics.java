@@ -23,10 +23,13 @@ package org.layeredcache;
  * @param refreshes     background reloads of old entries ({@code refreshAfter}) that ran the method on this node;
  *                      not calls, so not part of {@link #calls()}
  * @param invalidationsReceived other nodes' invalidations of this cache applied to this node's near layer
+ * @param waits         times a call started waiting for another load of its key: a load in flight on this node,
+ *                      or another node's claim in the cluster (a call may wait once for each)
  */
 public record CacheStatistics(String cache, long requestHits, long nearHits, long clusterHits, long loads,
                               long sharedLoads, long invalidations, long faults, long waitsGivenUp,
-                              long staleServed, long oversized, long refreshes, long invalidationsReceived) {
+                              long staleServed, long oversized, long refreshes, long invalidationsReceived,
+                              long waits) {
 
     /** All calls counted: {@code requestHits + nearHits + clusterHits + loads + sharedLoads}. */
     public long calls() {

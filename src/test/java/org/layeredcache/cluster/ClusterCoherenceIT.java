@@ -29,6 +29,7 @@ import static org.layeredcache.cluster.NodeCalls.millis;
 import static org.layeredcache.cluster.NodeCalls.post;
 import static org.layeredcache.cluster.NodeCalls.read;
 import static org.layeredcache.cluster.NodeCalls.readShortLived;
+import static org.layeredcache.cluster.NodeCalls.waits;
 
 /**
  * Coherence of three nodes ({@link ThreeNodes}), driven over HTTP as a load balancer would: values travel through
@@ -152,12 +153,17 @@ class ClusterCoherenceIT {
         try {
             Future<Long> loader = readers.submit(() -> read(NODES.a(), id));
             assertThat(get(NODES.a(), "gate/paused")).isEqualTo("paused");
+            long waitsB = waits(NODES.b(), "counters");
+            long waitsC = waits(NODES.c(), "counters");
             List<Future<Long>> waiters = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
                 PayaraMicroProcess node = i % 2 == 0 ? NODES.b() : NODES.c();
                 waiters.add(readers.submit(() -> read(node, id)));
             }
-            Thread.sleep(1_000);                  // the readers reach the claim (load.wait is 5 s, far above)
+            long reached = System.nanoTime() + Duration.ofSeconds(4).toNanos();   // load.wait is 5 s
+            assertThat(eventually(reached, () -> waits(NODES.b(), "counters") >= waitsB + 3
+                    && waits(NODES.c(), "counters") >= waitsC + 3))
+                    .as("the readers on B and C wait (for A's claim, or for the one of them that does)").isTrue();
             long loadsWhileHeld = loads(NODES.b()) + loads(NODES.c());
             post(NODES.a(), "gate/release");
 

@@ -28,6 +28,7 @@ import static org.layeredcache.cluster.NodeCalls.post;
 import static org.layeredcache.cluster.NodeCalls.read;
 import static org.layeredcache.cluster.NodeCalls.signal;
 import static org.layeredcache.cluster.NodeCalls.status;
+import static org.layeredcache.cluster.NodeCalls.waits;
 
 /**
  * Three nodes ({@link ThreeNodes}) when one of them fails: frozen (SIGSTOP) and thawed, then killed under load. The
@@ -161,11 +162,15 @@ class ClusterFailuresIT {
             ExecutorService waiters = Executors.newFixedThreadPool(3);
             Future<?> dying = waiters.submit(() -> read(NODES.c(), claimed));
             assertThat(get(NODES.c(), "gate/paused")).isEqualTo("paused");
+            long waitsA = waits(NODES.a(), "counters");
+            long waitsB = waits(NODES.b(), "counters");
             List<Future<Long>> waiting = new ArrayList<>();
             for (PayaraMicroProcess node : List.of(NODES.a(), NODES.b())) {
                 waiting.add(waiters.submit(() -> read(node, claimed)));
             }
-            Thread.sleep(1_000);                                     // the readers reach C's claim
+            long reached = System.nanoTime() + Duration.ofSeconds(4).toNanos();   // load.wait is 5 s
+            assertThat(eventually(reached, () -> waits(NODES.a(), "counters") > waitsA
+                    && waits(NODES.b(), "counters") > waitsB)).as("the readers reach C's claim").isTrue();
             assertThat(waiting).as("they wait for C's load").noneMatch(Future::isDone);
             long killed = NODES.c().pid();
             int twoMemberViews = count(NODES.a().output(), "DG Size: 2");

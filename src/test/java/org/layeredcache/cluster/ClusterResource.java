@@ -106,7 +106,7 @@ public class ClusterResource {
             CacheStatistics s = admin.statistics(cache);
             text.append('\n').append(cache).append(" request=").append(s.requestHits()).append(" near=")
                     .append(s.nearHits()).append(" cluster=").append(s.clusterHits()).append(" loads=")
-                    .append(s.loads()).append(" faults=").append(s.faults());
+                    .append(s.loads()).append(" faults=").append(s.faults()).append(" waits=").append(s.waits());
         }
         return text.toString();
     }

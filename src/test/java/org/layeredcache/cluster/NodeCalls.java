@@ -46,6 +46,14 @@ final class NodeCalls {
         return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
     }
 
+    /** How many times calls of {@code cache} on the node started waiting for another load of their key. */
+    static long waits(PayaraMicroProcess node, String cache) throws Exception {
+        java.util.regex.Matcher line = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(cache)
+                + " .* waits=(\\d+)").matcher(get(node, "statistics"));
+        assertThat(line.find()).as("waits of %s on %s", cache, node.name()).isTrue();
+        return Long.parseLong(line.group(1));
+    }
+
     static String get(PayaraMicroProcess node, String path) throws Exception {
         return send(node, HttpRequest.newBuilder(URI.create(node.baseUrl() + "/" + path)).GET());
     }

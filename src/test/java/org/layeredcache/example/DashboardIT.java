@@ -36,6 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The admin dashboard in a real headless Chromium against the deployed example: it shows the example's caches
  * with the figures the REST resource gives, and its invalidate button really drops the key. Runs as a client.
+ * {@link HeadlessChromium} starts the browser with {@code --host-resolver-rules} that resolve nothing but
+ * 127.0.0.1, so it never looks up an outside host.
  */
 @ExtendWith(ArquillianExtension.class)
 class DashboardIT {

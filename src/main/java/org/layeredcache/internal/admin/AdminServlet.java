@@ -222,7 +222,7 @@ public class AdminServlet extends HttpServlet {
         return Json.createObjectBuilder().add("requestHits", s.requestHits()).add("nearHits", s.nearHits())
                 .add("clusterHits", s.clusterHits()).add("loads", s.loads()).add("sharedLoads", s.sharedLoads())
                 .add("invalidations", s.invalidations()).add("invalidationsReceived", s.invalidationsReceived())
-                .add("faults", s.faults()).add("waitsGivenUp", s.waitsGivenUp()).add("staleServed", s.staleServed())
+                .add("faults", s.faults()).add("waits", s.waits()).add("waitsGivenUp", s.waitsGivenUp()).add("staleServed", s.staleServed())
                 .add("oversized", s.oversized()).add("refreshes", s.refreshes()).add("calls", s.calls());
     }
 

@@ -28,6 +28,7 @@ final class CacheCounters {
     private final LongAdder faults = new LongAdder();
     private final LongAdder sharedLoads = new LongAdder();
     private final LongAdder waitsGivenUp = new LongAdder();
+    private final LongAdder waits = new LongAdder();
     private final LongAdder staleServed = new LongAdder();
     private final LongAdder oversized = new LongAdder();
     private final LongAdder refreshes = new LongAdder();
@@ -87,6 +88,11 @@ final class CacheCounters {
         refreshes.increment();
     }
 
+    /** A call started waiting for another call's load of its key (on this node, or another node's claim). */
+    void waitStarted() {
+        waits.increment();
+    }
+
     /** A call stopped waiting for another load of its key and loads by itself. */
     void waitGivenUp() {
         waitsGivenUp.increment();
@@ -136,7 +142,7 @@ final class CacheCounters {
     CacheStatistics snapshot() {
         return new CacheStatistics(cache, requestHits.sum(), nearHits.sum(), clusterHits.sum(), loads.sum(),
                 sharedLoads.sum(), invalidations.sum(), faults.sum(), waitsGivenUp.sum(), staleServed.sum(),
-                oversized.sum(), refreshes.sum(), invalidationsReceived.sum());
+                oversized.sum(), refreshes.sum(), invalidationsReceived.sum(), waits.sum());
     }
 
     private static Throwable rootCause(Throwable failure) {

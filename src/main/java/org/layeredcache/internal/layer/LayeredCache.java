@@ -138,6 +138,7 @@ final class LayeredCache {
             if (joined.leads()) {
                 return lead(read, near, stamp, joined.flight());
             }
+            counters.waitStarted();
             SingleFlight.Outcome outcome = joined.flight().await(read.deadline() - System.nanoTime());
             if (outcome instanceof SingleFlight.Outcome.Value value) {
                 counters.sharedLoad();
@@ -177,6 +178,7 @@ final class LayeredCache {
         boolean withoutCluster = true;
         ClusterLayer.Entry expired = null;
         long pauseNanos = FIRST_PAUSE_NANOS;
+        boolean waiting = false;
         while (cluster != null) {
             GuardedCluster.Reached<ClusterLayer.Entry> found = cluster.get(key);
             if (!found.reached()) {
@@ -217,6 +219,10 @@ final class LayeredCache {
             if (flight == null || entry.claim().equals(abandonedClaims.getIfPresent(key))) {
                 break;
             }
+            if (!waiting) {
+                waiting = true;
+                counters.waitStarted();
+            }
             long left = read.deadline() - System.nanoTime();
             if (left <= 0) {
                 counters.waitGivenUp();
@@ -236,9 +242,10 @@ final class LayeredCache {
 
     /** Starts one background reload if the entry a read answered with is older than its refresh-after. */
     private void refreshIfOld(Read read, long writtenAt) {
-        if (read.old(writtenAt)) {
+        if (read.old(writtenAt) && !refreshAhead.running(read.key())) {
+            Callable<Object> again = read.reinvocation().get();   // taken now, while the call is still on
             refreshAhead.start(read.key(), () -> {
-                refreshNow(read);
+                refreshNow(read, again);
                 return null;
             });
         }
@@ -249,7 +256,7 @@ final class LayeredCache {
      * the key's refresh mark. An entry the cluster already holds fresh (another node refreshed it) only fills
      * this node's near layer.
      */
-    private void refreshNow(Read read) throws Exception {
+    private void refreshNow(Read read, Callable<Object> again) throws Exception {
         CacheKey key = read.key();
         NearLayer near = server.hearsInvalidations() ? this.near : null;
         long stamp = near == null ? 0 : near.stamp(key);
@@ -275,17 +282,17 @@ final class LayeredCache {
                 }
                 mark = marked.value();
                 // Another node may have refreshed the key and let go of the mark since it was read above.
-                GuardedCluster.Reached<ClusterLayer.Entry> again = cluster.get(key);
-                if (!again.reached() || again.value() == null || again.value().isClaim()
-                        || !read.old(again.value().writtenAt())) {
+                GuardedCluster.Reached<ClusterLayer.Entry> now = cluster.get(key);
+                if (!now.reached() || now.value() == null || now.value().isClaim()
+                        || !read.old(now.value().writtenAt())) {
                     cluster.unmarkRefresh(key, mark);
                     return;
                 }
-                current = again.value();
+                current = now.value();
             }
         }
         try {
-            refreshAhead.reload(new RefreshAhead.Refresh(this, key, current, stamp, read), read.reinvocation().get());
+            refreshAhead.reload(new RefreshAhead.Refresh(this, key, current, stamp, read), again);
         } finally {
             if (mark != null) {
                 cluster.unmarkRefresh(key, mark);

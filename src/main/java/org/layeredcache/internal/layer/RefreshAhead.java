@@ -84,8 +84,8 @@ final class RefreshAhead {
         return refresh;
     }
 
-    /** Refreshes running on this node (for tests). */
-    int running() {
-        return running.size();
+    /** Whether a refresh of the key is running on this node. */
+    boolean running(CacheKey key) {
+        return running.contains(key);
     }
 }

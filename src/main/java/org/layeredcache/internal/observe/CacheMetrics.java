@@ -30,7 +30,7 @@ import java.util.logging.Logger;
  * as counters per operation. Where the server offers no metric registry, nothing is published. Thread-safe.
  *
  * <p>Names (Prometheus form on {@code /metrics}, where dots become underscores): {@code layered_cache.hits}
- * (layer = request, near, cluster), {@code .loads}, {@code .shared_loads}, {@code .waits_given_up},
+ * (layer = request, near, cluster), {@code .loads}, {@code .shared_loads}, {@code .waits}, {@code .waits_given_up},
  * {@code .refreshes}, {@code .stale_served}, {@code .oversized}, {@code .invalidations} (origin = this_node,
  * other_nodes), {@code .faults} (operation), {@code .near.entries}, {@code .near.size} (bytes), {@code .load.duration}
  * and {@code .invalidation.delay} (timers, in seconds).
@@ -79,6 +79,8 @@ public class CacheMetrics implements CacheObserver {
         gauge("loads", "Calls that ran the method because every layer missed", cache, CacheStatistics::loads, name);
         gauge("shared_loads", "Calls that got another call's load of the same key on this node", cache,
                 CacheStatistics::sharedLoads, name);
+        gauge("waits", "Times a call started waiting for another load of its key (single flight)", cache,
+                CacheStatistics::waits, name);
         gauge("waits_given_up", "Calls that stopped waiting for another load of their key and loaded themselves",
                 cache, CacheStatistics::waitsGivenUp, name);
         gauge("refreshes", "Background reloads of old entries (refreshAfter)", cache, CacheStatistics::refreshes, name);
