@@ -7,6 +7,8 @@ import jakarta.inject.Singleton;
 import org.jboss.weld.environment.se.WeldContainer;
 import org.junit.jupiter.api.Test;
 import org.layeredcache.internal.key.CacheKey;
+import org.layeredcache.internal.layer.CacheHealth;
+import org.layeredcache.internal.layer.CacheRegistry;
 import org.layeredcache.internal.layer.ClusterCodec;
 import org.layeredcache.testing.Containers;
 import org.layeredcache.testing.EmbeddedHazelcast;
@@ -112,6 +114,10 @@ class FaultIsolationTest {
                     .as("only the first call met the dead cluster; the circuit kept the others off it"
                         + " (retry-after is 1m for this cache in the test configuration)")
                     .isEqualTo(1);
+            CacheHealth health = bean(node, CacheRegistry.class).health().stream()
+                    .filter(cache -> cache.cache().equals("faults")).findFirst().orElseThrow();
+            assertThat(health.cluster()).as("what the readiness check shows: the circuit").isEqualTo("open");
+            assertThat(health.lastFault()).as("and the last fault").contains("cluster");
         } finally {
             member.shutdown();
         }

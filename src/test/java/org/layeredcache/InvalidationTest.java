@@ -3,6 +3,8 @@ package org.layeredcache;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.layeredcache.internal.layer.CacheObserver;
+import org.layeredcache.internal.layer.CacheRegistry;
 import org.layeredcache.testing.InProcessNodes;
 
 import java.io.Serializable;
@@ -144,6 +146,35 @@ class InvalidationTest {
         assertThat(catchThrowable(() -> templates.failAfterWriting(template))).hasMessage("failed after the write");
 
         assertThat(templates.template(template)).contains(" v1 ");
+    }
+
+    /** What the invalidation-delay metric hears: another node's invalidation, and how long it took to arrive. */
+    @Test
+    void theOtherNodeHearsEachInvalidationWithItsDelay() throws Exception {
+        Templates a = bean(NODES.a(), Templates.class);
+        Templates b = bean(NODES.b(), Templates.class);
+        java.util.List<Long> delays = new java.util.concurrent.CopyOnWriteArrayList<>();
+        bean(NODES.b(), CacheRegistry.class).observe(new CacheObserver() {
+            @Override
+            public void invalidationReceived(String cache, long millis) {
+                delays.add(millis);
+            }
+        });
+        try {
+            long service = newId();
+            long template = newId();
+            b.template(template);
+            CacheStatistics before = statistics(NODES.b(), "templates");
+
+            a.update(service, template);                       // two keys
+
+            assertThat(eventually(Duration.ofSeconds(5), () -> delays.size() >= 2)).as("heard: %s", delays).isTrue();
+            assertThat(delays).allMatch(millis -> millis >= 0 && millis < 5_000);
+            assertThat(statistics(NODES.b(), "templates").invalidationsReceived() - before.invalidationsReceived())
+                    .isGreaterThanOrEqualTo(2);
+        } finally {
+            bean(NODES.b(), CacheRegistry.class).observe(CacheObserver.NONE);
+        }
     }
 
     @Test
