@@ -16,8 +16,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.layeredcache.TaskPendingException;
+import org.layeredcache.TaskStatus;
 import org.layeredcache.example.data.ServiceStore;
 import org.layeredcache.example.data.ServiceView;
 import org.layeredcache.example.data.TemplateStore;
@@ -26,6 +30,7 @@ import org.layeredcache.example.data.UserStore;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 
 import static org.layeredcache.example.PageService.found;
 
@@ -53,6 +58,9 @@ public class ServicesResource {
 
     @Inject
     PageService pages;
+
+    @Inject
+    Rebuilds rebuilds;
 
     @PathParam("serviceId")
     String serviceIdText;
@@ -85,6 +93,28 @@ public class ServicesResource {
             throw new NotFoundException("no service " + serviceId + " or no user " + userId);
         }
         return Response.noContent().build();
+    }
+
+    /**
+     * Story 4: a rebuild of the service's caches, which takes a while, runs in the background: 202 with the status
+     * URL at once; while one is pending for this service, 409 naming it.
+     */
+    @POST
+    @Path("rebuild")
+    public Response rebuild(@Context UriInfo uri) {
+        long serviceId = serviceId();
+        found(services.service(serviceId), "service", serviceId);
+        try {
+            TaskStatus task = rebuilds.start(serviceId);
+            URI status = uri.getBaseUriBuilder().path("tasks").path(task.id()).build();
+            return Response.accepted(Map.of("task", task.id(), "state", task.state(), "status", status.toString()))
+                    .location(status).build();
+        } catch (TaskPendingException pending) {
+            URI status = uri.getBaseUriBuilder().path("tasks").path(pending.pending().id()).build();
+            return Response.status(Response.Status.CONFLICT).entity(Map.of("status", 409, "error",
+                    "a rebuild of service " + serviceId + " is already " + pending.pending().state(),
+                    "pending", status.toString())).build();
+        }
     }
 
     @GET

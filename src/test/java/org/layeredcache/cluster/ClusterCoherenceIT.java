@@ -29,6 +29,7 @@ import static org.layeredcache.cluster.NodeCalls.millis;
 import static org.layeredcache.cluster.NodeCalls.post;
 import static org.layeredcache.cluster.NodeCalls.read;
 import static org.layeredcache.cluster.NodeCalls.readShortLived;
+import static org.layeredcache.cluster.NodeCalls.status;
 import static org.layeredcache.cluster.NodeCalls.waits;
 
 /**
@@ -302,6 +303,19 @@ class ClusterCoherenceIT {
         }
         NODES.report("Admin resource on node A: " + caches.length() + " characters of figures from 3 nodes.");
         assertThat(caches).contains("\"nodes\":{\"");
+    }
+
+    /** A background task started on one node: every node reads its status from the cluster. */
+    @Test
+    @Order(8)
+    void everyNodeTellsTheStatusOfATaskStartedOnAnother() throws Exception {
+        String scope = "status-" + NODES.newId();
+        String id = post(NODES.a(), "tasks/" + scope + "?millis=1500");
+        assertThat(get(NODES.b(), "tasks/" + id)).isIn("queued", "running");
+        assertThat(status(NODES.c(), "POST", "tasks/" + scope + "?millis=1")).as("the same scope on another node")
+                .isEqualTo(409);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        assertThat(eventually(deadline, () -> get(NODES.c(), "tasks/" + id).equals("succeeded"))).isTrue();
     }
 
     /** One counter that follows {@code after} in the admin resource's JSON. */

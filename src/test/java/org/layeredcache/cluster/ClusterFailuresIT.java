@@ -172,6 +172,9 @@ class ClusterFailuresIT {
             assertThat(eventually(reached, () -> waits(NODES.a(), "counters") > waitsA
                     && waits(NODES.b(), "counters") > waitsB)).as("the readers reach C's claim").isTrue();
             assertThat(waiting).as("they wait for C's load").noneMatch(Future::isDone);
+            String lostScope = "lost-" + claimed;
+            String lostTask = post(NODES.c(), "tasks/" + lostScope + "?millis=600000");   // C dies running it
+            assertThat(get(NODES.b(), "tasks/" + lostTask)).isIn("queued", "running");
             long killed = NODES.c().pid();
             int twoMemberViews = count(NODES.a().output(), "DG Size: 2");
             long killedAt = System.nanoTime();
@@ -192,6 +195,11 @@ class ClusterFailuresIT {
             }
             assertThat(NODES.a().awaitOutput(Pattern.compile("(?s)(.*DG Size: 2){" + (twoMemberViews + 1) + "}"),
                     Duration.ofMinutes(2))).as("the cluster noticed that C is gone").isTrue();
+            // Lost, or unknown when its status entry lived on C: members on one host keep no backups of each other.
+            String lostState = get(NODES.a(), "tasks/" + lostTask);
+            NODES.report("C's running task, read on A after the kill: " + lostState + ".");
+            assertThat(lostState).as("C's task, once the cluster noticed").isIn("lost", "unknown");
+            assertThat(post(NODES.a(), "tasks/" + lostScope + "?millis=1")).as("its scope is free again").isNotBlank();
         } finally {
             threads.shutdownNow();
         }

@@ -13,6 +13,9 @@ import jakarta.ws.rs.core.Application;
 import jakarta.ws.rs.core.MediaType;
 import org.layeredcache.CacheAdmin;
 import org.layeredcache.CacheStatistics;
+import org.layeredcache.CacheTasks;
+import org.layeredcache.TaskPendingException;
+import org.layeredcache.TaskStatus;
 import org.layeredcache.internal.key.CacheKey;
 import org.layeredcache.internal.layer.ClusterCodec;
 
@@ -95,6 +98,27 @@ public class ClusterResource {
     public String release() {
         gate.release();
         return "released";
+    }
+
+    @Inject
+    CacheTasks tasks;
+
+    /** Starts a background task of {@code scope} that takes {@code millis}; its id, or 409 naming the pending one. */
+    @POST
+    @Path("tasks/{scope}")
+    public String startTask(@PathParam("scope") String scope, @jakarta.ws.rs.QueryParam("millis") long millis) {
+        try {
+            return tasks.start(scope, "sleeps " + millis + " ms", progress -> Thread.sleep(millis)).id();
+        } catch (TaskPendingException pending) {
+            throw new WebApplicationException(pending.getMessage(), 409);
+        }
+    }
+
+    /** A task's state as this node reads it from the cluster. */
+    @GET
+    @Path("tasks/{id}")
+    public String taskState(@PathParam("id") String id) {
+        return tasks.status(id).map(TaskStatus::state).orElse("unknown");
     }
 
     /** Loads (method runs) so far, then each cache's statistics, one line each. */

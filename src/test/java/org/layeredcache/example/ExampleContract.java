@@ -392,6 +392,7 @@ abstract class ExampleContract {
             example.seed.users=40
             layered-cache.admin.enabled=true
             example.admin.users=alice:alice-secret:layered-cache-admin,bob:bob-secret:
+            example.rebuild.step-pause-ms=300
             """;
 
     @Test
@@ -489,5 +490,52 @@ abstract class ExampleContract {
         assertTrue(badKey.body().contains("key 'service-x' does not fit any key template of cache 'services'"),
                 badKey.body());
         assertTrue(badKey.body().contains("service-{serviceId}"), badKey.body());
+    }
+
+    /**
+     * Story 4: a write that triggers a long rebuild answers 202 with the status URL at once; the same request while
+     * the first is pending gets 409 naming the first one's URL; the status tells progress and the end, and the
+     * admin resource lists the task.
+     */
+    @Test
+    void aLongRebuildRunsInTheBackgroundAndASecondOneIsRefusedWhileItIsPending() throws Exception {
+        long service = 3;
+        HttpResponse<String> first = http.send(HttpRequest.newBuilder(URI.create(base.toString())
+                .resolve("services/" + service + "/rebuild")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, first.statusCode(), first.body());
+        Matcher statusUrl = Pattern.compile("\"status\":\"([^\"]+)\"").matcher(first.body());
+        assertTrue(statusUrl.find(), first.body());
+        String status = statusUrl.group(1);
+        assertEquals(status, first.headers().firstValue("Location").orElse(""));
+
+        HttpResponse<String> second = http.send(HttpRequest.newBuilder(URI.create(base.toString())
+                .resolve("services/" + service + "/rebuild")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(409, second.statusCode(), second.body());
+        assertTrue(second.body().contains(status), "names the pending rebuild: " + second.body());
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String state;
+        do {
+            assertTrue(System.nanoTime() < deadline, "the rebuild ended within 30 s");
+            Thread.sleep(100);
+            state = http.send(HttpRequest.newBuilder(URI.create(status)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } while (state.contains("\"queued\"") || state.contains("\"running\""));
+        assertTrue(state.contains("\"state\":\"succeeded\""), state);
+        Matcher done = Pattern.compile("\"done\":(\\d+)").matcher(state);
+        Matcher total = Pattern.compile("\"total\":(\\d+)").matcher(state);
+        assertTrue(done.find() && total.find(), state);
+        assertTrue(Long.parseLong(total.group(1)) > 1, "the rebuild told its steps: " + state);
+        assertEquals(total.group(1), done.group(1), "every step done: " + state);
+
+        HttpResponse<String> third = http.send(HttpRequest.newBuilder(URI.create(base.toString())
+                .resolve("services/" + service + "/rebuild")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, third.statusCode(), "once ended, a new rebuild may start: " + third.body());
+        String id = status.substring(status.lastIndexOf('/') + 1);
+        HttpResponse<String> listed = admin("GET", "tasks", "alice");
+        assertTrue(listed.body().contains(id), listed.body());
     }
 }

@@ -13,6 +13,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.layeredcache.CacheAdmin;
 import org.layeredcache.CacheStatistics;
+import org.layeredcache.CacheTasks;
+import org.layeredcache.TaskPendingException;
+import org.layeredcache.TaskStatus;
 import org.layeredcache.internal.key.CacheKey;
 import org.layeredcache.internal.layer.ClusterCodec;
 
@@ -22,6 +25,7 @@ import javax.naming.InitialContext;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -151,6 +155,74 @@ class H2InContainerIT extends TransactionContract {
         }
         assertEquals(loaded + 1, loads.runs("findRefreshing"), "one reload, and no caller loaded");
         assertEquals(1, admin.statistics("it-refresh").refreshes());
+    }
+
+    @Inject
+    CacheTasks tasks;
+
+    /** A task requested inside a transaction starts after the commit (it sees the row), never after a rollback. */
+    @Test
+    void aTaskStartsOnlyAfterItsTransactionCommitsAndNeverAfterARollback() throws Exception {
+        long id = newId();
+        List<Boolean> seen = new CopyOnWriteArrayList<>();
+        transaction.begin();
+        TaskStatus committed;
+        try {
+            repository.create(id, "A");
+            committed = tasks.start("it-after-commit-" + id, "reads the row", progress -> seen.add(repository.exists(id)));
+            long bound = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);    // nothing may run meanwhile
+            while (seen.isEmpty() && System.nanoTime() < bound) {
+                Thread.sleep(20);
+            }
+            assertTrue(seen.isEmpty(), "the task ran before the commit: " + seen);
+        } finally {
+            transaction.commit();
+        }
+        awaitState(committed.id(), "succeeded");
+        assertEquals(List.of(true), seen, "it ran once, after the commit, and saw the row");
+
+        List<String> ran = new CopyOnWriteArrayList<>();
+        transaction.begin();
+        TaskStatus rolledBack;
+        try {
+            rolledBack = tasks.start("it-rolled-back-" + id, "never runs", progress -> ran.add("ran"));
+        } finally {
+            transaction.rollback();
+        }
+        assertEquals("cancelled", tasks.status(rolledBack.id()).orElseThrow().state());
+        assertTrue(tasks.start("it-rolled-back-" + id, "the scope is free again", progress -> { }).pending());
+        assertEquals(List.of(), ran);
+    }
+
+    /** Tasks requested in one request start one after the other, in the order they were requested. */
+    @Test
+    void tasksRequestedInOneRequestRunInThatOrder() throws Exception {
+        long id = newId();
+        List<String> steps = new CopyOnWriteArrayList<>();
+        List<TaskStatus> started = requests.run(() -> List.of(
+                tasks.start("it-order-1-" + id, "first", progress -> {
+                    steps.add("first starts");
+                    Thread.sleep(300);
+                    steps.add("first ends");
+                }),
+                tasks.start("it-order-2-" + id, "second", progress -> steps.add("second starts"))));
+        for (TaskStatus task : started) {
+            awaitState(task.id(), "succeeded");
+        }
+        assertEquals(List.of("first starts", "first ends", "second starts"), steps);
+        TaskPendingException duplicate = assertThrows(TaskPendingException.class, () -> {
+            tasks.start("it-order-3-" + id, "long", progress -> Thread.sleep(2_000));
+            tasks.start("it-order-3-" + id, "the same scope again", progress -> { });
+        });
+        assertEquals("it-order-3-" + id, duplicate.pending().scope());
+    }
+
+    private void awaitState(String id, String state) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!tasks.status(id).map(TaskStatus::state).orElse("").equals(state)) {
+            assertTrue(System.nanoTime() < deadline, "task " + id + " reached " + state + ": " + tasks.status(id));
+            Thread.sleep(20);
+        }
     }
 
     @Test

@@ -44,6 +44,11 @@ public class ServiceRepository {
         return row == null ? null : new ServiceView(row.getId(), row.getName());
     }
 
+    /** Whether the row exists, read from the database without any cache. */
+    public boolean exists(long id) {
+        return em.find(ServiceRow.class, id) != null;
+    }
+
     /** A change made without telling the cache, as another program writing to the database would. */
     public void renameBehindTheCachesBack(long id, String name) {
         em.find(ServiceRow.class, id).setName(name);

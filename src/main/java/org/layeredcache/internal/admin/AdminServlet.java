@@ -2,6 +2,7 @@ package org.layeredcache.internal.admin;
 
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -13,6 +14,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.layeredcache.CacheAdmin;
 import org.layeredcache.CacheStatistics;
+import org.layeredcache.CacheTasks;
+import org.layeredcache.TaskStatus;
 import org.layeredcache.internal.interceptor.CacheOperations;
 import org.layeredcache.internal.key.CacheKey;
 import org.layeredcache.internal.layer.CacheLayers;
@@ -46,7 +49,9 @@ import javax.naming.NamingException;
  *   <li>{@code GET .../caches/{cache}/keys/{key}}: where the key is on this node (near layer, cluster layer) and
  *       how old it is there;</li>
  *   <li>{@code DELETE .../caches/{cache}/keys/{key}} and {@code DELETE .../caches/{cache}}: invalidates the key or
- *       the whole cache, on every node, as {@code @Invalidates} does.</li>
+ *       the whole cache, on every node, as {@code @Invalidates} does;</li>
+ *   <li>{@code GET .../tasks}: the background tasks the cluster knows ({@code CacheTasks}), newest first;
+ *       {@code DELETE .../pending/{scope}}: releases a scope's pending flag (its task's node died).</li>
  * </ul>
  * Keys are written as they render ({@code service-42}) and read back through the cache's key templates. Bad input
  * gets a 4xx whose JSON names what was wrong.
@@ -60,6 +65,7 @@ public class AdminServlet extends HttpServlet {
     private static final Pattern CACHES = Pattern.compile("/caches/?");
     private static final Pattern CACHE = Pattern.compile("/caches/([^/]+)/?");
     private static final Pattern KEY = Pattern.compile("/caches/([^/]+)/keys/(.+)");
+    private static final Pattern PENDING = Pattern.compile("/pending/(.+)");
 
     private transient String role;
     private transient ScheduledFuture<?> sharing;
@@ -103,6 +109,16 @@ public class AdminServlet extends HttpServlet {
             response.sendRedirect(request.getRequestURI() + "/");
         } else if (path.equals("/") && method.equals("GET")) {
             dashboard(response);
+        } else if (path.matches("/tasks/?") && method.equals("GET")) {
+            JsonArrayBuilder list = Json.createArrayBuilder();
+            bean(CacheTasks.class).recent().forEach(task -> list.add(task(task)));
+            json(response, 200, Json.createObjectBuilder().add("tasks", list).build());
+        } else if ((matcher = PENDING.matcher(path)).matches() && method.equals("DELETE")) {
+            String scope = decode(matcher.group(1));
+            boolean cleared = bean(CacheTasks.class).clearPending(scope);
+            json(response, cleared ? 200 : 404, Json.createObjectBuilder().add("scope", scope)
+                    .add(cleared ? "cleared" : "error", cleared ? "the pending flag" : "no pending flag for scope '"
+                            + scope + "'").build());
         } else if (CACHES.matcher(path).matches() && method.equals("GET")) {
             json(response, 200, caches());
         } else if ((matcher = KEY.matcher(path)).matches() && (method.equals("GET") || method.equals("DELETE"))) {
@@ -116,7 +132,8 @@ public class AdminServlet extends HttpServlet {
             }
         } else {
             error(response, 404, method + " " + path + " is not part of this resource; try GET /caches,"
-                    + " GET or DELETE /caches/{cache}/keys/{key}, DELETE /caches/{cache}");
+                    + " GET or DELETE /caches/{cache}/keys/{key}, DELETE /caches/{cache}, GET /tasks,"
+                    + " DELETE /pending/{scope}");
         }
     }
 
@@ -216,6 +233,25 @@ public class AdminServlet extends HttpServlet {
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "this node's cache figures could not be shared", e);
         }
+    }
+
+    private static JsonObjectBuilder task(TaskStatus task) {
+        JsonObjectBuilder json = Json.createObjectBuilder().add("id", task.id()).add("scope", task.scope())
+                .add("description", task.description()).add("state", task.state()).add("done", task.done())
+                .add("total", task.total()).add("node", task.node());
+        if (task.requested() != null) {
+            json.add("requested", task.requested().toString());
+        }
+        if (task.started() != null) {
+            json.add("started", task.started().toString());
+        }
+        if (task.ended() != null) {
+            json.add("ended", task.ended().toString());
+        }
+        if (task.error() != null) {
+            json.add("error", task.error());
+        }
+        return json;
     }
 
     private static JsonObjectBuilder counters(CacheStatistics s) {

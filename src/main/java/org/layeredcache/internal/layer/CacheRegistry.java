@@ -38,6 +38,7 @@ public class CacheRegistry {
 
     private ServerCluster server;
     private volatile CacheObserver observer = CacheObserver.NONE;
+    private final Map<String, SharedMap> sharedMaps = new ConcurrentHashMap<>();
 
     @PostConstruct
     void start() {
@@ -103,6 +104,32 @@ public class CacheRegistry {
             shared.put(nodeName(), figures, seconds, java.util.concurrent.TimeUnit.SECONDS);
             return new java.util.TreeMap<>(shared);
         }, 5_000);
+    }
+
+    /**
+     * The names ({@link #nodeName()}) of the nodes in the cluster now, or empty without a cluster (then no node is
+     * ever known to have died).
+     */
+    public java.util.Optional<Set<String>> liveNodes() {
+        return server.hazelcast().map(hazelcast -> hazelcast.getCluster().getMembers().stream()
+                .map(member -> member.getAddress().toString()).collect(java.util.stream.Collectors.toSet()));
+    }
+
+    /** A map of strings shared by the nodes of the cluster (this node's alone without one), made on first use. */
+    public SharedMap sharedMap(String name) {
+        return sharedMaps.computeIfAbsent(name, n -> server.hazelcast()
+                .map(hazelcast -> SharedMap.of(CleanContext.call(() -> hazelcast.<String, String>getMap(n), 5_000)))
+                .orElseGet(SharedMap::local));
+    }
+
+    /** Runs {@code committed} after the current transaction commits (at once without one), else {@code rolledBack}. */
+    public void afterCompletion(Runnable committed, Runnable rolledBack) {
+        server.transactions().afterCompletion(committed, rolledBack);
+    }
+
+    /** Where background cache work runs: the server's managed executor. */
+    public java.util.concurrent.Executor executor() {
+        return server.executor();
     }
 
     /** Where {@code key} of {@code cache} is on this node. */

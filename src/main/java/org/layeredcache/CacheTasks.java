@@ -1,0 +1,55 @@
+package org.layeredcache;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Long cache work in the background (warm-ups, rebuilds after a big write), so that no HTTP call waits for it.
+ * Inject it: {@code @Inject CacheTasks tasks;}. Thread-safe.
+ *
+ * <p>A task runs on the server's {@code ManagedExecutorService}, never on the caller's thread. Requested inside a
+ * transaction, it starts only after the commit, and never after a rollback. Tasks requested in one request start
+ * one after the other, in the order they were requested. Its {@linkplain TaskStatus status} is kept in the
+ * cluster, so every node can tell it, for {@code layered-cache.tasks.keep} (default 1h) after it ended.
+ *
+ * <p>Each task has a scope (for example {@code "rebuild services/7"}); while one task of a scope is pending
+ * (queued or running), starting another of the same scope is refused with {@link TaskPendingException}, which
+ * names the pending task. A pending task whose node has left the cluster is reported {@code lost} as soon as the
+ * cluster has noticed, and its scope is free again; an operator can also {@linkplain #clearPending clear} a flag.
+ */
+public interface CacheTasks {
+
+    /** The work of one task, which reports its progress. */
+    @FunctionalInterface
+    interface Work {
+        void run(Progress progress) throws Exception;
+    }
+
+    /** What a running task tells about itself. */
+    interface Progress {
+        /** How many steps the task has in all. */
+        void total(long steps);
+
+        /** One more step done. */
+        void step();
+    }
+
+    /**
+     * Requests a task; it starts after the current transaction commits (at once without one).
+     *
+     * @param scope       what the task works on; one pending task per scope
+     * @param description what it does, for people
+     * @return its status, {@code queued}
+     * @throws TaskPendingException if a task of the same scope is pending
+     */
+    TaskStatus start(String scope, String description, Work work);
+
+    /** The task's status on any node of the cluster; empty when unknown or long ended. */
+    Optional<TaskStatus> status(String id);
+
+    /** The tasks known to the cluster, newest first. */
+    List<TaskStatus> recent();
+
+    /** Releases the scope's pending flag, as when its task's node died; whether there was one. */
+    boolean clearPending(String scope);
+}

@@ -1,0 +1,190 @@
+package org.layeredcache.internal.task;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.ContextNotActiveException;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.layeredcache.CacheTasks;
+import org.layeredcache.TaskPendingException;
+import org.layeredcache.TaskStatus;
+import org.layeredcache.internal.layer.CacheRegistry;
+import org.layeredcache.internal.layer.Durations;
+import org.layeredcache.internal.layer.SharedMap;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The {@link CacheTasks} of this deployment: statuses and pending flags in two cluster maps, work on the
+ * server's managed executor after the requesting transaction commits, in request order. Thread-safe.
+ */
+@ApplicationScoped
+public class TaskRunner implements CacheTasks {
+
+    static final String STATUSES = "layered-cache-task-statuses";
+    static final String PENDING = "layered-cache-task-pending";
+    private static final Logger LOG = Logger.getLogger(TaskRunner.class.getName());
+
+    @Inject
+    CacheRegistry registry;
+
+    @Inject
+    Instance<TaskChain> chains;
+
+    private long keepSeconds;
+
+    @PostConstruct
+    void readSettings() {
+        keepSeconds = ConfigProvider.getConfig().getOptionalValue("layered-cache.tasks.keep", String.class)
+                .map(Durations::parse).orElse(Duration.ofHours(1)).toSeconds();
+    }
+
+    @Override
+    public TaskStatus start(String scope, String description, Work work) {
+        if (scope == null || scope.isBlank()) {
+            throw new IllegalArgumentException("CacheTasks.start: the scope is blank; name what the task works on");
+        }
+        TaskStatus queued = new TaskStatus(UUID.randomUUID().toString(), scope, description, "queued", 0, 0,
+                registry.nodeName(), Instant.now(), null, null, null);
+        String pending = pending().putIfAbsent(scope, queued.id());
+        if (pending != null) {
+            Optional<TaskStatus> holder = status(pending);
+            if (holder.isEmpty() || !holder.get().pending()) {
+                pending().remove(scope, pending);    // its task was lost or is gone: the flag is free again
+                pending = pending().putIfAbsent(scope, queued.id());
+            }
+        }
+        if (pending != null) {
+            String id = pending;
+            throw new TaskPendingException(status(id).orElse(new TaskStatus(id, scope, "(unknown)", "queued", 0, 0,
+                    "?", null, null, null, null)));
+        }
+        save(queued);
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        CompletableFuture<Void> previous = previousInThisRequest(ended);
+        registry.afterCompletion(
+                () -> previous.whenComplete((done, failure) -> submit(queued, work, ended)),
+                () -> {
+                    finish(queued, "cancelled", 0, 0, null, "the requesting transaction rolled back");
+                    ended.complete(null);
+                });
+        return queued;
+    }
+
+    private CompletableFuture<Void> previousInThisRequest(CompletableFuture<Void> ended) {
+        try {
+            return chains.get().append(ended);
+        } catch (ContextNotActiveException noRequest) {
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    private void submit(TaskStatus queued, Work work, CompletableFuture<Void> ended) {
+        try {
+            registry.executor().execute(() -> {
+                try {
+                    run(queued, work);
+                } finally {
+                    ended.complete(null);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            finish(queued, "failed", 0, 0, Instant.now(), "the executor refused the task: " + e);
+            ended.complete(null);
+        }
+    }
+
+    private void run(TaskStatus queued, Work work) {
+        Instant started = Instant.now();
+        AtomicLong total = new AtomicLong();
+        AtomicLong done = new AtomicLong();
+        save(with(queued, "running", 0, 0, started, null, null));
+        try {
+            work.run(new Progress() {
+                @Override
+                public void total(long steps) {
+                    total.set(steps);
+                    save(with(queued, "running", done.get(), steps, started, null, null));
+                }
+
+                @Override
+                public void step() {
+                    save(with(queued, "running", done.incrementAndGet(), total.get(), started, null, null));
+                }
+
+            });
+            finish(queued, "succeeded", done.get(), total.get(), started, null);
+        } catch (Exception | LinkageError e) {
+            LOG.log(Level.WARNING, "Cache task " + queued.id() + " (" + queued.description() + ") failed", e);
+            finish(queued, "failed", done.get(), total.get(), started, String.valueOf(e));
+        }
+    }
+
+    private void finish(TaskStatus task, String state, long done, long total, Instant started, String error) {
+        TaskStatus ended = with(task, state, done, total, started, Instant.now(), error);
+        statuses().put(task.id(), StatusText.write(ended), keepSeconds);
+        pending().remove(task.scope(), task.id());
+    }
+
+    private static TaskStatus with(TaskStatus task, String state, long done, long total, Instant started,
+                                   Instant ended, String error) {
+        return new TaskStatus(task.id(), task.scope(), task.description(), state, done, total, task.node(),
+                task.requested(), started, ended, error);
+    }
+
+    private void save(TaskStatus status) {
+        statuses().put(status.id(), StatusText.write(status), 0);
+    }
+
+    @Override
+    public Optional<TaskStatus> status(String id) {
+        return Optional.ofNullable(statuses().get(id)).map(StatusText::read).map(this::unlessLost);
+    }
+
+    @Override
+    public List<TaskStatus> recent() {
+        return statuses().values().stream().map(StatusText::read).map(this::unlessLost)
+                .sorted(Comparator.comparing(TaskStatus::requested, Comparator.nullsLast(Comparator.reverseOrder())))
+                .toList();
+    }
+
+    /**
+     * A pending task whose node has left the cluster will never end: it is marked {@code lost} and its scope's
+     * pending flag released, as soon as the cluster has noticed that the node is gone (Hazelcast's failure
+     * detection is the bound).
+     */
+    private TaskStatus unlessLost(TaskStatus task) {
+        if (!task.pending()) {
+            return task;
+        }
+        return registry.liveNodes().filter(live -> !live.contains(task.node())).map(gone -> {
+            finish(task, "lost", task.done(), task.total(), task.started(), "its node " + task.node()
+                    + " left the cluster before the task ended");
+            return status(task.id()).orElse(task);
+        }).orElse(task);
+    }
+
+    @Override
+    public boolean clearPending(String scope) {
+        return pending().remove(scope) != null;
+    }
+
+    private SharedMap statuses() {
+        return registry.sharedMap(STATUSES);
+    }
+
+    private SharedMap pending() {
+        return registry.sharedMap(PENDING);
+    }
+}
