@@ -12,6 +12,7 @@ import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -23,12 +24,13 @@ import java.util.Set;
 @ApplicationScoped
 public class AdminUsers implements IdentityStore {
 
+    /** Empty (no users) unless configured: MicroProfile Config treats an empty value as none. */
     @Inject
-    @ConfigProperty(name = "example.admin.users", defaultValue = "")
-    String users;
+    @ConfigProperty(name = "example.admin.users")
+    Optional<String> users;
 
     public CredentialValidationResult validate(UsernamePasswordCredential credential) {
-        for (String user : users.split(",")) {
+        for (String user : users.orElse("").split(",")) {
             String[] parts = user.trim().split(":", 3);
             if (parts.length >= 2 && parts[0].equals(credential.getCaller())
                     && MessageDigest.isEqual(parts[1].getBytes(StandardCharsets.UTF_8),
