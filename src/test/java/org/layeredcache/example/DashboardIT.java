@@ -81,6 +81,12 @@ class DashboardIT {
     void theDashboardShowsTheCachesAndItsButtonReallyDropsAKey() throws Exception {
         send("GET", "services/5", false);
         send("GET", "services/5", false);
+        HttpResponse<String> rebuild = http.send(HttpRequest.newBuilder(URI.create(base.toString())
+                .resolve("services/4/rebuild")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, rebuild.statusCode(), rebuild.body());
+        Matcher task = Pattern.compile("\"task\":\"([^\"]+)\"").matcher(rebuild.body());
+        assertTrue(task.find(), rebuild.body());
         URI page = URI.create(base.toString()).resolve("layered-cache/");
         URI onLoopback = new URI(page.getScheme(), null, "127.0.0.1", page.getPort(), page.getPath(), null, null);
 
@@ -104,6 +110,8 @@ class DashboardIT {
                 assertEquals(String.valueOf(figure(caches, cache, "calls")), cells.get(1).getText(), cache + " calls");
                 assertEquals(String.valueOf(figure(caches, cache, "loads")), cells.get(5).getText(), cache + " loads");
             }
+            WebElement taskRow = browser.findElement(By.cssSelector("tr[data-task='" + task.group(1) + "']"));
+            assertEquals("rebuild service 4", taskRow.findElements(By.tagName("td")).get(0).getText());
             Path screenshot = Path.of(System.getProperty("project.buildDirectory", "target"), "dashboard.png");
             Files.write(screenshot, browser.getScreenshotAs(OutputType.BYTES));
 
