@@ -284,8 +284,8 @@ class ClusterCoherenceIT {
             read(node, id);
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        String caches;
-        while (true) {                          // each node shares its figures every 5 s
+        String[] caches = new String[1];
+        boolean summed = eventually(deadline, () -> {           // each node shares its figures every 5 s
             long perNode = 0;
             for (PayaraMicroProcess node : NODES.all()) {           // each node's own statistics
                 java.util.regex.Matcher own = java.util.regex.Pattern.compile("(?m)^counters .* loads=(\\d+)")
@@ -293,16 +293,13 @@ class ClusterCoherenceIT {
                 assertThat(own.find()).isTrue();
                 perNode += Long.parseLong(own.group(1));
             }
-            caches = admin(NODES.a(), "layered-cache/caches");
-            long summed = figure(caches, "\"counters\":{\"cluster\":{", "loads");
-            if (caches.contains("\"nodes\":3") && summed == perNode) {
-                break;
-            }
-            assertThat(System.nanoTime()).as("the summed figures of three nodes: %s", caches).isLessThan(deadline);
-            Thread.sleep(500);
-        }
-        NODES.report("Admin resource on node A: " + caches.length() + " characters of figures from 3 nodes.");
-        assertThat(caches).contains("\"nodes\":{\"");
+            caches[0] = admin(NODES.a(), "layered-cache/caches");
+            return caches[0].contains("\"nodes\":3")
+                    && figure(caches[0], "\"counters\":{\"cluster\":{", "loads") == perNode;
+        });
+        assertThat(summed).as("the summed figures of three nodes: %s", caches[0]).isTrue();
+        NODES.report("Admin resource on node A: " + caches[0].length() + " characters of figures from 3 nodes.");
+        assertThat(caches[0]).contains("\"nodes\":{\"");
     }
 
     /** A background task started on one node: every node reads its status from the cluster. */

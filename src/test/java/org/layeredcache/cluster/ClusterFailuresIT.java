@@ -153,7 +153,8 @@ class ClusterFailuresIT {
                     return null;
                 }));
             }
-            Thread.sleep(3_000);
+            long loadRuns = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            assertThat(eventually(loadRuns, () -> calls.get() >= 200)).as("the load on A and B is running").isTrue();
             // C dies in the middle of a load: its claim on the key stays in the cluster, and readers on A and B
             // wait for it until load.wait (5 s) has passed, then load by themselves.
             long claimed = NODES.newId();

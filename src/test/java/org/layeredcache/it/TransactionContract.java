@@ -124,13 +124,9 @@ abstract class TransactionContract {
         int loaded = loads.runs("find");
 
         transaction.begin();
-        CompletableFuture<Thread> waiterThread = new CompletableFuture<>();
         Future<String> waiter;
         try {
-            assertEquals("A", repository.find(id).name());
-            waiter = requests.start(() -> repository.find(id).name(), waiterThread);
-            awaitWaiting(waiterThread.get(10, TimeUnit.SECONDS));
-            assertFalse(waiter.isDone(), "the reader waits for the transaction's end");
+            waiter = aReaderWaitingForThisTransactionsLoad(id);
         } finally {
             transaction.commit();
         }
@@ -150,19 +146,28 @@ abstract class TransactionContract {
         int loaded = loads.runs("find");
 
         transaction.begin();
-        CompletableFuture<Thread> waiterThread = new CompletableFuture<>();
         Future<String> waiter;
         try {
-            assertEquals("A", repository.find(id).name());
-            waiter = requests.start(() -> repository.find(id).name(), waiterThread);
-            awaitWaiting(waiterThread.get(10, TimeUnit.SECONDS));
-            assertFalse(waiter.isDone(), "the reader waits for the transaction's end");
+            waiter = aReaderWaitingForThisTransactionsLoad(id);
         } finally {
             transaction.rollback();
         }
 
         assertEquals("A", waiter.get(10, TimeUnit.SECONDS));
         assertEquals(loaded + 2, loads.runs("find"), "the waiter loaded by itself after the rollback");
+    }
+
+    /**
+     * Loads the row inside the current transaction, then starts a read of it as another request, and returns once
+     * that read waits for this transaction's load.
+     */
+    private Future<String> aReaderWaitingForThisTransactionsLoad(long id) throws Exception {
+        assertEquals("A", repository.find(id).name());
+        CompletableFuture<Thread> waiterThread = new CompletableFuture<>();
+        Future<String> waiter = requests.start(() -> repository.find(id).name(), waiterThread);
+        awaitWaiting(waiterThread.get(10, TimeUnit.SECONDS));
+        assertFalse(waiter.isDone(), "the reader waits for the transaction's end");
+        return waiter;
     }
 
     /** Until the thread is parked: the read is waiting for the load in flight (it would not, without one). */
