@@ -29,6 +29,7 @@ import static org.layeredcache.cluster.NodeCalls.millis;
 import static org.layeredcache.cluster.NodeCalls.post;
 import static org.layeredcache.cluster.NodeCalls.read;
 import static org.layeredcache.cluster.NodeCalls.readShortLived;
+import static org.layeredcache.cluster.NodeCalls.received;
 import static org.layeredcache.cluster.NodeCalls.status;
 import static org.layeredcache.cluster.NodeCalls.waits;
 
@@ -341,7 +342,12 @@ class ClusterCoherenceIT {
     @Order(6)
     void aLostInvalidationMessageLeavesANodeStaleForAtMostItsNearTtl() throws Exception {
         long id = NODES.newId();
+        long heard = received(NODES.b(), "counters-short");
         increment(NODES.a(), id);
+        // The increment's own message must reach B first: arriving during B's read below, it would (rightly) keep
+        // that read's value out of B's near layer, and B would have no old copy to serve.
+        assertThat(eventually(System.nanoTime() + Duration.ofSeconds(10).toNanos(),
+                () -> received(NODES.b(), "counters-short") > heard)).as("B heard of the increment").isTrue();
         long filling = System.nanoTime();                                   // the near copy is made after this
         assertThat(readShortLived(NODES.b(), id)).isEqualTo(1);                 // in B's near layer, for 5 s at most
         long filled = System.nanoTime();                                    // and before this

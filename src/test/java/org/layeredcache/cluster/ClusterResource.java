@@ -130,7 +130,8 @@ public class ClusterResource {
             CacheStatistics s = admin.statistics(cache);
             text.append('\n').append(cache).append(" request=").append(s.requestHits()).append(" near=")
                     .append(s.nearHits()).append(" cluster=").append(s.clusterHits()).append(" loads=")
-                    .append(s.loads()).append(" faults=").append(s.faults()).append(" waits=").append(s.waits());
+                    .append(s.loads()).append(" faults=").append(s.faults()).append(" waits=").append(s.waits())
+                    .append(" received=").append(s.invalidationsReceived());
         }
         return text.toString();
     }

@@ -48,9 +48,18 @@ final class NodeCalls {
 
     /** How many times calls of {@code cache} on the node started waiting for another load of their key. */
     static long waits(PayaraMicroProcess node, String cache) throws Exception {
+        return counter(node, cache, "waits");
+    }
+
+    /** How many other nodes' invalidations of {@code cache} the node has applied. */
+    static long received(PayaraMicroProcess node, String cache) throws Exception {
+        return counter(node, cache, "received");
+    }
+
+    private static long counter(PayaraMicroProcess node, String cache, String name) throws Exception {
         java.util.regex.Matcher line = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(cache)
-                + " .* waits=(\\d+)").matcher(get(node, "statistics"));
-        assertThat(line.find()).as("waits of %s on %s", cache, node.name()).isTrue();
+                + " .* " + name + "=(\\d+)").matcher(get(node, "statistics"));
+        assertThat(line.find()).as("%s of %s on %s", name, cache, node.name()).isTrue();
         return Long.parseLong(line.group(1));
     }
 
