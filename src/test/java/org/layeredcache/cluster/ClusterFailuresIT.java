@@ -26,6 +26,7 @@ import static org.layeredcache.cluster.NodeCalls.loads;
 import static org.layeredcache.cluster.NodeCalls.millis;
 import static org.layeredcache.cluster.NodeCalls.post;
 import static org.layeredcache.cluster.NodeCalls.read;
+import static org.layeredcache.cluster.NodeCalls.readiness;
 import static org.layeredcache.cluster.NodeCalls.signal;
 import static org.layeredcache.cluster.NodeCalls.status;
 import static org.layeredcache.cluster.NodeCalls.waits;
@@ -60,9 +61,11 @@ class ClusterFailuresIT {
         for (String path : List.of("counters/not-a-number", "counters/not-a-number/increment")) {
             assertThat(status(NODES.b(), path.endsWith("increment") ? "POST" : "GET", path)).isEqualTo(404);
         }
+        assertThat(readiness(NODES.a())).contains("\"counters.cluster\":\"closed\"");  // its first call, too
         signal(NODES.c(), "-STOP");
         long slowest = 0;
         int calls = 0;
+        String openHealth = null;
         try {
             long end = System.nanoTime() + Duration.ofSeconds(8).toNanos();
             while (System.nanoTime() < end) {
@@ -75,12 +78,20 @@ class ClusterFailuresIT {
                     slowest = Math.max(slowest, System.nanoTime() - started);
                     calls++;
                 }
+                String health = readiness(NODES.a());
+                assertThat(health).as("readiness stays UP during the outage").contains("\"status\":\"UP\"");
+                if (health.contains("\"counters.cluster\":\"open\"")) {
+                    openHealth = health;
+                }
             }
         } finally {
             signal(NODES.c(), "-CONT");
         }
         NODES.report("Node C frozen for 8 s: " + calls + " calls on A and B all answered, the slowest in "
                 + millis(slowest) + " ms (cluster timeout 500 ms).");
+        assertThat(openHealth).as("A's readiness check showed the open circuit while C was frozen").isNotNull()
+                .contains("\"counters.last-fault\":").contains("\"counters.kept-invalidations\":");
+        NODES.report("A's readiness during the outage: " + openHealth);
         assertThat(slowest).as("no call hung on the frozen member (the HTTP timeout is 30 s)")
                 .isLessThan(Duration.ofSeconds(10).toNanos());
 

@@ -63,6 +63,15 @@ final class NodeCalls {
         return Long.parseLong(line.group(1));
     }
 
+    /** The node's MicroProfile readiness report (HTTP 200 while UP), white space removed. */
+    static String readiness(PayaraMicroProcess node) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort()
+                + "/health/ready")).timeout(Duration.ofSeconds(30)).GET().build();
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("%s readiness: %s", node.name(), response.body()).isEqualTo(200);
+        return response.body().replaceAll("\\s", "");
+    }
+
     static String get(PayaraMicroProcess node, String path) throws Exception {
         return send(node, HttpRequest.newBuilder(URI.create(node.baseUrl() + "/" + path)).GET());
     }
