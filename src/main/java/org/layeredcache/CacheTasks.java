@@ -30,8 +30,16 @@ public interface CacheTasks {
         /** How many steps the task has in all. */
         void total(long steps);
 
-        /** One more step done. */
+        /**
+         * One more step done.
+         *
+         * @throws java.util.concurrent.CancellationException when the task was {@linkplain #cancel cancelled}: let it
+         *                                                    pass, and the task ends {@code cancelled}
+         */
         void step();
+
+        /** Whether the task was asked to stop ({@link #cancel}); work that does not call {@link #step} can poll it. */
+        boolean cancelled();
     }
 
     /**
@@ -43,6 +51,26 @@ public interface CacheTasks {
      * @throws TaskPendingException if a task of the same scope is pending
      */
     TaskStatus start(String scope, String description, Work work);
+
+    /**
+     * Warms {@code cache} up in the background: reads each key, written as keys render ({@code service-42}),
+     * through the {@code @CachedRead} method whose key template it fits, as a caller would: a key already cached
+     * costs a hit, a missing one runs the method and fills every layer. The scope is {@code "warm-up <cache>"}.
+     * Keys whose read throws are counted and the task goes on; it fails at the end, naming how many and the first.
+     *
+     * @param keys the keys, read in this order
+     * @return its status, {@code queued}
+     * @throws IllegalArgumentException naming the cache or the key, when no annotation names the cache, or a key
+     *                                  fits none of its reads whose placeholders are the method's parameters
+     * @throws TaskPendingException     if a warm-up of the cache is pending
+     */
+    TaskStatus warmUp(String cache, List<String> keys);
+
+    /**
+     * Asks a pending task to stop: a queued task will not start, a running one ends {@code cancelled} at its next
+     * {@linkplain Progress#step() step}, on whatever node it runs. Whether the task was pending.
+     */
+    boolean cancel(String id);
 
     /** The task's status on any node of the cluster; empty when unknown or long ended. */
     Optional<TaskStatus> status(String id);

@@ -9,8 +9,8 @@ import java.time.Instant;
  * @param scope       what it works on (one pending task per scope)
  * @param description what it does
  * @param state       {@code queued}, {@code running}, {@code succeeded}, {@code failed}, {@code cancelled} (its
- *                    transaction rolled back, so it never started) or {@code lost} (its node left the cluster
- *                    before it ended)
+ *                    transaction rolled back, so it never started, or it was {@linkplain CacheTasks#cancel
+ *                    cancelled}) or {@code lost} (its node left the cluster before it ended)
  * @param done        steps done
  * @param total       steps in all (0: not told)
  * @param node        the node that runs or ran it

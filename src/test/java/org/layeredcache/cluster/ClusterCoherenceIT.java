@@ -316,6 +316,23 @@ class ClusterCoherenceIT {
         assertThat(eventually(deadline, () -> get(NODES.c(), "tasks/" + id).equals("succeeded"))).isTrue();
     }
 
+    /** The admin resource on one node tells in which node's near layer a key is, and whether the cluster has it. */
+    @Test
+    @Order(9)
+    void theAdminResourceTellsWhereAKeyIsOnEveryNode() throws Exception {
+        long id = NODES.newId();
+        increment(NODES.a(), id);
+        read(NODES.a(), id);                                   // loaded on A: near on A, and in the cluster
+        read(NODES.b(), id);                                   // a cluster hit on B: near on B too
+        String where = admin(NODES.c(), "layered-cache/caches/counters/keys/counter-" + id);
+        NODES.report("Where counter-" + id + " is, asked on C: " + where);
+        assertThat(where).contains("\"cluster\":\"present\"", "\"unanswered\":[]");
+        String nodes = where.substring(where.indexOf("\"nodes\":{"));
+        assertThat(nodes.split("\"near\":\"present\"", -1)).as("A and B: %s", nodes).hasSize(3);
+        assertThat(nodes.split("\"near\":\"absent\"", -1)).as("C: %s", nodes).hasSize(2);
+        assertThat(nodes.split("\"nearAgeMillis\":", -1)).hasSize(3);
+    }
+
     /** One counter that follows {@code after} in the admin resource's JSON. */
     private static long figure(String json, String after, String counter) {
         int from = json.indexOf(after);

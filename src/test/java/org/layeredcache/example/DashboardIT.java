@@ -7,6 +7,7 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.layeredcache.testing.HeadlessChromium;
+import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.UsernameAndPassword;
@@ -121,8 +122,27 @@ class DashboardIT {
             browser.findElement(By.id("invalidate-key-button")).click();
             wait.until(ExpectedConditions.alertIsPresent()).accept();
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "invalidated"));
+            String where = send("GET", "layered-cache/caches/services/keys/service-5", true);
+            assertTrue(where.contains("\"near\":\"absent\"") && where.contains("\"cluster\":\"absent\""), where);
+
+            // The warm-up button: the operator names the key, confirms, and a background task reads it back.
+            browser.findElement(By.cssSelector("tr[data-cache='services'] button.warm-up")).click();
+            Alert keys = wait.until(ExpectedConditions.alertIsPresent());
+            keys.sendKeys("service-5, service-6");
+            keys.accept();
+            wait.until(ExpectedConditions.alertIsPresent()).accept();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "Warm-up of 'services'"
+                    + " started"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            String warmed = where;
+            while (!warmed.contains("\"cluster\":\"present\"") && System.nanoTime() - deadline < 0) {
+                Thread.sleep(100);
+                warmed = send("GET", "layered-cache/caches/services/keys/service-5", true);
+            }
+            assertTrue(warmed.contains("\"cluster\":\"present\"") && warmed.contains("\"near\":\"present\""),
+                    "the warm-up read the key back into the layers: " + warmed);
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("tasks"), "warm up 2 key(s) of"
+                    + " cache 'services'"));
         }
-        String where = send("GET", "layered-cache/caches/services/keys/service-5", true);
-        assertTrue(where.contains("\"near\":\"absent\"") && where.contains("\"cluster\":\"absent\""), where);
     }
 }

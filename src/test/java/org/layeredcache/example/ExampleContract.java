@@ -439,8 +439,17 @@ abstract class ExampleContract {
 
     /** A call to the admin resource, as {@code user} (null: without credentials). */
     private HttpResponse<String> admin(String method, String path, String user) throws Exception {
+        return admin(method, path, user, null);
+    }
+
+    /** A call to the admin resource with a JSON body ({@code null}: none). */
+    private HttpResponse<String> admin(String method, String path, String user, String json) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base.toString()).resolve("layered-cache/" + path))
-                .method(method, HttpRequest.BodyPublishers.noBody());
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
         if (user != null) {
             request.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
                     (user + ":" + user + "-secret").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
@@ -490,6 +499,41 @@ abstract class ExampleContract {
         assertTrue(badKey.body().contains("key 'service-x' does not fit any key template of cache 'services'"),
                 badKey.body());
         assertTrue(badKey.body().contains("service-{serviceId}"), badKey.body());
+    }
+
+    /**
+     * An operator warms keys up through the admin resource: 202 with the task's status URL, which tells the end;
+     * the keys are then in the cluster; bad keys and bodies get a 400 naming what was wrong.
+     */
+    @Test
+    void theAdminResourceWarmsKeysUpInTheBackground() throws Exception {
+        admin("DELETE", "caches/users/keys/user-7", "alice");
+        HttpResponse<String> started = admin("POST", "caches/users/warm-up", "alice",
+                "{\"keys\": [\"user-7\", \"user-8\"]}");
+        assertEquals(202, started.statusCode(), started.body());
+        String status = started.headers().firstValue("Location").orElseThrow();
+        String path = status.substring(status.indexOf("/layered-cache/") + "/layered-cache/".length());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String state;
+        do {
+            assertTrue(System.nanoTime() < deadline, "the warm-up ended within 30 s");
+            Thread.sleep(50);
+            state = admin("GET", path, "alice").body();
+        } while (state.contains("\"queued\"") || state.contains("\"running\""));
+        assertTrue(state.contains("\"state\":\"succeeded\"") && state.contains("\"done\":2"), state);
+        String where = admin("GET", "caches/users/keys/user-7", "alice").body();
+        assertTrue(where.contains("\"cluster\":\"present\""), where);
+        HttpResponse<String> ended = admin("DELETE", path, "alice");
+        assertEquals(409, ended.statusCode(), "an ended task cannot be cancelled: " + ended.body());
+
+        HttpResponse<String> badKey = admin("POST", "caches/users/warm-up", "alice", "{\"keys\": [\"user-x\"]}");
+        assertEquals(400, badKey.statusCode(), badKey.body());
+        assertTrue(badKey.body().contains("'user-x'") && badKey.body().contains("user-{userId}"), badKey.body());
+        HttpResponse<String> badBody = admin("POST", "caches/users/warm-up", "alice", "[\"user-1\"]");
+        assertEquals(400, badBody.statusCode(), badBody.body());
+        assertTrue(badBody.body().contains("{\\\"keys\\\""), badBody.body());
+        HttpResponse<String> unknownTask = admin("GET", "tasks/no-such-task", "alice");
+        assertEquals(404, unknownTask.statusCode(), unknownTask.body());
     }
 
     /**

@@ -217,6 +217,62 @@ class H2InContainerIT extends TransactionContract {
         assertEquals("it-order-3-" + id, duplicate.pending().scope());
     }
 
+    /**
+     * Cancelling: a running task ends {@code cancelled} at its next step, and a task queued behind it in the same
+     * request never starts; an ended task cannot be cancelled.
+     */
+    @Test
+    void aCancelledTaskStopsAtItsNextStepAndAQueuedOneNeverStarts() throws Exception {
+        long id = newId();
+        List<String> ran = new CopyOnWriteArrayList<>();
+        List<TaskStatus> started = requests.run(() -> List.of(
+                tasks.start("it-cancel-1-" + id, "steps until cancelled", progress -> {
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    while (System.nanoTime() < deadline) {
+                        progress.step();
+                        Thread.sleep(10);
+                    }
+                    ran.add("never cancelled");
+                }),
+                tasks.start("it-cancel-2-" + id, "queued behind it", progress -> ran.add("second ran"))));
+        awaitState(started.get(0).id(), "running");
+        assertTrue(tasks.cancel(started.get(1).id()));
+        assertTrue(tasks.cancel(started.get(0).id()));
+        awaitState(started.get(0).id(), "cancelled");
+        awaitState(started.get(1).id(), "cancelled");
+        assertEquals(List.of(), ran);
+        assertEquals("cancelled before it started", tasks.status(started.get(1).id()).orElseThrow().error());
+        assertTrue(tasks.status(started.get(0).id()).orElseThrow().done() > 0);
+        assertTrue(!tasks.cancel(started.get(0).id()), "an ended task is not pending");
+    }
+
+    /**
+     * A warm-up reads each key through its method on the managed executor, so later reads hit; bad keys are
+     * refused before anything starts, naming the key.
+     */
+    @Test
+    void aWarmUpReadsEachKeyThroughItsMethodSoLaterReadsHit() throws Exception {
+        long first = newId();
+        long second = newId();
+        repository.create(first, "one");
+        repository.create(second, "two");
+        int loaded = loads.runs("find");
+        TaskStatus warmUp = tasks.warmUp("it-services", List.of("service-" + first, "service-" + second));
+        awaitState(warmUp.id(), "succeeded");
+        assertEquals(2, tasks.status(warmUp.id()).orElseThrow().done());
+        assertEquals(loaded + 2, loads.runs("find"), "each key loaded once by the warm-up");
+        assertEquals("two", requests.run(() -> repository.find(second).name()));
+        assertEquals(loaded + 2, loads.runs("find"), "a read after the warm-up hits");
+
+        IllegalArgumentException badKey = assertThrows(IllegalArgumentException.class,
+                () -> tasks.warmUp("it-services", List.of("service-" + first, "service-x")));
+        assertTrue(badKey.getMessage().contains("'service-x'") && badKey.getMessage().contains("service-{id}"),
+                badKey.getMessage());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> tasks.warmUp("it-nope", List.of("service-1")));
+        assertTrue(unknown.getMessage().contains("'it-nope'"), unknown.getMessage());
+    }
+
     private void awaitState(String id, String state) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!tasks.status(id).map(TaskStatus::state).orElse("").equals(state)) {

@@ -15,12 +15,14 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.layeredcache.CacheAdmin;
 import org.layeredcache.CacheStatistics;
 import org.layeredcache.CacheTasks;
+import org.layeredcache.TaskPendingException;
 import org.layeredcache.TaskStatus;
 import org.layeredcache.internal.interceptor.CacheOperations;
 import org.layeredcache.internal.key.CacheKey;
 import org.layeredcache.internal.layer.CacheLayers;
 import org.layeredcache.internal.layer.CacheRegistry;
 import org.layeredcache.internal.layer.KeyPresence;
+import org.layeredcache.internal.layer.RecentFigures;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -45,12 +47,18 @@ import javax.naming.NamingException;
  * <ul>
  *   <li>{@code GET .../}: the dashboard, a page of plain HTML and a little script shipped in the jar;</li>
  *   <li>{@code GET .../caches}: every cache's statistics, summed over the nodes of the cluster, with each node's
- *       figures (each node publishes its own to a cluster map every {@value #SHARE_SECONDS} s and on each call);</li>
- *   <li>{@code GET .../caches/{cache}/keys/{key}}: where the key is on this node (near layer, cluster layer) and
- *       how old it is there;</li>
+ *       figures (each node publishes its own to a cluster map every {@value #SHARE_SECONDS} s and on each call),
+ *       including loads, faults and the delays of invalidations from other nodes over the last
+ *       {@value #RECENT_MINUTES} minutes ({@code recent...}; delays summed over nodes except their maximum);</li>
+ *   <li>{@code GET .../caches/{cache}/keys/{key}}: where the key is (the cluster layer, and the near layer of each
+ *       node that answers within {@link #PRESENCE_WAIT}; this node's first, also as {@code near}) and how old it
+ *       is there;</li>
  *   <li>{@code DELETE .../caches/{cache}/keys/{key}} and {@code DELETE .../caches/{cache}}: invalidates the key or
  *       the whole cache, on every node, as {@code @Invalidates} does;</li>
+ *   <li>{@code POST .../caches/{cache}/warm-up} with {@code {"keys": [...]}}: starts a warm-up task (202 with its
+ *       status URL; 409 while one of the cache is pending);</li>
  *   <li>{@code GET .../tasks}: the background tasks the cluster knows ({@code CacheTasks}), newest first;
+ *       {@code GET} or {@code DELETE .../tasks/{id}}: one task's status, or cancelling it;
  *       {@code DELETE .../pending/{scope}}: releases a scope's pending flag (its task's node died).</li>
  * </ul>
  * Keys are written as they render ({@code service-42}) and read back through the cache's key templates. Bad input
@@ -60,12 +68,18 @@ public class AdminServlet extends HttpServlet {
 
     static final String ROLE = "role";
     static final int SHARE_SECONDS = 5;
+    /** The window of the {@code recent...} figures: loads, faults and invalidation delays of the last minutes. */
+    static final int RECENT_MINUTES = 5;
+    /** How long a question where a key is waits for the other nodes' answers. */
+    static final java.time.Duration PRESENCE_WAIT = java.time.Duration.ofSeconds(2);
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = Logger.getLogger(AdminServlet.class.getName());
     private static final Pattern CACHES = Pattern.compile("/caches/?");
     private static final Pattern CACHE = Pattern.compile("/caches/([^/]+)/?");
     private static final Pattern KEY = Pattern.compile("/caches/([^/]+)/keys/(.+)");
     private static final Pattern PENDING = Pattern.compile("/pending/(.+)");
+    private static final Pattern TASK = Pattern.compile("/tasks/([^/]+)");
+    private static final Pattern WARM_UP = Pattern.compile("/caches/([^/]+)/warm-up");
 
     private transient String role;
     private transient ScheduledFuture<?> sharing;
@@ -109,6 +123,24 @@ public class AdminServlet extends HttpServlet {
             response.sendRedirect(request.getRequestURI() + "/");
         } else if (path.equals("/") && method.equals("GET")) {
             dashboard(response);
+        } else if ((matcher = TASK.matcher(path)).matches() && method.equals("GET")) {
+            Optional<TaskStatus> task = bean(CacheTasks.class).status(decode(matcher.group(1)));
+            if (task.isPresent()) {
+                json(response, 200, task(task.get()).build());
+            } else {
+                error(response, 404, "no task '" + decode(matcher.group(1)) + "' (unknown, or ended long ago)");
+            }
+        } else if ((matcher = TASK.matcher(path)).matches() && method.equals("DELETE")) {
+            String id = decode(matcher.group(1));
+            if (bean(CacheTasks.class).cancel(id)) {
+                json(response, 202, Json.createObjectBuilder().add("id", id).add("cancelling", "the task stops at"
+                        + " its next step").build());
+            } else {
+                error(response, 409, "task '" + id + "' is not pending (unknown, or already ended): nothing to"
+                        + " cancel");
+            }
+        } else if ((matcher = WARM_UP.matcher(path)).matches() && method.equals("POST")) {
+            warmUp(request, response, decode(matcher.group(1)));
         } else if (path.matches("/tasks/?") && method.equals("GET")) {
             JsonArrayBuilder list = Json.createArrayBuilder();
             bean(CacheTasks.class).recent().forEach(task -> list.add(task(task)));
@@ -132,8 +164,43 @@ public class AdminServlet extends HttpServlet {
             }
         } else {
             error(response, 404, method + " " + path + " is not part of this resource; try GET /caches,"
-                    + " GET or DELETE /caches/{cache}/keys/{key}, DELETE /caches/{cache}, GET /tasks,"
-                    + " DELETE /pending/{scope}");
+                    + " GET or DELETE /caches/{cache}/keys/{key}, DELETE /caches/{cache}, POST"
+                    + " /caches/{cache}/warm-up, GET /tasks, GET or DELETE /tasks/{id}, DELETE /pending/{scope}");
+        }
+    }
+
+    /**
+     * Starts a warm-up of {@code cache} for the keys of the JSON body {@code {"keys": ["service-1", ...]}}: 202 with
+     * the task and its status URL (also as {@code Location}), 409 naming the pending warm-up, 400 for a bad body
+     * or key.
+     */
+    private void warmUp(HttpServletRequest request, HttpServletResponse response, String cache) throws IOException {
+        if (!known(response, cache)) {
+            return;
+        }
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        try (JsonReader reader = Json.createReader(request.getReader())) {
+            for (JsonValue key : reader.readObject().getJsonArray("keys")) {
+                keys.add(((jakarta.json.JsonString) key).getString());
+            }
+        } catch (jakarta.json.JsonException | ClassCastException | NullPointerException e) {
+            error(response, 400, "the body must be JSON like {\"keys\": [\"key-1\", \"key-2\"]} with keys of"
+                    + " cache '" + cache + "' as they render: " + e.getMessage());
+            return;
+        }
+        try {
+            TaskStatus task = bean(CacheTasks.class).warmUp(cache, keys);
+            String url = request.getRequestURL().toString().replaceFirst("/caches/[^/]+/warm-up$", "/tasks/")
+                    + task.id();
+            response.setHeader("Location", url);
+            json(response, 202, task(task).add("status", url).build());
+        } catch (IllegalArgumentException e) {
+            error(response, 400, e.getMessage());
+        } catch (TaskPendingException e) {
+            String url = request.getRequestURL().toString().replaceFirst("/caches/[^/]+/warm-up$", "/tasks/")
+                    + e.pending().id();
+            json(response, 409, Json.createObjectBuilder().add("status", 409).add("error", e.getMessage())
+                    .add("pending", task(e.pending()).add("status", url)).build());
         }
     }
 
@@ -176,17 +243,28 @@ public class AdminServlet extends HttpServlet {
             json(response, 200, Json.createObjectBuilder().add("cache", cache).add("invalidated", text).build());
             return;
         }
-        KeyPresence presence = bean(CacheRegistry.class).presence(cache, key.get());
+        KeyPresence presence = bean(CacheRegistry.class).presence(cache, key.get(), PRESENCE_WAIT);
         JsonObjectBuilder body = Json.createObjectBuilder().add("cache", cache).add("key", presence.key())
-                .add("node", bean(CacheRegistry.class).nodeName())
-                .add("near", presence.near()).add("cluster", presence.cluster());
-        if (presence.nearAgeMillis() != null) {
-            body.add("nearAgeMillis", presence.nearAgeMillis());
-        }
+                .add("cluster", presence.cluster());
         if (presence.clusterAgeMillis() != null) {
             body.add("clusterAgeMillis", presence.clusterAgeMillis());
         }
-        json(response, 200, body.build());
+        JsonObjectBuilder nodes = Json.createObjectBuilder();
+        presence.nodes().forEach((node, near) -> {
+            JsonObjectBuilder one = Json.createObjectBuilder().add("near", near.state());
+            if (near.ageMillis() != null) {
+                one.add("nearAgeMillis", near.ageMillis());
+            }
+            nodes.add(node, one);
+        });
+        JsonArrayBuilder unanswered = Json.createArrayBuilder();
+        presence.unanswered().forEach(unanswered::add);
+        Map.Entry<String, KeyPresence.Near> here = presence.nodes().entrySet().iterator().next();
+        body.add("node", here.getKey()).add("near", here.getValue().state());
+        if (here.getValue().ageMillis() != null) {
+            body.add("nearAgeMillis", here.getValue().ageMillis());
+        }
+        json(response, 200, body.add("nodes", nodes).add("unanswered", unanswered).build());
     }
 
     /** Every cache's figures, summed over the nodes that shared theirs, and each node's. */
@@ -203,7 +281,8 @@ public class AdminServlet extends HttpServlet {
                 JsonObject counters = cache.getValue().asJsonObject();
                 perCache.computeIfAbsent(cache.getKey(), c -> Json.createObjectBuilder()).add(node.getKey(), counters);
                 Map<String, Long> sum = sums.computeIfAbsent(cache.getKey(), c -> new TreeMap<>());
-                counters.forEach((name, value) -> sum.merge(name, ((JsonNumber) value).longValue(), Long::sum));
+                counters.forEach((name, value) -> sum.merge(name, ((JsonNumber) value).longValue(),
+                        name.endsWith("Max") || name.endsWith("MaxMillis") ? Math::max : Long::sum));
             }
         }
         JsonObjectBuilder caches = Json.createObjectBuilder();
@@ -214,15 +293,20 @@ public class AdminServlet extends HttpServlet {
                     .add("nodes", perCache.get(cache.getKey())));
         }
         return Json.createObjectBuilder().add("node", bean(CacheRegistry.class).nodeName())
-                .add("nodes", nodes.size()).add("caches", caches).build();
+                .add("nodes", nodes.size()).add("recentMinutes", RECENT_MINUTES).add("caches", caches).build();
     }
 
     /** Publishes this node's figures and returns every node's. */
     private Map<String, String> share() {
         CacheAdmin admin = bean(CacheAdmin.class);
         JsonObjectBuilder figures = Json.createObjectBuilder();
+        CacheRegistry registry = bean(CacheRegistry.class);
         for (String cache : admin.cacheNames()) {
-            figures.add(cache, counters(admin.statistics(cache)));
+            RecentFigures recent = registry.recent(cache, RECENT_MINUTES);
+            figures.add(cache, counters(admin.statistics(cache)).add("recentLoads", recent.loads())
+                    .add("recentFaults", recent.faults()).add("recentDelays", recent.delays())
+                    .add("recentDelayTotalMillis", recent.delayTotalMillis())
+                    .add("recentDelayMaxMillis", recent.delayMaxMillis()));
         }
         return bean(CacheRegistry.class).shareFigures(figures.build().toString(), SHARE_SECONDS * 3);
     }

@@ -56,6 +56,19 @@ public final class CacheOperations {
                 .map(read -> read.key().parseRendered(text)).flatMap(Optional::stream).findFirst();
     }
 
+    /**
+     * The read of {@code cache} that a key written as {@code text} comes from, with the arguments that give that
+     * key: the first read whose template fits the text and names each of its method's parameters whole. Empty when
+     * none does.
+     */
+    public Optional<Map.Entry<Method, Object[]>> callFor(String cache, String text) {
+        return reads.values().stream().filter(read -> read.cache().equals(cache))
+                .sorted(java.util.Comparator.comparing(read -> read.method().toGenericString()))
+                .flatMap(read -> read.key().argumentsFor(text, read.method().getParameterTypes())
+                        .map(arguments -> Map.entry(read.method(), arguments)).stream())
+                .findFirst();
+    }
+
     /** The key templates of the reads of {@code cache}, as written, for messages. */
     public List<String> keyTemplates(String cache) {
         return reads.values().stream().filter(read -> read.cache().equals(cache)).map(read -> read.key().text())

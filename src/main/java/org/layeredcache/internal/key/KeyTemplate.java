@@ -135,9 +135,74 @@ public final class KeyTemplate {
      * not have the template's form, or a placeholder has another type.
      */
     public java.util.Optional<CacheKey> parseRendered(String text) {
+        Object[] values = renderedValues(text);
+        return values == null ? java.util.Optional.empty() : java.util.Optional.of(CacheKey.of(shape, values));
+    }
+
+    /**
+     * The arguments of a call of a method with {@code parameterTypes} whose key renders as {@code text}: empty when
+     * the text does not fit ({@link #parseRendered}), or when the placeholders are not exactly the method's
+     * parameters, each once and in full (no property of one), so the call cannot be made from the key alone.
+     */
+    public java.util.Optional<Object[]> argumentsFor(String text, Class<?>[] parameterTypes) {
+        if (!callable(parameterTypes.length)) {
+            return java.util.Optional.empty();
+        }
+        Object[] values = renderedValues(text);
+        if (values == null) {
+            return java.util.Optional.empty();
+        }
+        Object[] arguments = new Object[parameterTypes.length];
+        for (int i = 0; i < sources.length; i++) {
+            Object value = values[i];
+            Class<?> type = boxed(parameterTypes[sources[i].parameter()]);
+            if (value instanceof Long number) {
+                value = narrowed(number, type);
+                if (value == null) {
+                    return java.util.Optional.empty();
+                }
+            }
+            arguments[sources[i].parameter()] = value;
+        }
+        return java.util.Optional.of(arguments);
+    }
+
+    /** {@code number} as a value of the integral {@code type}, or {@code null} when it does not fit. */
+    private static Object narrowed(long number, Class<?> type) {
+        if (type == Long.class) {
+            return number;
+        }
+        if (type == Integer.class && number == (int) number) {
+            return (int) number;
+        }
+        if (type == Short.class && number == (short) number) {
+            return (short) number;
+        }
+        return type == Byte.class && number == (byte) number ? (byte) number : null;
+    }
+
+    /** Whether each of the method's parameters is one placeholder, whole: a key then gives back the arguments. */
+    public boolean callable(int parameterCount) {
+        boolean[] seen = new boolean[parameterCount];
+        for (ValueSource source : sources) {
+            if (source.path().length > 0 || seen[source.parameter()]) {
+                return false;
+            }
+            seen[source.parameter()] = true;
+        }
+        for (boolean one : seen) {
+            if (!one) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The placeholder values of a key rendered as {@code text}, or {@code null} when it does not fit. */
+    private Object[] renderedValues(String text) {
         String[] literals = shape.split("\\{}", -1);
         if (literals.length != sources.length + 1) {
-            return java.util.Optional.empty();
+            return null;
         }
         StringBuilder pattern = new StringBuilder(java.util.regex.Pattern.quote(literals[0]));
         for (int i = 0; i < sources.length; i++) {
@@ -145,13 +210,13 @@ public final class KeyTemplate {
             String group = type == Long.class ? "(-?\\d+)" : type == Boolean.class ? "(true|false)"
                     : type.isEnum() ? "(\\w+)" : type == String.class ? "(.*?)" : null;
             if (group == null) {
-                return java.util.Optional.empty();
+                return null;
             }
             pattern.append(group).append(java.util.regex.Pattern.quote(literals[i + 1]));
         }
         java.util.regex.Matcher matcher = java.util.regex.Pattern.compile(pattern.toString()).matcher(text);
         if (!matcher.matches()) {
-            return java.util.Optional.empty();
+            return null;
         }
         Object[] values = new Object[sources.length];
         try {
@@ -159,9 +224,9 @@ public final class KeyTemplate {
                 values[i] = parseValue(valueType(sources[i].type()), matcher.group(i + 1));
             }
         } catch (IllegalArgumentException notOfThisType) {
-            return java.util.Optional.empty();
+            return null;
         }
-        return java.util.Optional.of(CacheKey.of(shape, values));
+        return values;
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

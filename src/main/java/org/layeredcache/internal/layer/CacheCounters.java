@@ -33,6 +33,9 @@ final class CacheCounters {
     private final LongAdder oversized = new LongAdder();
     private final LongAdder refreshes = new LongAdder();
     private final LongAdder invalidationsReceived = new LongAdder();
+    private final MinuteCounts recentLoads = new MinuteCounts();
+    private final MinuteCounts recentFaults = new MinuteCounts();
+    private final MinuteCounts recentDelays = new MinuteCounts();
     private final Supplier<CacheObserver> observer;
     private volatile String lastFault;
     private final Set<String> causesLogged = ConcurrentHashMap.newKeySet();
@@ -44,12 +47,14 @@ final class CacheCounters {
 
     /** A load ran the method for {@code nanos} (counted in {@link #load()} already). */
     void loaded(long nanos) {
+        recentLoads.add(1, System.currentTimeMillis());
         observer.get().loaded(cache, nanos);
     }
 
     /** Another node's invalidation arrived, {@code millis} after it was published. */
     void invalidationReceived(long millis) {
         invalidationsReceived.increment();
+        recentDelays.add(Math.max(0, millis), System.currentTimeMillis());
         observer.get().invalidationReceived(cache, millis);
     }
 
@@ -128,6 +133,7 @@ final class CacheCounters {
     /** Counts a fault of {@code operation} (such as "cluster get") and logs it once per cause. */
     void fault(String operation, Throwable failure) {
         faults.increment();
+        recentFaults.add(1, System.currentTimeMillis());
         lastFault = Instant.now() + " " + operation + ": " + failure;
         observer.get().fault(cache, operation);
         String cause = operation + ": " + rootCause(failure).getClass().getName();
@@ -137,6 +143,14 @@ final class CacheCounters {
         } else if (LOG.isLoggable(Level.FINE)) {
             LOG.log(Level.FINE, "Cache '" + cache + "': " + operation + " failed again", failure);
         }
+    }
+
+    /** Loads, faults and received invalidations' delays over the last {@code minutes} (at most 15). */
+    RecentFigures recent(int minutes) {
+        long now = System.currentTimeMillis();
+        MinuteCounts.Window delays = recentDelays.last(minutes, now);
+        return new RecentFigures(minutes, recentLoads.last(minutes, now).count(),
+                recentFaults.last(minutes, now).count(), delays.count(), delays.total(), delays.max());
     }
 
     CacheStatistics snapshot() {

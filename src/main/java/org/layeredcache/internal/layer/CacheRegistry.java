@@ -8,10 +8,16 @@ import jakarta.inject.Inject;
 import org.layeredcache.internal.key.CacheKey;
 
 import javax.cache.CacheManager;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -26,6 +32,8 @@ public class CacheRegistry {
     private static final Logger LOG = Logger.getLogger(CacheRegistry.class.getName());
     /** The cluster map where each node publishes its caches' figures (plain JSON strings) for the admin resource. */
     static final String FIGURES = "layered-cache-node-figures";
+    /** The cluster map where nodes answer where a key is, under the question's name and theirs, for a minute. */
+    static final String PRESENCE_ANSWERS = "layered-cache-key-presence";
 
     private final Map<String, LayeredCache> caches = new ConcurrentHashMap<>();
     private final Recordings recordings = new Recordings();
@@ -132,9 +140,41 @@ public class CacheRegistry {
         return server.executor();
     }
 
-    /** Where {@code key} of {@code cache} is on this node. */
-    public KeyPresence presence(String cache, CacheKey key) {
-        return cache(cache).presence(key);
+    /**
+     * Where {@code key} of {@code cache} is: in the cluster layer, and in the near layer of this node and of each
+     * other node that answers within {@code wait} (asked over the invalidation topic, answered in a cluster map).
+     */
+    public KeyPresence presence(String cache, CacheKey key, Duration wait) {
+        LayeredCache layers = cache(cache);
+        Map<String, KeyPresence.Near> nodes = new LinkedHashMap<>();
+        nodes.put(nodeName(), layers.nearPresence(key));
+        Set<String> others = new TreeSet<>(liveNodes().orElse(Set.of()));
+        others.remove(nodeName());
+        String question = UUID.randomUUID().toString();
+        if (!others.isEmpty() && server.askOtherNodes(question, cache, key)) {
+            SharedMap answers = sharedMap(PRESENCE_ANSWERS);
+            long deadline = System.nanoTime() + wait.toNanos();
+            do {
+                for (java.util.Iterator<String> node = others.iterator(); node.hasNext(); ) {
+                    String name = node.next();
+                    String answer = answers.get(question + " " + name);
+                    if (answer != null) {
+                        nodes.put(name, KeyPresence.Near.parse(answer));
+                        node.remove();
+                    }
+                }
+                if (!others.isEmpty()) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+                }
+            } while (!others.isEmpty() && System.nanoTime() - deadline < 0);
+        }
+        Map.Entry<String, Long> cluster = layers.clusterPresence(key);
+        return new KeyPresence(cache, key.toString(), cluster.getKey(), cluster.getValue(), nodes, List.copyOf(others));
+    }
+
+    /** What {@code cache} did on this node over the last {@code minutes} (at most 15). */
+    public RecentFigures recent(String cache, int minutes) {
+        return cache(cache).recent(minutes);
     }
 
     /** Entries in the near layer of {@code cache} on this node. */
@@ -177,6 +217,18 @@ public class CacheRegistry {
             LayeredCache layers = cache(cache);
             layers.fault("reading an invalidation message", failure);
             layers.invalidateNearAll();
+        }
+
+        /** Answers where the key is in this node's near layer (nothing of the cluster layer: the asker reads it). */
+        @Override
+        public void asked(String question, String cache, CacheKey key) {
+            if (!catalog.names().contains(cache) || key == null) {
+                return;
+            }
+            LayeredCache layers = caches.get(cache);            // not made yet: its near layer holds nothing
+            KeyPresence.Near near = layers != null ? layers.nearPresence(key)
+                    : new KeyPresence.Near(catalog.settings(cache).nearEnabled() ? "absent" : "off", null);
+            sharedMap(PRESENCE_ANSWERS).put(question + " " + nodeName(), near.text(), 60);
         }
     }
 }

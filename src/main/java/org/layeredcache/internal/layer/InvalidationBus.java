@@ -23,7 +23,8 @@ import java.util.logging.Logger;
 
 /**
  * Tells the other nodes to drop keys from their near layers, over a Hazelcast topic of the cluster the cluster
- * layer lives in. Messages are plain bytes (node id, cache name, serialized key), so Hazelcast never has to load
+ * layer lives in; the same topic carries operators' questions where a key is ({@link #ask}), answered in a cluster
+ * map. Messages are plain bytes (node id, kind, cache name, serialized key), so Hazelcast never has to load
  * an application class on its own threads; this node decodes them with the application's class loader, through a
  * {@link KeyFilter} that admits only what a key may hold.
  *
@@ -46,9 +47,14 @@ final class InvalidationBus {
          * every entry of the cache from this node's near layer.
          */
         void unreadable(String cache, Exception failure);
+
+        /** Another node asks where {@code key} of {@code cache} is on this node; {@code question} names the answer. */
+        void asked(String question, String cache, CacheKey key);
     }
 
     static final String TOPIC = "layered-cache-invalidations";
+    private static final byte INVALIDATION = 'I';
+    private static final byte QUESTION = 'Q';
     private static final Logger LOG = Logger.getLogger(InvalidationBus.class.getName());
 
     private final ITopic<byte[]> topic;
@@ -71,12 +77,17 @@ final class InvalidationBus {
 
     /** Publishes the invalidation of {@code key}; throws if the cluster does. */
     void publish(String cache, CacheKey key) {
-        topic.publish(encode(cache, key));
+        topic.publish(encode(INVALIDATION, null, cache, key));
     }
 
     /** Publishes the invalidation of every entry of {@code cache}; throws if the cluster does. */
     void publishAll(String cache) {
-        topic.publish(encode(cache, null));
+        topic.publish(encode(INVALIDATION, null, cache, null));
+    }
+
+    /** Asks the other nodes where {@code key} of {@code cache} is; {@code question} names their answers. */
+    void ask(String question, String cache, CacheKey key) {
+        topic.publish(encode(QUESTION, question, cache, key));
     }
 
     void close() {
@@ -94,8 +105,15 @@ final class InvalidationBus {
             if (origin.equals(node)) {
                 return;
             }
+            byte kind = in.readByte();
+            String question = kind == QUESTION ? in.readUTF() : null;
             cache = in.readUTF();
-            receiver.invalidated(cache, in.readBoolean() ? readKey(in) : null, message.getPublishTime());
+            CacheKey key = in.readBoolean() ? readKey(in) : null;
+            if (kind == QUESTION) {
+                receiver.asked(question, cache, key);
+            } else {
+                receiver.invalidated(cache, key, message.getPublishTime());
+            }
         } catch (IOException | ClassNotFoundException | RuntimeException e) {
             if (cache != null) {
                 receiver.unreadable(cache, e);
@@ -106,12 +124,19 @@ final class InvalidationBus {
         }
     }
 
-    /** The message: this node, the cache, and whether a key follows (else: all entries), then the key. */
-    private byte[] encode(String cache, CacheKey key) {
+    /**
+     * The message: this node, its kind (and a question's name), the cache, and whether a key follows (else: all
+     * entries), then the key.
+     */
+    private byte[] encode(byte kind, String question, String cache, CacheKey key) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeLong(node.getMostSignificantBits());
             out.writeLong(node.getLeastSignificantBits());
+            out.writeByte(kind);
+            if (question != null) {
+                out.writeUTF(question);
+            }
             out.writeUTF(cache);
             out.writeBoolean(key != null);
             if (key != null) {

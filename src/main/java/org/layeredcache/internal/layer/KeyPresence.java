@@ -1,16 +1,40 @@
 package org.layeredcache.internal.layer;
 
+import java.util.List;
+import java.util.Map;
+
 /**
- * Where one key of one cache is on this node, for operators.
+ * Where one key of one cache is, for operators: in the cluster layer, and in the near layer of each node that
+ * answered.
  *
- * @param cache          the cache
- * @param key            the key as it renders
- * @param near           {@code present}, {@code absent} or {@code off} (no near layer)
- * @param nearAgeMillis  how long ago the near entry's value was loaded, or {@code null}
- * @param cluster        {@code present}, {@code absent}, {@code being loaded} (a load's claim), {@code unreachable}
- *                       or {@code off}
+ * @param cache            the cache
+ * @param key              the key as it renders
+ * @param cluster          {@code present}, {@code absent}, {@code being loaded} (a load's claim), {@code unreachable}
+ *                         or {@code off}
  * @param clusterAgeMillis how long ago the cluster entry was written, or {@code null}
+ * @param nodes            each answering node's near layer, by node name, the asking node's first
+ * @param unanswered       the nodes of the cluster that did not answer in time
  */
-public record KeyPresence(String cache, String key, String near, Long nearAgeMillis, String cluster,
-                          Long clusterAgeMillis) {
+public record KeyPresence(String cache, String key, String cluster, Long clusterAgeMillis, Map<String, Near> nodes,
+                          List<String> unanswered) {
+
+    /**
+     * One node's near layer for the key.
+     *
+     * @param state     {@code present}, {@code absent} or {@code off} (no near layer)
+     * @param ageMillis how long ago the near entry's value was loaded, or {@code null}
+     */
+    public record Near(String state, Long ageMillis) {
+
+        /** As it travels between nodes: the state, then the age if there is one. */
+        String text() {
+            return ageMillis == null ? state : state + " " + ageMillis;
+        }
+
+        static Near parse(String text) {
+            int space = text.indexOf(' ');
+            return space < 0 ? new Near(text, null)
+                    : new Near(text.substring(0, space), Long.parseLong(text.substring(space + 1)));
+        }
+    }
 }

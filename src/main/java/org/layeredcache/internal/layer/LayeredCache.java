@@ -6,6 +6,8 @@ import org.layeredcache.CacheStatistics;
 import org.layeredcache.internal.key.CacheKey;
 
 import java.time.Duration;
+import java.util.AbstractMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -515,6 +517,10 @@ final class LayeredCache {
         return counters.snapshot();
     }
 
+    RecentFigures recent(int minutes) {
+        return counters.recent(minutes);
+    }
+
     /** This cache's state on this node: its cluster circuit, kept invalidations and last fault. */
     CacheHealth health() {
         String circuit = cluster == null ? "off" : cluster.circuitOpen() ? "open" : "closed";
@@ -522,28 +528,34 @@ final class LayeredCache {
                 counters.lastFault());
     }
 
-    /** Where {@code key} is on this node: its near entry and the cluster's entry, with their ages. */
-    KeyPresence presence(CacheKey key) {
-        long now = System.currentTimeMillis();
-        NearLayer.Entry nearEntry = near == null ? null : near.entry(key);
-        String clusterState = "off";
-        Long clusterAge = null;
-        if (cluster != null) {
-            GuardedCluster.Reached<ClusterLayer.Entry> found = cluster.get(key);
-            if (!found.reached()) {
-                clusterState = "unreachable";
-            } else if (found.value() == null) {
-                clusterState = "absent";
-            } else if (found.value().isClaim()) {
-                clusterState = "being loaded";
-            } else {
-                clusterState = "present";
-                clusterAge = now - found.value().writtenAt();
-            }
+    /** Whether and since when {@code key} is in this node's near layer. */
+    KeyPresence.Near nearPresence(CacheKey key) {
+        if (near == null) {
+            return new KeyPresence.Near("off", null);
         }
-        return new KeyPresence(name, key.toString(), near == null ? "off" : nearEntry == null ? "absent" : "present",
-                nearEntry == null || nearEntry.writtenAt() == 0 ? null : now - nearEntry.writtenAt(), clusterState,
-                clusterAge);
+        NearLayer.Entry entry = near.entry(key);
+        return entry == null ? new KeyPresence.Near("absent", null) : new KeyPresence.Near("present",
+                entry.writtenAt() == 0 ? null : System.currentTimeMillis() - entry.writtenAt());
+    }
+
+    /**
+     * Whether {@code key} is in the cluster layer ({@code present}, {@code absent}, {@code being loaded},
+     * {@code unreachable}, {@code off}), and the entry's age in milliseconds when present.
+     */
+    Map.Entry<String, Long> clusterPresence(CacheKey key) {
+        if (cluster == null) {
+            return new AbstractMap.SimpleImmutableEntry<>("off", null);
+        }
+        GuardedCluster.Reached<ClusterLayer.Entry> found = cluster.get(key);
+        if (!found.reached()) {
+            return new AbstractMap.SimpleImmutableEntry<>("unreachable", null);
+        }
+        if (found.value() == null) {
+            return new AbstractMap.SimpleImmutableEntry<>("absent", null);
+        }
+        return found.value().isClaim() ? new AbstractMap.SimpleImmutableEntry<>("being loaded", null)
+                : new AbstractMap.SimpleImmutableEntry<>("present",
+                        System.currentTimeMillis() - found.value().writtenAt());
     }
 
     /** Entries in this node's near layer (0 without one). */

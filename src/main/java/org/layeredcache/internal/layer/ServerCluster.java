@@ -162,6 +162,19 @@ final class ServerCluster {
         }
     }
 
+    /**
+     * Asks the other nodes where {@code key} of {@code cache} is; they answer under {@code question}. False when
+     * there is no one to ask (no topic joined).
+     */
+    boolean askOtherNodes(String question, String cache, CacheKey key) {
+        InvalidationBus joined = bus();
+        if (joined == null) {
+            return false;
+        }
+        joined.ask(question, cache, key);
+        return true;
+    }
+
     private static void send(InvalidationBus bus, String cache, CacheKey key) {
         if (key == null) {
             bus.publishAll(cache);

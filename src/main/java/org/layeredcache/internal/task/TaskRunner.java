@@ -9,6 +9,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.layeredcache.CacheTasks;
 import org.layeredcache.TaskPendingException;
 import org.layeredcache.TaskStatus;
+import org.layeredcache.internal.interceptor.BeanCalls;
+import org.layeredcache.internal.interceptor.CacheOperations;
 import org.layeredcache.internal.layer.CacheRegistry;
 import org.layeredcache.internal.layer.Durations;
 import org.layeredcache.internal.layer.SharedMap;
@@ -19,6 +21,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,6 +37,9 @@ public class TaskRunner implements CacheTasks {
 
     static final String STATUSES = "layered-cache-task-statuses";
     static final String PENDING = "layered-cache-task-pending";
+    static final String CANCELS = "layered-cache-task-cancels";
+    /** How often a running task saves its progress and looks for a cancellation. */
+    static final Duration SAVE_EVERY = Duration.ofMillis(250);
     private static final Logger LOG = Logger.getLogger(TaskRunner.class.getName());
 
     @Inject
@@ -41,6 +47,12 @@ public class TaskRunner implements CacheTasks {
 
     @Inject
     Instance<TaskChain> chains;
+
+    @Inject
+    CacheOperations operations;
+
+    @Inject
+    BeanCalls calls;
 
     private long keepSeconds;
 
@@ -107,28 +119,82 @@ public class TaskRunner implements CacheTasks {
 
     private void run(TaskStatus queued, Work work) {
         Instant started = Instant.now();
-        AtomicLong total = new AtomicLong();
-        AtomicLong done = new AtomicLong();
+        if (cancels().get(queued.id()) != null) {
+            finish(queued, "cancelled", 0, 0, started, "cancelled before it started");
+            return;
+        }
+        Running progress = new Running(queued, started);
         save(with(queued, "running", 0, 0, started, null, null));
         try {
-            work.run(new Progress() {
-                @Override
-                public void total(long steps) {
-                    total.set(steps);
-                    save(with(queued, "running", done.get(), steps, started, null, null));
-                }
-
-                @Override
-                public void step() {
-                    save(with(queued, "running", done.incrementAndGet(), total.get(), started, null, null));
-                }
-
-            });
-            finish(queued, "succeeded", done.get(), total.get(), started, null);
+            work.run(progress);
+            finish(queued, "succeeded", progress.done.get(), progress.total, started, null);
+        } catch (CancellationException e) {
+            finish(queued, "cancelled", progress.done.get(), progress.total, started, "cancelled while running");
         } catch (Exception | LinkageError e) {
             LOG.log(Level.WARNING, "Cache task " + queued.id() + " (" + queued.description() + ") failed", e);
-            finish(queued, "failed", done.get(), total.get(), started, String.valueOf(e));
+            finish(queued, "failed", progress.done.get(), progress.total, started, String.valueOf(e));
         }
+    }
+
+    /**
+     * A running task's progress: saved to the cluster at most every {@link #SAVE_EVERY} (and when the total is
+     * told), which is also how often it looks for a cancellation.
+     */
+    private final class Running implements Progress {
+
+        private final TaskStatus task;
+        private final Instant started;
+        private final AtomicLong done = new AtomicLong();
+        private volatile long total;
+        private volatile long nextSave;
+        private volatile boolean cancelled;
+
+        Running(TaskStatus task, Instant started) {
+            this.task = task;
+            this.started = started;
+            this.nextSave = System.nanoTime() + SAVE_EVERY.toNanos();
+        }
+
+        @Override
+        public void total(long steps) {
+            total = steps;
+            save(with(task, "running", done.get(), steps, started, null, null));
+        }
+
+        @Override
+        public void step() {
+            done.incrementAndGet();
+            if (cancelled()) {
+                throw new CancellationException("task " + task.id() + " was cancelled");
+            }
+        }
+
+        @Override
+        public boolean cancelled() {
+            long now = System.nanoTime();
+            if (!cancelled && now - nextSave >= 0) {
+                nextSave = now + SAVE_EVERY.toNanos();
+                save(with(task, "running", done.get(), total, started, null, null));
+                cancelled = cancels().get(task.id()) != null;
+            }
+            return cancelled;
+        }
+    }
+
+    @Override
+    public boolean cancel(String id) {
+        Optional<TaskStatus> task = status(id);
+        if (task.isEmpty() || !task.get().pending()) {
+            return false;
+        }
+        cancels().put(id, "cancel", keepSeconds);
+        return true;
+    }
+
+    @Override
+    public TaskStatus warmUp(String cache, List<String> keys) {
+        WarmUp warmUp = new WarmUp(cache, keys, operations, calls);
+        return start("warm-up " + cache, "warm up " + keys.size() + " key(s) of cache '" + cache + "'", warmUp);
     }
 
     private void finish(TaskStatus task, String state, long done, long total, Instant started, String error) {
@@ -182,6 +248,10 @@ public class TaskRunner implements CacheTasks {
 
     private SharedMap statuses() {
         return registry.sharedMap(STATUSES);
+    }
+
+    private SharedMap cancels() {
+        return registry.sharedMap(CANCELS);
     }
 
     private SharedMap pending() {

@@ -119,6 +119,7 @@ class InvalidationMessageFilterTest {
             UUID sender = UUID.randomUUID();
             out.writeLong(sender.getMostSignificantBits());
             out.writeLong(sender.getLeastSignificantBits());
+            out.writeByte('I');
             out.writeUTF(cache);
             out.writeBoolean(true);
             ObjectOutputStream objects = new ObjectOutputStream(out);
