@@ -467,7 +467,8 @@ abstract class ExampleContract {
 
         HttpResponse<String> caches = admin("GET", "caches", "alice");
         assertEquals(200, caches.statusCode(), caches.body());
-        for (String cache : List.of("\"services\"", "\"users\"", "\"templates\"", "\"cluster\"", "\"nearHits\"")) {
+        for (String cache : List.of("\"services\"", "\"users\"", "\"templates\"", "\"cluster\"", "\"nearHits\"",
+                "\"recentLoads\"", "\"recentDelayMaxMillis\"", "\"recentMinutes\":5")) {
             assertTrue(caches.body().contains(cache), cache + " in " + caches.body());
         }
     }
