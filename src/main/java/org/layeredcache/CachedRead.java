@@ -98,7 +98,8 @@ import java.lang.annotation.Target;
  *
  * <p>Misuse fails the deployment with one message that lists every problem: a {@code void}, {@code private},
  * {@code final} or {@code static} method, an asynchronous result, an unknown placeholder or property, an
- * unparsable or negative duration, a {@code refreshAfter} not shorter than the TTL, a blank cache name.
+ * unparsable or negative duration, a {@code refreshAfter} not shorter than the TTL, a blank cache name, an
+ * {@link #each()} read whose result cannot be matched to its ids.
  */
 @InterceptorBinding
 @Documented
@@ -148,4 +149,41 @@ public @interface CachedRead {
      */
     @Nonbinding
     String staleIfError() default "";
+
+    /**
+     * Per-element caching: the name of a parameter that is a {@code Collection} (a {@code List}, {@code Set}...)
+     * of ids. The method then reads one entry per id, and its key template's placeholder for that parameter stands
+     * for one id, so the entries are the very ones a single-id read with a template of the same shape uses:
+     *
+     * <pre>{@code
+     * @CachedRead(cache = "prices", key = "price-{id}")
+     * public Price priceOf(long id) { ... }
+     *
+     * @CachedRead(cache = "prices", key = "price-{ids}", each = "ids")
+     * public Map<Long, Price> pricesOf(List<Long> ids) { ... }            // or:
+     *
+     * @CachedRead(cache = "prices", key = "price-{ids}", each = "ids", idOf = "id")
+     * public List<Price> pricesOf(List<Long> ids) { ... }                 // each Price knows its id
+     * }</pre>
+     *
+     * A call asks each layer once for all its ids (the request's entries, one near multi-get, one round of cluster
+     * reads), then calls the method once with only the ids no layer had (a collection of the parameter's kind,
+     * each id once), and answers in the caller's order: a {@code Map} (its iteration order that of the ids), or a
+     * {@code List}/{@code Collection} with one element per id, duplicates included, or a {@code Set}. An id the
+     * method gives no value for is cached as absent and left out of the answer. Every rule of single reads holds
+     * per element (publication after commit, claims against the stale-set race, single flight on a node, TTL,
+     * size guard, invalidation of one element by a single-key {@link Invalidates}). {@link #refreshAfter()} and
+     * {@link #staleIfError()} are not available for such reads. A {@code null} collection is refused with an
+     * {@code IllegalArgumentException} naming the method and parameter; an empty one answers empty without a call.
+     */
+    @Nonbinding
+    String each() default "";
+
+    /**
+     * With {@link #each()} and a {@code List}, {@code Set} or {@code Collection} result: the property of a result
+     * element that holds its id ({@code "id"}, {@code "owner.id"}), which matches it to the id it was loaded for.
+     * Not used with a {@code Map} result, whose keys are the ids.
+     */
+    @Nonbinding
+    String idOf() default "";
 }

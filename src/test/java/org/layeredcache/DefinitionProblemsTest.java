@@ -231,6 +231,94 @@ class DefinitionProblemsTest {
         }
     }
 
+    public record Item(long id, String name) implements Serializable {
+    }
+
+    @Dependent
+    public static class MisusedEach {
+        @CachedRead(cache = "items", key = "item-{id}")
+        public Item item(long id) {
+            return null;
+        }
+
+        @CachedRead(cache = "items", key = "item-{ids}", each = "ids")
+        public java.util.List<Item> withoutIdOf(java.util.List<Long> ids) {
+            return null;
+        }
+
+        @CachedRead(cache = "items", key = "item-{ids}", each = "ids", idOf = "code")
+        public java.util.List<Item> unknownIdOf(java.util.List<Long> ids) {
+            return null;
+        }
+
+        @CachedRead(cache = "items", key = "item-{ids}", each = "ids", idOf = "id")
+        public java.util.Map<Long, Item> idOfOnMap(java.util.List<Long> ids) {
+            return null;
+        }
+
+        @CachedRead(cache = "items", key = "item-{ids}", each = "idz")
+        public java.util.Map<Long, Item> unknownParameter(java.util.List<Long> ids) {
+            return null;
+        }
+
+        @CachedRead(cache = "items", key = "item-{ids}", each = "ids")
+        public java.util.Map<Long, Item> arrayOfIds(long[] ids) {
+            return null;
+        }
+
+        @CachedRead(cache = "items", key = "item-{region}", each = "ids")
+        public java.util.Map<Long, Item> templateWithoutIds(java.util.List<Long> ids, String region) {
+            return null;
+        }
+
+        @CachedRead(cache = "items", key = "item-{ids}", each = "ids")
+        public Item[] arrayResult(java.util.List<Long> ids) {
+            return null;
+        }
+
+        @CachedRead(cache = "items", key = "item-{ids}", each = "ids", refreshAfter = "1m")
+        public java.util.Map<Long, Item> refreshing(java.util.List<Long> ids) {
+            return null;
+        }
+
+        @CachedRead(cache = "items", key = "item-{id}", idOf = "id")
+        public Item idOfWithoutEach(long id) {
+            return null;
+        }
+    }
+
+    @Test
+    void readsOfManyKeysThatCannotBeMatchedToTheirIdsAreRefusedSayingHowToFixThem() {
+        Throwable failure = catchThrowable(() -> Containers.start(MisusedEach.class).close());
+
+        String misused = MisusedEach.class.getName();
+        assertThat(findCause(failure).problems()).containsExactlyInAnyOrder(
+                misused + "#withoutIdOf(List) @CachedRead(cache = \"items\", key = \"item-{ids}\", each = \"ids\"): the"
+                        + " result java.util.List<" + Item.class.getName() + "> cannot be matched to its ids: return a"
+                        + " Map of Item by id, or name the property of Item that holds its id, such as idOf = \"id\"",
+                misused + "#unknownIdOf(List) @CachedRead(cache = \"items\", key = \"item-{ids}\", each = \"ids\","
+                        + " idOf = \"code\"): idOf = \"code\": type " + Item.class.getName() + " has no property 'code'"
+                        + " (no getCode(), isCode(), code() or field code)",
+                misused + "#idOfOnMap(List) @CachedRead(cache = \"items\", key = \"item-{ids}\", each = \"ids\","
+                        + " idOf = \"id\"): idOf = \"id\": a Map result is matched to its ids by its keys; remove idOf",
+                misused + "#unknownParameter(List) @CachedRead(cache = \"items\", key = \"item-{ids}\", each ="
+                        + " \"idz\"): each = \"idz\": no parameter is named 'idz'; the parameters are (List ids)",
+                misused + "#arrayOfIds(long[]) @CachedRead(cache = \"items\", key = \"item-{ids}\", each = \"ids\"):"
+                        + " each = \"ids\": parameter 'ids' is a long[]; it must be a Collection, List or Set of ids",
+                misused + "#templateWithoutIds(List, String) @CachedRead(cache = \"items\", key = \"item-{region}\","
+                        + " each = \"ids\"): the key template names no {ids}: each entry's key comes from one id, such"
+                        + " as key = \"price-{ids}\"",
+                misused + "#arrayResult(List) @CachedRead(cache = \"items\", key = \"item-{ids}\", each = \"ids\"):"
+                        + " with each, the method must return a Map of values by id, or a List, Set or Collection of"
+                        + " values that carry their id (named by idOf); it returns " + Item.class.getName() + "[]",
+                misused + "#refreshing(List) @CachedRead(cache = \"items\", key = \"item-{ids}\", each = \"ids\","
+                        + " refreshAfter = \"1m\"): refreshAfter is not available for a read of many keys (each);"
+                        + " remove it, or read one key per call",
+                misused + "#idOfWithoutEach(long) @CachedRead(cache = \"items\", key = \"item-{id}\", idOf = \"id\"):"
+                        + " idOf = \"id\" is only for reads of many keys; name the collection parameter of ids with"
+                        + " each, or remove idOf");
+    }
+
     private static CacheDefinitionException findCause(Throwable failure) {
         assertThat(failure).as("the deployment must fail").isNotNull();
         CacheDefinitionException found = search(failure);

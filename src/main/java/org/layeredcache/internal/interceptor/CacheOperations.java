@@ -25,7 +25,7 @@ import java.util.logging.Logger;
 public final class CacheOperations {
 
     private static final Logger LOG = Logger.getLogger(CacheOperations.class.getName());
-    private static final ReadOperation UNCACHED_READ = new ReadOperation("", null, null, false, false, null);
+    private static final ReadOperation UNCACHED_READ = new ReadOperation("", null, null, false, false, null, null);
     private static final MemoOperation UNCACHED_MEMO = new MemoOperation("", null);
 
     private final Map<Method, ReadOperation> reads = new ConcurrentHashMap<>();
@@ -62,7 +62,7 @@ public final class CacheOperations {
      * none does.
      */
     public Optional<Map.Entry<Method, Object[]>> callFor(String cache, String text) {
-        return reads.values().stream().filter(read -> read.cache().equals(cache))
+        return reads.values().stream().filter(read -> read.cache().equals(cache) && read.each() == null)
                 .sorted(java.util.Comparator.comparing(read -> read.method().toGenericString()))
                 .flatMap(read -> read.key().argumentsFor(text, read.method().getParameterTypes())
                         .map(arguments -> Map.entry(read.method(), arguments)).stream())

@@ -9,6 +9,14 @@ import org.layeredcache.CachedRead;
 import org.layeredcache.internal.key.CacheKey;
 import org.layeredcache.internal.layer.CacheLayers;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
 /** Routes calls of {@link CachedRead} methods through the cache layers. Internal: enabled by its priority. */
 @CachedRead(cache = "")
 @Interceptor
@@ -33,6 +41,9 @@ public class CachedReadInterceptor {
         if (operation == null) {
             return call.proceed();
         }
+        if (operation.each() != null) {
+            return readEach(call, operation);
+        }
         CacheKey key;
         try {
             key = operation.key().keyFor(call.getParameters());
@@ -42,5 +53,47 @@ public class CachedReadInterceptor {
         }
         return layers.read(operation.cache(), key, operation.times(), operation.optional(), call::proceed,
                 () -> beanCalls.later(call.getMethod(), call.getTarget().getClass(), call.getParameters()));
+    }
+
+    /**
+     * A read of many keys: one key per id, read through the layers at once; the ids no layer has go to one call
+     * of the method, and the answer is put together in the caller's order.
+     */
+    private Object readEach(InvocationContext call, ReadOperation operation) throws Exception {
+        PerElement each = operation.each();
+        Object[] arguments = call.getParameters();
+        Collection<?> given = (Collection<?>) arguments[each.parameter()];
+        if (given == null) {
+            throw new IllegalArgumentException(OperationParser.describe(call.getMethod()) + " @CachedRead(cache = \""
+                    + operation.cache() + "\", each = \"" + call.getMethod().getParameters()[each.parameter()].getName()
+                    + "\"): the collection of ids is null; pass an empty collection for no ids");
+        }
+        List<Object> ids = new ArrayList<>(given);
+        Object[] withId = arguments.clone();
+        Function<Object, CacheKey> keyOf = id -> {
+            withId[each.parameter()] = id;
+            return operation.key().keyFor(withId);
+        };
+        List<CacheKey> keys = new ArrayList<>(ids.size());
+        Map<CacheKey, Object> idOfKey = new LinkedHashMap<>();
+        try {
+            for (Object id : ids) {
+                CacheKey key = keyOf.apply(id);
+                keys.add(key);
+                idOfKey.putIfAbsent(key, id);
+            }
+        } catch (RuntimeException e) {
+            layers.fault(operation.cache(), "key " + operation.key(), e);
+            return call.proceed();
+        }
+        Map<CacheKey, Object> values = layers.readAll(operation.cache(), idOfKey.keySet(), operation.times(),
+                missing -> {
+                    List<Object> missingIds = missing.stream().map(idOfKey::get).toList();
+                    Object[] subset = arguments.clone();
+                    subset[each.parameter()] = each.idsToLoad(missingIds);
+                    call.setParameters(subset);
+                    return each.byKey(call.proceed(), keyOf, new HashSet<>(missing));
+                });
+        return each.answer(ids, keys, values);
     }
 }

@@ -40,16 +40,116 @@ final class OperationParser {
         checkInterceptable(method, report);
         checkResult(method, report);
         checkCacheName(annotation.cache(), report);
-        KeyTemplate key = annotation.key().isEmpty()
-                ? KeyTemplate.allParameters(method, true, report)
-                : KeyTemplate.parse(annotation.key(), method, report);
+        PerElement each = annotation.each().isEmpty() ? null : perElement(method, annotation, report);
+        KeyTemplate key;
+        if (annotation.key().isEmpty()) {
+            key = KeyTemplate.allParameters(method, true, report);
+        } else if (each != null) {
+            key = KeyTemplate.parse(annotation.key(), method, each.parameter(), elementType(method, each.parameter()),
+                    report);
+            if (key != null && !key.uses(each.parameter())) {
+                report.accept("the key template names no {" + annotation.each() + "}: each entry's key comes from"
+                        + " one id, such as key = \"price-{" + annotation.each() + "}\"");
+            }
+        } else {
+            key = KeyTemplate.parse(annotation.key(), method, report);
+        }
         EntryTimes times = new EntryTimes(duration("ttl", annotation.ttl(), DEFAULT_TTL, report),
                 duration("refreshAfter", annotation.refreshAfter(), Duration.ZERO, report),
                 duration("staleIfError", annotation.staleIfError(), Duration.ZERO, report));
+        if (annotation.each().isEmpty() && !annotation.idOf().isEmpty()) {
+            report.accept("idOf = \"" + annotation.idOf() + "\" is only for reads of many keys; name the collection"
+                    + " parameter of ids with each, or remove idOf");
+        }
         return problems.size() == before
                 ? new ReadOperation(annotation.cache(), key, times, ReadOperation.isOptional(method),
-                        annotation.key().isEmpty(), method)
+                        annotation.key().isEmpty(), method, each)
                 : null;
+    }
+
+    /**
+     * How a read of many keys works, or {@code null} after reporting why it cannot: the {@code each} parameter is
+     * a collection of ids, and the result can be matched to them (a map by its keys, a collection by
+     * {@code idOf}).
+     */
+    private PerElement perElement(Method method, CachedRead annotation, Consumer<String> report) {
+        String name = annotation.each();
+        java.lang.reflect.Parameter[] parameters = method.getParameters();
+        int index = -1;
+        for (int i = 0; i < parameters.length; i++) {
+            if (parameters[i].getName().equals(name)) {
+                index = i;
+            }
+        }
+        int problemsBefore = problems.size();
+        if (index < 0) {
+            report.accept("each = \"" + name + "\": no parameter is named '" + name + "'; the parameters are "
+                    + Arrays.stream(parameters).map(p -> p.getType().getSimpleName() + " " + p.getName())
+                            .collect(Collectors.joining(", ", "(", ")"))
+                    + (parameters.length > 0 && !parameters[0].isNamePresent() ? " (compile with -parameters)" : ""));
+            return null;
+        }
+        Class<?> type = parameters[index].getType();
+        boolean setOfIds = type == java.util.Set.class;
+        if (!(type == java.util.Collection.class || type == java.util.List.class || setOfIds)) {
+            report.accept("each = \"" + name + "\": parameter '" + name + "' is a " + type.getSimpleName() + "; it"
+                    + " must be a Collection, List or Set of ids");
+        }
+        if (annotation.key().isEmpty()) {
+            report.accept("each needs a key template whose placeholder {" + name + "} stands for one id, such as"
+                    + " key = \"price-{" + name + "}\"");
+        }
+        for (String[] attribute : new String[][] {{"refreshAfter", annotation.refreshAfter()},
+                {"staleIfError", annotation.staleIfError()}}) {
+            if (!attribute[1].isEmpty()) {
+                report.accept(attribute[0] + " is not available for a read of many keys (each); remove it, or read"
+                        + " one key per call");
+            }
+        }
+        Class<?> result = method.getReturnType();
+        java.lang.reflect.Type generic = method.getGenericReturnType();
+        java.lang.reflect.Type[] arguments = generic instanceof java.lang.reflect.ParameterizedType parameterized
+                ? parameterized.getActualTypeArguments() : new java.lang.reflect.Type[0];
+        String idOf = annotation.idOf();
+        if (result == java.util.Map.class) {
+            if (!idOf.isEmpty()) {
+                report.accept("idOf = \"" + idOf + "\": a Map result is matched to its ids by its keys; remove idOf");
+            }
+            return new PerElement(index, setOfIds, PerElement.Result.MAP, null,
+                    arguments.length == 2 ? arguments[1] : Object.class);
+        }
+        if (result != java.util.List.class && result != java.util.Collection.class && result != java.util.Set.class) {
+            report.accept("with each, the method must return a Map of values by id, or a List, Set or Collection of"
+                    + " values that carry their id (named by idOf); it returns " + generic.getTypeName());
+            return null;
+        }
+        java.lang.reflect.Type value = arguments.length == 1 ? arguments[0] : Object.class;
+        Class<?> valueClass = value instanceof Class<?> c ? c
+                : value instanceof java.lang.reflect.ParameterizedType p ? (Class<?>) p.getRawType() : Object.class;
+        if (idOf.isEmpty()) {
+            report.accept("the result " + generic.getTypeName() + " cannot be matched to its ids: return a Map of "
+                    + valueClass.getSimpleName() + " by id, or name the property of " + valueClass.getSimpleName()
+                    + " that holds its id, such as idOf = \"id\"");
+            return null;
+        }
+        java.util.function.Function<Object, Object> reader = KeyTemplate.property(valueClass, idOf,
+                problem -> report.accept("idOf = \"" + idOf + "\": " + problem));
+        if (reader == null || problems.size() != problemsBefore) {
+            return null;
+        }
+        return new PerElement(index, setOfIds, result == java.util.Set.class ? PerElement.Result.SET
+                : PerElement.Result.LIST, reader, value);
+    }
+
+    /** The element type of a collection parameter, or {@code Object} when its declaration does not say. */
+    private static Class<?> elementType(Method method, int index) {
+        java.lang.reflect.Type type = method.getParameters()[index].getParameterizedType();
+        if (type instanceof java.lang.reflect.ParameterizedType parameterized
+                && parameterized.getActualTypeArguments().length == 1
+                && parameterized.getActualTypeArguments()[0] instanceof Class<?> element) {
+            return element;
+        }
+        return Object.class;
     }
 
     private static Duration duration(String attribute, String text, Duration fallback, Consumer<String> report) {
@@ -166,6 +266,8 @@ final class OperationParser {
     private static String describe(CachedRead annotation) {
         return "@CachedRead(cache = \"" + annotation.cache() + "\""
                 + (annotation.key().isEmpty() ? "" : ", key = \"" + annotation.key() + "\"")
+                + (annotation.each().isEmpty() ? "" : ", each = \"" + annotation.each() + "\"")
+                + (annotation.idOf().isEmpty() ? "" : ", idOf = \"" + annotation.idOf() + "\"")
                 + (annotation.ttl().isEmpty() ? "" : ", ttl = \"" + annotation.ttl() + "\"")
                 + (annotation.refreshAfter().isEmpty() ? "" : ", refreshAfter = \"" + annotation.refreshAfter() + "\"")
                 + (annotation.staleIfError().isEmpty() ? "" : ", staleIfError = \"" + annotation.staleIfError() + "\"")

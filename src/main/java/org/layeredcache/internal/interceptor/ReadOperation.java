@@ -18,15 +18,19 @@ import java.util.Optional;
  * @param optional     whether the method returns {@code Optional}, stored unwrapped
  * @param templateLess whether the annotation wrote no key template (the key is the method and its arguments)
  * @param method       the annotated method
+ * @param each         for a read of many keys ({@code each}): how; {@code null} for a read of one key
  */
 record ReadOperation(String cache, KeyTemplate key, EntryTimes times, boolean optional, boolean templateLess,
-                     Method method) {
+                     Method method, PerElement each) {
 
     /**
      * The type of what the layers store for this read: the declared result, with {@code Optional<T>} as
      * {@code T} and primitives boxed. Two reads that share entries must store the same type.
      */
     Type storedType() {
+        if (each != null) {
+            return each.valueType();
+        }
         Type result = method.getGenericReturnType();
         if (optional) {
             return result instanceof ParameterizedType parameterized ? parameterized.getActualTypeArguments()[0]

@@ -42,6 +42,15 @@ public final class KeyTemplate {
      * @return the template, or {@code null} if a problem was found
      */
     public static KeyTemplate parse(String template, Method method, Consumer<String> problems) {
+        return parse(template, method, -1, null, problems);
+    }
+
+    /**
+     * As {@link #parse(String, Method, Consumer)}, for a read of many keys: the parameter at {@code each} is a
+     * collection, and its placeholder stands for one element, of type {@code elementType}.
+     */
+    public static KeyTemplate parse(String template, Method method, int each, Class<?> elementType,
+                                    Consumer<String> problems) {
         List<String> placeholders = new ArrayList<>();
         StringBuilder shape = new StringBuilder(template.length());
         int problemCount = syntax(template, shape, placeholders, problems);
@@ -53,7 +62,7 @@ public final class KeyTemplate {
         }
         ValueSource[] sources = new ValueSource[placeholders.size()];
         for (int i = 0; i < sources.length; i++) {
-            sources[i] = resolve(placeholders.get(i), method, problems);
+            sources[i] = resolve(placeholders.get(i), method, each, elementType, problems);
             if (sources[i] == null) {
                 problemCount++;
             }
@@ -181,6 +190,39 @@ public final class KeyTemplate {
         return type == Byte.class && number == (byte) number ? (byte) number : null;
     }
 
+    /** Whether a placeholder takes its value from the parameter at {@code index}. */
+    public boolean uses(int index) {
+        for (ValueSource source : sources) {
+            if (source.parameter() == index) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Reads the property {@code path} ({@code "id"}, {@code "owner.id"}) of values of {@code type}, by the rules of
+     * placeholders; {@code null} after telling {@code problems} which property is missing.
+     */
+    public static java.util.function.Function<Object, Object> property(Class<?> type, String path,
+                                                                        Consumer<String> problems) {
+        String[] names = path.split("\\.", -1);
+        Accessor[] accessors = new Accessor[names.length];
+        Class<?> owner = type;
+        for (int i = 0; i < names.length; i++) {
+            accessors[i] = names[i].isEmpty() ? null : Accessor.find(owner, names[i]);
+            if (accessors[i] == null) {
+                problems.accept("type " + owner.getName() + " has no property '" + names[i] + "' (no get"
+                        + capitalise(names[i]) + "(), is" + capitalise(names[i]) + "(), " + names[i] + "() or field "
+                        + names[i] + ")");
+                return null;
+            }
+            owner = accessors[i].type();
+        }
+        ValueSource source = new ValueSource("{" + path + "}", 0, accessors, owner);
+        return value -> source.read(new Object[] {value});
+    }
+
     /** Whether each of the method's parameters is one placeholder, whole: a key then gives back the arguments. */
     public boolean callable(int parameterCount) {
         boolean[] seen = new boolean[parameterCount];
@@ -305,7 +347,8 @@ public final class KeyTemplate {
         return count;
     }
 
-    private static ValueSource resolve(String placeholder, Method method, Consumer<String> problems) {
+    private static ValueSource resolve(String placeholder, Method method, int each, Class<?> elementType,
+                                       Consumer<String> problems) {
         if (placeholder.isEmpty()) {
             return null;
         }
@@ -322,7 +365,7 @@ public final class KeyTemplate {
                     + " parameters are " + describe(parameters));
             return null;
         }
-        Class<?> type = parameters[index].getType();
+        Class<?> type = index == each ? elementType : parameters[index].getType();
         Accessor[] accessors = new Accessor[path.length - 1];
         for (int i = 1; i < path.length; i++) {
             accessors[i - 1] = Accessor.find(type, path[i]);

@@ -4,6 +4,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.layeredcache.internal.key.CacheKey;
 
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -40,6 +44,29 @@ public class CacheLayers {
         RequestEntries request = layers.usesRequestLayer() ? requestLayer.entries(layers.requestNamespace())
                 : RequestEntries.NONE;
         return NullValue.unwrap(layers.read(request, key, times, loader, reinvocation), optional);
+    }
+
+    /**
+     * The values of many keys of {@code cache} ({@code null} for a key without one), read through the layers at
+     * once; the keys no layer has are loaded by one call of {@code loader} (see {@code @CachedRead(each)}).
+     *
+     * @param keys distinct keys
+     * @throws Exception whatever the loader throws, unchanged
+     */
+    public Map<CacheKey, Object> readAll(String cache, Collection<CacheKey> keys, EntryTimes times, BulkLoader loader)
+            throws Exception {
+        LayeredCache layers = registry.cache(cache);
+        Map<CacheKey, Object> stored;
+        if (!layers.enabled() || keys.isEmpty()) {
+            stored = keys.isEmpty() ? Map.of() : layers.uncachedAll(List.copyOf(keys), loader);
+        } else {
+            RequestEntries request = layers.usesRequestLayer() ? requestLayer.entries(layers.requestNamespace())
+                    : RequestEntries.NONE;
+            stored = layers.readAll(request, keys, times, loader);
+        }
+        Map<CacheKey, Object> values = new HashMap<>();
+        stored.forEach((key, value) -> values.put(key, NullValue.unwrap(value, false)));
+        return values;
     }
 
     /** Runs a read's method without any layer, because its key could not be computed; counted as a load. */

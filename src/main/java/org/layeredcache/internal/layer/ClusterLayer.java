@@ -14,6 +14,9 @@ import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.expiry.ModifiedExpiryPolicy;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -93,6 +96,80 @@ final class ClusterLayer {
                 : new Entry(codec.read(stored), null, ClusterCodec.writtenAt(stored), stored);
     }
 
+    /**
+     * What the cluster holds for many keys, asked all at once (one pipelined round: every get is sent before any
+     * answer is awaited, and all share one timeout). Keys with nothing are left out; an entry that cannot be read
+     * is reported in {@code unreadable}.
+     */
+    Found getAll(Collection<CacheKey> keys) {
+        ICache<byte[], byte[]> cache = cache();
+        Map<CacheKey, CompletionStage<byte[]>> asked = new LinkedHashMap<>();
+        for (CacheKey key : keys) {
+            asked.put(key, cache.getAsync(ClusterCodec.key(key), READ_KEEPS_EXPIRY));
+        }
+        Map<CacheKey, Entry> entries = new HashMap<>();
+        Map<CacheKey, RuntimeException> unreadable = new HashMap<>();
+        awaitAll(asked, "get").forEach((key, stored) -> {
+            if (stored == null) {
+                return;
+            }
+            try {
+                entries.put(key, ClusterCodec.isClaim(stored) ? new Entry(null, ClusterCodec.claimOf(stored), 0, stored)
+                        : new Entry(codec.read(stored), null, ClusterCodec.writtenAt(stored), stored));
+            } catch (RuntimeException e) {
+                unreadable.put(key, e);
+            }
+        });
+        return new Found(entries, unreadable);
+    }
+
+    /** What {@link #getAll} found: readable entries, and the keys whose entries could not be read, with why. */
+    record Found(Map<CacheKey, Entry> entries, Map<CacheKey, RuntimeException> unreadable) {
+    }
+
+    /**
+     * Claims many keys for one load, all at once: each absent key ({@code null} in {@code over}) or each exactly
+     * over the expired entry given. The claims that were taken; the other keys are held by something else.
+     */
+    Map<CacheKey, Reservation> reserveAll(Map<CacheKey, Entry> over) {
+        ICache<byte[], byte[]> cache = cache();
+        Map<CacheKey, Reservation> reservations = new HashMap<>();
+        Map<CacheKey, CompletionStage<Boolean>> asked = new LinkedHashMap<>();
+        over.forEach((key, expired) -> {
+            Reservation reservation = Reservation.create();
+            reservations.put(key, reservation);
+            asked.put(key, expired == null
+                    ? cache.putIfAbsentAsync(ClusterCodec.key(key), ClusterCodec.claim(reservation), leasePolicy)
+                    : cache.replaceAsync(ClusterCodec.key(key), expired.raw(), ClusterCodec.claim(reservation),
+                            leasePolicy));
+        });
+        Map<CacheKey, Boolean> taken = awaitAll(asked, "reserve");
+        reservations.keySet().removeIf(key -> !taken.get(key));
+        return reservations;
+    }
+
+    /**
+     * Replaces many loads' claims by their entries, all at once, each to live {@code ttl}; for each key whether
+     * its claim was still there.
+     */
+    Map<CacheKey, Boolean> publishAll(Map<CacheKey, Reservation> claims, Map<CacheKey, byte[]> entries, Duration ttl) {
+        ICache<byte[], byte[]> cache = cache();
+        ExpiryPolicy policy = policyFor(ttl);
+        Map<CacheKey, CompletionStage<Boolean>> asked = new LinkedHashMap<>();
+        entries.forEach((key, entry) -> asked.put(key, cache.replaceAsync(ClusterCodec.key(key),
+                ClusterCodec.claim(claims.get(key)), entry, policy)));
+        return awaitAll(asked, "put");
+    }
+
+    /** Gives many claims up at once. */
+    void releaseAll(Map<CacheKey, Reservation> claims) {
+        ICache<byte[], byte[]> cache = cache();
+        Map<CacheKey, CompletionStage<Boolean>> asked = new LinkedHashMap<>();
+        claims.forEach((key, claim) -> asked.put(key, cache.removeAsync(ClusterCodec.key(key),
+                ClusterCodec.claim(claim))));
+        awaitAll(asked, "release");
+    }
+
     /** Claims the key for a load; {@code null} when it is taken (by a value or another load). */
     Reservation reserve(CacheKey key) {
         Reservation reservation = Reservation.create();
@@ -170,9 +247,24 @@ final class ClusterLayer {
         cache().clear();
     }
 
+    /** Awaits operations sent together, all within one timeout. */
+    private <T> Map<CacheKey, T> awaitAll(Map<CacheKey, CompletionStage<T>> operations, String what) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        Map<CacheKey, T> results = new HashMap<>();
+        for (Map.Entry<CacheKey, CompletionStage<T>> operation : operations.entrySet()) {
+            long left = Math.max(0, deadline - System.nanoTime());
+            results.put(operation.getKey(), await(operation.getValue(), what, left, TimeUnit.NANOSECONDS));
+        }
+        return results;
+    }
+
     private <T> T await(CompletionStage<T> operation, String what) {
+        return await(operation, what, timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private <T> T await(CompletionStage<T> operation, String what, long timeout, TimeUnit unit) {
         try {
-            return operation.toCompletableFuture().get(timeoutMillis, TimeUnit.MILLISECONDS);
+            return operation.toCompletableFuture().get(timeout, unit);
         } catch (TimeoutException e) {
             throw new ClusterTimeoutException("cluster " + what + " on cache '" + name + "' took more than "
                     + timeoutMillis + " ms");

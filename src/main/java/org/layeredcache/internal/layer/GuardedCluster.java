@@ -3,6 +3,8 @@ package org.layeredcache.internal.layer;
 import org.layeredcache.internal.key.CacheKey;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -63,6 +65,43 @@ final class GuardedCluster {
     /** The stored entry ({@code null}: none); an unreadable entry is dropped. */
     Reached<ClusterLayer.Entry> get(CacheKey key) {
         return attempt("cluster get", () -> layer.get(key), failure -> dropIfUnreadable(key, failure));
+    }
+
+    /**
+     * The stored entries of many keys, asked at once (keys with nothing left out); entries that cannot be read are
+     * counted as faults, dropped, and left out.
+     */
+    Reached<Map<CacheKey, ClusterLayer.Entry>> getAll(Collection<CacheKey> keys) {
+        Reached<ClusterLayer.Found> found = attempt("cluster get", () -> layer.getAll(keys), null);
+        if (!found.reached()) {
+            return Reached.not();
+        }
+        found.value().unreadable().forEach((key, failure) -> {
+            counters.fault("cluster get", failure);
+            dropIfUnreadable(key, failure);
+        });
+        return new Reached<>(true, found.value().entries());
+    }
+
+    /** Claims on many keys for one load, each absent or over the expired entry given; the claims taken. */
+    Reached<Map<CacheKey, Reservation>> reserveAll(Map<CacheKey, ClusterLayer.Entry> over) {
+        return attempt("cluster reserve", () -> layer.reserveAll(over), null);
+    }
+
+    /** Replaces many loads' claims by their entries; for each key whether its claim was still there. */
+    Reached<Map<CacheKey, Boolean>> publishAll(Map<CacheKey, Reservation> claims, Map<CacheKey, byte[]> entries,
+                                               Duration ttl) {
+        return attempt("cluster put", () -> layer.publishAll(claims, entries, ttl), null);
+    }
+
+    /** Gives many claims up; claims that cannot be released expire by themselves after the load lease. */
+    void releaseAll(Map<CacheKey, Reservation> claims) {
+        if (!claims.isEmpty()) {
+            attempt("cluster release", () -> {
+                layer.releaseAll(claims);
+                return Boolean.TRUE;
+            }, null);
+        }
     }
 
     /**

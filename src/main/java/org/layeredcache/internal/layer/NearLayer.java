@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import org.layeredcache.internal.key.CacheKey;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -62,6 +63,11 @@ final class NearLayer {
     /** The stored entry (its value and when it was written), or {@code null} if there is none. */
     Entry entry(CacheKey key) {
         return entries.getIfPresent(key);
+    }
+
+    /** The stored entries of those keys that have one, asked at once. */
+    Map<CacheKey, Entry> entries(Iterable<CacheKey> keys) {
+        return entries.getAllPresent(keys);
     }
 
     /**

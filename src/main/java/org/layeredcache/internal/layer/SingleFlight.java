@@ -83,6 +83,12 @@ final class SingleFlight {
         return existing.leader == Thread.currentThread() ? new Joined(null, false) : new Joined(existing, false);
     }
 
+    /** The key's flight in progress led by another thread, or {@code null}; joins nothing. */
+    Flight othersFlight(CacheKey key) {
+        Flight existing = flights.get(key);
+        return existing == null || existing.leader == Thread.currentThread() ? null : existing;
+    }
+
     /** Ends the flight: its waiters get {@code outcome}, later callers start a new one. */
     void land(CacheKey key, Flight flight, Outcome outcome) {
         flights.remove(key, flight);
