@@ -3,7 +3,8 @@ package org.layeredcache;
 /**
  * What one cache did on this node since the application started: a snapshot, taken by
  * {@link CacheAdmin#statistics(String)}. Each {@code @CachedRead} call is counted exactly once, in the layer
- * that answered it: {@code requestHits + nearHits + clusterHits + loads + sharedLoads} is the number of calls.
+ * that answered it: {@code requestHits + nearHits + clusterHits + loads + sharedLoads} is the number of calls; a
+ * read of many keys ({@link CachedRead#each()}) counts once per distinct key, where that key was answered.
  *
  * @param cache         the cache's name
  * @param requestHits   calls answered by the current request's layer
@@ -25,11 +26,13 @@ package org.layeredcache;
  * @param invalidationsReceived other nodes' invalidations of this cache applied to this node's near layer
  * @param waits         times a call started waiting for another load of its key: a load in flight on this node,
  *                      or another node's claim in the cluster (a call may wait once for each)
+ * @param preloaded     entries a bulk preload ({@link CacheTasks#preload}) wrote to the cluster from this node
+ * @param preloadChunks the bulk puts that wrote them, one per chunk
  */
 public record CacheStatistics(String cache, long requestHits, long nearHits, long clusterHits, long loads,
                               long sharedLoads, long invalidations, long faults, long waitsGivenUp,
                               long staleServed, long oversized, long refreshes, long invalidationsReceived,
-                              long waits) {
+                              long waits, long preloaded, long preloadChunks) {
 
     /** All calls counted: {@code requestHits + nearHits + clusterHits + loads + sharedLoads}. */
     public long calls() {

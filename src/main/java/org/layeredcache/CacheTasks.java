@@ -38,6 +38,12 @@ public interface CacheTasks {
          */
         void step();
 
+        /** One step skipped (counted in done and in skipped), such as a value too large for the cluster. */
+        void skipped();
+
+        /** One step failed (counted in done and in failed); the task goes on. */
+        void failed();
+
         /** Whether the task was asked to stop ({@link #cancel}); work that does not call {@link #step} can poll it. */
         boolean cancelled();
     }
@@ -65,6 +71,16 @@ public interface CacheTasks {
      * @throws TaskPendingException     if a warm-up of the cache is pending
      */
     TaskStatus warmUp(String cache, List<String> keys);
+
+    /**
+     * Preloads {@code cache} in the background from its {@link Preloads} method (see there). The scope is
+     * {@code "preload <cache>"}; the status counts values written ({@code done}), {@code skipped} (too large) and
+     * {@code failed}; cancelling stops it after the current chunk.
+     *
+     * @throws IllegalArgumentException naming the cache, when no {@code @Preloads} method fills it
+     * @throws TaskPendingException     if a preload of the cache is pending
+     */
+    TaskStatus preload(String cache);
 
     /**
      * Asks a pending task to stop: a queued task will not start, a running one ends {@code cancelled} at its next

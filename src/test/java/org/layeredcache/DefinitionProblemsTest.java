@@ -319,6 +319,53 @@ class DefinitionProblemsTest {
                         + " each, or remove idOf");
     }
 
+    @Dependent
+    public static class MisusedPreloads {
+        @CachedRead(cache = "stock", key = "item-{id}")
+        public Item item(long id) {
+            return null;
+        }
+
+        @Preloads(cache = "stock", key = "thing-{id}")
+        public java.util.List<Item> noReadOfThatShape() {
+            return null;
+        }
+
+        @Preloads(cache = "stock", key = "item-{code}")
+        public java.util.stream.Stream<Item> unknownProperty() {
+            return null;
+        }
+
+        @Preloads(cache = "stock", key = "item-{id}")
+        public Item[] notAStream() {
+            return null;
+        }
+
+        @Preloads(cache = "stock", key = "item-{id}")
+        public java.util.List<Item> withParameter(int page) {
+            return null;
+        }
+    }
+
+    @Test
+    void preloadsThatNoReadUsesOrThatCannotGiveTheirValuesAreRefused() {
+        Throwable failure = catchThrowable(() -> Containers.start(MisusedPreloads.class).close());
+
+        String misused = MisusedPreloads.class.getName();
+        assertThat(findCause(failure).problems()).containsExactlyInAnyOrder(
+                misused + "#noReadOfThatShape() @Preloads(cache = \"stock\", key = \"thing-{id}\"): no @CachedRead of"
+                        + " cache 'stock' has a key of the shape \"thing-{}\", so nothing would read the preloaded"
+                        + " entries; the reads' templates are [item-{id}]",
+                misused + "#unknownProperty() @Preloads(cache = \"stock\", key = \"item-{code}\"): placeholder {code}:"
+                        + " type " + Item.class.getName() + " has no property 'code' (no getCode(), isCode(), code() or"
+                        + " field code)",
+                misused + "#notAStream() @Preloads(cache = \"stock\", key = \"item-{id}\"): the method must return a"
+                        + " Stream, List or other Iterable of the values, typed (such as Stream<ServiceView>); it"
+                        + " returns " + Item.class.getName() + "[]",
+                misused + "#withParameter(int) @Preloads(cache = \"stock\", key = \"item-{id}\"): the method must"
+                        + " take no parameters: it gives every value of the cache");
+    }
+
     private static CacheDefinitionException findCause(Throwable failure) {
         assertThat(failure).as("the deployment must fail").isNotNull();
         CacheDefinitionException found = search(failure);

@@ -343,7 +343,8 @@ public class AdminServlet extends HttpServlet {
                 .add("clusterHits", s.clusterHits()).add("loads", s.loads()).add("sharedLoads", s.sharedLoads())
                 .add("invalidations", s.invalidations()).add("invalidationsReceived", s.invalidationsReceived())
                 .add("faults", s.faults()).add("waits", s.waits()).add("waitsGivenUp", s.waitsGivenUp()).add("staleServed", s.staleServed())
-                .add("oversized", s.oversized()).add("refreshes", s.refreshes()).add("calls", s.calls());
+                .add("oversized", s.oversized()).add("refreshes", s.refreshes()).add("preloaded", s.preloaded())
+                .add("preloadChunks", s.preloadChunks()).add("calls", s.calls());
     }
 
     private boolean known(HttpServletResponse response, String cache) throws IOException {

@@ -36,10 +36,25 @@ public class BeanCalls {
      */
     public Callable<Object> later(Method method, Class<?> targetClass, Object[] arguments) {
         Object[] copy = arguments.clone();
-        return () -> call(method, targetClass, copy);
+        return () -> call(method, targetClass, copy, result -> result);
     }
 
-    private Object call(Method method, Class<?> targetClass, Object[] arguments) throws Exception {
+    /**
+     * As {@link #later(Method, Class, Object[])}, with the result used by {@code use} before the call's request
+     * context ends (a stream the method returned can still read what the request holds).
+     */
+    public <R> Callable<R> later(Method method, Class<?> targetClass, Object[] arguments, ResultUse<R> use) {
+        Object[] copy = arguments.clone();
+        return () -> call(method, targetClass, copy, use);
+    }
+
+    /** Uses what a method returned. */
+    @FunctionalInterface
+    public interface ResultUse<R> {
+        R apply(Object result) throws Exception;
+    }
+
+    private <R> R call(Method method, Class<?> targetClass, Object[] arguments, ResultUse<R> use) throws Exception {
         Bean<?> bean = beanOf(method, targetClass);
         Type type = bean.getTypes().contains(method.getDeclaringClass()) ? method.getDeclaringClass()
                 : bean.getTypes().stream().filter(t -> t instanceof Class<?> c && hasMethod(c, method)).findFirst()
@@ -51,9 +66,13 @@ public class BeanCalls {
         try {
             Object reference = beans.getReference(bean, type, context);
             Method callable = ((Class<?>) type).getMethod(method.getName(), method.getParameterTypes());
-            return callable.invoke(reference, arguments);
-        } catch (InvocationTargetException e) {
-            throw e.getCause() instanceof Exception exception ? exception : e;
+            Object result;
+            try {
+                result = callable.invoke(reference, arguments);
+            } catch (InvocationTargetException e) {
+                throw e.getCause() instanceof Exception exception ? exception : e;
+            }
+            return use.apply(result);
         } finally {
             if (activated) {
                 request.deactivate();

@@ -31,6 +31,7 @@ public final class CacheOperations {
     private final Map<Method, ReadOperation> reads = new ConcurrentHashMap<>();
     private final Map<Method, List<Invalidation>> invalidations = new ConcurrentHashMap<>();
     private final Map<Method, MemoOperation> memos = new ConcurrentHashMap<>();
+    private final Map<String, PreloadOperation> preloads = new ConcurrentHashMap<>();
     private final Map<Called, ReadOperation> lateReads = new ConcurrentHashMap<>();
     private final Map<Called, List<Invalidation>> lateInvalidations = new ConcurrentHashMap<>();
     private final Map<Called, MemoOperation> lateMemos = new ConcurrentHashMap<>();
@@ -45,6 +46,20 @@ public final class CacheOperations {
 
     void add(Method method, MemoOperation operation) {
         memos.put(method, operation);
+    }
+
+    void add(PreloadOperation operation) {
+        preloads.put(operation.cache(), operation);
+    }
+
+    /** The preload of {@code cache}, if a {@code @Preloads} method fills it. */
+    public Optional<PreloadOperation> preload(String cache) {
+        return Optional.ofNullable(preloads.get(cache));
+    }
+
+    /** The caches that a {@code @Preloads} method fills. */
+    public java.util.Set<String> preloadedCaches() {
+        return java.util.Set.copyOf(preloads.keySet());
     }
 
     /**

@@ -14,6 +14,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.layeredcache.CacheDefinitionException;
 import org.layeredcache.CachedRead;
 import org.layeredcache.Invalidates;
+import org.layeredcache.Preloads;
 import org.layeredcache.RequestCached;
 import org.layeredcache.internal.key.KeyTemplate;
 import org.layeredcache.internal.layer.CacheCatalog;
@@ -49,9 +50,10 @@ public class LayeredCacheExtension implements Extension {
     private final List<String> notes = new ArrayList<>();
     private final List<String> summary = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
+    private final List<PreloadOperation> preloads = new ArrayList<>();
 
     <T> void collect(@Observes @WithAnnotations({CachedRead.class, Invalidates.class, Invalidates.List.class,
-            RequestCached.class}) ProcessAnnotatedType<T> event) {
+            RequestCached.class, Preloads.class}) ProcessAnnotatedType<T> event) {
         AnnotatedType<T> type = event.getAnnotatedType();
         if (type.isAnnotationPresent(Interceptor.class)) {
             return; // our own interceptors carry the bindings
@@ -94,6 +96,44 @@ public class LayeredCacheExtension implements Extension {
                 operations.add(method, operation);
             }
         }
+        Preloads preload = annotated.getAnnotation(Preloads.class);
+        if (preload != null) {
+            cacheNames.add(preload.cache());
+            PreloadOperation operation = parser.preload(method, preload);
+            if (operation != null) {
+                preloads.add(operation);
+            }
+        }
+    }
+
+    /**
+     * Each preload fills the entries of one read of its cache: same key shape, same stored type; it takes that
+     * read's entry times. One preload per cache.
+     */
+    private void matchPreloads() {
+        Set<String> seen = new TreeSet<>();
+        for (PreloadOperation preload : preloads) {
+            Preloads annotation = preload.method().getAnnotation(Preloads.class);
+            if (!seen.add(preload.cache())) {
+                parser.preloadProblem(preload.method(), annotation, "another @Preloads method fills cache '"
+                        + preload.cache() + "' already; one per cache");
+                continue;
+            }
+            ReadOperation read = operations.reads().stream()
+                    .filter(r -> r.cache().equals(preload.cache()) && r.key().shape().equals(preload.key().shape()))
+                    .min(java.util.Comparator.comparing(r -> OperationParser.describe(r.method()))).orElse(null);
+            if (read == null) {
+                parser.preloadProblem(preload.method(), annotation, "no @CachedRead of cache '" + preload.cache()
+                        + "' has a key of the shape \"" + preload.key().shape() + "\", so nothing would read the"
+                        + " preloaded entries; the reads' templates are " + operations.keyTemplates(preload.cache()));
+            } else if (!read.storedType().equals(preload.valueType())) {
+                parser.preloadProblem(preload.method(), annotation, "it gives " + preload.valueType().getTypeName()
+                        + ", but " + OperationParser.describe(read.method()) + " reads those entries as "
+                        + read.storedType().getTypeName());
+            } else {
+                operations.add(preload.with(read.times()));
+            }
+        }
     }
 
     /**
@@ -110,6 +150,7 @@ public class LayeredCacheExtension implements Extension {
         }
         String serialFilter = readSerialFilter();
         operations.resolveInvalidations();
+        matchPreloads();
         checkSharedEntries();
         checkEntryTimes(settings);
         if (!parser.problems().isEmpty()) {

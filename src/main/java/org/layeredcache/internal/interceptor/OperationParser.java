@@ -2,6 +2,7 @@ package org.layeredcache.internal.interceptor;
 
 import org.layeredcache.CachedRead;
 import org.layeredcache.Invalidates;
+import org.layeredcache.Preloads;
 import org.layeredcache.RequestCached;
 import org.layeredcache.internal.key.KeyTemplate;
 import org.layeredcache.internal.layer.Durations;
@@ -162,6 +163,47 @@ final class OperationParser {
             report.accept(attribute + " " + e.getMessage());
             return fallback;
         }
+    }
+
+    /**
+     * The preload, or {@code null} if a problem was reported; its entry times are the matching read's, set once
+     * all reads are known.
+     */
+    PreloadOperation preload(Method method, Preloads annotation) {
+        Consumer<String> report = reporter(method, "@Preloads(cache = \"" + annotation.cache() + "\", key = \""
+                + annotation.key() + "\")");
+        int before = problems.size();
+        checkCacheName(annotation.cache(), report);
+        int modifiers = method.getModifiers();
+        if (!Modifier.isPublic(modifiers) || Modifier.isStatic(modifiers)) {
+            report.accept("the method must be public and not static: it is called through the bean");
+        }
+        if (method.getParameterCount() > 0) {
+            report.accept("the method must take no parameters: it gives every value of the cache");
+        }
+        Class<?> result = method.getReturnType();
+        java.lang.reflect.Type generic = method.getGenericReturnType();
+        java.lang.reflect.Type value = generic instanceof java.lang.reflect.ParameterizedType parameterized
+                && parameterized.getActualTypeArguments().length == 1 ? parameterized.getActualTypeArguments()[0]
+                : null;
+        if (!(java.util.stream.Stream.class == result || Iterable.class.isAssignableFrom(result)) || value == null) {
+            report.accept("the method must return a Stream, List or other Iterable of the values, typed (such as"
+                    + " Stream<ServiceView>); it returns " + generic.getTypeName());
+            return null;
+        }
+        Class<?> valueClass = value instanceof Class<?> c ? c
+                : value instanceof java.lang.reflect.ParameterizedType p ? (Class<?>) p.getRawType() : Object.class;
+        KeyTemplate key = annotation.key().isEmpty() ? null : KeyTemplate.ofValues(annotation.key(), valueClass, report);
+        if (annotation.key().isEmpty()) {
+            report.accept("the key template is empty; name properties of each value, such as key = \"item-{id}\"");
+        }
+        return problems.size() == before ? new PreloadOperation(annotation.cache(), key, method, value, null) : null;
+    }
+
+    /** Reports a preload whose entries no read of its cache uses, or a second preload of one cache. */
+    void preloadProblem(Method method, Preloads annotation, String problem) {
+        reporter(method, "@Preloads(cache = \"" + annotation.cache() + "\", key = \"" + annotation.key() + "\")")
+                .accept(problem);
     }
 
     /** The invalidations, or {@code null} if a problem was reported. */

@@ -71,6 +71,52 @@ public final class KeyTemplate {
     }
 
     /**
+     * Parses {@code template} whose placeholders name properties of one value of {@code valueType}
+     * ({@code "service-{id}"}, {@code "{owner.id}-{name}"}), as a bulk preload derives each value's key;
+     * {@link #keyOfValue} gives the key. Problems are handed to {@code problems}.
+     *
+     * @return the template, or {@code null} if a problem was found
+     */
+    public static KeyTemplate ofValues(String template, Class<?> valueType, Consumer<String> problems) {
+        List<String> placeholders = new ArrayList<>();
+        StringBuilder shape = new StringBuilder(template.length());
+        int problemCount = syntax(template, shape, placeholders, problems);
+        ValueSource[] sources = new ValueSource[placeholders.size()];
+        for (int i = 0; i < sources.length; i++) {
+            String placeholder = placeholders.get(i);
+            if (placeholder.isEmpty()) {
+                problemCount++;
+                continue;
+            }
+            String[] path = placeholder.split("\\.", -1);
+            Accessor[] accessors = new Accessor[path.length];
+            Class<?> type = valueType;
+            for (int j = 0; j < path.length; j++) {
+                accessors[j] = path[j].isEmpty() ? null : Accessor.find(type, path[j]);
+                if (accessors[j] == null) {
+                    problems.accept("placeholder {" + placeholder + "}: type " + type.getName() + " has no property '"
+                            + path[j] + "' (no get" + capitalise(path[j]) + "(), is" + capitalise(path[j]) + "(), "
+                            + path[j] + "() or field " + path[j] + ")");
+                    break;
+                }
+                type = accessors[j].type();
+                if (j == path.length - 1) {
+                    sources[i] = new ValueSource("{" + placeholder + "}", 0, accessors, type);
+                }
+            }
+            if (sources[i] == null) {
+                problemCount++;
+            }
+        }
+        return problemCount == 0 ? new KeyTemplate(template, shape.toString(), sources) : null;
+    }
+
+    /** The key of one value, for a template made by {@link #ofValues}. */
+    public CacheKey keyOfValue(Object value) {
+        return keyFor(new Object[] {value});
+    }
+
+    /**
      * The template used when none is written: the method and every parameter, in order, as if it were
      * {@code "com.example.Prices#priceOf({currency}, {id})"}. Naming the method keeps two template-less reads of
      * one cache apart: {@code nameOf(42)} and {@code colourOf(42)} are two entries.

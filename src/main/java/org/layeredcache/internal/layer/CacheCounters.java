@@ -33,6 +33,8 @@ final class CacheCounters {
     private final LongAdder oversized = new LongAdder();
     private final LongAdder refreshes = new LongAdder();
     private final LongAdder invalidationsReceived = new LongAdder();
+    private final LongAdder preloaded = new LongAdder();
+    private final LongAdder preloadChunks = new LongAdder();
     private final MinuteCounts recentLoads = new MinuteCounts();
     private final MinuteCounts recentFaults = new MinuteCounts();
     private final MinuteCounts recentDelays = new MinuteCounts();
@@ -86,6 +88,12 @@ final class CacheCounters {
     /** A call got the result of another call's load on this node. */
     void sharedLoad() {
         sharedLoads.increment();
+    }
+
+    /** A preload wrote a chunk of {@code entries} to the cluster with one bulk put. */
+    void preloadChunk(int entries) {
+        preloadChunks.increment();
+        preloaded.add(entries);
     }
 
     /** A refresh-ahead reload ran the method. */
@@ -156,7 +164,8 @@ final class CacheCounters {
     CacheStatistics snapshot() {
         return new CacheStatistics(cache, requestHits.sum(), nearHits.sum(), clusterHits.sum(), loads.sum(),
                 sharedLoads.sum(), invalidations.sum(), faults.sum(), waitsGivenUp.sum(), staleServed.sum(),
-                oversized.sum(), refreshes.sum(), invalidationsReceived.sum(), waits.sum());
+                oversized.sum(), refreshes.sum(), invalidationsReceived.sum(), waits.sum(), preloaded.sum(),
+                preloadChunks.sum());
     }
 
     private static Throwable rootCause(Throwable failure) {

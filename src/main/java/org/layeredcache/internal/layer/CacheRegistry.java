@@ -177,6 +177,12 @@ public class CacheRegistry {
         return cache(cache).recent(minutes);
     }
 
+    /** Preloads {@code cache}'s cluster layer from {@code values} (see {@code Preload}), counted on {@code progress}. */
+    public void preload(String cache, java.util.Iterator<?> values, java.util.function.Function<Object, CacheKey> keyOf,
+                        EntryTimes times, org.layeredcache.CacheTasks.Progress progress) {
+        cache(cache).preload(values, keyOf, times, progress);
+    }
+
     /** Entries in the near layer of {@code cache} on this node. */
     public long nearEntries(String cache) {
         return cache(cache).nearEntries();

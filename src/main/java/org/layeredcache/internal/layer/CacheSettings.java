@@ -41,6 +41,10 @@ import java.util.function.Function;
  *                         cluster (default 16KB)
  * @param staleIfError     {@code stale-if-error}: overrides every annotation's {@code staleIfError} (default: none)
  * @param refreshAfter     {@code refresh-after}: overrides every annotation's {@code refreshAfter} (default: none)
+ * @param preloadOnStart   {@code preload.on-start}: whether the cache's {@code @Preloads} method runs once when the
+ *                         application starts, on one node of the cluster (default false)
+ * @param preloadChunkSize {@code preload.chunk-size}: how many entries a preload writes with one bulk put (default
+ *                         500)
  * @param configured       each setting read from configuration, with the property it came from (a setting not
  *                         listed has its built-in default)
  */
@@ -49,7 +53,7 @@ public record CacheSettings(String cache, boolean enabled, Optional<Duration> tt
                             int clusterMaxSize, Duration loadLease, Duration clusterTimeout,
                             Duration clusterRetryAfter, long nearMaxBytes, Duration loadWait, int maxValueSize,
                             int compressAbove, Optional<Duration> staleIfError, Optional<Duration> refreshAfter,
-                            Map<String, String> configured) {
+                            boolean preloadOnStart, int preloadChunkSize, Map<String, String> configured) {
 
     static final String PREFIX = "layered-cache.";
 
@@ -78,6 +82,8 @@ public record CacheSettings(String cache, boolean enabled, Optional<Duration> tt
                 reader.get("cluster.compress-above", CacheSettings::intSize, 16 * 1024),
                 Optional.ofNullable(reader.get("stale-if-error", Durations::parse, null)),
                 Optional.ofNullable(reader.get("refresh-after", Durations::parse, null)),
+                reader.get("preload.on-start", CacheSettings::flag, false),
+                reader.get("preload.chunk-size", text -> Math.toIntExact(positiveLong(text)), 500),
                 Map.copyOf(reader.configured()));
     }
 

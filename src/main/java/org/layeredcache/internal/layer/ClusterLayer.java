@@ -161,6 +161,24 @@ final class ClusterLayer {
         return awaitAll(asked, "put");
     }
 
+    /**
+     * Writes many entries with one bulk put, each to live {@code ttl}, over whatever the keys hold. Hazelcast has
+     * no asynchronous form: this waits as long as the cluster does (for background work only).
+     */
+    void putAll(Map<CacheKey, byte[]> entries, Duration ttl) {
+        Map<byte[], byte[]> stored = new LinkedHashMap<>();
+        entries.forEach((key, entry) -> stored.put(ClusterCodec.key(key), entry));
+        cache().putAll(stored, policyFor(ttl));
+    }
+
+    /** Removes each key's entry if it is still exactly the one given; all at once. */
+    void removeExactly(Map<CacheKey, byte[]> entries) {
+        ICache<byte[], byte[]> cache = cache();
+        Map<CacheKey, CompletionStage<Boolean>> asked = new LinkedHashMap<>();
+        entries.forEach((key, entry) -> asked.put(key, cache.removeAsync(ClusterCodec.key(key), entry)));
+        awaitAll(asked, "remove");
+    }
+
     /** Gives many claims up at once. */
     void releaseAll(Map<CacheKey, Reservation> claims) {
         ICache<byte[], byte[]> cache = cache();

@@ -94,6 +94,24 @@ final class GuardedCluster {
         return attempt("cluster put", () -> layer.publishAll(claims, entries, ttl), null);
     }
 
+    /** Writes a preload's chunk with one bulk put; whether the cluster took it. */
+    boolean putAll(Map<CacheKey, byte[]> entries, Duration ttl) {
+        return attempt("cluster bulk put", () -> {
+            layer.putAll(entries, ttl);
+            return Boolean.TRUE;
+        }, null).reached();
+    }
+
+    /** Removes each key's entry if it is still exactly the one given (a preload's, overtaken by an invalidation). */
+    void removeExactly(Map<CacheKey, byte[]> entries) {
+        if (!entries.isEmpty()) {
+            attempt("cluster remove", () -> {
+                layer.removeExactly(entries);
+                return Boolean.TRUE;
+            }, null);
+        }
+    }
+
     /** Gives many claims up; claims that cannot be released expire by themselves after the load lease. */
     void releaseAll(Map<CacheKey, Reservation> claims) {
         if (!claims.isEmpty()) {

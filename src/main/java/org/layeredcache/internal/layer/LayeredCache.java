@@ -49,6 +49,8 @@ final class LayeredCache {
     private final CacheCounters counters;
     private final Recordings recordings;
     private final SingleFlight flights = new SingleFlight();
+    /** The preloads running on this node, told about every invalidation. */
+    private final java.util.List<Preload> preloads = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final long loadWaitNanos;
     private final RefreshAhead refreshAhead;
     /** Other loads' claims this node stopped waiting for: they are not waited for again (their node may be gone). */
@@ -736,8 +738,30 @@ final class LayeredCache {
         }
     }
 
+    /**
+     * Writes {@code values} to the cluster layer in chunks (see {@link Preload}), each under {@code keyOf} of it, to
+     * live {@code times}' TTL; counted on {@code progress}.
+     *
+     * @throws IllegalStateException when this cache has no cluster layer to fill
+     */
+    void preload(java.util.Iterator<?> values, java.util.function.Function<Object, CacheKey> keyOf, EntryTimes times,
+                 org.layeredcache.CacheTasks.Progress progress) {
+        if (cluster == null) {
+            throw new IllegalStateException("cache '" + name + "' has no cluster layer here to preload into");
+        }
+        Preload preload = new Preload(cluster, counters, settings.maxValueSize(), settings.preloadChunkSize(),
+                settings.resolve(times).kept());
+        preloads.add(preload);
+        try {
+            preload.run(values, keyOf, progress);
+        } finally {
+            preloads.remove(preload);
+        }
+    }
+
     /** Drops the key from this node's near layer only, as another node asked; later reads start a new load. */
     void invalidateNear(CacheKey key) {
+        preloads.forEach(preload -> preload.invalidated(key));
         flights.invalidate(key);
         if (near != null) {
             near.invalidate(key);
@@ -746,6 +770,7 @@ final class LayeredCache {
 
     /** Drops every entry from this node's near layer only, as another node asked. */
     void invalidateNearAll() {
+        preloads.forEach(preload -> preload.invalidated(null));
         flights.invalidateAll();
         if (near != null) {
             near.invalidateAll();

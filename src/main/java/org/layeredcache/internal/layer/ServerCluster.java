@@ -17,7 +17,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
@@ -118,16 +117,21 @@ final class ServerCluster {
     }
 
     /**
-     * The server's default {@code ManagedExecutorService}; without one (Java SE, as in the in-process tests),
-     * the common fork-join pool, logged once.
+     * The server's default {@code ManagedExecutorService}; without one (Java SE, as in the in-process tests), a
+     * pool of daemon threads of the library's own, logged once. Not the common fork-join pool: background tasks
+     * block (on a database, on a stream), and on a small machine that pool has a single thread.
      */
     private static Executor findExecutor() {
         Optional<ExecutorService> managed = lookUp(MANAGED_EXECUTOR, ExecutorService.class);
         if (managed.isPresent()) {
             return managed.get();
         }
-        LOG.info("No " + MANAGED_EXECUTOR + ": refresh-ahead reloads run in the common fork-join pool");
-        return ForkJoinPool.commonPool();
+        LOG.info("No " + MANAGED_EXECUTOR + ": background cache work runs in daemon threads of the library's own");
+        return java.util.concurrent.Executors.newCachedThreadPool(work -> {
+            Thread thread = new Thread(work, "layered-cache-background");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /** The cluster layer of one cache, or {@code null} when the server offers no cluster cache. */

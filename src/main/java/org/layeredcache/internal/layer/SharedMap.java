@@ -51,6 +51,12 @@ public final class SharedMap {
         return cluster != null ? cluster.putIfAbsent(key, value) : local.putIfAbsent(key, value);
     }
 
+    /** As {@link #putIfAbsent(String, String)}, the value to live {@code seconds} (only in the cluster's map). */
+    public String putIfAbsent(String key, String value, long seconds) {
+        return cluster != null ? cluster.putIfAbsent(key, value, seconds, TimeUnit.SECONDS)
+                : local.putIfAbsent(key, value);
+    }
+
     public boolean remove(String key, String value) {
         return cluster != null ? cluster.remove(key, value) : local.remove(key, value);
     }

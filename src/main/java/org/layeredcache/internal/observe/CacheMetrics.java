@@ -31,7 +31,7 @@ import java.util.logging.Logger;
  *
  * <p>Names (Prometheus form on {@code /metrics}, where dots become underscores): {@code layered_cache.hits}
  * (layer = request, near, cluster), {@code .loads}, {@code .shared_loads}, {@code .waits}, {@code .waits_given_up},
- * {@code .refreshes}, {@code .stale_served}, {@code .oversized}, {@code .invalidations} (origin = this_node,
+ * {@code .refreshes}, {@code .preloaded}, {@code .stale_served}, {@code .oversized}, {@code .invalidations} (origin = this_node,
  * other_nodes), {@code .faults} (operation), {@code .near.entries}, {@code .near.size} (bytes), {@code .load.duration}
  * and {@code .invalidation.delay} (timers, in seconds).
  */
@@ -84,6 +84,8 @@ public class CacheMetrics implements CacheObserver {
         gauge("waits_given_up", "Calls that stopped waiting for another load of their key and loaded themselves",
                 cache, CacheStatistics::waitsGivenUp, name);
         gauge("refreshes", "Background reloads of old entries (refreshAfter)", cache, CacheStatistics::refreshes, name);
+        gauge("preloaded", "Entries bulk preloads wrote to the cluster from this node", cache,
+                CacheStatistics::preloaded, name);
         gauge("stale_served", "Failed loads answered with an expired entry (staleIfError)", cache,
                 CacheStatistics::staleServed, name);
         gauge("oversized", "Values kept out of the cluster layer for their size", cache, CacheStatistics::oversized,

@@ -11,6 +11,7 @@ import org.layeredcache.TaskPendingException;
 import org.layeredcache.TaskStatus;
 import org.layeredcache.internal.interceptor.BeanCalls;
 import org.layeredcache.internal.interceptor.CacheOperations;
+import org.layeredcache.internal.interceptor.PreloadOperation;
 import org.layeredcache.internal.layer.CacheRegistry;
 import org.layeredcache.internal.layer.Durations;
 import org.layeredcache.internal.layer.SharedMap;
@@ -24,6 +25,7 @@ import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -67,7 +69,7 @@ public class TaskRunner implements CacheTasks {
         if (scope == null || scope.isBlank()) {
             throw new IllegalArgumentException("CacheTasks.start: the scope is blank; name what the task works on");
         }
-        TaskStatus queued = new TaskStatus(UUID.randomUUID().toString(), scope, description, "queued", 0, 0,
+        TaskStatus queued = new TaskStatus(UUID.randomUUID().toString(), scope, description, "queued", 0, 0, 0, 0,
                 registry.nodeName(), Instant.now(), null, null, null);
         String pending = pending().putIfAbsent(scope, queued.id());
         if (pending != null) {
@@ -79,7 +81,7 @@ public class TaskRunner implements CacheTasks {
         }
         if (pending != null) {
             String id = pending;
-            throw new TaskPendingException(status(id).orElse(new TaskStatus(id, scope, "(unknown)", "queued", 0, 0,
+            throw new TaskPendingException(status(id).orElse(new TaskStatus(id, scope, "(unknown)", "queued", 0, 0, 0, 0,
                     "?", null, null, null, null)));
         }
         save(queued);
@@ -124,30 +126,35 @@ public class TaskRunner implements CacheTasks {
             return;
         }
         Running progress = new Running(queued, started);
-        save(with(queued, "running", 0, 0, started, null, null));
+        save(progress.now("running", null, null));
         try {
             work.run(progress);
-            finish(queued, "succeeded", progress.done.get(), progress.total, started, null);
+            finish(progress.end("succeeded", null));
         } catch (CancellationException e) {
-            finish(queued, "cancelled", progress.done.get(), progress.total, started, "cancelled while running");
+            finish(progress.end("cancelled", "cancelled while running"));
         } catch (Exception | LinkageError e) {
             LOG.log(Level.WARNING, "Cache task " + queued.id() + " (" + queued.description() + ") failed", e);
-            finish(queued, "failed", progress.done.get(), progress.total, started, String.valueOf(e));
+            finish(progress.end("failed", String.valueOf(e)));
         }
     }
 
     /**
      * A running task's progress: saved to the cluster at most every {@link #SAVE_EVERY} (and when the total is
-     * told), which is also how often it looks for a cancellation.
+     * told), which is also how often it looks for a cancellation; steps not saved yet are saved that long after
+     * the last save, even when the work stalls.
      */
     private final class Running implements Progress {
 
         private final TaskStatus task;
         private final Instant started;
         private final AtomicLong done = new AtomicLong();
+        private final AtomicLong skipped = new AtomicLong();
+        private final AtomicLong failed = new AtomicLong();
         private volatile long total;
         private volatile long nextSave;
         private volatile boolean cancelled;
+        private volatile boolean saveScheduled;
+        private boolean ended;
 
         Running(TaskStatus task, Instant started) {
             this.task = task;
@@ -155,10 +162,28 @@ public class TaskRunner implements CacheTasks {
             this.nextSave = System.nanoTime() + SAVE_EVERY.toNanos();
         }
 
+        /** The task's status with this progress. */
+        TaskStatus now(String state, Instant ended, String error) {
+            return new TaskStatus(task.id(), task.scope(), task.description(), state, done.get(), total,
+                    skipped.get(), failed.get(), task.node(), task.requested(), started, ended, error);
+        }
+
+        /** The final status; no "running" status is saved after it. */
+        synchronized TaskStatus end(String state, String error) {
+            ended = true;
+            return now(state, Instant.now(), error);
+        }
+
+        private synchronized void saveRunning() {
+            if (!ended) {
+                save(now("running", null, null));
+            }
+        }
+
         @Override
         public void total(long steps) {
             total = steps;
-            save(with(task, "running", done.get(), steps, started, null, null));
+            saveRunning();
         }
 
         @Override
@@ -170,12 +195,31 @@ public class TaskRunner implements CacheTasks {
         }
 
         @Override
+        public void skipped() {
+            skipped.incrementAndGet();
+            step();
+        }
+
+        @Override
+        public void failed() {
+            failed.incrementAndGet();
+            step();
+        }
+
+        @Override
         public boolean cancelled() {
             long now = System.nanoTime();
             if (!cancelled && now - nextSave >= 0) {
                 nextSave = now + SAVE_EVERY.toNanos();
-                save(with(task, "running", done.get(), total, started, null, null));
+                saveRunning();
                 cancelled = cancels().get(task.id()) != null;
+            } else if (!saveScheduled) {
+                saveScheduled = true;
+                CompletableFuture.delayedExecutor(Math.max(0, nextSave - now), TimeUnit.NANOSECONDS,
+                        registry.executor()).execute(() -> {
+                            saveScheduled = false;
+                            saveRunning();
+                        });
             }
             return cancelled;
         }
@@ -192,21 +236,29 @@ public class TaskRunner implements CacheTasks {
     }
 
     @Override
+    public TaskStatus preload(String cache) {
+        PreloadOperation preload = operations.preload(cache).orElseThrow(() -> new IllegalArgumentException(
+                "preload: no @Preloads method fills cache '" + cache + "'; the caches with one are "
+                        + new java.util.TreeSet<>(operations.preloadedCaches())));
+        return start("preload " + cache, "preload cache '" + cache + "' from " + preload.method().getDeclaringClass()
+                .getSimpleName() + "#" + preload.method().getName(), new PreloadWork(preload, calls, registry));
+    }
+
+    @Override
     public TaskStatus warmUp(String cache, List<String> keys) {
         WarmUp warmUp = new WarmUp(cache, keys, operations, calls);
         return start("warm-up " + cache, "warm up " + keys.size() + " key(s) of cache '" + cache + "'", warmUp);
     }
 
     private void finish(TaskStatus task, String state, long done, long total, Instant started, String error) {
-        TaskStatus ended = with(task, state, done, total, started, Instant.now(), error);
-        statuses().put(task.id(), StatusText.write(ended), keepSeconds);
-        pending().remove(task.scope(), task.id());
+        finish(new TaskStatus(task.id(), task.scope(), task.description(), state, done, total, task.skipped(),
+                task.failed(), task.node(), task.requested(), started, Instant.now(), error));
     }
 
-    private static TaskStatus with(TaskStatus task, String state, long done, long total, Instant started,
-                                   Instant ended, String error) {
-        return new TaskStatus(task.id(), task.scope(), task.description(), state, done, total, task.node(),
-                task.requested(), started, ended, error);
+    /** Keeps the ended task's status for {@code layered-cache.tasks.keep} and releases its scope. */
+    private void finish(TaskStatus ended) {
+        statuses().put(ended.id(), StatusText.write(ended), keepSeconds);
+        pending().remove(ended.scope(), ended.id());
     }
 
     private void save(TaskStatus status) {

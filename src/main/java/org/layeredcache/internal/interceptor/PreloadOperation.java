@@ -1,0 +1,23 @@
+package org.layeredcache.internal.interceptor;
+
+import org.layeredcache.internal.key.KeyTemplate;
+import org.layeredcache.internal.layer.EntryTimes;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Type;
+
+/**
+ * What one {@code @Preloads} method does, parsed and checked at deployment.
+ *
+ * @param cache     the cache it fills
+ * @param key       the key template over each value's properties
+ * @param method    the method giving the values
+ * @param valueType the type of one value
+ * @param times     the entry times of the read whose entries it fills (configuration may override them)
+ */
+public record PreloadOperation(String cache, KeyTemplate key, Method method, Type valueType, EntryTimes times) {
+
+    PreloadOperation with(EntryTimes readTimes) {
+        return new PreloadOperation(cache, key, method, valueType, readTimes);
+    }
+}
