@@ -75,6 +75,29 @@ public class ServicesResource {
         return found(services.service(serviceId), "service", serviceId);
     }
 
+    /** One member of a service as its members page shows them. */
+    public record Member(long id, String name, String email, String permissions) {
+    }
+
+    /** A service's members page: every member with their permissions on it. */
+    public record Members(long serviceId, String serviceName, List<Member> members) {
+    }
+
+    /**
+     * The members page: needs every member at once, read through per-element caching ({@code UserStore.users}),
+     * so a cold page costs one query for all the members no layer has, and a warm page none.
+     */
+    @GET
+    @Path("members")
+    public Members members() {
+        long serviceId = serviceId();
+        ServiceView service = found(services.service(serviceId), "service", serviceId);
+        List<Member> members = users.users(service.userIds()).stream()
+                .map(user -> new Member(user.id(), user.name(), user.email(), user.permissionsOn(serviceId).orElse("")))
+                .toList();
+        return new Members(serviceId, service.name(), members);
+    }
+
     @PUT
     public ServiceView update(@NotNull @Valid ServiceStore.ServiceChange change) {
         long serviceId = serviceId();

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import org.layeredcache.CacheAdmin;
 import org.layeredcache.CacheRecording;
+import org.layeredcache.CacheStatistics;
 
 import java.io.File;
 import java.net.URI;
@@ -230,6 +231,90 @@ abstract class ExampleContract {
         assertEquals(List.of(), warm.misses("templates"));
     }
 
+    /**
+     * The members page needs every member of a service at once: a cold page reads them through per-element
+     * caching with one query for all of them, a warm page with none, and after one member's change, one query for
+     * that member alone. The page keeps the service's order of members.
+     */
+    @Test
+    void theMembersPageLoadsAllMissingMembersInOneQueryAndAWarmPageNone() throws Exception {
+        String service = get("services/" + SERVICE);
+        List<String> memberKeys = new java.util.ArrayList<>();
+        Matcher ids = Pattern.compile("\"userIds\":\\[([^\\]]*)]").matcher(service);
+        assertTrue(ids.find(), service);
+        for (String id : ids.group(1).split(",")) {
+            memberKeys.add("user-" + id.trim());
+        }
+        assertTrue(memberKeys.size() >= 2, "the seeded service has members: " + service);
+        admin.invalidateAll("services");
+        admin.invalidateAll("users");
+
+        long before = sqlStatements();
+        String[] page = new String[1];
+        CacheRecording cold = recorded(() -> page[0] = get("services/" + SERVICE + "/members"));
+        assertEquals(2, sqlStatements() - before, "the service, then all its members in one query: no N+1");
+        assertEquals(memberKeys, cold.misses("users"));
+        assertEquals(memberKeys, cold.writes("users"));
+        Matcher shown = Pattern.compile("\\{\"email\":\"[^\"]*\",\"id\":(\\d+)").matcher(page[0]);
+        List<String> order = new java.util.ArrayList<>();
+        while (shown.find()) {
+            order.add("user-" + shown.group(1));
+        }
+        assertEquals(memberKeys, order, "the members in the service's order: " + page[0]);
+
+        before = sqlStatements();
+        CacheRecording warm = recorded(() -> get("services/" + SERVICE + "/members"));
+        assertEquals(0, sqlStatements() - before, "a warm members page does not touch the database");
+        assertEquals(List.of(), warm.misses("users"));
+
+        String changed = memberKeys.get(1);
+        HttpResponse<String> dropped = admin("DELETE", "caches/users/keys/" + changed, "alice");
+        assertEquals(200, dropped.statusCode(), dropped.body());
+        before = sqlStatements();
+        CacheRecording one = recorded(() -> get("services/" + SERVICE + "/members"));
+        assertEquals(1, sqlStatements() - before, "one query, for the one member dropped");
+        assertEquals(List.of(changed), one.misses("users"));
+        assertEquals(List.of(changed), one.writes("users"));
+        before = sqlStatements();
+        get("users/" + changed.substring("user-".length()));
+        assertEquals(0, sqlStatements() - before, "the single read finds the entry the members page wrote");
+    }
+
+    /**
+     * The services cache's bulk preload, started through the admin resource: every service written to the cluster
+     * in one chunk, read in pages (two statements for the example's 20 services), after which a read is a hit.
+     */
+    @Test
+    void theServicesPreloadFillsTheClusterInChunksAndReadsThenHit() throws Exception {
+        admin.invalidateAll("services");
+        CacheStatistics before = admin.statistics("services");
+        long statements = sqlStatements();
+        HttpResponse<String> started = admin("POST", "caches/services/preload", "alice");
+        assertEquals(202, started.statusCode(), started.body());
+        String status = started.headers().firstValue("Location").orElseThrow();
+        String path = status.substring(status.indexOf("/layered-cache/") + "/layered-cache/".length());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String state;
+        do {
+            assertTrue(System.nanoTime() < deadline, "the preload ended within 30 s");
+            Thread.sleep(50);
+            state = admin("GET", path, "alice").body();
+        } while (state.contains("\"queued\"") || state.contains("\"running\""));
+        assertTrue(state.contains("\"state\":\"succeeded\"") && state.contains("\"done\":20")
+                && state.contains("\"skipped\":0"), state);
+        assertEquals(2, sqlStatements() - statements, "one page: its ids, then its services with their members");
+        CacheStatistics after = admin.statistics("services");
+        assertEquals(20, after.preloaded() - before.preloaded());
+        assertEquals(1, after.preloadChunks() - before.preloadChunks());
+
+        long reads = sqlStatements();
+        readOnly(recorded(() -> get("services/7")), "services", "service-7");
+        assertEquals(reads, sqlStatements(), "a preloaded service is read from the cluster");
+        HttpResponse<String> unknown = admin("POST", "caches/templates/preload", "alice");
+        assertEquals(400, unknown.statusCode(), unknown.body());
+        assertTrue(unknown.body().contains("no @Preloads method fills cache 'templates'"), unknown.body());
+    }
+
     @Test
     void eachWriteDropsExactlyTheKeysItMakesStale() throws Exception {
         String service = "service-" + SERVICE;
@@ -393,6 +478,7 @@ abstract class ExampleContract {
             layered-cache.admin.enabled=true
             example.admin.users=alice:alice-secret:layered-cache-admin,bob:bob-secret:
             example.rebuild.step-pause-ms=300
+            layered-cache.cache.services.preload.on-start=false
             """;
 
     @Test

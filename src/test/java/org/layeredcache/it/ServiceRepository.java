@@ -28,6 +28,15 @@ public class ServiceRepository {
         return row == null ? null : new ServiceView(row.getId(), row.getName());
     }
 
+    /** Many rows at once, in the same entries as {@link #find}: one query for the ids no layer has. */
+    @CachedRead(cache = "it-services", key = "service-{ids}", each = "ids", idOf = "id")
+    public java.util.List<ServiceView> findAll(java.util.List<Long> ids) {
+        loads.ran("findAll");
+        return em.createQuery("select s from ServiceRow s where s.id in :ids", ServiceRow.class)
+                .setParameter("ids", ids).getResultStream()
+                .map(row -> new ServiceView(row.getId(), row.getName())).toList();
+    }
+
     /** Reads the same rows through a cache configured without request and near layers. */
     @CachedRead(cache = "it-cluster-only", key = "service-{id}")
     public ServiceView findInClusterOnly(long id) {

@@ -4,6 +4,7 @@ import jakarta.inject.Inject;
 import jakarta.transaction.UserTransaction;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
@@ -77,6 +78,35 @@ abstract class TransactionContract {
         }
 
         assertEquals("B", nameInAnotherRequest(id));
+    }
+
+    /**
+     * A read of many keys through an EJB: inside a transaction that rolls back, its loads publish nothing; after
+     * a commit they do, shared with single reads, and only the ids no layer has reach the query.
+     */
+    @Test
+    void aReadOfManyKeysPublishesOnlyAfterItsTransactionCommits() throws Exception {
+        long a = newId();
+        long b = newId();
+        repository.create(a, "A");
+        repository.create(b, "B");
+        int loaded = loads.runs("findAll");
+
+        transaction.begin();
+        assertEquals(List.of("A", "B"), repository.findAll(List.of(a, b)).stream().map(ServiceView::name).toList());
+        transaction.rollback();
+        assertEquals(List.of("B", "A"), requests.run(() -> repository.findAll(List.of(b, a)))
+                .stream().map(ServiceView::name).toList());
+        assertEquals(loaded + 2, loads.runs("findAll"), "the rolled-back read published nothing");
+
+        int found = loads.runs("find");
+        assertEquals("A", nameInAnotherRequest(a));
+        assertEquals(found, loads.runs("find"), "a single read finds what the many-keys read published");
+        long c = newId();
+        repository.create(c, "C");
+        assertEquals(List.of("C", "A", "C"), requests.run(() -> repository.findAll(List.of(c, a, c)))
+                .stream().map(ServiceView::name).toList());
+        assertEquals(loaded + 3, loads.runs("findAll"), "one more query, for the one new id");
     }
 
     @Test

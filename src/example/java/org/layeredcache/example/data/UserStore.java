@@ -8,6 +8,8 @@ import jakarta.transaction.Transactional;
 import org.layeredcache.CachedRead;
 import org.layeredcache.Invalidates;
 
+import java.util.List;
+
 /** Users and their permissions per service. */
 @ApplicationScoped
 public class UserStore {
@@ -22,6 +24,19 @@ public class UserStore {
                         User.class)
                 .setParameter("id", userId)
                 .getResultStream().findFirst().map(UserView::of).orElse(null);
+    }
+
+    /**
+     * Many users at once, each in the same entry as {@link #user(long)}: the layers are asked for all of them, and
+     * one query loads the ones no layer has (no N+1); the answer keeps the order of {@code userIds}. Ids without a
+     * user are left out.
+     */
+    @CachedRead(cache = "users", key = "user-{userIds}", each = "userIds", idOf = "id")
+    public List<UserView> users(List<Long> userIds) {
+        return em.createQuery("select distinct u from User u left join fetch u.memberships where u.id in :ids",
+                        User.class)
+                .setParameter("ids", userIds)
+                .getResultStream().map(UserView::of).toList();
     }
 
     /**

@@ -28,6 +28,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -56,7 +57,8 @@ import javax.naming.NamingException;
  *   <li>{@code DELETE .../caches/{cache}/keys/{key}} and {@code DELETE .../caches/{cache}}: invalidates the key or
  *       the whole cache, on every node, as {@code @Invalidates} does;</li>
  *   <li>{@code POST .../caches/{cache}/warm-up} with {@code {"keys": [...]}}: starts a warm-up task (202 with its
- *       status URL; 409 while one of the cache is pending);</li>
+ *       status URL; 409 while one of the cache is pending); {@code POST .../caches/{cache}/preload}: starts the
+ *       cache's bulk preload ({@code @Preloads}) the same way;</li>
  *   <li>{@code GET .../tasks}: the background tasks the cluster knows ({@code CacheTasks}), newest first;
  *       {@code GET} or {@code DELETE .../tasks/{id}}: one task's status, or cancelling it;
  *       {@code DELETE .../pending/{scope}}: releases a scope's pending flag (its task's node died).</li>
@@ -80,6 +82,7 @@ public class AdminServlet extends HttpServlet {
     private static final Pattern PENDING = Pattern.compile("/pending/(.+)");
     private static final Pattern TASK = Pattern.compile("/tasks/([^/]+)");
     private static final Pattern WARM_UP = Pattern.compile("/caches/([^/]+)/warm-up");
+    private static final Pattern PRELOAD = Pattern.compile("/caches/([^/]+)/preload");
 
     private transient String role;
     private transient ScheduledFuture<?> sharing;
@@ -141,6 +144,11 @@ public class AdminServlet extends HttpServlet {
             }
         } else if ((matcher = WARM_UP.matcher(path)).matches() && method.equals("POST")) {
             warmUp(request, response, decode(matcher.group(1)));
+        } else if ((matcher = PRELOAD.matcher(path)).matches() && method.equals("POST")) {
+            String cache = decode(matcher.group(1));
+            if (known(response, cache)) {
+                startTask(request, response, () -> bean(CacheTasks.class).preload(cache));
+            }
         } else if (path.matches("/tasks/?") && method.equals("GET")) {
             JsonArrayBuilder list = Json.createArrayBuilder();
             bean(CacheTasks.class).recent().forEach(task -> list.add(task(task)));
@@ -165,7 +173,7 @@ public class AdminServlet extends HttpServlet {
         } else {
             error(response, 404, method + " " + path + " is not part of this resource; try GET /caches,"
                     + " GET or DELETE /caches/{cache}/keys/{key}, DELETE /caches/{cache}, POST"
-                    + " /caches/{cache}/warm-up, GET /tasks, GET or DELETE /tasks/{id}, DELETE /pending/{scope}");
+                    + " /caches/{cache}/warm-up, POST /caches/{cache}/preload, GET /tasks, GET or DELETE /tasks/{id}, DELETE /pending/{scope}");
         }
     }
 
@@ -178,7 +186,7 @@ public class AdminServlet extends HttpServlet {
         if (!known(response, cache)) {
             return;
         }
-        java.util.List<String> keys = new java.util.ArrayList<>();
+        List<String> keys = new java.util.ArrayList<>();
         try (JsonReader reader = Json.createReader(request.getReader())) {
             for (JsonValue key : reader.readObject().getJsonArray("keys")) {
                 keys.add(((jakarta.json.JsonString) key).getString());
@@ -188,19 +196,23 @@ public class AdminServlet extends HttpServlet {
                     + " cache '" + cache + "' as they render: " + e.getMessage());
             return;
         }
+        List<String> chosen = keys;
+        startTask(request, response, () -> bean(CacheTasks.class).warmUp(cache, chosen));
+    }
+
+    /** Answers a task's start: 202 with the task and its status URL (also as {@code Location}), 409, or 400. */
+    private static void startTask(HttpServletRequest request, HttpServletResponse response,
+                                  java.util.function.Supplier<TaskStatus> start) throws IOException {
+        String tasks = request.getRequestURL().toString().replaceFirst("/caches/[^/]+/[^/]+$", "/tasks/");
         try {
-            TaskStatus task = bean(CacheTasks.class).warmUp(cache, keys);
-            String url = request.getRequestURL().toString().replaceFirst("/caches/[^/]+/warm-up$", "/tasks/")
-                    + task.id();
-            response.setHeader("Location", url);
-            json(response, 202, task(task).add("status", url).build());
+            TaskStatus task = start.get();
+            response.setHeader("Location", tasks + task.id());
+            json(response, 202, task(task).add("status", tasks + task.id()).build());
         } catch (IllegalArgumentException e) {
             error(response, 400, e.getMessage());
         } catch (TaskPendingException e) {
-            String url = request.getRequestURL().toString().replaceFirst("/caches/[^/]+/warm-up$", "/tasks/")
-                    + e.pending().id();
             json(response, 409, Json.createObjectBuilder().add("status", 409).add("error", e.getMessage())
-                    .add("pending", task(e.pending()).add("status", url)).build());
+                    .add("pending", task(e.pending()).add("status", tasks + e.pending().id())).build());
         }
     }
 
@@ -293,7 +305,10 @@ public class AdminServlet extends HttpServlet {
                     .add("nodes", perCache.get(cache.getKey())));
         }
         return Json.createObjectBuilder().add("node", bean(CacheRegistry.class).nodeName())
-                .add("nodes", nodes.size()).add("recentMinutes", RECENT_MINUTES).add("caches", caches).build();
+                .add("nodes", nodes.size()).add("recentMinutes", RECENT_MINUTES)
+                .add("preloadable", Json.createArrayBuilder(new java.util.TreeSet<>(
+                        bean(CacheOperations.class).preloadedCaches())))
+                .add("caches", caches).build();
     }
 
     /** Publishes this node's figures and returns every node's. */
@@ -322,7 +337,8 @@ public class AdminServlet extends HttpServlet {
     private static JsonObjectBuilder task(TaskStatus task) {
         JsonObjectBuilder json = Json.createObjectBuilder().add("id", task.id()).add("scope", task.scope())
                 .add("description", task.description()).add("state", task.state()).add("done", task.done())
-                .add("total", task.total()).add("node", task.node());
+                .add("total", task.total()).add("skipped", task.skipped()).add("failed", task.failed())
+                .add("node", task.node());
         if (task.requested() != null) {
             json.add("requested", task.requested().toString());
         }
