@@ -8,6 +8,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.layeredcache.testing.PayaraMicroProcess;
 
 import java.time.Duration;
+import java.util.regex.Pattern;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -56,7 +57,8 @@ class ClusterCoherenceIT {
     static final Duration SHORT_NEAR_TTL = ThreeNodes.SHORT_NEAR_TTL;
 
     @RegisterExtension
-    static final ThreeNodes NODES = new ThreeNodes("layered-cache.admin.enabled=true\n");
+    static final ThreeNodes NODES = new ThreeNodes("layered-cache.admin.enabled=true\n"
+            + "layered-cache.cache.counter-views.preload.on-start=true\n");
 
     @Test
     @Order(1)
@@ -331,6 +333,21 @@ class ClusterCoherenceIT {
         assertThat(nodes.split("\"near\":\"present\"", -1)).as("A and B: %s", nodes).hasSize(3);
         assertThat(nodes.split("\"near\":\"absent\"", -1)).as("C: %s", nodes).hasSize(2);
         assertThat(nodes.split("\"nearAgeMillis\":", -1)).hasSize(3);
+    }
+
+    /** A preload configured to run at start-up runs on one node of the cluster; the others find its mark. */
+    @Test
+    @Order(10)
+    void aStartUpPreloadRunsOnOneNodeOnly() throws Exception {
+        Pattern ran = Pattern.compile("Cache 'counter-views': start-up preload runs on this node");
+        Pattern skipped = Pattern.compile("Cache 'counter-views': preloaded at start-up by node");
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        assertThat(eventually(deadline, () -> NODES.all().stream()
+                .filter(node -> ran.matcher(node.output()).find() || skipped.matcher(node.output()).find())
+                .count() == 3)).as("every node decided").isTrue();
+        long running = NODES.all().stream().filter(node -> ran.matcher(node.output()).find()).count();
+        NODES.report("Start-up preload of counter-views: ran on " + running + " of 3 nodes.");
+        assertThat(running).isEqualTo(1);
     }
 
     /** One counter that follows {@code after} in the admin resource's JSON. */

@@ -21,6 +21,10 @@ public class Counter {
         this.id = id;
     }
 
+    public long getId() {
+        return id;
+    }
+
     public long getVersion() {
         return version;
     }

@@ -8,6 +8,7 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import org.layeredcache.CachedRead;
 import org.layeredcache.Invalidates;
+import org.layeredcache.Preloads;
 
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -36,6 +37,22 @@ public class CounterStore {
     @CachedRead(cache = "counters-short", key = "counter-{id}")
     public long readShortLived(long id) {
         return load(id);
+    }
+
+    /** A counter as a value of its own, for the cache that a start-up preload fills. */
+    public record CounterView(long id, long version) implements java.io.Serializable {
+    }
+
+    @CachedRead(cache = "counter-views", key = "view-{id}")
+    public CounterView view(long id) {
+        return new CounterView(id, load(id));
+    }
+
+    /** Every counter, for the preload of "counter-views" (at start-up when configured so). */
+    @Preloads(cache = "counter-views", key = "view-{id}")
+    public java.util.List<CounterView> allViews() {
+        return em.createQuery("select c from Counter c", Counter.class).getResultStream()
+                .map(counter -> new CounterView(counter.getId(), counter.getVersion())).toList();
     }
 
     private long load(long id) {
