@@ -23,6 +23,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -59,8 +60,120 @@ public class BenchmarkResource {
         return statelessItems;
     }
 
+    /**
+     * What one read of the 100 ids (10 dropped first) did, before the benchmark measures it: how the method was
+     * called and where the keys were answered; printed to the server's log and kept for the CSV's last lines.
+     */
+    private volatile String manyKeysFacts = "";
+
+    private void manyKeysCheck(Items bean) {
+        List<Long> ids = new java.util.ArrayList<>();
+        for (long id = 1_000_000; id < 1_000_000 + ManyKeysBenchmarks.IDS; id++) {
+            ids.add(id);
+        }
+        bean.itemsOf(ids);
+        for (int i = 0; i < ManyKeysBenchmarks.MISSING; i++) {
+            bean.drop(ids.get(i * (ManyKeysBenchmarks.IDS / ManyKeysBenchmarks.MISSING)));
+        }
+        long[] calls = bean.manyCounts();
+        org.layeredcache.CacheStatistics before = admin.statistics("bench-many");
+        bean.itemsOf(ids);
+        org.layeredcache.CacheStatistics after = admin.statistics("bench-many");
+        long[] now = bean.manyCounts();
+        manyKeysFacts = "# one read of 100 ids, 10 dropped: method calls " + (now[0] - calls[0]) + ", ids given "
+                + (now[1] - calls[1]) + ", near hits " + (after.nearHits() - before.nearHits()) + ", cluster hits "
+                + (after.clusterHits() - before.clusterHits()) + ", loads " + (after.loads() - before.loads()) + "\n";
+    }
+
     static RequestContextController requestContext() {
         return requestContexts.get();
+    }
+
+    @Inject
+    PreloadBench preloadBench;
+
+    @Inject
+    org.layeredcache.CacheTasks tasks;
+
+    @Inject
+    org.layeredcache.CacheAdmin admin;
+
+    /**
+     * {@code POST /jmh/preload?rows=100000}: the preload benchmark, timed by wall clock (each run is seconds
+     * long): the table filled with {@code rows} items of 2 KB, then read once through the source alone (the
+     * baseline), then preloaded into each of the four caches (chunk sizes 1, 100, 500, 2000), the cache emptied
+     * after each. Answers CSV: what, chunk size, entries, milliseconds, entries per second, peak heap (MB, all
+     * heap pools, peaks reset before each run), heap before (MB, after a GC), bulk puts, skipped.
+     */
+    @POST
+    @Path("preload")
+    @Produces(MediaType.TEXT_PLAIN)
+    public synchronized String preload(@QueryParam("rows") @DefaultValue("100000") int rows) throws Exception {
+        if (rows < 1 || rows > 1_000_000) {
+            throw new jakarta.ws.rs.BadRequestException("rows must be between 1 and 1000000");
+        }
+        preloadBench.fill(rows);
+        StringBuilder csv = new StringBuilder("what,chunk,entries,millis,perSecond,peakHeapMb,heapBeforeMb,bulkPuts,"
+                + "skipped\n");
+        try {
+            long before = settledHeap();
+            long started = System.nanoTime();
+            long count;
+            try (java.util.stream.Stream<Items.Item> all = preloadBench.rows()) {
+                count = all.count();
+            }
+            line(csv, "source only", "", count, System.nanoTime() - started, before, 0, 0);
+            for (int chunk : new int[] {1, 100, 500, 2000}) {
+                String cache = "bench-preload-" + chunk;
+                admin.invalidateAll(cache);
+                before = settledHeap();
+                long puts = admin.statistics(cache).preloadChunks();
+                started = System.nanoTime();
+                String id = tasks.preload(cache).id();
+                org.layeredcache.TaskStatus status = tasks.status(id).orElseThrow();
+                while (status.pending()) {
+                    Thread.sleep(5);
+                    status = tasks.status(id).orElseThrow();
+                }
+                long nanos = System.nanoTime() - started;
+                if (!status.state().equals("succeeded")) {
+                    throw new IllegalStateException("the preload of " + cache + " ended " + status);
+                }
+                line(csv, "preload", String.valueOf(chunk), status.done(), nanos, before,
+                        admin.statistics(cache).preloadChunks() - puts, status.skipped());
+                admin.invalidateAll(cache);
+            }
+        } finally {
+            preloadBench.drop();
+        }
+        return csv.toString();
+    }
+
+    private static void line(StringBuilder csv, String what, String chunk, long entries, long nanos, long heapBefore,
+                             long puts, long skipped) {
+        long peak = 0;
+        for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == java.lang.management.MemoryType.HEAP) {
+                peak += pool.getPeakUsage().getUsed();
+            }
+        }
+        csv.append(what).append(',').append(chunk).append(',').append(entries).append(',')
+                .append(nanos / 1_000_000).append(',').append(Math.round(entries / (nanos / 1e9))).append(',')
+                .append(peak >> 20).append(',').append(heapBefore >> 20).append(',').append(puts).append(',')
+                .append(skipped).append('\n');
+    }
+
+    /** The heap in use after a GC, with every heap pool's peak reset to it. */
+    private static long settledHeap() {
+        System.gc();
+        long used = 0;
+        for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == java.lang.management.MemoryType.HEAP) {
+                pool.resetPeakUsage();
+                used += pool.getUsage().getUsed();
+            }
+        }
+        return used;
     }
 
     @POST
@@ -75,6 +188,9 @@ public class BenchmarkResource {
         }
         items = injectedItems;
         statelessItems = injectedStatelessItems;
+        if (benchmarks.startsWith("ManyKeysBenchmarks")) {
+            manyKeysCheck(injectedItems);
+        }
         requestContexts = injectedRequestContexts;
         Collection<RunResult> results = new Runner(new OptionsBuilder()
                 .include(HitBenchmarks.class.getPackageName() + "." + benchmarks)
@@ -93,6 +209,9 @@ public class BenchmarkResource {
         StringBuilder answer = new StringBuilder(csv.toString(StandardCharsets.UTF_8));
         for (String line : CodecBenchmarks.sizes()) {
             answer.append("# stored ").append(line).append('\n');
+        }
+        if (benchmarks.startsWith("ManyKeysBenchmarks")) {
+            answer.append(manyKeysFacts);
         }
         return answer.toString();
     }

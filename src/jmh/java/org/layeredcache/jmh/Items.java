@@ -47,6 +47,35 @@ public class Items {
         return load(id);
     }
 
+    private final java.util.concurrent.atomic.AtomicLong manyCalls = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong manyIds = new java.util.concurrent.atomic.AtomicLong();
+
+    /** One item of the many-keys cache, in the same entries as {@link #itemsOf}. */
+    @CachedRead(cache = "bench-many", key = "item-{id}")
+    public Item itemOf(long id) {
+        return load(id);
+    }
+
+    /** Many items at once (per-element caching); counts its calls and the ids they were given. */
+    @CachedRead(cache = "bench-many", key = "item-{ids}", each = "ids")
+    public java.util.Map<Long, Item> itemsOf(java.util.List<Long> ids) {
+        manyCalls.incrementAndGet();
+        manyIds.addAndGet(ids.size());
+        java.util.Map<Long, Item> found = new java.util.HashMap<>();
+        ids.forEach(id -> found.put(id, load(id)));
+        return found;
+    }
+
+    @org.layeredcache.Invalidates(cache = "bench-many", key = "item-{id}")
+    public void drop(long id) {
+        // the entry is dropped from every layer by the annotation
+    }
+
+    /** Calls of {@link #itemsOf} so far, and the ids they were given. */
+    public long[] manyCounts() {
+        return new long[] {manyCalls.get(), manyIds.get()};
+    }
+
     @CacheResult(cacheName = "bench-payara")
     public Item payaraCacheResult(@CacheKey long id) {
         return load(id);
