@@ -27,7 +27,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -105,14 +107,27 @@ class DashboardIT {
             }
 
             String caches = send("GET", "layered-cache/caches", true);
+            Map<String, String> shown = wait.until(driver -> {
+                try {                                   // read at once, unless the page redraws meanwhile
+                    Map<String, String> cells = new HashMap<>();
+                    for (String cache : List.of("services", "users", "templates")) {
+                        List<WebElement> row = driver.findElement(By.cssSelector("tr[data-cache='" + cache + "']"))
+                                .findElements(By.tagName("td"));
+                        cells.put(cache + " calls", row.get(1).getText());
+                        cells.put(cache + " loads", row.get(5).getText());
+                    }
+                    cells.put("task", driver.findElement(By.cssSelector("tr[data-task='" + task.group(1) + "']"))
+                            .findElements(By.tagName("td")).get(0).getText());
+                    return cells;
+                } catch (org.openqa.selenium.StaleElementReferenceException redrawn) {
+                    return null;
+                }
+            });
             for (String cache : List.of("services", "users", "templates")) {
-                WebElement row = browser.findElement(By.cssSelector("tr[data-cache='" + cache + "']"));
-                List<WebElement> cells = row.findElements(By.tagName("td"));
-                assertEquals(String.valueOf(figure(caches, cache, "calls")), cells.get(1).getText(), cache + " calls");
-                assertEquals(String.valueOf(figure(caches, cache, "loads")), cells.get(5).getText(), cache + " loads");
+                assertEquals(String.valueOf(figure(caches, cache, "calls")), shown.get(cache + " calls"), cache);
+                assertEquals(String.valueOf(figure(caches, cache, "loads")), shown.get(cache + " loads"), cache);
             }
-            WebElement taskRow = browser.findElement(By.cssSelector("tr[data-task='" + task.group(1) + "']"));
-            assertEquals("rebuild service 4", taskRow.findElements(By.tagName("td")).get(0).getText());
+            assertEquals("rebuild service 4", shown.get("task"));
             Path screenshot = Path.of(System.getProperty("project.buildDirectory", "target"), "dashboard.png");
             Files.write(screenshot, browser.getScreenshotAs(OutputType.BYTES));
 
@@ -126,7 +141,16 @@ class DashboardIT {
             assertTrue(where.contains("\"near\":\"absent\"") && where.contains("\"cluster\":\"absent\""), where);
 
             // The warm-up button: the operator names the key, confirms, and a background task reads it back.
-            browser.findElement(By.cssSelector("tr[data-cache='services'] button.warm-up")).click();
+            // The page redraws its table every 5 s and after each action, so a row's button may be replaced
+            // between finding and clicking it; as a user would, click the one that is there now.
+            wait.until(driver -> {
+                try {
+                    driver.findElement(By.cssSelector("tr[data-cache='services'] button.warm-up")).click();
+                    return true;
+                } catch (org.openqa.selenium.StaleElementReferenceException redrawn) {
+                    return false;
+                }
+            });
             Alert keys = wait.until(ExpectedConditions.alertIsPresent());
             keys.sendKeys("service-5, service-6");
             keys.accept();
