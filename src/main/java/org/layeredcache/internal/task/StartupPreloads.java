@@ -1,8 +1,6 @@
 package org.layeredcache.internal.task;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.Initialized;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.layeredcache.TaskPendingException;
 import org.layeredcache.internal.interceptor.CacheOperations;
@@ -15,7 +13,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * When the application starts: the preloads configured to run then ({@code preload.on-start}), each on one node of
+ * When the web application has started: the preloads configured to run then ({@code preload.on-start}), each on one node of
  * the cluster only. The first node to mark the cache in a cluster map runs it; the mark lives as long as the
  * entries do (the read's TTL), so a node that starts later, or again, finds it and does nothing. Runs in the
  * background, so that a hanging cluster never holds the deployment.
@@ -38,7 +36,8 @@ public class StartupPreloads {
     @Inject
     TaskRunner tasks;
 
-    void applicationStarted(@Observes @Initialized(ApplicationScoped.class) Object application) {
+    /** Starts them in the background; called once the web application has started ({@link StartupInitializer}). */
+    void start() {
         try {
             registry.executor().execute(this::startConfiguredPreloads);
         } catch (RejectedExecutionException e) {
