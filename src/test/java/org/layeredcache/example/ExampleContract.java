@@ -290,16 +290,8 @@ abstract class ExampleContract {
         CacheStatistics before = admin.statistics("services");
         long statements = sqlStatements();
         HttpResponse<String> started = admin("POST", "caches/services/preload", "alice");
-        assertEquals(202, started.statusCode(), started.body());
-        String status = started.headers().firstValue("Location").orElseThrow();
-        String path = status.substring(status.indexOf("/layered-cache/") + "/layered-cache/".length());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        String state;
-        do {
-            assertTrue(System.nanoTime() < deadline, "the preload ended within 30 s");
-            Thread.sleep(50);
-            state = admin("GET", path, "alice").body();
-        } while (state.contains("\"queued\"") || state.contains("\"running\""));
+        String path = taskPath(started);
+        String state = taskEnd(path);
         assertTrue(state.contains("\"state\":\"succeeded\"") && state.contains("\"done\":20")
                 && state.contains("\"skipped\":0"), state);
         assertEquals(2, sqlStatements() - statements, "one page: its ids, then its services with their members");
@@ -523,6 +515,25 @@ abstract class ExampleContract {
         assertTrue(health.contains("\"status\":\"UP\""), health);
     }
 
+    /** The admin resource's path of the task that {@code started} answered 202 for (its Location). */
+    private static String taskPath(HttpResponse<String> started) {
+        assertEquals(202, started.statusCode(), started.body());
+        String status = started.headers().firstValue("Location").orElseThrow();
+        return status.substring(status.indexOf("/layered-cache/") + "/layered-cache/".length());
+    }
+
+    /** The task's status once it has ended (within 30 s), read through the admin resource. */
+    private String taskEnd(String path) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String state;
+        do {
+            assertTrue(System.nanoTime() < deadline, "the task " + path + " ended within 30 s");
+            Thread.sleep(50);
+            state = admin("GET", path, "alice").body();
+        } while (state.contains("\"queued\"") || state.contains("\"running\""));
+        return state;
+    }
+
     /** A call to the admin resource, as {@code user} (null: without credentials). */
     private HttpResponse<String> admin(String method, String path, String user) throws Exception {
         return admin(method, path, user, null);
@@ -597,16 +608,8 @@ abstract class ExampleContract {
         admin("DELETE", "caches/users/keys/user-7", "alice");
         HttpResponse<String> started = admin("POST", "caches/users/warm-up", "alice",
                 "{\"keys\": [\"user-7\", \"user-8\"]}");
-        assertEquals(202, started.statusCode(), started.body());
-        String status = started.headers().firstValue("Location").orElseThrow();
-        String path = status.substring(status.indexOf("/layered-cache/") + "/layered-cache/".length());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        String state;
-        do {
-            assertTrue(System.nanoTime() < deadline, "the warm-up ended within 30 s");
-            Thread.sleep(50);
-            state = admin("GET", path, "alice").body();
-        } while (state.contains("\"queued\"") || state.contains("\"running\""));
+        String path = taskPath(started);
+        String state = taskEnd(path);
         assertTrue(state.contains("\"state\":\"succeeded\"") && state.contains("\"done\":2"), state);
         String where = admin("GET", "caches/users/keys/user-7", "alice").body();
         assertTrue(where.contains("\"cluster\":\"present\""), where);
