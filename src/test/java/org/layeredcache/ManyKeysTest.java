@@ -80,7 +80,7 @@ class ManyKeysTest {
         }
 
         @CachedRead(cache = "prices", key = "price-{ids}", each = "ids")
-        public Map<Long, String> prices(List<Long> ids) {
+        public Map<Long, String> prices(List<Long> ids) throws InterruptedException {
             bulkCalls.add(List.copyOf(ids));
             Map<Long, String> found = new HashMap<>();
             for (long id : ids) {
@@ -88,7 +88,41 @@ class ManyKeysTest {
                     found.put(id, ROWS.get(id));
                 }
             }
+            CountDownLatch release = holdBulk;
+            if (release != null) {                       // the rows are read; the load is not finished
+                holdBulk = null;
+                bulkRead.countDown();
+                assertThat(release.await(30, TimeUnit.SECONDS)).isTrue();
+            }
             return found;
+        }
+
+        private volatile CountDownLatch holdBulk;
+        private volatile CountDownLatch bulkRead;
+
+        void holdNextBulkLoadAfterItsRead(CountDownLatch read, CountDownLatch release) {
+            bulkRead = read;
+            holdBulk = release;
+        }
+
+        /** Items of a cache that takes at most 64KB per entry (the "sizes" cache of the test configuration). */
+        @CachedRead(cache = "sizes", key = "text-{ids}", each = "ids")
+        public Map<Long, String> texts(List<Long> ids) {
+            bulkCalls.add(List.copyOf(ids));
+            Map<Long, String> found = new HashMap<>();
+            for (long id : ids) {
+                found.put(id, id % 2 == 0 ? "small " + id : random(200_000));
+            }
+            return found;
+        }
+
+        private static String random(int length) {
+            StringBuilder text = new StringBuilder(length);
+            java.util.Random random = new java.util.Random(length);
+            for (int i = 0; i < length; i++) {
+                text.append((char) ('a' + random.nextInt(26)));
+            }
+            return text.toString();
         }
 
         @CachedRead(cache = "price-records", key = "record-{ids}", each = "ids", idOf = "id")
@@ -192,8 +226,8 @@ class ManyKeysTest {
         assertThat(eventually(Duration.ofSeconds(10), () -> {
             try {
                 return "changed".equals(b.prices(ids).get(ids.get(1)));
-            } catch (RuntimeException e) {
-                return false;
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
             }
         })).as("node B sees the change").isTrue();
         assertThat(b.bulkCalls()).as("node B found A's reload in the cluster").isEmpty();
@@ -270,6 +304,53 @@ class ManyKeysTest {
         }
         assertThat(Duration.ofNanos(System.nanoTime() - started)).as("no read waited out load.wait (5 s)")
                 .isLessThan(Duration.ofSeconds(5));
+    }
+
+    /**
+     * The stale-set race, per element: the load of many ids has read its rows when one of them is changed and
+     * invalidated; the load's caller gets what it read, but the old value must reach no layer on any node.
+     */
+    @Test
+    void anElementInvalidatedWhileItsLoadRunsIsNotPublishedAnywhere() throws Exception {
+        Prices a = bean(NODES.a(), Prices.class);
+        Prices b = bean(NODES.b(), Prices.class);
+        List<Long> ids = rows(a, 3);
+        CountDownLatch read = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        a.holdNextBulkLoadAfterItsRead(read, release);
+        Future<Map<Long, String>> load = CALLERS.submit(() -> a.prices(ids));
+        assertThat(read.await(10, TimeUnit.SECONDS)).isTrue();
+
+        b.change(ids.get(1), "new");                     // on the other node, while A's load holds the old row
+        release.countDown();
+
+        assertThat(load.get(30, TimeUnit.SECONDS)).containsEntry(ids.get(1), "price " + ids.get(1));
+        assertThat(eventually(Duration.ofSeconds(10), () -> {
+            try {
+                return "new".equals(a.prices(ids).get(ids.get(1)));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        })).as("node A reads the new row").isTrue();
+        assertThat(b.prices(ids)).containsEntry(ids.get(1), "new").containsEntry(ids.get(0), "price " + ids.get(0));
+    }
+
+    /** The size guard, per element: a value too large for the cluster is returned and kept near, not shared. */
+    @Test
+    void anElementOverTheSizeLimitIsReturnedButKeptOutOfTheCluster() throws Exception {
+        Prices a = bean(NODES.a(), Prices.class);
+        Prices b = bean(NODES.b(), Prices.class);
+        long even = IDS.addAndGet(2) & ~1L;
+        List<Long> ids = List.of(even, even + 1);
+        CacheStatistics before = statistics(NODES.a(), "sizes");
+
+        assertThat(a.texts(ids).get(even + 1)).hasSize(200_000);
+
+        assertThat(statistics(NODES.a(), "sizes").oversized() - before.oversized()).isEqualTo(1);
+        b.bulkCalls().clear();
+        assertThat(b.texts(ids)).hasSize(2);
+        assertThat(b.bulkCalls()).as("node B found the small one in the cluster, not the large one")
+                .containsExactly(List.of(even + 1));
     }
 
     @Test

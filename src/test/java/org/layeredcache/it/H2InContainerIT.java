@@ -26,6 +26,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,9 +48,12 @@ class H2InContainerIT extends TransactionContract {
         return TestWars.war("layered-cache-h2", "persistence-h2.xml", """
                         layered-cache.cache.it-cluster-only.request.enabled=false
                         layered-cache.cache.it-cluster-only.near.enabled=false
+                        layered-cache.cache.it-preload.cluster.max-value-size=2KB
+                        layered-cache.cache.it-preload.preload.chunk-size=10
                         """)
                 .addClasses(TransactionContract.class, TimedReader.class, TimedValues.class, Colours.class,
-                        PriceSource.class, EuroPrices.class, DollarPrices.class);
+                        PriceSource.class, EuroPrices.class, DollarPrices.class, PreloadItems.class,
+                        PreloadItems.Item.class);
     }
 
     @Inject
@@ -271,6 +275,62 @@ class H2InContainerIT extends TransactionContract {
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
                 () -> tasks.warmUp("it-nope", List.of("service-1")));
         assertTrue(unknown.getMessage().contains("'it-nope'"), unknown.getMessage());
+    }
+
+    @Inject
+    PreloadItems preloadItems;
+
+    /**
+     * A bulk preload inside Payara: written in chunks of 10 (one bulk put each), the oversized value skipped and
+     * counted; the preloaded entries are then hits and the skipped one is loaded.
+     */
+    @Test
+    void aPreloadWritesChunksAndSkipsTheValueOverTheSizeLimit() throws Exception {
+        PreloadItems.first = newId() * 1000;
+        PreloadItems.count = 45;
+        CacheStatistics before = admin.statistics("it-preload");
+        TaskStatus preload = tasks.preload("it-preload");
+        awaitState(preload.id(), "succeeded");
+
+        TaskStatus ended = tasks.status(preload.id()).orElseThrow();
+        assertEquals(45, ended.done());
+        assertEquals(1, ended.skipped());
+        CacheStatistics after = admin.statistics("it-preload");
+        assertEquals(5, after.preloadChunks() - before.preloadChunks(), "44 entries in chunks of 10");
+        assertEquals(44, after.preloaded() - before.preloaded());
+        assertEquals(1, after.oversized() - before.oversized());
+        int loads = PreloadItems.LOADS.get();
+        requests.run(() -> preloadItems.item(PreloadItems.first + 10));
+        assertEquals(loads, PreloadItems.LOADS.get(), "a preloaded entry is a hit");
+        requests.run(() -> preloadItems.item(PreloadItems.first + 3));
+        assertEquals(loads + 1, PreloadItems.LOADS.get(), "the skipped one is loaded");
+    }
+
+    /** A cancelled preload stops after its current chunk; what it wrote stays, the rest is never written. */
+    @Test
+    void aCancelledPreloadStopsAfterItsCurrentChunk() throws Exception {
+        PreloadItems.first = newId() * 1000;
+        PreloadItems.count = 100;
+        CountDownLatch slow = new CountDownLatch(1);
+        PreloadItems.slowAfter = slow;
+        try {
+            TaskStatus preload = tasks.preload("it-preload");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (tasks.status(preload.id()).orElseThrow().done() < 20) {
+                assertTrue(System.nanoTime() < deadline, "two chunks written: " + tasks.status(preload.id()));
+                Thread.sleep(20);
+            }
+            assertTrue(tasks.cancel(preload.id()));
+            slow.countDown();
+            awaitState(preload.id(), "cancelled");
+            assertTrue(tasks.status(preload.id()).orElseThrow().done() < 100);
+        } finally {
+            PreloadItems.slowAfter = null;
+            slow.countDown();
+        }
+        int loads = PreloadItems.LOADS.get();
+        requests.run(() -> preloadItems.item(PreloadItems.first + 99));
+        assertEquals(loads + 1, PreloadItems.LOADS.get(), "the last items were never written");
     }
 
     private void awaitState(String id, String state) throws InterruptedException {

@@ -107,6 +107,13 @@ abstract class TransactionContract {
         assertEquals(List.of("C", "A", "C"), requests.run(() -> repository.findAll(List.of(c, a, c)))
                 .stream().map(ServiceView::name).toList());
         assertEquals(loaded + 3, loads.runs("findAll"), "one more query, for the one new id");
+
+        long d = newId();
+        repository.create(d, "D");
+        assertEquals("D", nameInAnotherRequest(d));
+        assertEquals(List.of("D", "A"), requests.run(() -> repository.findAll(List.of(d, a)))
+                .stream().map(ServiceView::name).toList());
+        assertEquals(loaded + 3, loads.runs("findAll"), "the many-keys read finds what the single read published");
     }
 
     @Test
