@@ -8,15 +8,15 @@ import java.lang.annotation.Target;
 
 /**
  * Marks the method that gives every value of a cache, for a bulk preload ({@link CacheTasks#preload}), started
- * from code, from the admin resource, or by configuration once when the application starts
+ * from code, from the admin resource, or by configuration once the web application has started
  * ({@code layered-cache.cache.<cache>.preload.on-start=true}: on one node of the cluster, not on each).
  *
  * <pre>{@code
  * @Preloads(cache = "services", key = "service-{id}")
  * public Stream<ServiceView> allServices() {
  *     EntityManager em = emf.createEntityManager();            // outside any transaction
- *     return em.createQuery("select ...", ServiceView.class).setHint("org.hibernate.fetchSize", 500)
- *             .getResultStream().onClose(em::close);
+ *     return em.createQuery("select ...", ServiceView.class).setHint("eclipselink.jdbc.fetch-size", 500)
+ *             .getResultStream().onClose(em::close);            // or read in pages, as the example does
  * }
  * }</pre>
  *
