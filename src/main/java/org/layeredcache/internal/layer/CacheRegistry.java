@@ -177,7 +177,7 @@ public class CacheRegistry {
         return cache(cache).recent(minutes);
     }
 
-    /** Preloads {@code cache}'s cluster layer from {@code values} (see {@code Preload}), counted on {@code progress}. */
+    /** Preloads {@code cache}'s cluster layer from {@code values} ({@code Preload}), counted on {@code progress}. */
     public void preload(String cache, java.util.Iterator<?> values, java.util.function.Function<Object, CacheKey> keyOf,
                         EntryTimes times, org.layeredcache.CacheTasks.Progress progress) {
         cache(cache).preload(values, keyOf, times, progress);

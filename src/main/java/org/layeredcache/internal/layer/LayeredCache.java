@@ -36,6 +36,9 @@ import java.util.function.Supplier;
  * older than {@code refreshAfter} are reloaded in the background ({@link RefreshAhead}), one node at a time,
  * publishing only over exactly the entry they found; entries past their TTL stay in the cluster for
  * {@code staleIfError} to stand in for a failed load.
+ *
+ * <p>Reads of many keys at once ({@code @CachedRead(each)}) are {@link ManyKeysRead}'s; the rules by which a load
+ * publishes its value, shared by both reads, are {@link Publication}'s; a bulk preload is {@link Preload}'s.
  */
 final class LayeredCache {
 
@@ -53,6 +56,8 @@ final class LayeredCache {
     private final java.util.List<Preload> preloads = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final long loadWaitNanos;
     private final RefreshAhead refreshAhead;
+    private final Publication publication;
+    private final ManyKeysRead manyKeys;
     /** Other loads' claims this node stopped waiting for: they are not waited for again (their node may be gone). */
     private final Cache<CacheKey, Reservation> abandonedClaims;
     private static final long FIRST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
@@ -80,6 +85,8 @@ final class LayeredCache {
         this.cluster = settings.clusterEnabled() && layer != null
                 ? new GuardedCluster(layer, new ClusterHealth(settings.clusterRetryAfter()), counters, new Messages())
                 : null;
+        this.publication = new Publication(name, settings.maxValueSize(), near, cluster, counters, recordings);
+        this.manyKeys = new ManyKeysRead(settings, near, cluster, server, counters, recordings, flights, publication);
     }
 
     boolean enabled() {
@@ -166,208 +173,14 @@ final class LayeredCache {
     }
 
     /**
-     * The stored forms of many keys' values ({@link NullValue} for nothing), each from the first layer that has it;
-     * the keys that no layer has are loaded by one call of {@code loader}. Each layer is asked once for all the
-     * keys it is asked for: the request's entries, one near multi-get, one pipelined round of cluster gets (and
-     * one of claims for the missing keys). Every key follows the rules of {@link #read}: a load publishes after
-     * its transaction commits, only over its own claim and near stamp; loads of the same keys already running on
-     * this node are waited for (within {@code load.wait}) before this read claims anything, so two reads of many
-     * keys never wait for each other; keys another node is loading are loaded here too and not published.
+     * The stored forms of many keys' values, read through the layers at once (see {@link ManyKeysRead}).
      *
      * @param keys distinct keys, in any order
-     * @return every key's stored form
      * @throws Exception whatever the loader (or a load this read waited for) throws, unchanged
      */
     Map<CacheKey, Object> readAll(RequestEntries request, Collection<CacheKey> keys, EntryTimes times,
                                   BulkLoader loader) throws Exception {
-        Map<CacheKey, Object> found = new HashMap<>();
-        List<CacheKey> missing = new ArrayList<>();
-        boolean recording = recordings.active();
-        for (CacheKey key : keys) {
-            if (recording) {
-                recordings.read(name, key);
-            }
-            Object stored = request.get(key);
-            if (stored != null) {
-                counters.requestHit();
-                found.put(key, stored);
-            } else {
-                missing.add(key);
-            }
-        }
-        NearLayer near = server.hearsInvalidations() ? this.near : null;
-        Map<CacheKey, Long> stamps = new HashMap<>();
-        if (near != null && !missing.isEmpty()) {
-            for (CacheKey key : missing) {
-                stamps.put(key, near.stamp(key));
-            }
-            near.entries(missing).forEach((key, entry) -> {
-                counters.nearHit();
-                request.remember(key, entry.value());
-                found.put(key, entry.value());
-            });
-            missing.removeIf(found::containsKey);
-        }
-        long deadline = System.nanoTime() + loadWaitNanos;
-        for (java.util.Iterator<CacheKey> pending = missing.iterator(); pending.hasNext(); ) {
-            CacheKey key = pending.next();
-            SingleFlight.Flight other = flights.othersFlight(key);
-            if (other == null) {
-                continue;
-            }
-            counters.waitStarted();
-            SingleFlight.Outcome outcome = other.await(deadline - System.nanoTime());
-            if (outcome instanceof SingleFlight.Outcome.Value value) {
-                counters.sharedLoad();
-                request.remember(key, value.stored());
-                found.put(key, value.stored());
-                pending.remove();
-            } else if (outcome instanceof SingleFlight.Outcome.Failed failed) {
-                counters.sharedLoad();
-                throw failed.failure();
-            } else if (outcome == SingleFlight.Outcome.TIMED_OUT) {
-                counters.waitGivenUp();
-            }
-        }
-        if (missing.isEmpty()) {
-            return found;
-        }
-        Map<CacheKey, SingleFlight.Flight> led = new HashMap<>();
-        for (CacheKey key : missing) {
-            SingleFlight.Joined joined = flights.join(key);
-            if (joined.leads()) {
-                led.put(key, joined.flight());
-            }
-        }
-        try {
-            return loadAll(new ManyKeys(request, missing, settings.resolve(times), stamps, led, near != null),
-                    loader, found);
-        } catch (Exception | Error failure) {
-            led.forEach((key, flight) -> flights.land(key, flight, SingleFlight.Outcome.RETRY));
-            throw failure;
-        }
-    }
-
-    /** The cluster's part of a read of many keys, then one call of the loader for what is still missing. */
-    private Map<CacheKey, Object> loadAll(ManyKeys read, BulkLoader loader, Map<CacheKey, Object> found)
-            throws Exception {
-        List<CacheKey> missing = read.keys();
-        Map<CacheKey, Reservation> claims = new HashMap<>();
-        java.util.Set<CacheKey> withoutCluster = new java.util.HashSet<>(missing);
-        GuardedCluster.Reached<Map<CacheKey, ClusterLayer.Entry>> got = cluster == null ? GuardedCluster.Reached.not()
-                : cluster.getAll(missing);
-        if (got.reached()) {
-            withoutCluster.clear();
-            Map<CacheKey, ClusterLayer.Entry> toClaim = new HashMap<>();
-            for (CacheKey key : missing) {
-                ClusterLayer.Entry entry = got.value().get(key);
-                if (entry != null && !entry.isClaim() && !read.expired(entry)) {
-                    counters.clusterHit();
-                    if (read.withNear()) {
-                        near.publish(key, entry.value(), entry.raw().length, entry.writtenAt(), read.stamps().get(key),
-                                read.times().ttl());
-                    }
-                    read.request().remember(key, entry.value());
-                    found.put(key, entry.value());
-                    land(read.led().get(key), key, new SingleFlight.Outcome.Value(entry.value()));
-                } else if (entry == null || !entry.isClaim()) {
-                    toClaim.put(key, entry);       // absent, or past its TTL (kept for staleIfError)
-                }                                  // else another load holds it: loaded here too, published there
-            }
-            missing = missing.stream().filter(key -> !found.containsKey(key)).toList();
-            GuardedCluster.Reached<Map<CacheKey, Reservation>> taken = toClaim.isEmpty()
-                    ? new GuardedCluster.Reached<>(true, Map.of()) : cluster.reserveAll(toClaim);
-            if (taken.reached()) {
-                claims.putAll(taken.value());
-            } else {
-                withoutCluster.addAll(toClaim.keySet());
-            }
-        }
-        if (missing.isEmpty()) {
-            return found;
-        }
-        for (CacheKey key : missing) {
-            counters.load();
-            if (recordings.active()) {
-                recordings.miss(name, key);
-            }
-        }
-        Map<CacheKey, Object> loaded;
-        long started = System.nanoTime();
-        try {
-            loaded = loader.load(missing);
-            counters.loaded(System.nanoTime() - started);
-        } catch (Exception failure) {
-            counters.loaded(System.nanoTime() - started);
-            releaseAll(claims);
-            read.led().forEach((key, flight) -> land(flight, key, new SingleFlight.Outcome.Failed(failure)));
-            throw failure;
-        } catch (Error failure) {
-            releaseAll(claims);
-            throw failure;
-        }
-        Map<CacheKey, Object> stored = new HashMap<>();
-        for (CacheKey key : missing) {
-            Object value = NullValue.wrap(loaded.get(key));
-            stored.put(key, value);
-            read.request().remember(key, value);
-            found.put(key, value);
-        }
-        List<CacheKey> loadedKeys = missing;
-        transactions.afterCompletion(() -> publishAll(read, loadedKeys, stored, claims, withoutCluster), () -> {
-            read.led().forEach((key, flight) -> land(flight, key, SingleFlight.Outcome.RETRY));
-            releaseAll(claims);
-            stored.forEach(read.request()::forget);
-        });
-        return found;
-    }
-
-    /** After the loads' transaction committed: the cluster writes at once, then each key as a single load's. */
-    private void publishAll(ManyKeys read, List<CacheKey> keys, Map<CacheKey, Object> stored,
-                            Map<CacheKey, Reservation> claims, java.util.Set<CacheKey> withoutCluster) {
-        Map<CacheKey, byte[]> entries = new HashMap<>();
-        Map<CacheKey, byte[]> encoded = new HashMap<>();
-        for (Map.Entry<CacheKey, Reservation> claim : claims.entrySet()) {
-            byte[] entry = cluster.encode(claim.getKey(), stored.get(claim.getKey()));
-            encoded.put(claim.getKey(), entry);
-            if (fits(claim.getKey(), entry)) {
-                entries.put(claim.getKey(), entry);
-            }
-        }
-        GuardedCluster.Reached<Map<CacheKey, Boolean>> published = entries.isEmpty()
-                ? new GuardedCluster.Reached<>(true, Map.of())
-                : cluster.publishAll(claims, entries, read.times().kept());
-        for (CacheKey key : keys) {
-            SingleFlight.Flight flight = read.led().get(key);
-            boolean shared = false;
-            try {
-                Load load = new Load(key, read.withNear(), read.withNear() ? read.stamps().get(key) : 0,
-                        read.times().ttl(), claims.get(key), withoutCluster.contains(key), null);
-                GuardedCluster.Reached<Boolean> one = published.reached()
-                        ? new GuardedCluster.Reached<>(true, published.value().getOrDefault(key, false))
-                        : GuardedCluster.Reached.not();
-                shared = publishNear(load, stored.get(key),
-                        clusterOutcome(load, encoded.get(key), entries.containsKey(key), one));
-            } finally {
-                land(flight, key, shared ? new SingleFlight.Outcome.Value(stored.get(key)) : SingleFlight.Outcome.RETRY);
-            }
-        }
-    }
-
-    private void releaseAll(Map<CacheKey, Reservation> claims) {
-        if (cluster != null) {
-            cluster.releaseAll(claims);
-        }
-    }
-
-    /** One read of many keys: what its loads need to publish later. */
-    private record ManyKeys(RequestEntries request, List<CacheKey> keys, EntryTimes times, Map<CacheKey, Long> stamps,
-                            Map<CacheKey, SingleFlight.Flight> led, boolean withNear) {
-
-        boolean expired(ClusterLayer.Entry entry) {
-            return !times.staleIfError().isZero()
-                    && System.currentTimeMillis() - entry.writtenAt() >= times.ttl().toMillis();
-        }
+        return manyKeys.read(request, keys, times, loader);
     }
 
     /** Leads the key's flight: whatever happens, the flight lands, so no waiter waits past its bound for nothing. */
@@ -449,8 +262,8 @@ final class LayeredCache {
             }
         }
         // 5. The method.
-        return load(read, flight, new Load(key, near != null, stamp, read.ttl(), reservation, withoutCluster,
-                expired));
+        return load(read, flight, new Publication.Load(key, near != null, stamp, read.ttl(), reservation,
+                withoutCluster, expired));
     }
 
     /** Starts one background reload if the entry a read answered with is older than its refresh-after. */
@@ -569,7 +382,7 @@ final class LayeredCache {
         return NullValue.wrap(method.call());
     }
 
-    private Object load(Read read, SingleFlight.Flight flight, Load load) throws Exception {
+    private Object load(Read read, SingleFlight.Flight flight, Publication.Load load) throws Exception {
         CacheKey key = read.key();
         counters.load();
         if (recordings.active()) {
@@ -613,9 +426,7 @@ final class LayeredCache {
     }
 
     private void land(SingleFlight.Flight flight, CacheKey key, SingleFlight.Outcome outcome) {
-        if (flight != null) {
-            flights.land(key, flight, outcome);
-        }
+        flights.land(key, flight, outcome);
     }
 
     /**
@@ -623,77 +434,12 @@ final class LayeredCache {
      *
      * @return whether the value may be handed to the load's waiters: no invalidation of the key came in between
      */
-    private boolean publish(Load load, Object stored, Read read) {
-        byte[] entry = load.reservation() == null || load.withoutCluster() ? null : cluster.encode(load.key(), stored);
-        boolean fits = fits(load.key(), entry);
-        GuardedCluster.Reached<Boolean> published = fits
-                ? cluster.publish(load.key(), load.reservation(), entry, read.times().kept())
-                : GuardedCluster.Reached.not();
-        return publishNear(load, stored, clusterOutcome(load, entry, fits, published));
-    }
-
-    /** Whether an encoded entry may go to the cluster: it exists and is within the size limit (else counted). */
-    private boolean fits(CacheKey key, byte[] entry) {
-        if (entry != null && entry.length > settings.maxValueSize()) {
-            counters.oversized(key, entry.length, settings.maxValueSize());
-            return false;
-        }
-        return entry != null;
-    }
-
-    /**
-     * What the cluster's part of a publication gave.
-     *
-     * @param current   no other load's value or invalidation took the key's place (the near layer may take it)
-     * @param written   the value was written to the cluster
-     * @param claimless another load held the key, whose value will be the one published
-     * @param bytes     the value's encoded size, 0 when unknown
-     */
-    private record ClusterOutcome(boolean current, boolean written, boolean claimless, int bytes) {
-    }
-
-    /**
-     * The cluster's part of a load's publication, from the attempt to replace its claim by {@code entry}
-     * ({@code null}: the value could not be encoded; {@code fits} false: nothing was written, the claim is given
-     * up).
-     */
-    private ClusterOutcome clusterOutcome(Load load, byte[] entry, boolean fits,
-                                          GuardedCluster.Reached<Boolean> published) {
-        if (load.withoutCluster()) {
-            return new ClusterOutcome(true, false, false, 0);
-        }
-        if (load.reservation() == null) {
-            return new ClusterOutcome(false, false, true, 0);
-        }
-        int bytes = entry == null ? 0 : entry.length;
-        if (!fits || !published.reached()) {
-            release(load);
-            return new ClusterOutcome(true, false, false, bytes);
-        }
-        if (published.value()) {
-            return new ClusterOutcome(true, true, false, bytes);
-        }
-        cluster.removeLeftClaim(load.key(), load.reservation());
-        return new ClusterOutcome(false, false, false, bytes);
-    }
-
-    /** The near layer's part of a publication; whether the value may be handed to the load's waiters. */
-    private boolean publishNear(Load load, Object stored, ClusterOutcome outcome) {
-        boolean written = outcome.written();
-        boolean nearCurrent = !load.withNear() || near.stamp(load.key()) == load.stamp();
-        if (load.withNear() && outcome.current()) {
-            nearCurrent = near.publish(load.key(), stored, outcome.bytes(), System.currentTimeMillis(), load.stamp(),
-                    load.ttl());
-            written |= nearCurrent;
-        }
-        if (written && recordings.active()) {
-            recordings.write(name, load.key());
-        }
-        return (outcome.current() || outcome.claimless()) && nearCurrent;
+    private boolean publish(Publication.Load load, Object stored, Read read) {
+        return publication.publish(load, stored, read.times().kept());
     }
 
     /** A load over an expired entry failed and the entry stood in: it goes back in place of the claim. */
-    private void restore(Load load, Read read) {
+    private void restore(Publication.Load load, Read read) {
         Duration left = Duration.ofMillis(load.expired().writtenAt() + read.times().kept().toMillis()
                 - System.currentTimeMillis());
         if (load.reservation() != null && !load.withoutCluster() && !left.isNegative() && !left.isZero()) {
@@ -703,10 +449,8 @@ final class LayeredCache {
         }
     }
 
-    private void release(Load load) {
-        if (load.reservation() != null && !load.withoutCluster()) {
-            cluster.release(load.key(), load.reservation());
-        }
+    private void release(Publication.Load load) {
+        publication.release(load);
     }
 
     /**
@@ -869,11 +613,6 @@ final class LayeredCache {
         public void invalidatedAll() {
             tellOtherNodesAll();
         }
-    }
-
-    /** What a load needs to publish its value later; {@code expired}: the entry past its TTL it claimed over. */
-    private record Load(CacheKey key, boolean withNear, long stamp, Duration ttl, Reservation reservation,
-                        boolean withoutCluster, ClusterLayer.Entry expired) {
     }
 
     /**

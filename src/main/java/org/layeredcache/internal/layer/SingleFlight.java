@@ -89,10 +89,15 @@ final class SingleFlight {
         return existing == null || existing.leader == Thread.currentThread() ? null : existing;
     }
 
-    /** Ends the flight: its waiters get {@code outcome}, later callers start a new one. */
+    /**
+     * Ends the flight: its waiters get {@code outcome}, later callers start a new one. No flight ({@code null}: the
+     * caller led none), nothing to do.
+     */
     void land(CacheKey key, Flight flight, Outcome outcome) {
-        flights.remove(key, flight);
-        flight.outcome.complete(outcome);
+        if (flight != null) {
+            flights.remove(key, flight);
+            flight.outcome.complete(outcome);
+        }
     }
 
     /** The key was invalidated: later callers start a new flight (the current one lands as it will). */

@@ -1,0 +1,258 @@
+package org.layeredcache.internal.layer;
+
+import org.layeredcache.internal.key.CacheKey;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads of many keys of one cache at once ({@code @CachedRead(each)}): each layer asked once for all the keys it
+ * is asked for, one call of the loader for what no layer has, every key under the rules of a read of one key
+ * ({@link Publication}, {@link SingleFlight}). Thread-safe.
+ */
+final class ManyKeysRead {
+
+    private final CacheSettings settings;
+    private final String name;
+    private final NearLayer near;
+    private final GuardedCluster cluster;
+    private final ServerCluster server;
+    private final Transactions transactions;
+    private final CacheCounters counters;
+    private final Recordings recordings;
+    private final SingleFlight flights;
+    private final Publication publication;
+    private final long loadWaitNanos;
+
+    /** The parts of one cache ({@code near} and {@code cluster} may be {@code null}) this read shares with it. */
+    ManyKeysRead(CacheSettings settings, NearLayer near, GuardedCluster cluster, ServerCluster server,
+                 CacheCounters counters, Recordings recordings, SingleFlight flights, Publication publication) {
+        this.settings = settings;
+        this.name = settings.cache();
+        this.near = near;
+        this.cluster = cluster;
+        this.server = server;
+        this.transactions = server.transactions();
+        this.counters = counters;
+        this.recordings = recordings;
+        this.flights = flights;
+        this.publication = publication;
+        this.loadWaitNanos = settings.loadWait().toNanos();
+    }
+
+    /**
+     * The stored forms of many keys' values ({@link NullValue} for nothing), each from the first layer that has it;
+     * the keys that no layer has are loaded by one call of {@code loader}. Each layer is asked once for all the
+     * keys it is asked for: the request's entries, one near multi-get, one pipelined round of cluster gets (and
+     * one of claims for the missing keys). Every key follows the rules of {@link LayeredCache#read}: a load
+     * publishes after its transaction commits, only over its own claim and near stamp; loads of the same keys
+     * already running on this node are waited for (within {@code load.wait}) before this read claims anything, so
+     * two reads of many keys never wait for each other; keys another node is loading are loaded here too and not
+     * published.
+     *
+     * @param keys distinct keys, in any order
+     * @return every key's stored form
+     * @throws Exception whatever the loader (or a load this read waited for) throws, unchanged
+     */
+    Map<CacheKey, Object> read(RequestEntries request, Collection<CacheKey> keys, EntryTimes times,
+                               BulkLoader loader) throws Exception {
+        Map<CacheKey, Object> found = new HashMap<>();
+        List<CacheKey> missing = new ArrayList<>();
+        boolean recording = recordings.active();
+        for (CacheKey key : keys) {
+            if (recording) {
+                recordings.read(name, key);
+            }
+            Object stored = request.get(key);
+            if (stored != null) {
+                counters.requestHit();
+                found.put(key, stored);
+            } else {
+                missing.add(key);
+            }
+        }
+        NearLayer near = server.hearsInvalidations() ? this.near : null;
+        Map<CacheKey, Long> stamps = new HashMap<>();
+        if (near != null && !missing.isEmpty()) {
+            for (CacheKey key : missing) {
+                stamps.put(key, near.stamp(key));
+            }
+            near.entries(missing).forEach((key, entry) -> {
+                counters.nearHit();
+                request.remember(key, entry.value());
+                found.put(key, entry.value());
+            });
+            missing.removeIf(found::containsKey);
+        }
+        long deadline = System.nanoTime() + loadWaitNanos;
+        for (Iterator<CacheKey> pending = missing.iterator(); pending.hasNext(); ) {
+            CacheKey key = pending.next();
+            SingleFlight.Flight other = flights.othersFlight(key);
+            if (other == null) {
+                continue;
+            }
+            counters.waitStarted();
+            SingleFlight.Outcome outcome = other.await(deadline - System.nanoTime());
+            if (outcome instanceof SingleFlight.Outcome.Value value) {
+                counters.sharedLoad();
+                request.remember(key, value.stored());
+                found.put(key, value.stored());
+                pending.remove();
+            } else if (outcome instanceof SingleFlight.Outcome.Failed failed) {
+                counters.sharedLoad();
+                throw failed.failure();
+            } else if (outcome == SingleFlight.Outcome.TIMED_OUT) {
+                counters.waitGivenUp();
+            }
+        }
+        if (missing.isEmpty()) {
+            return found;
+        }
+        Map<CacheKey, SingleFlight.Flight> led = new HashMap<>();
+        for (CacheKey key : missing) {
+            SingleFlight.Joined joined = flights.join(key);
+            if (joined.leads()) {
+                led.put(key, joined.flight());
+            }
+        }
+        try {
+            return loadAll(new ManyKeys(request, missing, settings.resolve(times), stamps, led, near != null),
+                    loader, found);
+        } catch (Exception | Error failure) {
+            led.forEach((key, flight) -> flights.land(key, flight, SingleFlight.Outcome.RETRY));
+            throw failure;
+        }
+    }
+
+    /** The cluster's part of a read of many keys, then one call of the loader for what is still missing. */
+    private Map<CacheKey, Object> loadAll(ManyKeys read, BulkLoader loader, Map<CacheKey, Object> found)
+            throws Exception {
+        List<CacheKey> missing = read.keys();
+        Map<CacheKey, Reservation> claims = new HashMap<>();
+        Set<CacheKey> withoutCluster = new HashSet<>(missing);
+        GuardedCluster.Reached<Map<CacheKey, ClusterLayer.Entry>> got = cluster == null ? GuardedCluster.Reached.not()
+                : cluster.getAll(missing);
+        if (got.reached()) {
+            withoutCluster.clear();
+            Map<CacheKey, ClusterLayer.Entry> toClaim = new HashMap<>();
+            for (CacheKey key : missing) {
+                ClusterLayer.Entry entry = got.value().get(key);
+                if (entry != null && !entry.isClaim() && !read.expired(entry)) {
+                    counters.clusterHit();
+                    if (read.withNear()) {
+                        near.publish(key, entry.value(), entry.raw().length, entry.writtenAt(), read.stamps().get(key),
+                                read.times().ttl());
+                    }
+                    read.request().remember(key, entry.value());
+                    found.put(key, entry.value());
+                    flights.land(key, read.led().get(key), new SingleFlight.Outcome.Value(entry.value()));
+                } else if (entry == null || !entry.isClaim()) {
+                    toClaim.put(key, entry);       // absent, or past its TTL (kept for staleIfError)
+                }                                  // else another load holds it: loaded here too, published there
+            }
+            missing = missing.stream().filter(key -> !found.containsKey(key)).toList();
+            GuardedCluster.Reached<Map<CacheKey, Reservation>> taken = toClaim.isEmpty()
+                    ? new GuardedCluster.Reached<>(true, Map.of()) : cluster.reserveAll(toClaim);
+            if (taken.reached()) {
+                claims.putAll(taken.value());
+            } else {
+                withoutCluster.addAll(toClaim.keySet());
+            }
+        }
+        if (missing.isEmpty()) {
+            return found;
+        }
+        for (CacheKey key : missing) {
+            counters.load();
+            if (recordings.active()) {
+                recordings.miss(name, key);
+            }
+        }
+        Map<CacheKey, Object> loaded;
+        long started = System.nanoTime();
+        try {
+            loaded = loader.load(missing);
+            counters.loaded(System.nanoTime() - started);
+        } catch (Exception failure) {
+            counters.loaded(System.nanoTime() - started);
+            releaseAll(claims);
+            read.led().forEach((key, flight) -> flights.land(key, flight,
+                    new SingleFlight.Outcome.Failed(failure)));
+            throw failure;
+        } catch (Error failure) {
+            releaseAll(claims);
+            throw failure;
+        }
+        Map<CacheKey, Object> stored = new HashMap<>();
+        for (CacheKey key : missing) {
+            Object value = NullValue.wrap(loaded.get(key));
+            stored.put(key, value);
+            read.request().remember(key, value);
+            found.put(key, value);
+        }
+        List<CacheKey> loadedKeys = missing;
+        transactions.afterCompletion(() -> publishAll(read, loadedKeys, stored, claims, withoutCluster), () -> {
+            read.led().forEach((key, flight) -> flights.land(key, flight, SingleFlight.Outcome.RETRY));
+            releaseAll(claims);
+            stored.forEach(read.request()::forget);
+        });
+        return found;
+    }
+
+    /** After the loads' transaction committed: the cluster writes at once, then each key as a single load's. */
+    private void publishAll(ManyKeys read, List<CacheKey> keys, Map<CacheKey, Object> stored,
+                            Map<CacheKey, Reservation> claims, Set<CacheKey> withoutCluster) {
+        Map<CacheKey, byte[]> entries = new HashMap<>();
+        Map<CacheKey, byte[]> encoded = new HashMap<>();
+        for (Map.Entry<CacheKey, Reservation> claim : claims.entrySet()) {
+            byte[] entry = cluster.encode(claim.getKey(), stored.get(claim.getKey()));
+            encoded.put(claim.getKey(), entry);
+            if (publication.fits(claim.getKey(), entry)) {
+                entries.put(claim.getKey(), entry);
+            }
+        }
+        GuardedCluster.Reached<Map<CacheKey, Boolean>> published = entries.isEmpty()
+                ? new GuardedCluster.Reached<>(true, Map.of())
+                : cluster.publishAll(claims, entries, read.times().kept());
+        for (CacheKey key : keys) {
+            SingleFlight.Flight flight = read.led().get(key);
+            boolean shared = false;
+            try {
+                Publication.Load load = new Publication.Load(key, read.withNear(),
+                        read.withNear() ? read.stamps().get(key) : 0,
+                        read.times().ttl(), claims.get(key), withoutCluster.contains(key), null);
+                GuardedCluster.Reached<Boolean> one = published.reached()
+                        ? new GuardedCluster.Reached<>(true, published.value().getOrDefault(key, false))
+                        : GuardedCluster.Reached.not();
+                shared = publication.publishNear(load, stored.get(key),
+                        publication.clusterOutcome(load, encoded.get(key), entries.containsKey(key), one));
+            } finally {
+                flights.land(key, flight, shared ? new SingleFlight.Outcome.Value(stored.get(key))
+                        : SingleFlight.Outcome.RETRY);
+            }
+        }
+    }
+
+    private void releaseAll(Map<CacheKey, Reservation> claims) {
+        if (cluster != null) {
+            cluster.releaseAll(claims);
+        }
+    }
+
+    /** One read of many keys: what its loads need to publish later. */
+    private record ManyKeys(RequestEntries request, List<CacheKey> keys, EntryTimes times, Map<CacheKey, Long> stamps,
+                            Map<CacheKey, SingleFlight.Flight> led, boolean withNear) {
+
+        boolean expired(ClusterLayer.Entry entry) {
+            return !times.staleIfError().isZero()
+                    && System.currentTimeMillis() - entry.writtenAt() >= times.ttl().toMillis();
+        }
+    }
+
+}

@@ -1,0 +1,126 @@
+package org.layeredcache.internal.layer;
+
+import org.layeredcache.internal.key.CacheKey;
+
+import java.time.Duration;
+
+/**
+ * How a finished load publishes its value, written once for the reads of one key and of many: into the cluster
+ * layer only by replacing exactly its own claim, and only within the size limit; into the near layer only if no
+ * invalidation of the key came since the load took the near stamp; a claim that is not replaced is given up.
+ * Thread-safe.
+ */
+final class Publication {
+
+    /**
+     * What a load needs to publish its value later.
+     *
+     * @param withNear       whether the near layer was in use when the load started ({@code stamp} is its stamp)
+     * @param reservation    the load's claim in the cluster, or {@code null} when another load held the key
+     * @param withoutCluster the cluster was off or not reached: the value goes to the near layer only
+     * @param expired        the entry past its TTL the claim replaced, or {@code null}
+     */
+    record Load(CacheKey key, boolean withNear, long stamp, Duration ttl, Reservation reservation,
+                boolean withoutCluster, ClusterLayer.Entry expired) {
+    }
+
+    private final String name;
+    private final int maxValueSize;
+    private final NearLayer near;
+    private final GuardedCluster cluster;
+    private final CacheCounters counters;
+    private final Recordings recordings;
+
+    /** @param near the cache's near layer, or {@code null}; @param cluster its cluster layer, or {@code null} */
+    Publication(String name, int maxValueSize, NearLayer near, GuardedCluster cluster, CacheCounters counters,
+                Recordings recordings) {
+        this.name = name;
+        this.maxValueSize = maxValueSize;
+        this.near = near;
+        this.cluster = cluster;
+        this.counters = counters;
+        this.recordings = recordings;
+    }
+
+    /**
+     * After the load's transaction committed: into the cluster layer (to live {@code kept}) if the claim still
+     * holds, then near.
+     *
+     * @return whether the value may be handed to the load's waiters: no invalidation of the key came in between
+     */
+    boolean publish(Load load, Object stored, Duration kept) {
+        byte[] entry = load.reservation() == null || load.withoutCluster() ? null : cluster.encode(load.key(), stored);
+        boolean fits = fits(load.key(), entry);
+        GuardedCluster.Reached<Boolean> published = fits
+                ? cluster.publish(load.key(), load.reservation(), entry, kept)
+                : GuardedCluster.Reached.not();
+        return publishNear(load, stored, clusterOutcome(load, entry, fits, published));
+    }
+
+    /** Whether an encoded entry may go to the cluster: it exists and is within the size limit (else counted). */
+    boolean fits(CacheKey key, byte[] entry) {
+        if (entry != null && entry.length > maxValueSize) {
+            counters.oversized(key, entry.length, maxValueSize);
+            return false;
+        }
+        return entry != null;
+    }
+
+    /**
+     * What the cluster's part of a publication gave.
+     *
+     * @param current   no other load's value or invalidation took the key's place (the near layer may take it)
+     * @param written   the value was written to the cluster
+     * @param claimless another load held the key, whose value will be the one published
+     * @param bytes     the value's encoded size, 0 when unknown
+     */
+    record ClusterOutcome(boolean current, boolean written, boolean claimless, int bytes) {
+    }
+
+    /**
+     * The cluster's part of a load's publication, from the attempt to replace its claim by {@code entry}
+     * ({@code null}: the value could not be encoded; {@code fits} false: nothing was written, the claim is given
+     * up).
+     */
+    ClusterOutcome clusterOutcome(Load load, byte[] entry, boolean fits,
+                                          GuardedCluster.Reached<Boolean> published) {
+        if (load.withoutCluster()) {
+            return new ClusterOutcome(true, false, false, 0);
+        }
+        if (load.reservation() == null) {
+            return new ClusterOutcome(false, false, true, 0);
+        }
+        int bytes = entry == null ? 0 : entry.length;
+        if (!fits || !published.reached()) {
+            release(load);
+            return new ClusterOutcome(true, false, false, bytes);
+        }
+        if (published.value()) {
+            return new ClusterOutcome(true, true, false, bytes);
+        }
+        cluster.removeLeftClaim(load.key(), load.reservation());
+        return new ClusterOutcome(false, false, false, bytes);
+    }
+
+    /** The near layer's part of a publication; whether the value may be handed to the load's waiters. */
+    boolean publishNear(Load load, Object stored, ClusterOutcome outcome) {
+        boolean written = outcome.written();
+        boolean nearCurrent = !load.withNear() || near.stamp(load.key()) == load.stamp();
+        if (load.withNear() && outcome.current()) {
+            nearCurrent = near.publish(load.key(), stored, outcome.bytes(), System.currentTimeMillis(), load.stamp(),
+                    load.ttl());
+            written |= nearCurrent;
+        }
+        if (written && recordings.active()) {
+            recordings.write(name, load.key());
+        }
+        return (outcome.current() || outcome.claimless()) && nearCurrent;
+    }
+
+    /** Gives the load's claim up (its value is not published there). */
+    void release(Load load) {
+        if (load.reservation() != null && !load.withoutCluster()) {
+            cluster.release(load.key(), load.reservation());
+        }
+    }
+}
