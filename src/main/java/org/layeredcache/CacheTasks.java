@@ -74,8 +74,8 @@ public interface CacheTasks {
 
     /**
      * Preloads {@code cache} in the background from its {@link Preloads} method (see there). The scope is
-     * {@code "preload <cache>"}; the status counts values written ({@code done}), {@code skipped} (too large) and
-     * {@code failed}; cancelling stops it after the current chunk.
+     * {@code "preload <cache>"}; the status counts the values handled ({@code done}), among them those
+     * {@code skipped} (too large for the cluster) and {@code failed}; cancelling stops it after the current chunk.
      *
      * @throws IllegalArgumentException naming the cache, when no {@code @Preloads} method fills it
      * @throws TaskPendingException     if a preload of the cache is pending

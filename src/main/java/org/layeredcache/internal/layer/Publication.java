@@ -31,7 +31,10 @@ final class Publication {
     private final CacheCounters counters;
     private final Recordings recordings;
 
-    /** @param near the cache's near layer, or {@code null}; @param cluster its cluster layer, or {@code null} */
+    /**
+     * @param near    the cache's near layer, or {@code null}
+     * @param cluster the cache's cluster layer, or {@code null}
+     */
     Publication(String name, int maxValueSize, NearLayer near, GuardedCluster cluster, CacheCounters counters,
                 Recordings recordings) {
         this.name = name;
@@ -82,8 +85,7 @@ final class Publication {
      * ({@code null}: the value could not be encoded; {@code fits} false: nothing was written, the claim is given
      * up).
      */
-    ClusterOutcome clusterOutcome(Load load, byte[] entry, boolean fits,
-                                          GuardedCluster.Reached<Boolean> published) {
+    ClusterOutcome clusterOutcome(Load load, byte[] entry, boolean fits, GuardedCluster.Reached<Boolean> published) {
         if (load.withoutCluster()) {
             return new ClusterOutcome(true, false, false, 0);
         }
