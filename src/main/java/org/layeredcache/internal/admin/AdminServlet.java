@@ -173,7 +173,8 @@ public class AdminServlet extends HttpServlet {
         } else {
             error(response, 404, method + " " + path + " is not part of this resource; try GET /caches,"
                     + " GET or DELETE /caches/{cache}/keys/{key}, DELETE /caches/{cache}, POST"
-                    + " /caches/{cache}/warm-up, POST /caches/{cache}/preload, GET /tasks, GET or DELETE /tasks/{id}, DELETE /pending/{scope}");
+                    + " /caches/{cache}/warm-up, POST /caches/{cache}/preload, GET /tasks, GET or DELETE /tasks/{id},"
+                    + " DELETE /pending/{scope}");
         }
     }
 
@@ -358,7 +359,8 @@ public class AdminServlet extends HttpServlet {
         return Json.createObjectBuilder().add("requestHits", s.requestHits()).add("nearHits", s.nearHits())
                 .add("clusterHits", s.clusterHits()).add("loads", s.loads()).add("sharedLoads", s.sharedLoads())
                 .add("invalidations", s.invalidations()).add("invalidationsReceived", s.invalidationsReceived())
-                .add("faults", s.faults()).add("waits", s.waits()).add("waitsGivenUp", s.waitsGivenUp()).add("staleServed", s.staleServed())
+                .add("faults", s.faults()).add("waits", s.waits()).add("waitsGivenUp", s.waitsGivenUp())
+                .add("staleServed", s.staleServed())
                 .add("oversized", s.oversized()).add("refreshes", s.refreshes()).add("preloaded", s.preloaded())
                 .add("preloadChunks", s.preloadChunks()).add("calls", s.calls());
     }

@@ -193,7 +193,8 @@ final class OperationParser {
         }
         Class<?> valueClass = value instanceof Class<?> c ? c
                 : value instanceof java.lang.reflect.ParameterizedType p ? (Class<?>) p.getRawType() : Object.class;
-        KeyTemplate key = annotation.key().isEmpty() ? null : KeyTemplate.ofValues(annotation.key(), valueClass, report);
+        KeyTemplate key = annotation.key().isEmpty() ? null
+                : KeyTemplate.ofValues(annotation.key(), valueClass, report);
         if (annotation.key().isEmpty()) {
             report.accept("the key template is empty; name properties of each value, such as key = \"item-{id}\"");
         }

@@ -31,7 +31,8 @@ import java.util.logging.Logger;
  *
  * <p>Names (Prometheus form on {@code /metrics}, where dots become underscores): {@code layered_cache.hits}
  * (layer = request, near, cluster), {@code .loads}, {@code .shared_loads}, {@code .waits}, {@code .waits_given_up},
- * {@code .refreshes}, {@code .preloaded}, {@code .stale_served}, {@code .oversized}, {@code .invalidations} (origin = this_node,
+ * {@code .refreshes}, {@code .preloaded},
+ * {@code .stale_served}, {@code .oversized}, {@code .invalidations} (origin = this_node,
  * other_nodes), {@code .faults} (operation), {@code .near.entries}, {@code .near.size} (bytes), {@code .load.duration}
  * and {@code .invalidation.delay} (timers, in seconds).
  */

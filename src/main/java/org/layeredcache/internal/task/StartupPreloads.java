@@ -13,10 +13,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * When the web application has started: the preloads configured to run then ({@code preload.on-start}), each on one node of
- * the cluster only. The first node to mark the cache in a cluster map runs it; the mark lives as long as the
- * entries do (the read's TTL), so a node that starts later, or again, finds it and does nothing. Runs in the
- * background, so that a hanging cluster never holds the deployment.
+ * When the web application has started: the preloads configured to run then ({@code preload.on-start}), each on
+ * one node of the cluster only. The first node to mark the cache in a cluster map runs it; the mark lives as long
+ * as the entries do (the read's TTL), so a node that starts later, or again, finds it and does nothing. Runs in
+ * the background, so that a hanging cluster never holds the deployment.
  */
 @ApplicationScoped
 public class StartupPreloads {

@@ -81,8 +81,8 @@ public class TaskRunner implements CacheTasks {
         }
         if (pending != null) {
             String id = pending;
-            throw new TaskPendingException(status(id).orElse(new TaskStatus(id, scope, "(unknown)", "queued", 0, 0, 0, 0,
-                    "?", null, null, null, null)));
+            throw new TaskPendingException(status(id).orElse(new TaskStatus(id, scope, "(unknown)", "queued", 0, 0,
+                    0, 0, "?", null, null, null, null)));
         }
         save(queued);
         CompletableFuture<Void> ended = new CompletableFuture<>();
