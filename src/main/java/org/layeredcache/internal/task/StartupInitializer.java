@@ -7,6 +7,8 @@ import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 
 import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Starts the preloads configured to run at start-up ({@link StartupPreloads}) once the web application has started:
@@ -15,12 +17,18 @@ import java.util.Set;
  */
 public class StartupInitializer implements ServletContainerInitializer {
 
+    private static final Logger LOG = Logger.getLogger(StartupInitializer.class.getName());
+
     @Override
     public void onStartup(Set<Class<?>> classes, ServletContext context) {
         context.addListener(new ServletContextListener() {
             @Override
             public void contextInitialized(ServletContextEvent event) {
-                CDI.current().select(StartupPreloads.class).get().start();
+                try {
+                    CDI.current().select(StartupPreloads.class).get().start();
+                } catch (RuntimeException e) {          // caching must never stop the application from starting
+                    LOG.log(Level.WARNING, "The preloads configured to run at start-up were not started", e);
+                }
             }
         });
     }
