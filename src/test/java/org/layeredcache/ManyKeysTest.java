@@ -137,6 +137,15 @@ class ManyKeysTest {
             return found;
         }
 
+        /** A cache switched off by configuration: every call runs the method with every id. */
+        @CachedRead(cache = "switched-off", key = "off-{ids}", each = "ids")
+        public Map<Long, String> switchedOff(List<Long> ids) {
+            bulkCalls.add(List.copyOf(ids));
+            Map<Long, String> found = new HashMap<>();
+            ids.forEach(id -> found.put(id, "off " + id));
+            return found;
+        }
+
         @Invalidates(cache = "prices", key = "price-{id}")
         public void change(long id, String text) {
             ROWS.put(id, text);
@@ -351,6 +360,16 @@ class ManyKeysTest {
         assertThat(b.texts(ids)).hasSize(2);
         assertThat(b.bulkCalls()).as("node B found the small one in the cluster, not the large one")
                 .containsExactly(List.of(even + 1));
+    }
+
+    @Test
+    void aSwitchedOffCacheRunsTheMethodWithEveryIdEachTime() {
+        Prices a = bean(NODES.a(), Prices.class);
+        a.bulkCalls().clear();
+        List<Long> ids = List.of(3L, 1L, 3L);
+        assertThat(a.switchedOff(ids)).containsExactly(Map.entry(3L, "off 3"), Map.entry(1L, "off 1"));
+        assertThat(a.switchedOff(ids)).hasSize(2);
+        assertThat(a.bulkCalls()).containsExactly(List.of(3L, 1L), List.of(3L, 1L));
     }
 
     @Test

@@ -274,6 +274,14 @@ class H2InContainerIT extends TransactionContract {
                 badKey.getMessage());
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
                 () -> tasks.warmUp("it-nope", List.of("service-1")));
+
+        long id = newId();
+        TaskStatus failing = tasks.warmUp("it-results", List.of("failing-" + id, "nothing-" + id));
+        awaitState(failing.id(), "failed");
+        TaskStatus ended = tasks.status(failing.id()).orElseThrow();
+        assertEquals(2, ended.done(), "the warm-up went on after the key whose read threw");
+        assertTrue(ended.error().contains("1 of 2 key(s) of cache 'it-results' could not be read")
+                && ended.error().contains("broken on purpose"), ended.error());
         assertTrue(unknown.getMessage().contains("'it-nope'"), unknown.getMessage());
     }
 

@@ -270,7 +270,7 @@ public final class KeyTemplate {
     }
 
     /** Whether each of the method's parameters is one placeholder, whole: a key then gives back the arguments. */
-    public boolean callable(int parameterCount) {
+    private boolean callable(int parameterCount) {
         boolean[] seen = new boolean[parameterCount];
         for (ValueSource source : sources) {
             if (source.path().length > 0 || seen[source.parameter()]) {
