@@ -51,7 +51,7 @@ trap stop_payara EXIT
 # start_payara NAME ENV...: starts the example with the given environment and waits until it answers.
 start_payara() {
     local name=$1; shift
-    payara_micro_command target/layered-cache-example.war "$PORT" bench "layered-cache-bench-$$"
+    payara_micro_command src/example/target/layered-cache-example.war "$PORT" bench "layered-cache-bench-$$"
     env "$@" \
         EXAMPLE_DATASOURCE_CLASS=org.postgresql.ds.PGSimpleDataSource \
         EXAMPLE_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:5432/test?currentSchema=$SCHEMA" \

@@ -17,7 +17,7 @@ mkdir -p "$RESULTS"
 
 [ -n "${SKIP_BUILD:-}" ] || mvn -B -q -Pjmh package -Dmaven.test.skip=true
 
-payara_micro_start "$RESULTS/jmh-server.log" target/layered-cache-jmh.war "$PORT" jmh "layered-cache-jmh-$$"
+payara_micro_start "$RESULTS/jmh-server.log" src/jmh/target/layered-cache-jmh.war "$PORT" jmh "layered-cache-jmh-$$"
 trap 'payara_micro_stop $PAYARA_PID' EXIT
 payara_micro_await "$PAYARA_PID" "$RESULTS/jmh-server.log" ""
 

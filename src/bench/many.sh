@@ -21,7 +21,7 @@ mkdir -p "$RESULTS"
 [ "$(redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" = PONG ] || { echo "Redis is not running on 127.0.0.1:6379" >&2; exit 1; }
 pg_isready -h 127.0.0.1 -p 5432 -q || { echo "PostgreSQL is not running on 127.0.0.1:5432" >&2; exit 1; }
 
-payara_micro_start "$RESULTS/many-server.log" target/layered-cache-jmh.war "$PORT" many "layered-cache-many-$$"
+payara_micro_start "$RESULTS/many-server.log" src/jmh/target/layered-cache-jmh.war "$PORT" many "layered-cache-many-$$"
 trap 'payara_micro_stop $PAYARA_PID' EXIT
 payara_micro_await "$PAYARA_PID" "$RESULTS/many-server.log" ""
 

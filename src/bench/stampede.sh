@@ -30,7 +30,7 @@ PORTS=()
 for i in 1 2 3; do
     port=$((FIRST_PORT + i - 1))
     PORTS+=("$port")
-    payara_micro_start "$RESULTS/stampede-node-$i.log" target/layered-cache-jmh.war "$port" "stampede-$i" "$CLUSTER"
+    payara_micro_start "$RESULTS/stampede-node-$i.log" src/jmh/target/layered-cache-jmh.war "$port" "stampede-$i" "$CLUSTER"
     PIDS+=("$PAYARA_PID")
 done
 for i in 0 1 2; do

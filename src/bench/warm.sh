@@ -32,7 +32,7 @@ EXAMPLE_REDIS_ENABLED=true \
 EXAMPLE_DATASOURCE_CLASS=org.postgresql.ds.PGSimpleDataSource \
 EXAMPLE_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:5432/test?currentSchema=$SCHEMA" \
 EXAMPLE_DATASOURCE_USER=postgres EXAMPLE_DATASOURCE_PASSWORD=unused \
-    payara_micro_start "$RESULTS/warm-server.log" target/layered-cache-example.war "$PORT" warm \
+    payara_micro_start "$RESULTS/warm-server.log" src/example/target/layered-cache-example.war "$PORT" warm \
     "layered-cache-warm-$$"
 trap 'payara_micro_stop $PAYARA_PID; drop_redis_keys' EXIT
 payara_micro_await "$PAYARA_PID" "$RESULTS/warm-server.log" "http://127.0.0.1:$PORT/services/1"

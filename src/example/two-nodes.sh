@@ -33,7 +33,7 @@ start_node() {
     EXAMPLE_DATASOURCE_CLASS=org.postgresql.ds.PGSimpleDataSource \
     EXAMPLE_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:5432/test?currentSchema=$SCHEMA" \
     EXAMPLE_DATASOURCE_USER=postgres EXAMPLE_DATASOURCE_PASSWORD=unused \
-        payara_micro_start "$LOGS/$name.log" target/layered-cache-example.war "$port" "$name" "$CLUSTER"
+        payara_micro_start "$LOGS/$name.log" src/example/target/layered-cache-example.war "$port" "$name" "$CLUSTER"
     PIDS+=("$PAYARA_PID")
     payara_micro_await "$PAYARA_PID" "$LOGS/$name.log" "http://127.0.0.1:$port/services/1"
     echo "$name: http://127.0.0.1:$port/ (log: $LOGS/$name.log)"

@@ -1,7 +1,7 @@
 # Sourced by the scripts that run Payara Micro (the example, the two-node example, the benchmarks): the one place
 # that writes its command line. Loopback only: HTTP on 127.0.0.1 (server-config/pre-boot-commands.txt),
 # Hazelcast TCP/IP discovery on 127.0.0.1 with the given cluster name, no multicast, no phone-home.
-# Run from the project's root directory, after `mvn package` has put target/payara-micro.jar in place.
+# Run from the project's root directory, after `mvn package` has put src/example/target/payara-micro.jar in place.
 
 # payara_micro_command WAR PORT NAME CLUSTER [MORE_ARGUMENTS...]
 #   Sets the array PAYARA_MICRO_COMMAND to the command that runs WAR at context root / on PORT, as node NAME of
@@ -12,7 +12,7 @@ payara_micro_command() {
     # shellcheck disable=SC2206
     PAYARA_MICRO_COMMAND=(java ${JAVA_OPTIONS:--Xmx1g} -Dhazelcast.phone.home.enabled=false
         -Dhazelcast.socket.bind.any=false
-        -jar target/payara-micro.jar --deploy "$war" --contextroot / --port "$port" --name "$name"
+        -jar src/example/target/payara-micro.jar --deploy "$war" --contextroot / --port "$port" --name "$name"
         --disablephonehome --prebootcommandfile server-config/pre-boot-commands.txt
         --clustername "$cluster" --clustermode tcpip:127.0.0.1:6900 --interfaces 127.0.0.1 "$@")
 }
