@@ -173,8 +173,9 @@ public @interface CachedRead {
      * method gives no value for is cached as absent and left out of the answer. Every rule of single reads holds
      * per element (publication after commit, claims against the stale-set race, single flight on a node, TTL,
      * size guard, invalidation of one element by a single-key {@link Invalidates}). {@link #refreshAfter()} and
-     * {@link #staleIfError()} are not available for such reads. A {@code null} collection is refused with an
-     * {@code IllegalArgumentException} naming the method and parameter; an empty one answers empty without a call.
+     * {@link #staleIfError()} are not available for such reads. A {@code null} collection, or one holding a
+     * {@code null} id, is refused before any layer is asked with an {@code IllegalArgumentException} naming the
+     * method and parameter; an empty one answers empty without a call.
      */
     @Nonbinding
     String each() default "";

@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 import org.layeredcache.testing.Containers;
 
 import java.io.Serializable;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -178,6 +180,33 @@ class DefinitionProblemsTest {
                 BadlyConfigured.class.getName() + "#find(long) @CachedRead(cache = \"badly-configured\"): refreshAfter"
                         + " (PT48H) must be shorter than the ttl (PT24H), or entries expire before any refresh starts"
                         + " (configuration of cache 'badly-configured' included)");
+    }
+
+    @Dependent
+    public static class ConfiguredManyKeys {
+        @CachedRead(cache = "many-configured", key = "s-{id}")
+        public String find(long id) {
+            return "";
+        }
+
+        @CachedRead(cache = "many-configured", key = "s-{ids}", each = "ids")
+        public Map<Long, String> findAll(List<Long> ids) {
+            return Map.of();
+        }
+    }
+
+    @Test
+    void refreshOrStaleIfErrorConfiguredForACacheWithAReadOfManyKeysFailsTheDeploymentAsTheAnnotationWould() {
+        // src/test/resources/META-INF/microprofile-config.properties sets refresh-after and stale-if-error for it.
+        Throwable failure = catchThrowable(() -> Containers.start(ConfiguredManyKeys.class).close());
+
+        String read = ConfiguredManyKeys.class.getName() + "#findAll(List) @CachedRead(cache = \"many-configured\","
+                + " each = \"ids\"): configuration property layered-cache.cache.many-configured.";
+        assertThat(findCause(failure).problems()).containsExactlyInAnyOrder(
+                read + "refresh-after gives it refresh-after, which a read of many keys cannot use; set it only for a"
+                        + " cache whose reads are all of one key, or remove it",
+                read + "stale-if-error gives it stale-if-error, which a read of many keys cannot use; set it only for"
+                        + " a cache whose reads are all of one key, or remove it");
     }
 
     @Dependent

@@ -380,4 +380,32 @@ class ManyKeysTest {
                 .hasMessageContaining("@CachedRead(cache = \"prices\", each = \"ids\")")
                 .hasMessageContaining("the collection of ids is null");
     }
+
+    @Test
+    void aNullIdIsRefusedBeforeAnyLayerOrTheMethodIsAsked() {
+        Prices a = bean(NODES.a(), Prices.class);
+        a.bulkCalls().clear();
+        assertThatThrownBy(() -> a.prices(java.util.Arrays.asList(1L, null, 2L)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(Prices.class.getName() + "#prices(List)")
+                .hasMessageContaining("@CachedRead(cache = \"prices\", each = \"ids\")")
+                .hasMessageContaining("holds null (element 1 of 3)");
+        assertThat(a.bulkCalls()).as("the method never saw the null").isEmpty();
+    }
+
+    @Test
+    void theRecentLoadsCountWhatTheLoadsCountOneForEachEntryLoaded() throws Exception {
+        Prices a = bean(NODES.a(), Prices.class);
+        List<Long> ids = rows(a, 3);
+        org.layeredcache.internal.layer.CacheRegistry registry =
+                bean(NODES.a(), org.layeredcache.internal.layer.CacheRegistry.class);
+        long loads = statistics(NODES.a(), "prices").loads();
+        long recentLoads = registry.recent("prices", 5).loads();
+
+        a.prices(ids);                                             // one method call, three entries loaded
+
+        assertThat(statistics(NODES.a(), "prices").loads() - loads).isEqualTo(3);
+        assertThat(registry.recent("prices", 5).loads() - recentLoads).as("loads of the last minutes, same meaning")
+                .isEqualTo(3);
+    }
 }

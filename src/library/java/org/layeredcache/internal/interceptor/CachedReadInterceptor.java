@@ -64,11 +64,14 @@ public class CachedReadInterceptor {
         Object[] arguments = call.getParameters();
         Collection<?> given = (Collection<?>) arguments[each.parameter()];
         if (given == null) {
-            throw new IllegalArgumentException(OperationParser.describe(call.getMethod()) + " @CachedRead(cache = \""
-                    + operation.cache() + "\", each = \"" + call.getMethod().getParameters()[each.parameter()].getName()
-                    + "\"): the collection of ids is null; pass an empty collection for no ids");
+            throw badIds(call, operation, "the collection of ids is null; pass an empty collection for no ids");
         }
         List<Object> ids = new ArrayList<>(given);
+        int nullAt = ids.indexOf(null);
+        if (nullAt >= 0) {
+            throw badIds(call, operation, "the collection of ids holds null (element " + nullAt + " of "
+                    + ids.size() + "); leave it out, an absent id has no entry to read");
+        }
         Object[] withId = arguments.clone();
         Function<Object, CacheKey> keyOf = id -> {
             withId[each.parameter()] = id;
@@ -95,5 +98,12 @@ public class CachedReadInterceptor {
                     return each.byKey(call.proceed(), keyOf, new HashSet<>(missing));
                 });
         return each.answer(ids, keys, values);
+    }
+
+    /** A call's collection of ids that cannot be read, refused before any layer is asked. */
+    private static IllegalArgumentException badIds(InvocationContext call, ReadOperation operation, String problem) {
+        return new IllegalArgumentException(OperationParser.describe(call.getMethod()) + " @CachedRead(cache = \""
+                + operation.cache() + "\", each = \""
+                + call.getMethod().getParameters()[operation.each().parameter()].getName() + "\"): " + problem);
     }
 }

@@ -177,6 +177,17 @@ public class LayeredCacheExtension implements Extension {
                 continue;
             }
             EntryTimes times = cache.resolve(read.times());
+            if (read.each() != null) {
+                // The annotation's own refreshAfter / staleIfError on such a read is refused by the parser.
+                for (String setting : manyKeysOnlyWithout(cache, times)) {
+                    parser.problems().add(OperationParser.describe(read.method()) + " @CachedRead(cache = \""
+                            + read.cache() + "\", each = \"" + read.method().getParameters()[read.each().parameter()]
+                            .getName() + "\"): configuration property " + cache.configured().get(setting)
+                            + " gives it " + setting + ", which a read of many keys cannot use; set it only for a"
+                            + " cache whose reads are all of one key, or remove it");
+                }
+                continue;
+            }
             if (times.refreshes() && times.refreshAfter().compareTo(times.ttl()) >= 0) {
                 parser.problems().add(OperationParser.describe(read.method()) + " @CachedRead(cache = \""
                         + read.cache() + "\"): refreshAfter (" + times.refreshAfter() + ") must be shorter than the"
@@ -185,6 +196,18 @@ public class LayeredCacheExtension implements Extension {
                                 ? " (configuration of cache '" + read.cache() + "' included)" : ""));
             }
         }
+    }
+
+    /** The configured settings of {@code cache} that a read of many keys cannot use, as they apply to it. */
+    private static List<String> manyKeysOnlyWithout(CacheSettings cache, EntryTimes times) {
+        List<String> settings = new ArrayList<>();
+        if (cache.refreshAfter().isPresent() && times.refreshes()) {
+            settings.add("refresh-after");
+        }
+        if (cache.staleIfError().isPresent() && !times.staleIfError().isZero()) {
+            settings.add("stale-if-error");
+        }
+        return settings;
     }
 
     void report(@Observes AfterDeploymentValidation event) {

@@ -47,9 +47,8 @@ final class CacheCounters {
         this.observer = observer;
     }
 
-    /** A load ran the method for {@code nanos} (counted in {@link #load()} already). */
+    /** The method ran for {@code nanos}, for a load (counted in {@link #load()} already) or a refresh. */
     void loaded(long nanos) {
-        recentLoads.add(1, System.currentTimeMillis());
         observer.get().loaded(cache, nanos);
     }
 
@@ -77,8 +76,10 @@ final class CacheCounters {
         clusterHits.increment();
     }
 
+    /** A call (or one id of a read of many) missed every layer: its value is loaded. */
     void load() {
         loads.increment();
+        recentLoads.add(1, System.currentTimeMillis());
     }
 
     void invalidation() {

@@ -4,7 +4,8 @@ package org.layeredcache.internal.layer;
  * What one cache did on this node over the last minutes, for the dashboard.
  *
  * @param minutes          the window: the current minute and the ones before it
- * @param loads            method runs (loads and refreshes)
+ * @param loads            loads, as {@code CacheStatistics.loads} counts them: one per call (or per id of a read
+ *                         of many) that missed every layer
  * @param faults           cache faults
  * @param delays           invalidations received from other nodes
  * @param delayTotalMillis their delays from publication to application, summed
