@@ -169,4 +169,24 @@ class DashboardIT {
                     + " cache 'services'"));
         }
     }
+
+    @Test
+    void theDashboardOpenedWithCredentialsInItsAddressLoadsItsFigures() throws Exception {
+        send("GET", "services/5", false);
+        URI page = URI.create(base.toString()).resolve("layered-cache/");
+        URI withCredentials = new URI(page.getScheme(), "alice:alice-secret", "127.0.0.1", page.getPort(),
+                page.getPath(), null, null);
+        try (HeadlessChromium chromium = HeadlessChromium.start()) {
+            ChromeDriver browser = chromium.driver();
+            browser.get(withCredentials.toString());
+            try {
+                new WebDriverWait(browser, Duration.ofSeconds(30))
+                        .until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
+            } catch (org.openqa.selenium.TimeoutException e) {
+                throw new AssertionError("the dashboard did not load its figures: "
+                        + browser.findElement(By.id("message")).getText(), e);
+            }
+            assertTrue(browser.findElement(By.cssSelector("tr[data-cache='services']")).isDisplayed());
+        }
+    }
 }

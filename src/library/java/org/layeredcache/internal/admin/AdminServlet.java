@@ -12,6 +12,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
 import org.layeredcache.CacheAdmin;
 import org.layeredcache.CacheStatistics;
 import org.layeredcache.CacheTasks;
@@ -232,11 +233,33 @@ public class AdminServlet extends HttpServlet {
         }
     }
 
+    /**
+     * Asks the application's authentication mechanism for the caller. Its challenge (status and
+     * {@code WWW-Authenticate}) goes through; the server's HTML error page does not, so that the caller's 401 is
+     * JSON like every other error of this resource.
+     */
     private static boolean authenticate(HttpServletRequest request, HttpServletResponse response) {
         try {
-            return request.authenticate(response);
+            return request.authenticate(new ChallengeOnly(response));
         } catch (ServletException | IOException | RuntimeException noMechanism) {
             return false;
+        }
+    }
+
+    /** A response on which an error is a status only: the body is left to this resource. */
+    private static final class ChallengeOnly extends HttpServletResponseWrapper {
+        ChallengeOnly(HttpServletResponse response) {
+            super(response);
+        }
+
+        @Override
+        public void sendError(int status) {
+            setStatus(status);
+        }
+
+        @Override
+        public void sendError(int status, String message) {
+            setStatus(status);
         }
     }
 
