@@ -41,6 +41,8 @@ if [ "$count" = 1 ]; then
 fi
 psql -c "create schema if not exists $SCHEMA"
 
+# The run's statistics come from the library's admin resource, for a user of this run only.
+ADMIN_SECRET=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
 PAYARA_PID=
 stop_payara() {
     payara_micro_stop "$PAYARA_PID"
@@ -53,6 +55,7 @@ start_payara() {
     local name=$1; shift
     payara_micro_command src/example/target/layered-cache-example.war "$PORT" bench "layered-cache-bench-$$"
     env "$@" \
+        EXAMPLE_ADMIN_USERS="bench:$ADMIN_SECRET:layered-cache-admin" \
         EXAMPLE_DATASOURCE_CLASS=org.postgresql.ds.PGSimpleDataSource \
         EXAMPLE_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:5432/test?currentSchema=$SCHEMA" \
         EXAMPLE_DATASOURCE_USER=postgres EXAMPLE_DATASOURCE_PASSWORD=unused \
@@ -73,7 +76,7 @@ measure() {
     if grep -q "Non-2xx" "$RESULTS/$name.wrk"; then
         echo "Variant $name answered errors:" >&2; cat "$RESULTS/$name.wrk" >&2; exit 1
     fi
-    curl -sf "$url/admin/caches" > "$RESULTS/$name.caches.json"
+    curl -sf -u "bench:$ADMIN_SECRET" "$url/layered-cache/caches" > "$RESULTS/$name.caches.json"
 }
 
 drop_redis_keys() {
@@ -131,9 +134,9 @@ def wrk(name):
     return rps, p50, p99
 
 def answered(name):
-    caches = json.load(open(f"{results}/{name}.caches.json"))
+    caches = json.load(open(f"{results}/{name}.caches.json"))["caches"].values()
     keys = ("requestHits", "nearHits", "clusterHits", "loads")
-    total = {k: sum(c[k] for c in caches) for k in keys}
+    total = {k: sum(c["cluster"][k] for c in caches) for k in keys}
     calls = sum(total.values()) or 1
     return " / ".join("%.0f" % (100.0 * total[k] / calls) for k in keys)
 

@@ -14,6 +14,8 @@ PORT2=${PORT2:-8081}
 SCHEMA=layered_cache_example
 CLUSTER="layered-cache-example-$(date +%s)-$$"
 LOGS=target/two-nodes
+# The caches' admin resource, for user admin with a password of this run's own (printed below).
+ADMIN_SECRET=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
 mkdir -p "$LOGS"
 
 pg_isready -h 127.0.0.1 -p 5432 -q || { echo "PostgreSQL is not running on 127.0.0.1:5432" >&2; exit 1; }
@@ -30,6 +32,7 @@ trap stop EXIT INT TERM
 
 start_node() {
     local name=$1 port=$2
+    EXAMPLE_ADMIN_USERS="admin:$ADMIN_SECRET:layered-cache-admin" \
     EXAMPLE_DATASOURCE_CLASS=org.postgresql.ds.PGSimpleDataSource \
     EXAMPLE_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:5432/test?currentSchema=$SCHEMA" \
     EXAMPLE_DATASOURCE_USER=postgres EXAMPLE_DATASOURCE_PASSWORD=unused \
@@ -45,6 +48,6 @@ echo "Two nodes in cluster $CLUSTER. Try:"
 echo "  curl http://127.0.0.1:$PORT1/services/1"
 echo "  curl -X PUT -H 'Content-Type: application/json' -d '{\"name\":\"Renamed\"}' http://127.0.0.1:$PORT2/services/1"
 echo "  curl http://127.0.0.1:$PORT1/services/1        # node 1 already shows the new name"
-echo "  curl http://127.0.0.1:$PORT1/admin/caches       # where node 1's reads were answered"
+echo "  curl -u admin:$ADMIN_SECRET http://127.0.0.1:$PORT1/layered-cache/caches   # where each node's reads were answered"
 echo "Ctrl-C stops both nodes."
 wait

@@ -101,6 +101,9 @@ public class ServicesResource {
     @PUT
     public ServiceView update(@NotNull @Valid ServiceStore.ServiceChange change) {
         long serviceId = serviceId();
+        if (change.name() == null && change.settings() == null) {
+            throw new BadRequestException("name, settings: both missing; give the one to change, or both");
+        }
         if (!services.update(serviceId, change)) {
             throw new NotFoundException("no service " + serviceId);
         }

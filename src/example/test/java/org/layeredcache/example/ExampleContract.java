@@ -390,6 +390,12 @@ abstract class ExampleContract {
                 {"PUT", service, "{\"name\":", 400, "not valid JSON"},
                 {"PUT", service, "{\"name\": 42, \"settings\": [1]}", 400, "not valid JSON"},
                 {"PUT", service, "null", 400, "request body: must not be null"},
+                {"PUT", service, "{\"name\":123}", 400, "name: must be a string, not a number"},
+                {"PUT", service, "{\"name\":[\"a\"]}", 400, "name: must be a string, not an array"},
+                {"PUT", service, "{}", 400, "name, settings: both missing"},
+                {"PUT", service, "{\"nom\":\"x\"}", 400, "nom: unknown field; this endpoint reads name, settings"},
+                {"PUT", service, "[\"name\"]", 400, "expected an object with name, settings, got an array"},
+                {"PUT", service, "{\"name\":\"x\"} trailing", 400, "not valid JSON"},
                 {"PUT", service, "{\"name\":\"  \"}", 400, "name: must not be blank"},
                 {"PUT", service, "{\"name\":\"" + longName + "\"}", 400, "name: size must be between 0 and 255"},
                 {"POST", service + "/users/7", "{}", 400, "permissions: must not be blank"},
@@ -503,6 +509,27 @@ abstract class ExampleContract {
     }
 
     @Test
+    void theTimersGiveEveryFigureInSecondsAndTheFaultCountersStartAtZero() throws Exception {
+        get("services/" + SERVICE);
+        call("PUT", "services/" + SERVICE, "{\"name\":\"Timed " + ThreadLocalRandom.current().nextInt() + "\"}", 200);
+        get("services/" + SERVICE);                                // a load after the write: timed
+        String metrics = metrics();
+        String cache = "cache=\"services\"";
+        double sum = metric(metrics, "layered_cache_load_duration_seconds_sum", cache);
+        double max = metric(metrics, "layered_cache_load_duration_seconds_max", cache);
+        double median = metric(metrics, "layered_cache_load_duration_seconds", cache, "quantile=\"0.5\"");
+        assertTrue(sum > 0 && sum < 600, "the sum of the load times, in seconds: " + sum);
+        assertTrue(max > 0 && max <= sum, "the longest load is one of those summed, in seconds too: " + max);
+        assertTrue(median <= max, "the median load, in seconds: " + median);
+        for (String cacheName : admin.cacheNames()) {
+            for (String kind : List.of("cluster", "key", "invalidation_message", "refresh_ahead", "other")) {
+                metric(metrics, "layered_cache_faults_total", "cache=\"" + cacheName + "\"",
+                        "operation=\"" + kind + "\"");
+            }
+        }
+    }
+
+    @Test
     void theReadinessCheckShowsEachCachesCircuitAndStaysUp() throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base.toString())
                 .resolve("/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
@@ -558,6 +585,10 @@ abstract class ExampleContract {
     void theAdminResourceAsksForCredentialsAndTheRole() throws Exception {
         HttpResponse<String> anonymous = admin("GET", "caches", null);
         assertEquals(401, anonymous.statusCode(), anonymous.body());
+        assertTrue(anonymous.body().startsWith("{\"status\":401,\"error\":\"credentials required"),
+                "the 401 in JSON, as the resource's other errors: " + anonymous.body());
+        assertTrue(anonymous.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic"),
+                "the challenge is still there: " + anonymous.headers().map());
         HttpResponse<String> withoutRole = admin("GET", "caches", "bob");
         assertEquals(403, withoutRole.statusCode(), withoutRole.body());
         assertTrue(withoutRole.body().contains("layered-cache-admin"), withoutRole.body());
