@@ -7,9 +7,9 @@ import jakarta.inject.Singleton;
 import org.jboss.weld.environment.se.WeldContainer;
 import org.junit.jupiter.api.Test;
 import org.layeredcache.internal.key.CacheKey;
-import org.layeredcache.internal.layer.CacheHealth;
 import org.layeredcache.internal.layer.CacheRegistry;
 import org.layeredcache.internal.layer.ClusterCodec;
+import org.layeredcache.internal.stats.CacheHealth;
 import org.layeredcache.testing.Containers;
 import org.layeredcache.testing.EmbeddedHazelcast;
 

@@ -3,8 +3,8 @@ package org.layeredcache;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.layeredcache.internal.layer.CacheObserver;
 import org.layeredcache.internal.layer.CacheRegistry;
+import org.layeredcache.internal.stats.CacheObserver;
 import org.layeredcache.testing.InProcessNodes;
 
 import java.io.Serializable;

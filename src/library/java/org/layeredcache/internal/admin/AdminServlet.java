@@ -23,8 +23,10 @@ import org.layeredcache.internal.key.CacheKey;
 import org.layeredcache.internal.layer.CacheLayers;
 import org.layeredcache.internal.layer.CacheRegistry;
 import org.layeredcache.internal.layer.KeyPresence;
-import org.layeredcache.internal.layer.RecentFigures;
+import org.layeredcache.internal.stats.RecentFigures;
 
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.URLDecoder;
@@ -40,8 +42,6 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.naming.InitialContext;
-import javax.naming.NamingException;
 
 /**
  * The admin resource, JSON over HTTP, for users in the configured role (401 without credentials, 403 without the

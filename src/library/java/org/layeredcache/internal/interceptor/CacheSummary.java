@@ -1,7 +1,7 @@
 package org.layeredcache.internal.interceptor;
 
-import org.layeredcache.internal.layer.CacheSettings;
-import org.layeredcache.internal.layer.EntryTimes;
+import org.layeredcache.internal.config.CacheSettings;
+import org.layeredcache.internal.config.EntryTimes;
 
 import java.time.Duration;
 import java.util.ArrayList;

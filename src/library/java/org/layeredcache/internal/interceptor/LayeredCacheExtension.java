@@ -16,10 +16,10 @@ import org.layeredcache.CachedRead;
 import org.layeredcache.Invalidates;
 import org.layeredcache.Preloads;
 import org.layeredcache.RequestCached;
+import org.layeredcache.internal.config.CacheCatalog;
+import org.layeredcache.internal.config.CacheSettings;
+import org.layeredcache.internal.config.EntryTimes;
 import org.layeredcache.internal.key.KeyTemplate;
-import org.layeredcache.internal.layer.CacheCatalog;
-import org.layeredcache.internal.layer.CacheSettings;
-import org.layeredcache.internal.layer.EntryTimes;
 
 import java.io.ObjectInputFilter;
 import java.lang.annotation.Annotation;

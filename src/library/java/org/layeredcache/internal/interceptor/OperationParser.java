@@ -4,9 +4,9 @@ import org.layeredcache.CachedRead;
 import org.layeredcache.Invalidates;
 import org.layeredcache.Preloads;
 import org.layeredcache.RequestCached;
+import org.layeredcache.internal.config.Durations;
+import org.layeredcache.internal.config.EntryTimes;
 import org.layeredcache.internal.key.KeyTemplate;
-import org.layeredcache.internal.layer.Durations;
-import org.layeredcache.internal.layer.EntryTimes;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;

@@ -1,7 +1,7 @@
 package org.layeredcache.internal.interceptor;
 
+import org.layeredcache.internal.config.EntryTimes;
 import org.layeredcache.internal.key.KeyTemplate;
-import org.layeredcache.internal.layer.EntryTimes;
 
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;

@@ -2,6 +2,7 @@ package org.layeredcache.internal.layer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.layeredcache.internal.config.EntryTimes;
 import org.layeredcache.internal.key.CacheKey;
 
 import java.util.Collection;

@@ -5,7 +5,14 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import org.layeredcache.internal.config.CacheCatalog;
+import org.layeredcache.internal.config.CacheSettings;
+import org.layeredcache.internal.config.EntryTimes;
 import org.layeredcache.internal.key.CacheKey;
+import org.layeredcache.internal.stats.CacheHealth;
+import org.layeredcache.internal.stats.CacheObserver;
+import org.layeredcache.internal.stats.RecentFigures;
+import org.layeredcache.internal.stats.Recordings;
 
 import javax.cache.CacheManager;
 import java.time.Duration;
@@ -45,12 +52,16 @@ public class CacheRegistry {
     Instance<CacheManager> cacheManagers;
 
     private ServerCluster server;
+    private Transactions transactions;
+    private java.util.concurrent.Executor executor;
     private volatile CacheObserver observer = CacheObserver.NONE;
     private final Map<String, SharedMap> sharedMaps = new ConcurrentHashMap<>();
 
     @PostConstruct
     void start() {
         server = ServerCluster.find(cacheManagers, catalog, new Receiver());
+        transactions = Transactions.lookUp();
+        executor = ManagedExecutors.findDefault();
     }
 
     @PreDestroy
@@ -73,7 +84,7 @@ public class CacheRegistry {
     }
 
     public Transactions transactions() {
-        return server.transactions();
+        return transactions;
     }
 
     public Recordings recordings() {
@@ -132,12 +143,12 @@ public class CacheRegistry {
 
     /** Runs {@code committed} after the current transaction commits (at once without one), else {@code rolledBack}. */
     public void afterCompletion(Runnable committed, Runnable rolledBack) {
-        server.transactions().afterCompletion(committed, rolledBack);
+        transactions.afterCompletion(committed, rolledBack);
     }
 
     /** Where background cache work runs: the server's managed executor. */
     public java.util.concurrent.Executor executor() {
-        return server.executor();
+        return executor;
     }
 
     /**
@@ -195,7 +206,10 @@ public class CacheRegistry {
 
     private LayeredCache create(String name) {
         CacheSettings settings = catalog.settings(name);
-        return new LayeredCache(settings, server.clusterLayer(settings), server, recordings, () -> observer);
+        ClusterLayer cluster = server.cacheManager().map(manager -> new ClusterLayer(settings.cache(), manager,
+                server.codec(), settings.clusterMaxSize(), settings.loadLease(), settings.clusterTimeout(),
+                settings.compressAbove())).orElse(null);
+        return new LayeredCache(settings, cluster, server, transactions, executor, recordings, () -> observer);
     }
 
     /** Applies the other nodes' invalidations to the caches this node has made. */

@@ -1,6 +1,7 @@
 package org.layeredcache.internal.layer;
 
 import org.layeredcache.internal.key.CacheKey;
+import org.layeredcache.internal.stats.CacheCounters;
 
 import java.time.Duration;
 import java.util.Collection;

@@ -3,7 +3,14 @@ package org.layeredcache.internal.layer;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import org.layeredcache.CacheStatistics;
+import org.layeredcache.internal.config.CacheSettings;
+import org.layeredcache.internal.config.EntryTimes;
 import org.layeredcache.internal.key.CacheKey;
+import org.layeredcache.internal.stats.CacheCounters;
+import org.layeredcache.internal.stats.CacheHealth;
+import org.layeredcache.internal.stats.CacheObserver;
+import org.layeredcache.internal.stats.RecentFigures;
+import org.layeredcache.internal.stats.Recordings;
 
 import java.time.Duration;
 import java.util.AbstractMap;
@@ -67,8 +74,8 @@ final class LayeredCache {
      * @param layer  the cache's cluster layer, or {@code null} when the node has none
      * @param server the server's parts: transactions, and the messages to and from the other nodes
      */
-    LayeredCache(CacheSettings settings, ClusterLayer layer, ServerCluster server, Recordings recordings,
-                 Supplier<CacheObserver> observer) {
+    LayeredCache(CacheSettings settings, ClusterLayer layer, ServerCluster server, Transactions transactions,
+                 java.util.concurrent.Executor executor, Recordings recordings, Supplier<CacheObserver> observer) {
         this.settings = settings;
         this.name = settings.cache();
         this.requestNamespace = "cache:" + name;
@@ -78,15 +85,16 @@ final class LayeredCache {
         this.abandonedClaims = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(settings.loadLease())
                 .executor(Runnable::run).build();
         this.server = server;
-        this.transactions = server.transactions();
+        this.transactions = transactions;
         this.counters = new CacheCounters(name, observer);
-        this.refreshAhead = new RefreshAhead(server.executor(), server.transactions(), counters);
+        this.refreshAhead = new RefreshAhead(executor, transactions, counters);
         this.recordings = recordings;
         this.cluster = settings.clusterEnabled() && layer != null
                 ? new GuardedCluster(layer, new ClusterHealth(settings.clusterRetryAfter()), counters, new Messages())
                 : null;
         this.publication = new Publication(name, settings.maxValueSize(), near, cluster, counters, recordings);
-        this.manyKeys = new ManyKeysRead(settings, near, cluster, server, counters, recordings, flights, publication);
+        this.manyKeys = new ManyKeysRead(settings, near, cluster, server, transactions, counters, recordings, flights,
+                publication);
     }
 
     boolean enabled() {

@@ -1,6 +1,10 @@
 package org.layeredcache.internal.layer;
 
+import org.layeredcache.internal.config.CacheSettings;
+import org.layeredcache.internal.config.EntryTimes;
 import org.layeredcache.internal.key.CacheKey;
+import org.layeredcache.internal.stats.CacheCounters;
+import org.layeredcache.internal.stats.Recordings;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -32,13 +36,14 @@ final class ManyKeysRead {
 
     /** The parts of one cache ({@code near} and {@code cluster} may be {@code null}) this read shares with it. */
     ManyKeysRead(CacheSettings settings, NearLayer near, GuardedCluster cluster, ServerCluster server,
-                 CacheCounters counters, Recordings recordings, SingleFlight flights, Publication publication) {
+                 Transactions transactions, CacheCounters counters, Recordings recordings, SingleFlight flights,
+                 Publication publication) {
         this.settings = settings;
         this.name = settings.cache();
         this.near = near;
         this.cluster = cluster;
         this.server = server;
-        this.transactions = server.transactions();
+        this.transactions = transactions;
         this.counters = counters;
         this.recordings = recordings;
         this.flights = flights;

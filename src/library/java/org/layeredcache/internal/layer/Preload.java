@@ -2,6 +2,7 @@ package org.layeredcache.internal.layer;
 
 import org.layeredcache.CacheTasks;
 import org.layeredcache.internal.key.CacheKey;
+import org.layeredcache.internal.stats.CacheCounters;
 
 import java.time.Duration;
 import java.util.Iterator;

@@ -1,6 +1,8 @@
 package org.layeredcache.internal.layer;
 
 import org.layeredcache.internal.key.CacheKey;
+import org.layeredcache.internal.stats.CacheCounters;
+import org.layeredcache.internal.stats.Recordings;
 
 import java.time.Duration;
 

@@ -3,6 +3,8 @@ package org.layeredcache.internal.layer;
 import com.hazelcast.cache.HazelcastCacheManager;
 import com.hazelcast.core.HazelcastInstance;
 import jakarta.enterprise.inject.Instance;
+import org.layeredcache.internal.config.CacheCatalog;
+import org.layeredcache.internal.config.CacheSettings;
 import org.layeredcache.internal.key.CacheKey;
 
 import javax.cache.CacheManager;
@@ -15,17 +17,15 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * What the server offers the layers, found once when the application starts: its transaction registry, its
- * JCache {@code CacheManager} (the cluster layer), the Hazelcast instance behind it (the invalidation topic), and
- * the codec for the cluster's entries. A part that cannot be found costs the cluster layer or the messages, never
+ * The cluster the server offers the layers, found once when the application starts: its JCache
+ * {@code CacheManager} (the cluster layer), the Hazelcast instance behind it (the invalidation topic), and the
+ * codec for the cluster's entries. A part that cannot be found costs the cluster layer or the messages, never
  * a call: each missing part is logged once, with what it costs.
  *
  * <p>Joining the invalidation topic is a cluster operation, which hangs while a member does: it runs in the
@@ -39,20 +39,15 @@ final class ServerCluster {
     private static final Logger LOG = Logger.getLogger(ServerCluster.class.getName());
     /** How long the first call waits for the invalidation topic before it goes on without the near layers. */
     static final Duration JOIN_WAIT = Duration.ofSeconds(5);
-    private static final String MANAGED_EXECUTOR = "java:comp/DefaultManagedExecutorService";
 
-    private final Transactions transactions;
     private final CacheManager cacheManager;
     private final CompletableFuture<InvalidationBus> bus;
     private final ClusterCodec codec;
-    private final Executor executor;
     private final Optional<HazelcastInstance> hazelcast;
 
-    private ServerCluster(Transactions transactions, CacheManager cacheManager, CompletableFuture<InvalidationBus> bus,
-                          ClusterCodec codec, Executor executor, Optional<HazelcastInstance> hazelcast) {
+    private ServerCluster(CacheManager cacheManager, CompletableFuture<InvalidationBus> bus, ClusterCodec codec,
+                          Optional<HazelcastInstance> hazelcast) {
         this.hazelcast = hazelcast;
-        this.transactions = transactions;
-        this.executor = executor;
         this.cacheManager = cacheManager;
         this.bus = bus;
         this.codec = codec;
@@ -99,11 +94,7 @@ final class ServerCluster {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return new ServerCluster(Transactions.lookUp(), manager, bus, codec, findExecutor(), hazelcastOf(manager));
-    }
-
-    Transactions transactions() {
-        return transactions;
+        return new ServerCluster(manager, bus, codec, hazelcastOf(manager));
     }
 
     /** The Hazelcast instance of the cluster layer, when there is one. */
@@ -111,33 +102,14 @@ final class ServerCluster {
         return hazelcast;
     }
 
-    /** Where background cache work (refresh-ahead) runs: the server's managed executor. */
-    Executor executor() {
-        return executor;
+    /** The server's JCache cache manager (the cluster layer), when it offers one. */
+    Optional<CacheManager> cacheManager() {
+        return Optional.ofNullable(cacheManager);
     }
 
-    /**
-     * The server's default {@code ManagedExecutorService}; without one (Java SE, as in the in-process tests), a
-     * pool of daemon threads of the library's own, logged once. Not the common fork-join pool: background tasks
-     * block (on a database, on a stream), and on a small machine that pool has a single thread.
-     */
-    private static Executor findExecutor() {
-        Optional<ExecutorService> managed = lookUp(MANAGED_EXECUTOR, ExecutorService.class);
-        if (managed.isPresent()) {
-            return managed.get();
-        }
-        LOG.info("No " + MANAGED_EXECUTOR + ": background cache work runs in daemon threads of the library's own");
-        return java.util.concurrent.Executors.newCachedThreadPool(work -> {
-            Thread thread = new Thread(work, "layered-cache-background");
-            thread.setDaemon(true);
-            return thread;
-        });
-    }
-
-    /** The cluster layer of one cache, or {@code null} when the server offers no cluster cache. */
-    ClusterLayer clusterLayer(CacheSettings settings) {
-        return cacheManager == null ? null : new ClusterLayer(settings.cache(), cacheManager, codec,
-                settings.clusterMaxSize(), settings.loadLease(), settings.clusterTimeout(), settings.compressAbove());
+    /** The byte form of keys and entries in the cluster, and the filters it reads them through. */
+    ClusterCodec codec() {
+        return codec;
     }
 
     /** The invalidation messages, or {@code null} when the topic is not joined (yet, or at all). */

@@ -6,8 +6,8 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
-import org.layeredcache.internal.layer.CacheHealth;
 import org.layeredcache.internal.layer.CacheRegistry;
+import org.layeredcache.internal.stats.CacheHealth;
 
 /**
  * A MicroProfile readiness check, {@code layered-cache}, that shows each cache's state on this node: its cluster

@@ -1,4 +1,4 @@
-package org.layeredcache.internal.layer;
+package org.layeredcache.internal.stats;
 
 /**
  * Counts of one kind of event per minute for the last {@value #MINUTES} minutes, with each event's amount (1 for

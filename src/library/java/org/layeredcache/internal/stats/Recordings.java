@@ -1,4 +1,4 @@
-package org.layeredcache.internal.layer;
+package org.layeredcache.internal.stats;
 
 import org.layeredcache.CacheRecording;
 import org.layeredcache.internal.key.CacheKey;
@@ -13,15 +13,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * The open {@link CacheRecording}s of this node, and the one check the layers make on every call: whether any is
  * open (a volatile read). Thread-safe.
  */
-final class Recordings {
+public final class Recordings {
 
     private volatile Recording[] open = new Recording[0];
 
-    boolean active() {
+    public boolean active() {
         return open.length > 0;
     }
 
-    CacheRecording start() {
+    public CacheRecording start() {
         Recording recording = new Recording();
         synchronized (this) {
             Recording[] more = Arrays.copyOf(open, open.length + 1);
@@ -31,24 +31,24 @@ final class Recordings {
         return recording;
     }
 
-    void read(String cache, CacheKey key) {
+    public void read(String cache, CacheKey key) {
         record(Kind.READ, cache, key);
     }
 
-    void miss(String cache, CacheKey key) {
+    public void miss(String cache, CacheKey key) {
         record(Kind.MISS, cache, key);
     }
 
-    void write(String cache, CacheKey key) {
+    public void write(String cache, CacheKey key) {
         record(Kind.WRITE, cache, key);
     }
 
-    void invalidation(String cache, CacheKey key) {
+    public void invalidation(String cache, CacheKey key) {
         record(Kind.INVALIDATION, cache, key);
     }
 
     /** Recorded as {@code *}. */
-    void invalidationOfAll(String cache) {
+    public void invalidationOfAll(String cache) {
         record(Kind.INVALIDATION, cache, "*");
     }
 

@@ -1,4 +1,4 @@
-package org.layeredcache.internal.layer;
+package org.layeredcache.internal.config;
 
 import java.util.Map;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package org.layeredcache.internal.layer;
+package org.layeredcache.internal.stats;
 
 /**
  * Hears what the caches do that counters alone cannot carry: how long each load took, each fault by operation,

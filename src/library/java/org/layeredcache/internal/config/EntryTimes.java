@@ -1,4 +1,4 @@
-package org.layeredcache.internal.layer;
+package org.layeredcache.internal.config;
 
 import java.time.Duration;
 
@@ -13,7 +13,7 @@ import java.time.Duration;
 public record EntryTimes(Duration ttl, Duration refreshAfter, Duration staleIfError) {
 
     /** How long the cluster keeps an entry: its TTL, plus the time it may stand in for a failed load. */
-    Duration kept() {
+    public Duration kept() {
         return ttl.plus(staleIfError);
     }
 

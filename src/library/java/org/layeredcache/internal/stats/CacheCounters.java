@@ -1,4 +1,4 @@
-package org.layeredcache.internal.layer;
+package org.layeredcache.internal.stats;
 
 import org.layeredcache.CacheStatistics;
 
@@ -15,7 +15,7 @@ import java.util.logging.Logger;
  * stack trace the first time its cause (operation and exception type) is seen, then only at FINE level, so a
  * broken cluster cannot flood the log. Thread-safe; counting costs a {@link LongAdder} increment.
  */
-final class CacheCounters {
+public final class CacheCounters {
 
     private static final Logger LOG = Logger.getLogger(CacheCounters.class.getName());
 
@@ -42,78 +42,78 @@ final class CacheCounters {
     private volatile String lastFault;
     private final Set<String> causesLogged = ConcurrentHashMap.newKeySet();
 
-    CacheCounters(String cache, Supplier<CacheObserver> observer) {
+    public CacheCounters(String cache, Supplier<CacheObserver> observer) {
         this.cache = cache;
         this.observer = observer;
     }
 
     /** The method ran for {@code nanos}, for a load (counted in {@link #load()} already) or a refresh. */
-    void loaded(long nanos) {
+    public void loaded(long nanos) {
         observer.get().loaded(cache, nanos);
     }
 
     /** Another node's invalidation arrived, {@code millis} after it was published. */
-    void invalidationReceived(long millis) {
+    public void invalidationReceived(long millis) {
         invalidationsReceived.increment();
         recentDelays.add(Math.max(0, millis), System.currentTimeMillis());
         observer.get().invalidationReceived(cache, millis);
     }
 
     /** The last fault (when, operation, exception), or {@code null}. */
-    String lastFault() {
+    public String lastFault() {
         return lastFault;
     }
 
-    void requestHit() {
+    public void requestHit() {
         requestHits.increment();
     }
 
-    void nearHit() {
+    public void nearHit() {
         nearHits.increment();
     }
 
-    void clusterHit() {
+    public void clusterHit() {
         clusterHits.increment();
     }
 
     /** A call (or one id of a read of many) missed every layer: its value is loaded. */
-    void load() {
+    public void load() {
         loads.increment();
         recentLoads.add(1, System.currentTimeMillis());
     }
 
-    void invalidation() {
+    public void invalidation() {
         invalidations.increment();
     }
 
     /** A call got the result of another call's load on this node. */
-    void sharedLoad() {
+    public void sharedLoad() {
         sharedLoads.increment();
     }
 
     /** A preload wrote a chunk of {@code entries} to the cluster with one bulk put. */
-    void preloadChunk(int entries) {
+    public void preloadChunk(int entries) {
         preloadChunks.increment();
         preloaded.add(entries);
     }
 
     /** A refresh-ahead reload ran the method. */
-    void refresh() {
+    public void refresh() {
         refreshes.increment();
     }
 
     /** A call started waiting for another call's load of its key (on this node, or another node's claim). */
-    void waitStarted() {
+    public void waitStarted() {
         waits.increment();
     }
 
     /** A call stopped waiting for another load of its key and loads by itself. */
-    void waitGivenUp() {
+    public void waitGivenUp() {
         waitsGivenUp.increment();
     }
 
     /** A failed load was answered with an expired entry; logged once per cause like a fault. */
-    void staleServed(Object key, Throwable failure) {
+    public void staleServed(Object key, Throwable failure) {
         staleServed.increment();
         String cause = "stale-if-error: " + rootCause(failure).getClass().getName();
         if (causesLogged.add(cause)) {
@@ -127,7 +127,7 @@ final class CacheCounters {
     }
 
     /** A value too large for the cluster layer; the first one is logged with its key and size. */
-    void oversized(Object key, int bytes, int limit) {
+    public void oversized(Object key, int bytes, int limit) {
         oversized.increment();
         if (causesLogged.add("oversized")) {
             LOG.warning(() -> "Cache '" + cache + "': the value of key " + key + " is " + bytes + " bytes, more than"
@@ -140,7 +140,7 @@ final class CacheCounters {
     }
 
     /** Counts a fault of {@code operation} (such as "cluster get") and logs it once per cause. */
-    void fault(String operation, Throwable failure) {
+    public void fault(String operation, Throwable failure) {
         faults.increment();
         recentFaults.add(1, System.currentTimeMillis());
         lastFault = Instant.now() + " " + operation + ": " + failure;
@@ -155,14 +155,14 @@ final class CacheCounters {
     }
 
     /** Loads, faults and received invalidations' delays over the last {@code minutes} (at most 15). */
-    RecentFigures recent(int minutes) {
+    public RecentFigures recent(int minutes) {
         long now = System.currentTimeMillis();
         MinuteCounts.Window delays = recentDelays.last(minutes, now);
         return new RecentFigures(minutes, recentLoads.last(minutes, now).count(),
                 recentFaults.last(minutes, now).count(), delays.count(), delays.total(), delays.max());
     }
 
-    CacheStatistics snapshot() {
+    public CacheStatistics snapshot() {
         return new CacheStatistics(cache, requestHits.sum(), nearHits.sum(), clusterHits.sum(), loads.sum(),
                 sharedLoads.sum(), invalidations.sum(), faults.sum(), waitsGivenUp.sum(), staleServed.sum(),
                 oversized.sum(), refreshes.sum(), invalidationsReceived.sum(), waits.sum(), preloaded.sum(),

@@ -1,4 +1,4 @@
-package org.layeredcache.internal.layer;
+package org.layeredcache.internal.stats;
 
 /**
  * What one cache did on this node over the last minutes, for the dashboard.

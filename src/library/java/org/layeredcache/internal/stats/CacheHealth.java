@@ -1,4 +1,4 @@
-package org.layeredcache.internal.layer;
+package org.layeredcache.internal.stats;
 
 /**
  * One cache's state on this node, for health checks and operators.

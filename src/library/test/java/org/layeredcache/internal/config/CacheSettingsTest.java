@@ -1,4 +1,4 @@
-package org.layeredcache.internal.layer;
+package org.layeredcache.internal.config;
 
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;

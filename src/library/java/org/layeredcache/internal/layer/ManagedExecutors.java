@@ -1,0 +1,38 @@
+package org.layeredcache.internal.layer;
+
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Finds where background cache work (refresh-ahead, tasks, preloads) runs: the server's managed executor. */
+public final class ManagedExecutors {
+
+    private static final Logger LOG = Logger.getLogger(ManagedExecutors.class.getName());
+    private static final String MANAGED_EXECUTOR = "java:comp/DefaultManagedExecutorService";
+
+    private ManagedExecutors() {
+    }
+
+    /**
+     * The server's default {@code ManagedExecutorService}; without one (Java SE, as in the in-process tests), a
+     * pool of daemon threads of the library's own, logged once. Not the common fork-join pool: background tasks
+     * block (on a database, on a stream), and on a small machine that pool has a single thread.
+     */
+    public static Executor findDefault() {
+        try {
+            return (ExecutorService) new InitialContext().lookup(MANAGED_EXECUTOR);
+        } catch (NamingException | RuntimeException notThere) {
+            LOG.log(Level.FINE, MANAGED_EXECUTOR + " is not available", notThere);
+        }
+        LOG.info("No " + MANAGED_EXECUTOR + ": background cache work runs in daemon threads of the library's own");
+        return Executors.newCachedThreadPool(work -> {
+            Thread thread = new Thread(work, "layered-cache-background");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+}
