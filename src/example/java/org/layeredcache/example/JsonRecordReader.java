@@ -4,9 +4,9 @@ import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParser;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.core.MediaType;
@@ -44,9 +44,13 @@ public class JsonRecordReader implements MessageBodyReader<Record> {
     public Record readFrom(Class<Record> type, Type genericType, Annotation[] annotations, MediaType mediaType,
                            MultivaluedMap<String, String> headers, InputStream body) {
         JsonValue value;
-        try (JsonReader reader = Json.createReader(body)) {
-            value = reader.readValue();
-        } catch (JsonException e) {
+        try (JsonParser parser = Json.createParser(body)) {
+            parser.next();
+            value = parser.getValue();
+            if (parser.hasNext()) {
+                throw new BadRequestException(PREFIX + "more follows the JSON value (" + parser.next() + ")");
+            }
+        } catch (JsonException | java.util.NoSuchElementException e) {
             throw new BadRequestException(PREFIX + e.getMessage());
         }
         if (value == JsonValue.NULL) {

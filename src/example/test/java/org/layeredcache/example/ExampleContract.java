@@ -517,7 +517,9 @@ abstract class ExampleContract {
         String cache = "cache=\"services\"";
         double sum = metric(metrics, "layered_cache_load_duration_seconds_sum", cache);
         double max = metric(metrics, "layered_cache_load_duration_seconds_max", cache);
+        double mean = metric(metrics, "layered_cache_load_duration_seconds_mean", cache);
         double median = metric(metrics, "layered_cache_load_duration_seconds", cache, "quantile=\"0.5\"");
+        assertTrue(mean > 0 && mean <= max, "the mean load, in seconds: " + mean);
         assertTrue(sum > 0 && sum < 600, "the sum of the load times, in seconds: " + sum);
         assertTrue(max > 0 && max <= sum, "the longest load is one of those summed, in seconds too: " + max);
         assertTrue(median <= max, "the median load, in seconds: " + median);

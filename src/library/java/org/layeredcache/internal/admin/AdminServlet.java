@@ -12,7 +12,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpServletResponseWrapper;
 import org.layeredcache.CacheAdmin;
 import org.layeredcache.CacheStatistics;
 import org.layeredcache.CacheTasks;
@@ -111,9 +110,6 @@ public class AdminServlet extends HttpServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response)
             throws ServletException, IOException {
         if (request.getUserPrincipal() == null && !authenticate(request, response)) {
-            if (!response.isCommitted()) {
-                error(response, 401, "credentials required: this resource is for users in role '" + role + "'");
-            }
             return;
         }
         if (!request.isUserInRole(role)) {
@@ -235,32 +231,25 @@ public class AdminServlet extends HttpServlet {
 
     /**
      * Asks the application's authentication mechanism for the caller. Its challenge (status and
-     * {@code WWW-Authenticate}) goes through; the server's HTML error page does not, so that the caller's 401 is
+     * {@code WWW-Authenticate}) is kept; the server's HTML error page it started is not, so that the caller's 401 is
      * JSON like every other error of this resource.
      */
-    private static boolean authenticate(HttpServletRequest request, HttpServletResponse response) {
+    private boolean authenticate(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        boolean authenticated;
         try {
-            return request.authenticate(new ChallengeOnly(response));
+            authenticated = request.authenticate(response);
         } catch (ServletException | IOException | RuntimeException noMechanism) {
-            return false;
+            authenticated = false;
         }
-    }
-
-    /** A response on which an error is a status only: the body is left to this resource. */
-    private static final class ChallengeOnly extends HttpServletResponseWrapper {
-        ChallengeOnly(HttpServletResponse response) {
-            super(response);
+        if (!authenticated && !response.isCommitted()) {
+            String challenge = response.getHeader("WWW-Authenticate");
+            response.reset();
+            if (challenge != null) {
+                response.setHeader("WWW-Authenticate", challenge);
+            }
+            error(response, 401, "credentials required: this resource is for users in role '" + role + "'");
         }
-
-        @Override
-        public void sendError(int status) {
-            setStatus(status);
-        }
-
-        @Override
-        public void sendError(int status, String message) {
-            setStatus(status);
-        }
+        return authenticated;
     }
 
     private void key(HttpServletResponse response, String method, String cache, String text) throws IOException {

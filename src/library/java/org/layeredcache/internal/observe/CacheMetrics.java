@@ -101,11 +101,14 @@ public class CacheMetrics implements CacheObserver {
         registry.gauge(Metadata.builder().withName(PREFIX + "near.size").withUnit(MetricUnits.BYTES)
                 .withDescription("About the bytes of values in this node's near layer").build(), caches,
                 c -> c.nearBytes(cache), name);
-        // A timer records nanoseconds, its unit by default; the server's exporter writes every figure of it in
-        // seconds. Declared in seconds, the sum was converted and the maximum, mean and quantiles were not.
+        // A timer records nanoseconds. Payara's exporter writes its sum in seconds whatever the unit, and scales
+        // its maximum, mean and quantiles from the declared unit to seconds: declared in seconds (or not at all),
+        // those stayed in nanoseconds. Declared in nanoseconds, every figure is in seconds.
         loadTimers.put(cache, registry.timer(Metadata.builder().withName(PREFIX + "load.duration")
-                .withDescription("How long the method ran on a miss or refresh").build(), name));
+                .withUnit(MetricUnits.NANOSECONDS).withDescription("How long the method ran on a miss or refresh")
+                .build(), name));
         delayTimers.put(cache, registry.timer(Metadata.builder().withName(PREFIX + "invalidation.delay")
+                .withUnit(MetricUnits.NANOSECONDS)
                 .withDescription("From an invalidation's publication on another node to its arrival here").build(),
                 name));
         for (FaultKind kind : FaultKind.values()) {
