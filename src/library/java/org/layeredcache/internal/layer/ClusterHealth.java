@@ -1,6 +1,7 @@
 package org.layeredcache.internal.layer;
 
 import com.hazelcast.nio.serialization.HazelcastSerializationException;
+import org.layeredcache.internal.cluster.ClusterCodec;
 
 import java.io.NotSerializableException;
 import java.time.Duration;

@@ -5,6 +5,9 @@ import com.hazelcast.config.CacheConfig;
 import com.hazelcast.config.EvictionConfig;
 import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.MaxSizePolicy;
+import org.layeredcache.internal.cluster.CleanContext;
+import org.layeredcache.internal.cluster.ClusterCodec;
+import org.layeredcache.internal.cluster.Reservation;
 import org.layeredcache.internal.key.CacheKey;
 
 import javax.cache.Cache;

@@ -1,5 +1,6 @@
 package org.layeredcache.internal.layer;
 
+import org.layeredcache.internal.cluster.Reservation;
 import org.layeredcache.internal.key.CacheKey;
 import org.layeredcache.internal.stats.CacheCounters;
 

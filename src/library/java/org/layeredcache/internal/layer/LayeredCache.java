@@ -3,6 +3,8 @@ package org.layeredcache.internal.layer;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import org.layeredcache.CacheStatistics;
+import org.layeredcache.internal.cluster.Reservation;
+import org.layeredcache.internal.cluster.ServerCluster;
 import org.layeredcache.internal.config.CacheSettings;
 import org.layeredcache.internal.config.EntryTimes;
 import org.layeredcache.internal.key.CacheKey;

@@ -1,5 +1,7 @@
 package org.layeredcache.internal.layer;
 
+import org.layeredcache.internal.cluster.Reservation;
+import org.layeredcache.internal.cluster.ServerCluster;
 import org.layeredcache.internal.config.CacheSettings;
 import org.layeredcache.internal.config.EntryTimes;
 import org.layeredcache.internal.key.CacheKey;

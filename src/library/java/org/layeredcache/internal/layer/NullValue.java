@@ -6,7 +6,7 @@ import java.util.Optional;
  * Stands in every layer for a {@code null} or {@code Optional.empty()} result, so that "cached as nothing" differs
  * from "not cached". An enum constant, so it stays one instance after travelling through the cluster.
  */
-enum NullValue {
+public enum NullValue {
     INSTANCE;
 
     /** What a layer stores for a method's result. */

@@ -16,8 +16,8 @@ import org.layeredcache.CacheStatistics;
 import org.layeredcache.CacheTasks;
 import org.layeredcache.TaskPendingException;
 import org.layeredcache.TaskStatus;
+import org.layeredcache.internal.cluster.ClusterCodec;
 import org.layeredcache.internal.key.CacheKey;
-import org.layeredcache.internal.layer.ClusterCodec;
 
 import javax.cache.Cache;
 import javax.cache.CacheManager;

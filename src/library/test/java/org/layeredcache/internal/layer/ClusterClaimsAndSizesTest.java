@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.layeredcache.CacheStatistics;
 import org.layeredcache.CachedRead;
+import org.layeredcache.internal.cluster.ClusterCodec;
+import org.layeredcache.internal.cluster.Reservation;
 import org.layeredcache.internal.key.CacheKey;
 import org.layeredcache.testing.EmbeddedHazelcast;
 import org.layeredcache.testing.InProcessNodes;

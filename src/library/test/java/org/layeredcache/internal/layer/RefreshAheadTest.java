@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.layeredcache.CachedRead;
 import org.layeredcache.Invalidates;
+import org.layeredcache.internal.cluster.ClusterCodec;
 import org.layeredcache.internal.key.CacheKey;
 import org.layeredcache.testing.EmbeddedHazelcast;
 import org.layeredcache.testing.InProcessNodes;

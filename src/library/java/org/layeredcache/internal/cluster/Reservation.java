@@ -1,4 +1,4 @@
-package org.layeredcache.internal.layer;
+package org.layeredcache.internal.cluster;
 
 import java.io.Serial;
 import java.io.Serializable;
@@ -12,12 +12,12 @@ import java.util.UUID;
  *
  * @param token unique per load
  */
-record Reservation(UUID token) implements Serializable {
+public record Reservation(UUID token) implements Serializable {
 
     @Serial
     private static final long serialVersionUID = 1L;
 
-    static Reservation create() {
+    public static Reservation create() {
         return new Reservation(UUID.randomUUID());
     }
 }

@@ -1,4 +1,4 @@
-package org.layeredcache.internal.layer;
+package org.layeredcache.internal.cluster;
 
 import com.hazelcast.cache.HazelcastCacheManager;
 import com.hazelcast.core.HazelcastInstance;
@@ -34,7 +34,7 @@ import java.util.logging.Logger;
  * own invalidation messages go out once it has joined. The first call waits at most {@link #JOIN_WAIT} for it.
  * Thread-safe.
  */
-final class ServerCluster {
+public final class ServerCluster {
 
     private static final Logger LOG = Logger.getLogger(ServerCluster.class.getName());
     /** How long the first call waits for the invalidation topic before it goes on without the near layers. */
@@ -60,7 +60,7 @@ final class ServerCluster {
      * @param catalog       the deployment's caches (key types and the serialization filter)
      * @param receiver      what receives the other nodes' invalidations
      */
-    static ServerCluster find(Instance<CacheManager> cacheManagers, CacheCatalog catalog,
+    public static ServerCluster find(Instance<CacheManager> cacheManagers, CacheCatalog catalog,
                               InvalidationBus.Receiver receiver) {
         ClassLoader application = applicationClassLoader();
         ClusterCodec codec = new ClusterCodec(application, new ValueFilter(application,
@@ -98,17 +98,17 @@ final class ServerCluster {
     }
 
     /** The Hazelcast instance of the cluster layer, when there is one. */
-    Optional<HazelcastInstance> hazelcast() {
+    public Optional<HazelcastInstance> hazelcast() {
         return hazelcast;
     }
 
     /** The server's JCache cache manager (the cluster layer), when it offers one. */
-    Optional<CacheManager> cacheManager() {
+    public Optional<CacheManager> cacheManager() {
         return Optional.ofNullable(cacheManager);
     }
 
     /** The byte form of keys and entries in the cluster, and the filters it reads them through. */
-    ClusterCodec codec() {
+    public ClusterCodec codec() {
         return codec;
     }
 
@@ -125,7 +125,7 @@ final class ServerCluster {
      * Tells the other nodes to drop {@code key} ({@code null}: every entry) of {@code cache}; while the topic is
      * still being joined, the message goes out once it has joined. Throws if the cluster does.
      */
-    void tellOtherNodes(String cache, CacheKey key) {
+    public void tellOtherNodes(String cache, CacheKey key) {
         InvalidationBus joined = bus();
         if (joined != null) {
             send(joined, cache, key);
@@ -142,7 +142,7 @@ final class ServerCluster {
      * Asks the other nodes where {@code key} of {@code cache} is; they answer under {@code question}. False when
      * there is no one to ask (no topic joined).
      */
-    boolean askOtherNodes(String question, String cache, CacheKey key) {
+    public boolean askOtherNodes(String question, String cache, CacheKey key) {
         InvalidationBus joined = bus();
         if (joined == null) {
             return false;
@@ -164,11 +164,11 @@ final class ServerCluster {
      * hear them from (no Hazelcast, or joining failed, both logged: then the near TTL bounds staleness). While the
      * topic is still being joined, no.
      */
-    boolean hearsInvalidations() {
+    public boolean hearsInvalidations() {
         return bus.isDone();
     }
 
-    void close() {
+    public void close() {
         InvalidationBus joined = bus();
         if (joined != null) {
             joined.close();

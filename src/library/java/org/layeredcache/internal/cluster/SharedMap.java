@@ -1,4 +1,4 @@
-package org.layeredcache.internal.layer;
+package org.layeredcache.internal.cluster;
 
 import com.hazelcast.map.IMap;
 
@@ -23,11 +23,11 @@ public final class SharedMap {
         this.local = local;
     }
 
-    static SharedMap of(IMap<String, String> cluster) {
+    public static SharedMap of(IMap<String, String> cluster) {
         return new SharedMap(cluster, null);
     }
 
-    static SharedMap local() {
+    public static SharedMap local() {
         return new SharedMap(null, new ConcurrentHashMap<>());
     }
 

@@ -1,4 +1,4 @@
-package org.layeredcache.internal.layer;
+package org.layeredcache.internal.cluster;
 
 import com.hazelcast.topic.ITopic;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,8 +8,8 @@ import org.layeredcache.CacheStatistics;
 import org.layeredcache.CachedRead;
 import org.layeredcache.Invalidates;
 import org.layeredcache.internal.key.CacheKey;
-import org.layeredcache.testing.InProcessNodes;
 import org.layeredcache.testing.EmbeddedHazelcast;
+import org.layeredcache.testing.InProcessNodes;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;

@@ -1,4 +1,4 @@
-package org.layeredcache.internal.layer;
+package org.layeredcache.internal.cluster;
 
 import org.layeredcache.internal.key.CacheKey;
 
@@ -6,11 +6,11 @@ import javax.cache.CacheException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.UUID;
@@ -29,7 +29,7 @@ import java.util.zip.InflaterInputStream;
  *
  * <p>An entry is one tag byte, then either a value or a claim ({@link Reservation}: its 16-byte token). A value
  * is the time it was written (epoch milliseconds, 8 bytes), then the Java serialization of the stored form
- * ({@link NullValue} included), deflated (tag {@code VALUE_DEFLATED}) when it is larger than the cache's
+ * ({@code NullValue} included), deflated (tag {@code VALUE_DEFLATED}) when it is larger than the cache's
  * {@code cluster.compress-above}: the tag tells any node how to read it back. Keys are their compact byte form
  * ({@link CacheKey#bytes()}), deterministic and never read back. Values are read back through a
  * {@link ValueFilter} and the application's class loader; nothing the cluster returns is deserialised otherwise.
@@ -59,7 +59,7 @@ public final class ClusterCodec {
      * The key under which a refresh of {@code key} is marked: the key's bytes behind a byte that no Java
      * serialization starts with, so it never meets a value's key.
      */
-    static byte[] refreshMark(CacheKey key) {
+    public static byte[] refreshMark(CacheKey key) {
         byte[] bytes = key(key);
         byte[] mark = new byte[bytes.length + 1];
         mark[0] = 'R';
@@ -68,7 +68,7 @@ public final class ClusterCodec {
     }
 
     /**
-     * The entry that holds {@code stored} (a method's result, or {@link NullValue}), uncompressed.
+     * The entry that holds {@code stored} (a method's result, or {@code NullValue}), uncompressed.
      *
      * @throws UncheckedIOException if the value cannot be serialized (the value's fault, not the cluster's)
      */
@@ -82,7 +82,7 @@ public final class ClusterCodec {
      *
      * @throws UncheckedIOException if the value cannot be serialized (the value's fault, not the cluster's)
      */
-    static byte[] value(Object stored, int compressAbove, long writtenAt) {
+    public static byte[] value(Object stored, int compressAbove, long writtenAt) {
         byte[] plain = serialize(stored, VALUE, writtenAt);
         if (plain.length - HEADER <= compressAbove) {
             return plain;
@@ -101,27 +101,27 @@ public final class ClusterCodec {
     }
 
     /** When the value entry was written (epoch milliseconds). */
-    static long writtenAt(byte[] entry) {
+    public static long writtenAt(byte[] entry) {
         return ByteBuffer.wrap(entry, 1, Long.BYTES).getLong();
     }
 
     /** Whether the entry is a value that was stored deflated. */
-    static boolean isDeflated(byte[] entry) {
+    public static boolean isDeflated(byte[] entry) {
         return entry.length > 0 && entry[0] == VALUE_DEFLATED;
     }
 
-    static byte[] claim(Reservation reservation) {
+    public static byte[] claim(Reservation reservation) {
         UUID token = reservation.token();
         return ByteBuffer.allocate(17).put(CLAIM).putLong(token.getMostSignificantBits())
                 .putLong(token.getLeastSignificantBits()).array();
     }
 
-    static boolean isClaim(byte[] entry) {
+    public static boolean isClaim(byte[] entry) {
         return entry.length > 0 && entry[0] == CLAIM;
     }
 
     /** The claim an entry holds; only for entries that {@link #isClaim} is true of. */
-    static Reservation claimOf(byte[] entry) {
+    public static Reservation claimOf(byte[] entry) {
         ByteBuffer bytes = ByteBuffer.wrap(entry, 1, 16);
         return new Reservation(new UUID(bytes.getLong(), bytes.getLong()));
     }
@@ -132,7 +132,7 @@ public final class ClusterCodec {
      * @throws UnreadableEntryException if the entry is malformed, or its classes are missing, changed or refused
      *                                  by the filter
      */
-    Object read(byte[] entry) {
+    public Object read(byte[] entry) {
         if (entry.length < HEADER || entry[0] != VALUE && entry[0] != VALUE_DEFLATED) {
             throw new UnreadableEntryException("a cluster entry has the unknown tag "
                     + (entry.length == 0 ? "(none)" : String.valueOf(entry[0])), null);
@@ -168,10 +168,10 @@ public final class ClusterCodec {
     }
 
     /** An entry that this node cannot read; the value's fault, not the cluster's, so the entry is dropped. */
-    static final class UnreadableEntryException extends CacheException {
+    public static final class UnreadableEntryException extends CacheException {
         private static final long serialVersionUID = 1L;
 
-        UnreadableEntryException(String message, Throwable cause) {
+        public UnreadableEntryException(String message, Throwable cause) {
             super(message, cause);
         }
     }

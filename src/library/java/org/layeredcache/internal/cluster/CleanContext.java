@@ -1,4 +1,4 @@
-package org.layeredcache.internal.layer;
+package org.layeredcache.internal.cluster;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -17,18 +17,18 @@ import java.util.concurrent.TimeoutException;
  * A thread with no application context at all makes Payara save none, and the library's objects need none:
  * everything they store is compared in serialized form. Outside Payara this costs one thread per setup.
  */
-final class CleanContext {
+public final class CleanContext {
 
     private CleanContext() {
     }
 
     /** Runs {@code work} on a fresh thread without application context, waiting at most {@code timeoutMillis}. */
-    static <T> T call(Callable<T> work, long timeoutMillis) {
+    public static <T> T call(Callable<T> work, long timeoutMillis) {
         return await(start(work), timeoutMillis);
     }
 
     /** Starts {@code work} on a fresh thread without application context; its result, once there is one. */
-    static <T> CompletableFuture<T> start(Callable<T> work) {
+    public static <T> CompletableFuture<T> start(Callable<T> work) {
         CompletableFuture<T> result = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
             try {
@@ -47,7 +47,7 @@ final class CleanContext {
      * Waits at most {@code timeoutMillis} for setup work that {@link #start} started; the work goes on when the
      * wait ends, so a later wait may find it done.
      */
-    static <T> T await(CompletableFuture<T> result, long timeoutMillis) {
+    public static <T> T await(CompletableFuture<T> result, long timeoutMillis) {
         try {
             return result.get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

@@ -1,10 +1,11 @@
-package org.layeredcache.internal.layer;
+package org.layeredcache.internal.cluster;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.weld.environment.se.WeldContainer;
 import org.junit.jupiter.api.Test;
 import org.layeredcache.CachedRead;
 import org.layeredcache.internal.key.CacheKey;
+import org.layeredcache.internal.layer.NullValue;
 import org.layeredcache.testing.Containers;
 import org.layeredcache.testing.EmbeddedHazelcast;
 

@@ -1,4 +1,4 @@
-package org.layeredcache.internal.layer;
+package org.layeredcache.internal.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.topic.ITopic;
@@ -31,10 +31,10 @@ import java.util.logging.Logger;
  * <p>Delivery is best effort, as with any Hazelcast topic: a message can be lost when a member fails. The near
  * layer's TTL bounds how long such a loss can leave a node stale.
  */
-final class InvalidationBus {
+public final class InvalidationBus {
 
     /** Receives the invalidations other nodes published. */
-    interface Receiver {
+    public interface Receiver {
         /**
          * Drops {@code key} ({@code null}: every entry) from this node's near layer of {@code cache}; the other
          * node published it at {@code publishedAt} (epoch milliseconds, the cluster's clock).
@@ -68,7 +68,7 @@ final class InvalidationBus {
      * @param keyTypes the key value types the deployment declares, which messages may carry besides the JDK's
      *                 value types (see {@link KeyFilter})
      */
-    InvalidationBus(HazelcastInstance hazelcast, ClassLoader classLoader, Set<Class<?>> keyTypes, Receiver receiver) {
+    public InvalidationBus(HazelcastInstance hazelcast, ClassLoader classLoader, Set<Class<?>> keyTypes, Receiver receiver) {
         this.topic = hazelcast.getTopic(TOPIC);
         this.classLoader = classLoader;
         this.filter = new KeyFilter(keyTypes, classLoader);
