@@ -84,12 +84,12 @@ public class AdminServlet extends HttpServlet {
     private static final Pattern WARM_UP = Pattern.compile("/caches/([^/]+)/warm-up");
     private static final Pattern PRELOAD = Pattern.compile("/caches/([^/]+)/preload");
 
-    private transient String role;
+    private transient AdminAccess access;
     private transient ScheduledFuture<?> sharing;
 
     @Override
     public void init() {
-        role = getInitParameter(ROLE);
+        access = new AdminAccess(getInitParameter(ROLE));
         try {
             ScheduledExecutorService scheduler = (ScheduledExecutorService) new InitialContext()
                     .lookup("java:comp/DefaultManagedScheduledExecutorService");
@@ -109,11 +109,7 @@ public class AdminServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response)
             throws ServletException, IOException {
-        if (request.getUserPrincipal() == null && !authenticate(request, response)) {
-            return;
-        }
-        if (!request.isUserInRole(role)) {
-            error(response, 403, "user '" + request.getUserPrincipal().getName() + "' is not in role '" + role + "'");
+        if (!access.admits(request, response)) {
             return;
         }
         String path = Optional.ofNullable(request.getPathInfo()).orElse("");
@@ -227,29 +223,6 @@ public class AdminServlet extends HttpServlet {
                     + " style-src 'unsafe-inline' 'self'");
             page.transferTo(response.getOutputStream());
         }
-    }
-
-    /**
-     * Asks the application's authentication mechanism for the caller. Its challenge (status and
-     * {@code WWW-Authenticate}) is kept; the server's HTML error page it started is not, so that the caller's 401 is
-     * JSON like every other error of this resource.
-     */
-    private boolean authenticate(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        boolean authenticated;
-        try {
-            authenticated = request.authenticate(response);
-        } catch (ServletException | IOException | RuntimeException noMechanism) {
-            authenticated = false;
-        }
-        if (!authenticated && !response.isCommitted()) {
-            String challenge = response.getHeader("WWW-Authenticate");
-            response.reset();
-            if (challenge != null) {
-                response.setHeader("WWW-Authenticate", challenge);
-            }
-            error(response, 401, "credentials required: this resource is for users in role '" + role + "'");
-        }
-        return authenticated;
     }
 
     private void key(HttpServletResponse response, String method, String cache, String text) throws IOException {
@@ -393,7 +366,7 @@ public class AdminServlet extends HttpServlet {
         return CDI.current().select(type).get();
     }
 
-    private static void error(HttpServletResponse response, int status, String message) throws IOException {
+    static void error(HttpServletResponse response, int status, String message) throws IOException {
         json(response, status, Json.createObjectBuilder().add("status", status).add("error", message).build());
     }
 
