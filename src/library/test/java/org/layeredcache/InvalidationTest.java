@@ -3,7 +3,7 @@ package org.layeredcache;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.layeredcache.internal.layer.CacheRegistry;
+import org.layeredcache.internal.cache.CacheRegistry;
 import org.layeredcache.internal.stats.CacheObserver;
 import org.layeredcache.testing.InProcessNodes;
 

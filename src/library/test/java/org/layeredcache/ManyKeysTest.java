@@ -397,8 +397,8 @@ class ManyKeysTest {
     void theRecentLoadsCountWhatTheLoadsCountOneForEachEntryLoaded() throws Exception {
         Prices a = bean(NODES.a(), Prices.class);
         List<Long> ids = rows(a, 3);
-        org.layeredcache.internal.layer.CacheRegistry registry =
-                bean(NODES.a(), org.layeredcache.internal.layer.CacheRegistry.class);
+        org.layeredcache.internal.cache.CacheRegistry registry =
+                bean(NODES.a(), org.layeredcache.internal.cache.CacheRegistry.class);
         long loads = statistics(NODES.a(), "prices").loads();
         long recentLoads = registry.recent("prices", 5).loads();
 

@@ -17,11 +17,10 @@ import org.layeredcache.CacheStatistics;
 import org.layeredcache.CacheTasks;
 import org.layeredcache.TaskPendingException;
 import org.layeredcache.TaskStatus;
+import org.layeredcache.internal.cache.CacheLayers;
+import org.layeredcache.internal.cache.CacheRegistry;
 import org.layeredcache.internal.interceptor.CacheOperations;
 import org.layeredcache.internal.key.CacheKey;
-import org.layeredcache.internal.layer.CacheLayers;
-import org.layeredcache.internal.layer.CacheRegistry;
-import org.layeredcache.internal.layer.KeyPresence;
 import org.layeredcache.internal.stats.RecentFigures;
 
 import javax.naming.InitialContext;

@@ -6,8 +6,8 @@ import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
 import org.layeredcache.CachedRead;
+import org.layeredcache.internal.cache.CacheLayers;
 import org.layeredcache.internal.key.CacheKey;
-import org.layeredcache.internal.layer.CacheLayers;
 
 import java.util.ArrayList;
 import java.util.Collection;

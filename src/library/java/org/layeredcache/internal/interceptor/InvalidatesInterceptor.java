@@ -6,9 +6,9 @@ import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
 import org.layeredcache.Invalidates;
+import org.layeredcache.internal.cache.CacheLayers;
 import org.layeredcache.internal.key.CacheKey;
 import org.layeredcache.internal.key.KeyTemplate;
-import org.layeredcache.internal.layer.CacheLayers;
 
 import java.util.List;
 

@@ -6,7 +6,7 @@ import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
 import org.layeredcache.RequestCached;
-import org.layeredcache.internal.layer.CacheLayers;
+import org.layeredcache.internal.cache.CacheLayers;
 
 /** Memoizes calls of {@link RequestCached} methods for the current request. Internal: enabled by its priority. */
 @RequestCached

@@ -14,14 +14,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the cluster again; its success closes the circuit. A failure that is the value's own fault (it cannot be
  * serialized, or an entry cannot be read) says nothing about the cluster and leaves the circuit alone. Thread-safe.
  */
-final class ClusterHealth {
+public final class ClusterHealth {
 
     private final long retryAfterNanos;
     private volatile long openUntil;
     private volatile boolean open;
     private final AtomicBoolean probing = new AtomicBoolean();
 
-    ClusterHealth(Duration retryAfter) {
+    public ClusterHealth(Duration retryAfter) {
         this.retryAfterNanos = retryAfter.toNanos();
     }
 

@@ -40,7 +40,7 @@ import java.util.concurrent.TimeoutException;
  * scheme tolerates) and may throw whatever the cluster throws; the caller turns that into a counted fault.
  * Thread-safe.
  */
-final class ClusterLayer {
+public final class ClusterLayer {
 
     private final String name;
     private final CacheManager manager;
@@ -60,7 +60,7 @@ final class ClusterLayer {
     private volatile ICache<byte[], byte[]> cache;
     private CompletableFuture<ICache<byte[], byte[]>> obtaining;
 
-    ClusterLayer(String name, CacheManager manager, ClusterCodec codec, int maxSize, Duration loadLease,
+    public ClusterLayer(String name, CacheManager manager, ClusterCodec codec, int maxSize, Duration loadLease,
                  Duration timeout, int compressAbove) {
         this.name = name;
         this.compressAbove = compressAbove;
@@ -79,8 +79,8 @@ final class ClusterLayer {
      * @param writtenAt when the value was written (epoch milliseconds)
      * @param raw       the entry's bytes, to replace exactly this entry
      */
-    record Entry(Object value, Reservation claim, long writtenAt, byte[] raw) {
-        boolean isClaim() {
+    public record Entry(Object value, Reservation claim, long writtenAt, byte[] raw) {
+        public boolean isClaim() {
             return claim != null;
         }
     }

@@ -17,10 +17,10 @@ import java.util.function.Supplier;
  * if not. An invalidation that does not reach the cluster is kept ({@link KeptInvalidations}) and later carried
  * out, with its message to the other nodes, before the cluster is read again. Thread-safe.
  */
-final class GuardedCluster {
+public final class GuardedCluster {
 
     /** Tells the other nodes about an invalidation; never throws. */
-    interface Messages {
+    public interface Messages {
         void invalidated(CacheKey key);
 
         void invalidatedAll();
@@ -32,11 +32,11 @@ final class GuardedCluster {
      * @param reached whether the cluster answered; if not, {@code value} is {@code null}
      * @param value   its answer
      */
-    record Reached<T>(boolean reached, T value) {
+    public record Reached<T>(boolean reached, T value) {
         private static final Reached<?> NOT = new Reached<>(false, null);
 
         @SuppressWarnings("unchecked")
-        static <T> Reached<T> not() {
+        public static <T> Reached<T> not() {
             return (Reached<T>) NOT;
         }
     }
@@ -47,7 +47,7 @@ final class GuardedCluster {
     private final Messages messages;
     private final KeptInvalidations kept = new KeptInvalidations();
 
-    GuardedCluster(ClusterLayer layer, ClusterHealth health, CacheCounters counters, Messages messages) {
+    public GuardedCluster(ClusterLayer layer, ClusterHealth health, CacheCounters counters, Messages messages) {
         this.layer = layer;
         this.health = health;
         this.counters = counters;
@@ -55,17 +55,17 @@ final class GuardedCluster {
     }
 
     /** Whether the circuit is open (the cluster is kept off after a failure). */
-    boolean circuitOpen() {
+    public boolean circuitOpen() {
         return health.open();
     }
 
     /** Invalidations kept for replay ({@code -1}: all entries). */
-    int keptInvalidations() {
+    public int keptInvalidations() {
         return kept.size();
     }
 
     /** The stored entry ({@code null}: none); an unreadable entry is dropped. */
-    Reached<ClusterLayer.Entry> get(CacheKey key) {
+    public Reached<ClusterLayer.Entry> get(CacheKey key) {
         return attempt("cluster get", () -> layer.get(key), failure -> dropIfUnreadable(key, failure));
     }
 
@@ -73,7 +73,7 @@ final class GuardedCluster {
      * The stored entries of many keys, asked at once (keys with nothing left out); entries that cannot be read are
      * counted as faults, dropped, and left out.
      */
-    Reached<Map<CacheKey, ClusterLayer.Entry>> getAll(Collection<CacheKey> keys) {
+    public Reached<Map<CacheKey, ClusterLayer.Entry>> getAll(Collection<CacheKey> keys) {
         Reached<ClusterLayer.Found> found = attempt("cluster get", () -> layer.getAll(keys), null);
         if (!found.reached()) {
             return Reached.not();
@@ -86,18 +86,18 @@ final class GuardedCluster {
     }
 
     /** Claims on many keys for one load, each absent or over the expired entry given; the claims taken. */
-    Reached<Map<CacheKey, Reservation>> reserveAll(Map<CacheKey, ClusterLayer.Entry> over) {
+    public Reached<Map<CacheKey, Reservation>> reserveAll(Map<CacheKey, ClusterLayer.Entry> over) {
         return attempt("cluster reserve", () -> layer.reserveAll(over), null);
     }
 
     /** Replaces many loads' claims by their entries; for each key whether its claim was still there. */
-    Reached<Map<CacheKey, Boolean>> publishAll(Map<CacheKey, Reservation> claims, Map<CacheKey, byte[]> entries,
+    public Reached<Map<CacheKey, Boolean>> publishAll(Map<CacheKey, Reservation> claims, Map<CacheKey, byte[]> entries,
                                                Duration ttl) {
         return attempt("cluster put", () -> layer.publishAll(claims, entries, ttl), null);
     }
 
     /** Writes a preload's chunk with one bulk put; whether the cluster took it. */
-    boolean putAll(Map<CacheKey, byte[]> entries, Duration ttl) {
+    public boolean putAll(Map<CacheKey, byte[]> entries, Duration ttl) {
         return attempt("cluster bulk put", () -> {
             layer.putAll(entries, ttl);
             return Boolean.TRUE;
@@ -105,7 +105,7 @@ final class GuardedCluster {
     }
 
     /** Removes each key's entry if it is still exactly the one given (a preload's, overtaken by an invalidation). */
-    void removeExactly(Map<CacheKey, byte[]> entries) {
+    public void removeExactly(Map<CacheKey, byte[]> entries) {
         if (!entries.isEmpty()) {
             attempt("cluster remove", () -> {
                 layer.removeExactly(entries);
@@ -115,7 +115,7 @@ final class GuardedCluster {
     }
 
     /** Gives many claims up; claims that cannot be released expire by themselves after the load lease. */
-    void releaseAll(Map<CacheKey, Reservation> claims) {
+    public void releaseAll(Map<CacheKey, Reservation> claims) {
         if (!claims.isEmpty()) {
             attempt("cluster release", () -> {
                 layer.releaseAll(claims);
@@ -128,7 +128,7 @@ final class GuardedCluster {
      * A claim on the key for a load ({@code null}: the key is taken), over {@code expired} if that is what the
      * cluster holds (an entry past its TTL, kept for {@code staleIfError}), else on an absent key.
      */
-    Reached<Reservation> reserve(CacheKey key, ClusterLayer.Entry expired) {
+    public Reached<Reservation> reserve(CacheKey key, ClusterLayer.Entry expired) {
         return attempt("cluster reserve", () -> expired == null ? layer.reserve(key) : layer.reserveOver(key, expired),
                 null);
     }
@@ -137,7 +137,7 @@ final class GuardedCluster {
      * The entry of {@code stored}, or {@code null} when it cannot be serialized (counted as a fault: the value's,
      * so the circuit stays closed).
      */
-    byte[] encode(CacheKey key, Object stored) {
+    public byte[] encode(CacheKey key, Object stored) {
         try {
             return layer.encode(stored);
         } catch (RuntimeException e) {
@@ -147,22 +147,22 @@ final class GuardedCluster {
     }
 
     /** Replaces the load's claim by its entry; whether the claim was still there. */
-    Reached<Boolean> publish(CacheKey key, Reservation reservation, byte[] entry, Duration ttl) {
+    public Reached<Boolean> publish(CacheKey key, Reservation reservation, byte[] entry, Duration ttl) {
         return attempt("cluster put", () -> layer.publish(key, reservation, entry, ttl), null);
     }
 
     /** Replaces exactly {@code old} by a refreshed entry; whether {@code old} was still there. */
-    Reached<Boolean> replace(CacheKey key, ClusterLayer.Entry old, byte[] entry, Duration ttl) {
+    public Reached<Boolean> replace(CacheKey key, ClusterLayer.Entry old, byte[] entry, Duration ttl) {
         return attempt("cluster refresh", () -> layer.replace(key, old, entry, ttl), null);
     }
 
     /** Marks a refresh of the key ({@code null}: another node refreshes it). */
-    Reached<Reservation> markRefresh(CacheKey key) {
+    public Reached<Reservation> markRefresh(CacheKey key) {
         return attempt("cluster refresh mark", () -> layer.markRefresh(key), null);
     }
 
     /** Removes a refresh mark; one that cannot be removed expires by itself after the load lease. */
-    void unmarkRefresh(CacheKey key, Reservation mark) {
+    public void unmarkRefresh(CacheKey key, Reservation mark) {
         attempt("cluster refresh mark", () -> {
             layer.unmarkRefresh(key, mark);
             return Boolean.TRUE;
@@ -170,12 +170,12 @@ final class GuardedCluster {
     }
 
     /** Puts an expired entry back in place of a failed load's claim, to live {@code ttl} more. */
-    void restore(CacheKey key, Reservation reservation, ClusterLayer.Entry expired, Duration ttl) {
+    public void restore(CacheKey key, Reservation reservation, ClusterLayer.Entry expired, Duration ttl) {
         attempt("cluster restore", () -> layer.restore(key, reservation, expired, ttl), null);
     }
 
     /** Gives a claim up; a claim that cannot be released expires by itself after the load lease. */
-    void release(CacheKey key, Reservation reservation) {
+    public void release(CacheKey key, Reservation reservation) {
         attempt("cluster release", () -> layer.release(key, reservation), null);
     }
 
@@ -184,7 +184,7 @@ final class GuardedCluster {
      * meanwhile. A claim that is still there was neither published nor released and would make every node load
      * the key until the lease ends: it is removed, counted and logged as a fault.
      */
-    void removeLeftClaim(CacheKey key, Reservation reservation) {
+    public void removeLeftClaim(CacheKey key, Reservation reservation) {
         Reached<Boolean> removed = attempt("cluster release", () -> layer.release(key, reservation), null);
         if (removed.reached() && removed.value()) {
             counters.fault("publishing a load", new IllegalStateException("the cluster refused to replace the"
@@ -193,7 +193,7 @@ final class GuardedCluster {
     }
 
     /** Drops the key; what does not reach the cluster is kept for later. Whether it reached the cluster now. */
-    boolean invalidate(CacheKey key) {
+    public boolean invalidate(CacheKey key) {
         if (attempt("cluster invalidate", () -> {
             layer.invalidate(key);
             return Boolean.TRUE;
@@ -205,7 +205,7 @@ final class GuardedCluster {
     }
 
     /** Drops every entry; kept for later if the cluster is not reached. Whether it reached the cluster now. */
-    boolean invalidateAll() {
+    public boolean invalidateAll() {
         if (attempt("cluster invalidate all", () -> {
             layer.invalidateAll();
             return Boolean.TRUE;

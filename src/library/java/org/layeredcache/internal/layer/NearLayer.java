@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * value's serialized size when known (the cache has a cluster layer). Caffeine bounds by one weight only, so an
  * entry weighs its bytes but at least {@code maxBytes / maxSize}: neither bound can be passed. Thread-safe.
  */
-final class NearLayer {
+public final class NearLayer {
 
     private static final int STRIPES = 64;
 
@@ -37,7 +37,7 @@ final class NearLayer {
     private final long maxTtlNanos;
     private final int minWeight;
 
-    NearLayer(long maxSize, long maxBytes, Duration maxTtl) {
+    public NearLayer(long maxSize, long maxBytes, Duration maxTtl) {
         this.maxTtlNanos = maxTtl.toNanos();
         this.minWeight = (int) Math.min(Integer.MAX_VALUE, Math.max(1, maxBytes / maxSize));
         this.entries = Caffeine.newBuilder()
@@ -50,7 +50,7 @@ final class NearLayer {
     }
 
     /** The stripe's invalidation count, to be taken before reading the layers below. */
-    long stamp(CacheKey key) {
+    public long stamp(CacheKey key) {
         return invalidations.get(stripe(key));
     }
 
@@ -61,12 +61,12 @@ final class NearLayer {
     }
 
     /** The stored entry (its value and when it was written), or {@code null} if there is none. */
-    Entry entry(CacheKey key) {
+    public Entry entry(CacheKey key) {
         return entries.getIfPresent(key);
     }
 
     /** The stored entries of those keys that have one, asked at once. */
-    Map<CacheKey, Entry> entries(Iterable<CacheKey> keys) {
+    public Map<CacheKey, Entry> entries(Iterable<CacheKey> keys) {
         return entries.getAllPresent(keys);
     }
 
@@ -78,7 +78,7 @@ final class NearLayer {
      * @param writtenAt when the value was loaded (epoch milliseconds), for refresh-ahead
      * @return whether the value was stored
      */
-    boolean publish(CacheKey key, Object value, int bytes, long writtenAt, long stamp, Duration ttl) {
+    public boolean publish(CacheKey key, Object value, int bytes, long writtenAt, long stamp, Duration ttl) {
         int stripe = stripe(key);
         if (invalidations.get(stripe) != stamp) {
             return false;
@@ -89,12 +89,12 @@ final class NearLayer {
                 == entry;
     }
 
-    void invalidate(CacheKey key) {
+    public void invalidate(CacheKey key) {
         invalidations.incrementAndGet(stripe(key));
         entries.invalidate(key);
     }
 
-    void invalidateAll() {
+    public void invalidateAll() {
         for (int i = 0; i < STRIPES; i++) {
             invalidations.incrementAndGet(i);
         }
@@ -102,13 +102,13 @@ final class NearLayer {
     }
 
     /** Entries currently held, after pending evictions (an estimate while others write). */
-    long size() {
+    public long size() {
         entries.cleanUp();
         return entries.estimatedSize();
     }
 
     /** The weight currently held: about the bytes of the entries, each counted at least at the minimum weight. */
-    long weight() {
+    public long weight() {
         entries.cleanUp();
         return entries.policy().eviction().map(eviction -> eviction.weightedSize().orElse(0)).orElse(0L);
     }
@@ -122,7 +122,7 @@ final class NearLayer {
      * A stored value, the {@link System#nanoTime()} after which it is gone, its weight, and when it was loaded
      * (epoch milliseconds).
      */
-    record Entry(Object value, long deadline, int weight, long writtenAt) {
+    public record Entry(Object value, long deadline, int weight, long writtenAt) {
     }
 
     /** Expires each entry at its own deadline, which a refused publish cannot move. */

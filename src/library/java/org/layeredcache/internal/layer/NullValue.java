@@ -10,12 +10,12 @@ public enum NullValue {
     INSTANCE;
 
     /** What a layer stores for a method's result. */
-    static Object wrap(Object result) {
+    public static Object wrap(Object result) {
         return result == null ? INSTANCE : result;
     }
 
     /** The method's result back from what a layer stored; {@code optional} says whether the method returns one. */
-    static Object unwrap(Object stored, boolean optional) {
+    public static Object unwrap(Object stored, boolean optional) {
         if (optional) {
             return stored == INSTANCE ? Optional.empty() : Optional.of(stored);
         }

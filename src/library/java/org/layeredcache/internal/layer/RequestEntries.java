@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RequestEntries {
 
     /** Outside a request: nothing is held, nothing kept. */
-    static final RequestEntries NONE = new RequestEntries(null);
+    public static final RequestEntries NONE = new RequestEntries(null);
 
     private final Map<Object, Object> entries;
 
@@ -25,30 +25,30 @@ public final class RequestEntries {
     }
 
     /** The stored form held for the key, or {@code null}. */
-    Object get(Object key) {
+    public Object get(Object key) {
         return entries == null ? null : entries.get(key);
     }
 
-    void remember(Object key, Object stored) {
+    public void remember(Object key, Object stored) {
         if (entries != null) {
             entries.put(key, stored);
         }
     }
 
-    void forget(Object key) {
+    public void forget(Object key) {
         if (entries != null) {
             entries.remove(key);
         }
     }
 
     /** Forgets the key only if it still holds {@code stored} (a later read's value stays). */
-    void forget(Object key, Object stored) {
+    public void forget(Object key, Object stored) {
         if (entries != null) {
             entries.remove(key, stored);
         }
     }
 
-    void forgetAll() {
+    public void forgetAll() {
         if (entries != null) {
             entries.clear();
         }

@@ -15,7 +15,7 @@ import java.util.logging.Logger;
  * The one place that knows about JTA: runs work after the current transaction commits, other work if it rolls
  * back, and either at once when there is no transaction (or no JTA at all, as in Java SE). Thread-safe.
  */
-final class Transactions {
+public final class Transactions {
 
     private static final Logger LOG = Logger.getLogger(Transactions.class.getName());
     private static final String REGISTRY = "java:comp/TransactionSynchronizationRegistry";
@@ -28,7 +28,7 @@ final class Transactions {
     }
 
     /** Finds the server's transaction registry; without one, everything runs at once. */
-    static Transactions lookUp() {
+    public static Transactions lookUp() {
         try {
             return new Transactions((TransactionSynchronizationRegistry) new InitialContext().lookup(REGISTRY));
         } catch (NamingException | RuntimeException | LinkageError noJta) {
@@ -42,7 +42,7 @@ final class Transactions {
      * commit; without a transaction, runs {@code committed} now. A transaction already marked for rollback runs
      * {@code rolledBack} when it ends. Failures of the callbacks are logged, never thrown into the transaction.
      */
-    void afterCompletion(Runnable committed, Runnable rolledBack) {
+    public void afterCompletion(Runnable committed, Runnable rolledBack) {
         if (!inTransaction()) {
             committed.run();
             return;
@@ -68,7 +68,7 @@ final class Transactions {
      * Runs {@code work} in a transaction of its own, committed when it returns and rolled back when it throws;
      * without JTA (Java SE), simply runs it.
      */
-    <T> T inOwnTransaction(Callable<T> work) throws Exception {
+    public <T> T inOwnTransaction(Callable<T> work) throws Exception {
         UserTransaction transaction;
         try {
             transaction = (UserTransaction) new InitialContext().lookup(USER_TRANSACTION);

@@ -13,7 +13,7 @@ import org.eclipse.microprofile.metrics.Tag;
 import org.eclipse.microprofile.metrics.Timer;
 import org.layeredcache.CacheAdmin;
 import org.layeredcache.CacheStatistics;
-import org.layeredcache.internal.layer.CacheRegistry;
+import org.layeredcache.internal.cache.CacheRegistry;
 import org.layeredcache.internal.stats.CacheObserver;
 
 import java.time.Duration;

@@ -6,7 +6,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
-import org.layeredcache.internal.layer.CacheRegistry;
+import org.layeredcache.internal.cache.CacheRegistry;
 import org.layeredcache.internal.stats.CacheHealth;
 
 /**

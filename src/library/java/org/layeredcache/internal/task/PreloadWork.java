@@ -1,9 +1,9 @@
 package org.layeredcache.internal.task;
 
 import org.layeredcache.CacheTasks;
+import org.layeredcache.internal.cache.CacheRegistry;
 import org.layeredcache.internal.interceptor.BeanCalls;
 import org.layeredcache.internal.interceptor.PreloadOperation;
-import org.layeredcache.internal.layer.CacheRegistry;
 
 import java.util.Collection;
 import java.util.Iterator;

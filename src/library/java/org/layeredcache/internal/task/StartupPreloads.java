@@ -3,9 +3,9 @@ package org.layeredcache.internal.task;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.layeredcache.TaskPendingException;
+import org.layeredcache.internal.cache.CacheRegistry;
 import org.layeredcache.internal.config.CacheCatalog;
 import org.layeredcache.internal.interceptor.CacheOperations;
-import org.layeredcache.internal.layer.CacheRegistry;
 
 import java.time.Instant;
 import java.util.concurrent.RejectedExecutionException;

@@ -9,12 +9,12 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.layeredcache.CacheTasks;
 import org.layeredcache.TaskPendingException;
 import org.layeredcache.TaskStatus;
+import org.layeredcache.internal.cache.CacheRegistry;
 import org.layeredcache.internal.cluster.SharedMap;
 import org.layeredcache.internal.config.Durations;
 import org.layeredcache.internal.interceptor.BeanCalls;
 import org.layeredcache.internal.interceptor.CacheOperations;
 import org.layeredcache.internal.interceptor.PreloadOperation;
-import org.layeredcache.internal.layer.CacheRegistry;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,7 +1,8 @@
-package org.layeredcache.internal.layer;
+package org.layeredcache.internal.cache;
 
 import org.layeredcache.CacheTasks;
 import org.layeredcache.internal.key.CacheKey;
+import org.layeredcache.internal.layer.GuardedCluster;
 import org.layeredcache.internal.stats.CacheCounters;
 
 import java.time.Duration;

@@ -1,10 +1,19 @@
-package org.layeredcache.internal.layer;
+package org.layeredcache.internal.cache;
 
 import org.layeredcache.internal.cluster.Reservation;
 import org.layeredcache.internal.cluster.ServerCluster;
 import org.layeredcache.internal.config.CacheSettings;
 import org.layeredcache.internal.config.EntryTimes;
 import org.layeredcache.internal.key.CacheKey;
+import org.layeredcache.internal.layer.ClusterLayer;
+import org.layeredcache.internal.layer.GuardedCluster;
+import org.layeredcache.internal.layer.NearLayer;
+import org.layeredcache.internal.layer.NullValue;
+import org.layeredcache.internal.layer.RequestEntries;
+import org.layeredcache.internal.layer.Transactions;
+import org.layeredcache.internal.load.BulkLoader;
+import org.layeredcache.internal.load.Publication;
+import org.layeredcache.internal.load.SingleFlight;
 import org.layeredcache.internal.stats.CacheCounters;
 import org.layeredcache.internal.stats.Recordings;
 

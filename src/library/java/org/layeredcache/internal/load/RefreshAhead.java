@@ -1,6 +1,9 @@
-package org.layeredcache.internal.layer;
+package org.layeredcache.internal.load;
 
+import org.layeredcache.internal.cache.LayeredCache;
 import org.layeredcache.internal.key.CacheKey;
+import org.layeredcache.internal.layer.ClusterLayer;
+import org.layeredcache.internal.layer.Transactions;
 import org.layeredcache.internal.stats.CacheCounters;
 
 import java.util.Set;
@@ -17,7 +20,7 @@ import java.util.concurrent.RejectedExecutionException;
  * published, is {@link LayeredCache}'s business. A failing reload changes nothing; it is counted and logged
  * once per cause as a fault. Thread-safe.
  */
-final class RefreshAhead {
+public final class RefreshAhead {
 
     /**
      * One refresh in progress.
@@ -28,7 +31,7 @@ final class RefreshAhead {
      * @param stamp          the near layer's stamp, taken before the cluster was read
      * @param read           the read that found the entry old
      */
-    record Refresh(LayeredCache cache, CacheKey key, ClusterLayer.Entry entry, long stamp, LayeredCache.Read read) {
+    public record Refresh(LayeredCache cache, CacheKey key, ClusterLayer.Entry entry, long stamp, LayeredCache.Read read) {
     }
 
     private static final ThreadLocal<Refresh> CURRENT = new ThreadLocal<>();
@@ -38,14 +41,14 @@ final class RefreshAhead {
     private final Transactions transactions;
     private final CacheCounters counters;
 
-    RefreshAhead(Executor executor, Transactions transactions, CacheCounters counters) {
+    public RefreshAhead(Executor executor, Transactions transactions, CacheCounters counters) {
         this.executor = executor;
         this.transactions = transactions;
         this.counters = counters;
     }
 
     /** Starts {@code work} in the background unless a refresh of the key is already running on this node. */
-    void start(CacheKey key, Callable<Void> work) {
+    public void start(CacheKey key, Callable<Void> work) {
         if (!running.add(key)) {
             return;
         }
@@ -66,7 +69,7 @@ final class RefreshAhead {
     }
 
     /** Calls the method again through the bean ({@code reinvocation}), in a transaction of its own. */
-    void reload(Refresh refresh, Callable<Object> reinvocation) throws Exception {
+    public void reload(Refresh refresh, Callable<Object> reinvocation) throws Exception {
         CURRENT.set(refresh);
         try {
             transactions.inOwnTransaction(reinvocation);
@@ -76,7 +79,7 @@ final class RefreshAhead {
     }
 
     /** The refresh this call of {@code cache} for {@code key} belongs to (taken, so nested calls read as usual). */
-    static Refresh claim(LayeredCache cache, CacheKey key) {
+    public static Refresh claim(LayeredCache cache, CacheKey key) {
         Refresh refresh = CURRENT.get();
         if (refresh == null || refresh.cache() != cache || !refresh.key().equals(key)) {
             return null;
@@ -86,7 +89,7 @@ final class RefreshAhead {
     }
 
     /** Whether a refresh of the key is running on this node. */
-    boolean running(CacheKey key) {
+    public boolean running(CacheKey key) {
         return running.contains(key);
     }
 }

@@ -1,9 +1,13 @@
-package org.layeredcache.internal.layer;
+package org.layeredcache.internal.cache;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.layeredcache.internal.config.EntryTimes;
 import org.layeredcache.internal.key.CacheKey;
+import org.layeredcache.internal.layer.NullValue;
+import org.layeredcache.internal.layer.RequestEntries;
+import org.layeredcache.internal.layer.RequestLayer;
+import org.layeredcache.internal.load.BulkLoader;
 
 import java.util.Collection;
 import java.util.HashMap;

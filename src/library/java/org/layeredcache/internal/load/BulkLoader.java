@@ -1,4 +1,4 @@
-package org.layeredcache.internal.layer;
+package org.layeredcache.internal.load;
 
 import org.layeredcache.internal.key.CacheKey;
 

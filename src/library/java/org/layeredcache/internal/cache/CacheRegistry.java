@@ -1,10 +1,11 @@
-package org.layeredcache.internal.layer;
+package org.layeredcache.internal.cache;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import org.layeredcache.internal.admin.KeyPresence;
 import org.layeredcache.internal.cluster.CleanContext;
 import org.layeredcache.internal.cluster.InvalidationBus;
 import org.layeredcache.internal.cluster.ServerCluster;
@@ -13,6 +14,9 @@ import org.layeredcache.internal.config.CacheCatalog;
 import org.layeredcache.internal.config.CacheSettings;
 import org.layeredcache.internal.config.EntryTimes;
 import org.layeredcache.internal.key.CacheKey;
+import org.layeredcache.internal.layer.ClusterLayer;
+import org.layeredcache.internal.layer.ManagedExecutors;
+import org.layeredcache.internal.layer.Transactions;
 import org.layeredcache.internal.stats.CacheHealth;
 import org.layeredcache.internal.stats.CacheObserver;
 import org.layeredcache.internal.stats.RecentFigures;

@@ -1,4 +1,4 @@
-package org.layeredcache.internal.layer;
+package org.layeredcache.internal.load;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import org.junit.jupiter.api.AfterAll;

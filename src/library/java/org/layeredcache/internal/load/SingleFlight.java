@@ -1,4 +1,4 @@
-package org.layeredcache.internal.layer;
+package org.layeredcache.internal.load;
 
 import org.layeredcache.internal.key.CacheKey;
 
@@ -18,10 +18,10 @@ import java.util.concurrent.TimeoutException;
  * the waiters of that flight receive too; it is never kept for later callers. An invalidation of the key lets
  * later callers start a new flight at once instead of joining one that can no longer publish.
  */
-final class SingleFlight {
+public final class SingleFlight {
 
     /** How a flight ended, as its waiters see it. */
-    sealed interface Outcome {
+    public sealed interface Outcome {
         /** The value the leader loaded and published (the stored form). */
         record Value(Object stored) implements Outcome {
         }
@@ -43,12 +43,12 @@ final class SingleFlight {
     }
 
     /** One load in flight, led by the thread that started it. */
-    static final class Flight {
+    public static final class Flight {
         private final Thread leader = Thread.currentThread();
         private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
 
         /** Waits at most {@code nanos} for the outcome. */
-        Outcome await(long nanos) {
+        public Outcome await(long nanos) {
             try {
                 return outcome.get(Math.max(0, nanos), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
@@ -66,15 +66,15 @@ final class SingleFlight {
      * What {@link #join} gave: a flight this caller now leads, one to wait for, or neither (the caller already
      * leads this key's flight further up its own stack, and must load by itself rather than wait for itself).
      */
-    record Joined(Flight flight, boolean leads) {
-        boolean alone() {
+    public record Joined(Flight flight, boolean leads) {
+        public boolean alone() {
             return flight == null;
         }
     }
 
     private final ConcurrentHashMap<CacheKey, Flight> flights = new ConcurrentHashMap<>();
 
-    Joined join(CacheKey key) {
+    public Joined join(CacheKey key) {
         Flight mine = new Flight();
         Flight existing = flights.putIfAbsent(key, mine);
         if (existing == null) {
@@ -84,7 +84,7 @@ final class SingleFlight {
     }
 
     /** The key's flight in progress led by another thread, or {@code null}; joins nothing. */
-    Flight othersFlight(CacheKey key) {
+    public Flight othersFlight(CacheKey key) {
         Flight existing = flights.get(key);
         return existing == null || existing.leader == Thread.currentThread() ? null : existing;
     }
@@ -93,7 +93,7 @@ final class SingleFlight {
      * Ends the flight: its waiters get {@code outcome}, later callers start a new one. No flight ({@code null}: the
      * caller led none), nothing to do.
      */
-    void land(CacheKey key, Flight flight, Outcome outcome) {
+    public void land(CacheKey key, Flight flight, Outcome outcome) {
         if (flight != null) {
             flights.remove(key, flight);
             flight.outcome.complete(outcome);
@@ -101,11 +101,11 @@ final class SingleFlight {
     }
 
     /** The key was invalidated: later callers start a new flight (the current one lands as it will). */
-    void invalidate(CacheKey key) {
+    public void invalidate(CacheKey key) {
         flights.remove(key);
     }
 
-    void invalidateAll() {
+    public void invalidateAll() {
         flights.clear();
     }
 

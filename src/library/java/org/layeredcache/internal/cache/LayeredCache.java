@@ -1,13 +1,25 @@
-package org.layeredcache.internal.layer;
+package org.layeredcache.internal.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import org.layeredcache.CacheStatistics;
+import org.layeredcache.internal.admin.KeyPresence;
 import org.layeredcache.internal.cluster.Reservation;
 import org.layeredcache.internal.cluster.ServerCluster;
 import org.layeredcache.internal.config.CacheSettings;
 import org.layeredcache.internal.config.EntryTimes;
 import org.layeredcache.internal.key.CacheKey;
+import org.layeredcache.internal.layer.ClusterHealth;
+import org.layeredcache.internal.layer.ClusterLayer;
+import org.layeredcache.internal.layer.GuardedCluster;
+import org.layeredcache.internal.layer.NearLayer;
+import org.layeredcache.internal.layer.NullValue;
+import org.layeredcache.internal.layer.RequestEntries;
+import org.layeredcache.internal.layer.Transactions;
+import org.layeredcache.internal.load.BulkLoader;
+import org.layeredcache.internal.load.Publication;
+import org.layeredcache.internal.load.RefreshAhead;
+import org.layeredcache.internal.load.SingleFlight;
 import org.layeredcache.internal.stats.CacheCounters;
 import org.layeredcache.internal.stats.CacheHealth;
 import org.layeredcache.internal.stats.CacheObserver;
@@ -49,7 +61,7 @@ import java.util.function.Supplier;
  * <p>Reads of many keys at once ({@code @CachedRead(each)}) are {@link ManyKeysRead}'s; the rules by which a load
  * publishes its value, shared by both reads, are {@link Publication}'s; a bulk preload is {@link Preload}'s.
  */
-final class LayeredCache {
+public final class LayeredCache {
 
     private final CacheSettings settings;
     private final String name;
@@ -631,7 +643,7 @@ final class LayeredCache {
      * @param times        the entry times, configuration applied
      * @param reinvocation the same call through the bean, for a refresh-ahead
      */
-    record Read(RequestEntries request, CacheKey key, EntryTimes times, Callable<Object> method,
+    public record Read(RequestEntries request, CacheKey key, EntryTimes times, Callable<Object> method,
                 Supplier<Callable<Object>> reinvocation, long deadline) {
 
         Duration ttl() {

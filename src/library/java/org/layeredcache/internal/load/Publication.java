@@ -1,7 +1,10 @@
-package org.layeredcache.internal.layer;
+package org.layeredcache.internal.load;
 
 import org.layeredcache.internal.cluster.Reservation;
 import org.layeredcache.internal.key.CacheKey;
+import org.layeredcache.internal.layer.ClusterLayer;
+import org.layeredcache.internal.layer.GuardedCluster;
+import org.layeredcache.internal.layer.NearLayer;
 import org.layeredcache.internal.stats.CacheCounters;
 import org.layeredcache.internal.stats.Recordings;
 
@@ -13,7 +16,7 @@ import java.time.Duration;
  * invalidation of the key came since the load took the near stamp; a claim that is not replaced is given up.
  * Thread-safe.
  */
-final class Publication {
+public final class Publication {
 
     /**
      * What a load needs to publish its value later.
@@ -23,7 +26,7 @@ final class Publication {
      * @param withoutCluster the cluster was off or not reached: the value goes to the near layer only
      * @param expired        the entry past its TTL the claim replaced, or {@code null}
      */
-    record Load(CacheKey key, boolean withNear, long stamp, Duration ttl, Reservation reservation,
+    public record Load(CacheKey key, boolean withNear, long stamp, Duration ttl, Reservation reservation,
                 boolean withoutCluster, ClusterLayer.Entry expired) {
     }
 
@@ -38,7 +41,7 @@ final class Publication {
      * @param near    the cache's near layer, or {@code null}
      * @param cluster the cache's cluster layer, or {@code null}
      */
-    Publication(String name, int maxValueSize, NearLayer near, GuardedCluster cluster, CacheCounters counters,
+    public Publication(String name, int maxValueSize, NearLayer near, GuardedCluster cluster, CacheCounters counters,
                 Recordings recordings) {
         this.name = name;
         this.maxValueSize = maxValueSize;
@@ -54,7 +57,7 @@ final class Publication {
      *
      * @return whether the value may be handed to the load's waiters: no invalidation of the key came in between
      */
-    boolean publish(Load load, Object stored, Duration kept) {
+    public boolean publish(Load load, Object stored, Duration kept) {
         byte[] entry = load.reservation() == null || load.withoutCluster() ? null : cluster.encode(load.key(), stored);
         boolean fits = fits(load.key(), entry);
         GuardedCluster.Reached<Boolean> published = fits
@@ -64,7 +67,7 @@ final class Publication {
     }
 
     /** Whether an encoded entry may go to the cluster: it exists and is within the size limit (else counted). */
-    boolean fits(CacheKey key, byte[] entry) {
+    public boolean fits(CacheKey key, byte[] entry) {
         if (entry != null && entry.length > maxValueSize) {
             counters.oversized(key, entry.length, maxValueSize);
             return false;
@@ -88,7 +91,7 @@ final class Publication {
      * ({@code null}: the value could not be encoded; {@code fits} false: nothing was written, the claim is given
      * up).
      */
-    ClusterOutcome clusterOutcome(Load load, byte[] entry, boolean fits, GuardedCluster.Reached<Boolean> published) {
+    public ClusterOutcome clusterOutcome(Load load, byte[] entry, boolean fits, GuardedCluster.Reached<Boolean> published) {
         if (load.withoutCluster()) {
             return new ClusterOutcome(true, false, false, 0);
         }
@@ -108,7 +111,7 @@ final class Publication {
     }
 
     /** The near layer's part of a publication; whether the value may be handed to the load's waiters. */
-    boolean publishNear(Load load, Object stored, ClusterOutcome outcome) {
+    public boolean publishNear(Load load, Object stored, ClusterOutcome outcome) {
         boolean written = outcome.written();
         boolean nearCurrent = !load.withNear() || near.stamp(load.key()) == load.stamp();
         if (load.withNear() && outcome.current()) {
@@ -123,7 +126,7 @@ final class Publication {
     }
 
     /** Gives the load's claim up (its value is not published there). */
-    void release(Load load) {
+    public void release(Load load) {
         if (load.reservation() != null && !load.withoutCluster()) {
             cluster.release(load.key(), load.reservation());
         }

@@ -1,4 +1,4 @@
-package org.layeredcache.internal.layer;
+package org.layeredcache.internal.admin;
 
 import java.util.List;
 import java.util.Map;
@@ -27,11 +27,11 @@ public record KeyPresence(String cache, String key, String cluster, Long cluster
     public record Near(String state, Long ageMillis) {
 
         /** As it travels between nodes: the state, then the age if there is one. */
-        String text() {
+        public String text() {
             return ageMillis == null ? state : state + " " + ageMillis;
         }
 
-        static Near parse(String text) {
+        public static Near parse(String text) {
             int space = text.indexOf(' ');
             return space < 0 ? new Near(text, null)
                     : new Near(text.substring(0, space), Long.parseLong(text.substring(space + 1)));
