@@ -15,7 +15,10 @@ import org.layeredcache.internal.config.CacheSettings;
 import org.layeredcache.internal.config.EntryTimes;
 import org.layeredcache.internal.key.CacheKey;
 import org.layeredcache.internal.layer.ClusterLayer;
+import org.layeredcache.internal.layer.GuardedCluster;
+import org.layeredcache.internal.layer.Layers;
 import org.layeredcache.internal.layer.ManagedExecutors;
+import org.layeredcache.internal.layer.NearLayer;
 import org.layeredcache.internal.layer.Transactions;
 import org.layeredcache.internal.stats.CacheHealth;
 import org.layeredcache.internal.stats.CacheObserver;
@@ -106,7 +109,13 @@ public class CacheRegistry {
 
     /** Each cache's state on this node, sorted by name (making the caches not used yet). */
     public List<CacheHealth> health() {
-        return names().stream().sorted().map(name -> cache(name).health()).toList();
+        return names().stream().sorted().map(name -> health(name, cache(name).layers())).toList();
+    }
+
+    private static CacheHealth health(String name, Layers layers) {
+        GuardedCluster cluster = layers.cluster();
+        String circuit = !cluster.present() ? "off" : cluster.circuitOpen() ? "open" : "closed";
+        return new CacheHealth(name, circuit, cluster.keptInvalidations(), layers.counters().lastFault());
     }
 
     /**
@@ -164,9 +173,9 @@ public class CacheRegistry {
      * other node that answers within {@code wait} (asked over the invalidation topic, answered in a cluster map).
      */
     public KeyPresence presence(String cache, CacheKey key, Duration wait) {
-        LayeredCache layers = cache(cache);
+        Layers layers = cache(cache).layers();
         Map<String, KeyPresence.Near> nodes = new LinkedHashMap<>();
-        nodes.put(nodeName(), layers.nearPresence(key));
+        nodes.put(nodeName(), nearPresence(layers, key));
         Set<String> others = new TreeSet<>(liveNodes().orElse(Set.of()));
         others.remove(nodeName());
         String question = UUID.randomUUID().toString();
@@ -187,13 +196,26 @@ public class CacheRegistry {
                 }
             } while (!others.isEmpty() && System.nanoTime() - deadline < 0);
         }
-        Map.Entry<String, Long> cluster = layers.clusterPresence(key);
-        return new KeyPresence(cache, key.toString(), cluster.getKey(), cluster.getValue(), nodes, List.copyOf(others));
+        GuardedCluster.Reached<ClusterLayer.Entry> found = layers.cluster().get(key);
+        String cluster = !layers.cluster().present() ? "off" : !found.reached() ? "unreachable"
+                : found.value() == null ? "absent" : found.value().isClaim() ? "being loaded" : "present";
+        Long age = cluster.equals("present") ? System.currentTimeMillis() - found.value().writtenAt() : null;
+        return new KeyPresence(cache, key.toString(), cluster, age, nodes, List.copyOf(others));
+    }
+
+    /** Whether and since when {@code key} is in this node's near layer. */
+    private static KeyPresence.Near nearPresence(Layers layers, CacheKey key) {
+        if (!layers.near().present()) {
+            return new KeyPresence.Near("off", null);
+        }
+        NearLayer.Entry entry = layers.near().entry(key);
+        return entry == null ? new KeyPresence.Near("absent", null) : new KeyPresence.Near("present",
+                entry.writtenAt() == 0 ? null : System.currentTimeMillis() - entry.writtenAt());
     }
 
     /** What {@code cache} did on this node over the last {@code minutes} (at most 15). */
     public RecentFigures recent(String cache, int minutes) {
-        return cache(cache).recent(minutes);
+        return cache(cache).layers().counters().recent(minutes);
     }
 
     /** Preloads {@code cache}'s cluster layer from {@code values} ({@code Preload}), counted on {@code progress}. */
@@ -204,12 +226,12 @@ public class CacheRegistry {
 
     /** Entries in the near layer of {@code cache} on this node. */
     public long nearEntries(String cache) {
-        return cache(cache).nearEntries();
+        return cache(cache).layers().near().size();
     }
 
     /** About the bytes of values in the near layer of {@code cache} on this node. */
     public long nearBytes(String cache) {
-        return cache(cache).nearBytes();
+        return cache(cache).layers().near().weight();
     }
 
     private LayeredCache create(String name) {
@@ -254,7 +276,7 @@ public class CacheRegistry {
                 return;
             }
             LayeredCache layers = caches.get(cache);            // not made yet: its near layer holds nothing
-            KeyPresence.Near near = layers != null ? layers.nearPresence(key)
+            KeyPresence.Near near = layers != null ? nearPresence(layers.layers(), key)
                     : new KeyPresence.Near(catalog.settings(cache).nearEnabled() ? "absent" : "off", null);
             sharedMap(PRESENCE_ANSWERS).put(question + " " + nodeName(), near.text(), 60);
         }

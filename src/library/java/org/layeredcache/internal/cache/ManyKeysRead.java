@@ -7,6 +7,7 @@ import org.layeredcache.internal.config.EntryTimes;
 import org.layeredcache.internal.key.CacheKey;
 import org.layeredcache.internal.layer.ClusterLayer;
 import org.layeredcache.internal.layer.GuardedCluster;
+import org.layeredcache.internal.layer.Layers;
 import org.layeredcache.internal.layer.NearLayer;
 import org.layeredcache.internal.layer.NullValue;
 import org.layeredcache.internal.layer.RequestEntries;
@@ -14,6 +15,7 @@ import org.layeredcache.internal.layer.Transactions;
 import org.layeredcache.internal.load.BulkLoader;
 import org.layeredcache.internal.load.Publication;
 import org.layeredcache.internal.load.SingleFlight;
+import org.layeredcache.internal.load.StaleIfError;
 import org.layeredcache.internal.stats.CacheCounters;
 import org.layeredcache.internal.stats.Recordings;
 
@@ -34,32 +36,18 @@ import java.util.Set;
 final class ManyKeysRead {
 
     private final CacheSettings settings;
-    private final String name;
-    private final NearLayer near;
-    private final GuardedCluster cluster;
-    private final ServerCluster server;
-    private final Transactions transactions;
+    private final Layers layers;
     private final CacheCounters counters;
-    private final Recordings recordings;
     private final SingleFlight flights;
     private final Publication publication;
-    private final long loadWaitNanos;
 
-    /** The parts of one cache ({@code near} and {@code cluster} may be {@code null}) this read shares with it. */
-    ManyKeysRead(CacheSettings settings, NearLayer near, GuardedCluster cluster, ServerCluster server,
-                 Transactions transactions, CacheCounters counters, Recordings recordings, SingleFlight flights,
-                 Publication publication) {
+    /** A cache's parts, shared with its read of one key. */
+    ManyKeysRead(CacheSettings settings, Layers layers, SingleFlight flights, Publication publication) {
         this.settings = settings;
-        this.name = settings.cache();
-        this.near = near;
-        this.cluster = cluster;
-        this.server = server;
-        this.transactions = transactions;
-        this.counters = counters;
-        this.recordings = recordings;
+        this.layers = layers;
+        this.counters = layers.counters();
         this.flights = flights;
         this.publication = publication;
-        this.loadWaitNanos = settings.loadWait().toNanos();
     }
 
     /**
@@ -80,10 +68,10 @@ final class ManyKeysRead {
                                BulkLoader loader) throws Exception {
         Map<CacheKey, Object> found = new HashMap<>();
         List<CacheKey> missing = new ArrayList<>();
-        boolean recording = recordings.active();
+        boolean recording = layers.recordings().active();
         for (CacheKey key : keys) {
             if (recording) {
-                recordings.read(name, key);
+                layers.recordings().read(settings.cache(), key);
             }
             Object stored = request.get(key);
             if (stored != null) {
@@ -93,9 +81,9 @@ final class ManyKeysRead {
                 missing.add(key);
             }
         }
-        NearLayer near = server.hearsInvalidations() ? this.near : null;
+        NearLayer near = layers.nearNow();
         Map<CacheKey, Long> stamps = new HashMap<>();
-        if (near != null && !missing.isEmpty()) {
+        if (near.present() && !missing.isEmpty()) {
             for (CacheKey key : missing) {
                 stamps.put(key, near.stamp(key));
             }
@@ -106,26 +94,19 @@ final class ManyKeysRead {
             });
             missing.removeIf(found::containsKey);
         }
-        long deadline = System.nanoTime() + loadWaitNanos;
+        long deadline = System.nanoTime() + settings.loadWait().toNanos();
         for (Iterator<CacheKey> pending = missing.iterator(); pending.hasNext(); ) {
             CacheKey key = pending.next();
             SingleFlight.Flight other = flights.othersFlight(key);
             if (other == null) {
                 continue;
             }
-            counters.waitStarted();
-            SingleFlight.Outcome outcome = other.await(deadline - System.nanoTime());
-            if (outcome instanceof SingleFlight.Outcome.Value value) {
-                counters.sharedLoad();
-                request.remember(key, value.stored());
-                found.put(key, value.stored());
+            SingleFlight.Waited waited = SingleFlight.await(other, deadline, counters);
+            if (waited.got()) {
+                request.remember(key, waited.stored());
+                found.put(key, waited.stored());
                 pending.remove();
-            } else if (outcome instanceof SingleFlight.Outcome.Failed failed) {
-                counters.sharedLoad();
-                throw failed.failure();
-            } else if (outcome == SingleFlight.Outcome.TIMED_OUT) {
-                counters.waitGivenUp();
-            }
+            }                                      // else loaded by this read below
         }
         if (missing.isEmpty()) {
             return found;
@@ -138,7 +119,7 @@ final class ManyKeysRead {
             }
         }
         try {
-            return loadAll(new ManyKeys(request, missing, settings.resolve(times), stamps, led, near != null),
+            return loadAll(new ManyKeys(request, missing, settings.resolve(times), stamps, led, near.present()),
                     loader, found);
         } catch (Exception | Error failure) {
             led.forEach((key, flight) -> flights.land(key, flight, SingleFlight.Outcome.RETRY));
@@ -152,18 +133,18 @@ final class ManyKeysRead {
         List<CacheKey> missing = read.keys();
         Map<CacheKey, Reservation> claims = new HashMap<>();
         Set<CacheKey> withoutCluster = new HashSet<>(missing);
-        GuardedCluster.Reached<Map<CacheKey, ClusterLayer.Entry>> got = cluster == null ? GuardedCluster.Reached.not()
-                : cluster.getAll(missing);
+        GuardedCluster cluster = layers.cluster();
+        GuardedCluster.Reached<Map<CacheKey, ClusterLayer.Entry>> got = cluster.getAll(missing);
         if (got.reached()) {
             withoutCluster.clear();
             Map<CacheKey, ClusterLayer.Entry> toClaim = new HashMap<>();
             for (CacheKey key : missing) {
                 ClusterLayer.Entry entry = got.value().get(key);
-                if (entry != null && !entry.isClaim() && !read.expired(entry)) {
+                if (entry != null && !entry.isClaim() && !StaleIfError.expired(read.times(), entry)) {
                     counters.clusterHit();
                     if (read.withNear()) {
-                        near.publish(key, entry.value(), entry.raw().length, entry.writtenAt(), read.stamps().get(key),
-                                read.times().ttl());
+                        layers.near().publish(key, entry.value(), entry.raw().length, entry.writtenAt(),
+                                read.stamps().get(key), read.times().ttl());
                     }
                     read.request().remember(key, entry.value());
                     found.put(key, entry.value());
@@ -186,8 +167,8 @@ final class ManyKeysRead {
         }
         for (CacheKey key : missing) {
             counters.load();
-            if (recordings.active()) {
-                recordings.miss(name, key);
+            if (layers.recordings().active()) {
+                layers.recordings().miss(settings.cache(), key);
             }
         }
         Map<CacheKey, Object> loaded;
@@ -213,7 +194,8 @@ final class ManyKeysRead {
             found.put(key, value);
         }
         List<CacheKey> loadedKeys = missing;
-        transactions.afterCompletion(() -> publishAll(read, loadedKeys, stored, claims, withoutCluster), () -> {
+        layers.transactions().afterCompletion(() -> publishAll(read, loadedKeys, stored, claims, withoutCluster),
+                () -> {
             read.led().forEach((key, flight) -> flights.land(key, flight, SingleFlight.Outcome.RETRY));
             releaseAll(claims);
             stored.forEach(read.request()::forget);
@@ -227,7 +209,7 @@ final class ManyKeysRead {
         Map<CacheKey, byte[]> entries = new HashMap<>();
         Map<CacheKey, byte[]> encoded = new HashMap<>();
         for (Map.Entry<CacheKey, Reservation> claim : claims.entrySet()) {
-            byte[] entry = cluster.encode(claim.getKey(), stored.get(claim.getKey()));
+            byte[] entry = layers.cluster().encode(claim.getKey(), stored.get(claim.getKey()));
             encoded.put(claim.getKey(), entry);
             if (publication.fits(claim.getKey(), entry)) {
                 entries.put(claim.getKey(), entry);
@@ -235,7 +217,7 @@ final class ManyKeysRead {
         }
         GuardedCluster.Reached<Map<CacheKey, Boolean>> published = entries.isEmpty()
                 ? new GuardedCluster.Reached<>(true, Map.of())
-                : cluster.publishAll(claims, entries, read.times().kept());
+                : layers.cluster().publishAll(claims, entries, read.times().kept());
         for (CacheKey key : keys) {
             SingleFlight.Flight flight = read.led().get(key);
             boolean shared = false;
@@ -256,19 +238,12 @@ final class ManyKeysRead {
     }
 
     private void releaseAll(Map<CacheKey, Reservation> claims) {
-        if (cluster != null) {
-            cluster.releaseAll(claims);
-        }
+        layers.cluster().releaseAll(claims);
     }
 
     /** One read of many keys: what its loads need to publish later. */
     private record ManyKeys(RequestEntries request, List<CacheKey> keys, EntryTimes times, Map<CacheKey, Long> stamps,
                             Map<CacheKey, SingleFlight.Flight> led, boolean withNear) {
-
-        boolean expired(ClusterLayer.Entry entry) {
-            return !times.staleIfError().isZero()
-                    && System.currentTimeMillis() - entry.writtenAt() >= times.ttl().toMillis();
-        }
     }
 
 }

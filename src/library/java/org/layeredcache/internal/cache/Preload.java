@@ -8,10 +8,12 @@ import org.layeredcache.internal.stats.CacheCounters;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
@@ -126,5 +128,25 @@ final class Preload {
             }
         });
         cluster.removeExactly(overtaken);
+    }
+
+    /** The preloads of one cache running on this node, told about every invalidation of it. Thread-safe. */
+    static final class Running {
+        private final List<Preload> preloads = new CopyOnWriteArrayList<>();
+
+        /** The cache invalidated {@code key} ({@code null}: every entry) on this node or another. */
+        void invalidated(CacheKey key) {
+            preloads.forEach(preload -> preload.invalidated(key));
+        }
+
+        /** Runs {@code preload} to its end, telling it about invalidations meanwhile. */
+        void run(Preload preload, Iterator<?> values, Function<Object, CacheKey> keyOf, CacheTasks.Progress progress) {
+            preloads.add(preload);
+            try {
+                preload.run(values, keyOf, progress);
+            } finally {
+                preloads.remove(preload);
+            }
+        }
     }
 }

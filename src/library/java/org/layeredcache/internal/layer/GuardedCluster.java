@@ -47,6 +47,19 @@ public final class GuardedCluster {
     private final Messages messages;
     private final KeptInvalidations kept = new KeptInvalidations();
 
+    /**
+     * The cluster layer of a cache that has none (switched off, or no cluster cache on the server): every operation
+     * answers "not reached" at once, and an invalidation has nothing to reach, so it counts as done.
+     */
+    public static GuardedCluster absent(CacheCounters counters, Messages messages) {
+        return new GuardedCluster(null, new ClusterHealth(Duration.ZERO), counters, messages);
+    }
+
+    /** Whether this cache has a cluster layer (not {@link #absent}). */
+    public boolean present() {
+        return layer != null;
+    }
+
     public GuardedCluster(ClusterLayer layer, ClusterHealth health, CacheCounters counters, Messages messages) {
         this.layer = layer;
         this.health = health;
@@ -194,6 +207,9 @@ public final class GuardedCluster {
 
     /** Drops the key; what does not reach the cluster is kept for later. Whether it reached the cluster now. */
     public boolean invalidate(CacheKey key) {
+        if (!present()) {
+            return true;
+        }
         if (attempt("cluster invalidate", () -> {
             layer.invalidate(key);
             return Boolean.TRUE;
@@ -206,6 +222,9 @@ public final class GuardedCluster {
 
     /** Drops every entry; kept for later if the cluster is not reached. Whether it reached the cluster now. */
     public boolean invalidateAll() {
+        if (!present()) {
+            return true;
+        }
         if (attempt("cluster invalidate all", () -> {
             layer.invalidateAll();
             return Boolean.TRUE;
@@ -237,7 +256,7 @@ public final class GuardedCluster {
 
     /** Whether the cluster may be used now; first carries out the invalidations kept from an outage. */
     private boolean usable() {
-        if (!health.usable()) {
+        if (layer == null || !health.usable()) {
             return false;
         }
         if (kept.isEmpty()) {

@@ -28,14 +28,26 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * value's serialized size when known (the cache has a cluster layer). Caffeine bounds by one weight only, so an
  * entry weighs its bytes but at least {@code maxBytes / maxSize}: neither bound can be passed. Thread-safe.
  */
-public final class NearLayer {
+public class NearLayer {
 
     private static final int STRIPES = 64;
+    private static final NearLayer ABSENT = new Absent();
 
     private final Cache<CacheKey, Entry> entries;
     private final AtomicLongArray invalidations = new AtomicLongArray(STRIPES);
     private final long maxTtlNanos;
     private final int minWeight;
+
+    /** The near layer of a cache that has none (switched off), or may not use it now: it holds nothing. */
+    public static NearLayer absent() {
+        return ABSENT;
+    }
+
+    private NearLayer() {
+        this.entries = null;
+        this.maxTtlNanos = 0;
+        this.minWeight = 1;
+    }
 
     public NearLayer(long maxSize, long maxBytes, Duration maxTtl) {
         this.maxTtlNanos = maxTtl.toNanos();
@@ -113,6 +125,11 @@ public final class NearLayer {
         return entries.policy().eviction().map(eviction -> eviction.weightedSize().orElse(0)).orElse(0L);
     }
 
+    /** Whether this is a near layer that holds entries (not {@link #absent()}). */
+    public boolean present() {
+        return true;
+    }
+
     private static int stripe(CacheKey key) {
         int h = key.hashCode();
         return (h ^ (h >>> 16)) & (STRIPES - 1);
@@ -141,6 +158,57 @@ public final class NearLayer {
         @Override
         public long expireAfterRead(CacheKey key, Entry entry, long currentTime, long currentDuration) {
             return currentDuration;
+        }
+    }
+
+    /** Holds nothing: every key is absent, nothing is stored, its stamp never moves. */
+    private static final class Absent extends NearLayer {
+        @Override
+        public long stamp(CacheKey key) {
+            return 0;
+        }
+
+        @Override
+        public Object get(CacheKey key) {
+            return null;
+        }
+
+        @Override
+        public Entry entry(CacheKey key) {
+            return null;
+        }
+
+        @Override
+        public Map<CacheKey, Entry> entries(Iterable<CacheKey> keys) {
+            return Map.of();
+        }
+
+        @Override
+        public boolean publish(CacheKey key, Object value, int bytes, long writtenAt, long stamp, Duration ttl) {
+            return false;
+        }
+
+        @Override
+        public void invalidate(CacheKey key) {
+        }
+
+        @Override
+        public void invalidateAll() {
+        }
+
+        @Override
+        public long size() {
+            return 0;
+        }
+
+        @Override
+        public long weight() {
+            return 0;
+        }
+
+        @Override
+        public boolean present() {
+            return false;
         }
     }
 }

@@ -4,16 +4,15 @@ import org.layeredcache.internal.cluster.Reservation;
 import org.layeredcache.internal.key.CacheKey;
 import org.layeredcache.internal.layer.ClusterLayer;
 import org.layeredcache.internal.layer.GuardedCluster;
-import org.layeredcache.internal.layer.NearLayer;
-import org.layeredcache.internal.stats.CacheCounters;
-import org.layeredcache.internal.stats.Recordings;
+import org.layeredcache.internal.layer.Layers;
 
 import java.time.Duration;
 
 /**
  * How a finished load publishes its value, written once for the reads of one key and of many: into the cluster
  * layer only by replacing exactly its own claim, and only within the size limit; into the near layer only if no
- * invalidation of the key came since the load took the near stamp; a claim that is not replaced is given up.
+ * invalidation of the key came since the load took the near stamp; a claim that is not replaced is given up. A
+ * refresh publishes under the same rules, replacing exactly the entry it found old instead of a claim.
  * Thread-safe.
  */
 public final class Publication {
@@ -30,25 +29,12 @@ public final class Publication {
                 boolean withoutCluster, ClusterLayer.Entry expired) {
     }
 
-    private final String name;
+    private final Layers layers;
     private final int maxValueSize;
-    private final NearLayer near;
-    private final GuardedCluster cluster;
-    private final CacheCounters counters;
-    private final Recordings recordings;
 
-    /**
-     * @param near    the cache's near layer, or {@code null}
-     * @param cluster the cache's cluster layer, or {@code null}
-     */
-    public Publication(String name, int maxValueSize, NearLayer near, GuardedCluster cluster, CacheCounters counters,
-                Recordings recordings) {
-        this.name = name;
+    public Publication(Layers layers, int maxValueSize) {
+        this.layers = layers;
         this.maxValueSize = maxValueSize;
-        this.near = near;
-        this.cluster = cluster;
-        this.counters = counters;
-        this.recordings = recordings;
     }
 
     /**
@@ -58,10 +44,11 @@ public final class Publication {
      * @return whether the value may be handed to the load's waiters: no invalidation of the key came in between
      */
     public boolean publish(Load load, Object stored, Duration kept) {
-        byte[] entry = load.reservation() == null || load.withoutCluster() ? null : cluster.encode(load.key(), stored);
+        byte[] entry = load.reservation() == null || load.withoutCluster() ? null
+                : layers.cluster().encode(load.key(), stored);
         boolean fits = fits(load.key(), entry);
         GuardedCluster.Reached<Boolean> published = fits
-                ? cluster.publish(load.key(), load.reservation(), entry, kept)
+                ? layers.cluster().publish(load.key(), load.reservation(), entry, kept)
                 : GuardedCluster.Reached.not();
         return publishNear(load, stored, clusterOutcome(load, entry, fits, published));
     }
@@ -69,7 +56,7 @@ public final class Publication {
     /** Whether an encoded entry may go to the cluster: it exists and is within the size limit (else counted). */
     public boolean fits(CacheKey key, byte[] entry) {
         if (entry != null && entry.length > maxValueSize) {
-            counters.oversized(key, entry.length, maxValueSize);
+            layers.counters().oversized(key, entry.length, maxValueSize);
             return false;
         }
         return entry != null;
@@ -106,29 +93,55 @@ public final class Publication {
         if (published.value()) {
             return new ClusterOutcome(true, true, false, bytes);
         }
-        cluster.removeLeftClaim(load.key(), load.reservation());
+        layers.cluster().removeLeftClaim(load.key(), load.reservation());
         return new ClusterOutcome(false, false, false, bytes);
     }
 
     /** The near layer's part of a publication; whether the value may be handed to the load's waiters. */
     public boolean publishNear(Load load, Object stored, ClusterOutcome outcome) {
         boolean written = outcome.written();
-        boolean nearCurrent = !load.withNear() || near.stamp(load.key()) == load.stamp();
+        boolean nearCurrent = !load.withNear() || layers.near().stamp(load.key()) == load.stamp();
         if (load.withNear() && outcome.current()) {
-            nearCurrent = near.publish(load.key(), stored, outcome.bytes(), System.currentTimeMillis(), load.stamp(),
+            nearCurrent = layers.near().publish(load.key(), stored, outcome.bytes(), System.currentTimeMillis(), load.stamp(),
                     load.ttl());
             written |= nearCurrent;
         }
-        if (written && recordings.active()) {
-            recordings.write(name, load.key());
+        if (written && layers.recordings().active()) {
+            layers.recordings().write(layers.cache(), load.key());
         }
         return (outcome.current() || outcome.claimless()) && nearCurrent;
+    }
+
+    /**
+     * A refresh's value, after its transaction committed: into the cluster layer only by replacing exactly the
+     * entry the refresh found old ({@code null}: the cluster was not reached then, so near only), within the size
+     * limit; an invalidation, a load or another refresh in between wins and the value is dropped. Into the near
+     * layer under its stamp, as a load's.
+     */
+    public void publishReplacing(CacheKey key, ClusterLayer.Entry old, Object stored, long stamp, Duration ttl,
+                                 Duration kept) {
+        int bytes = 0;
+        if (old != null) {
+            byte[] entry = layers.cluster().encode(key, stored);
+            if (!fits(key, entry)) {
+                return;
+            }
+            GuardedCluster.Reached<Boolean> replaced = layers.cluster().replace(key, old, entry, kept);
+            if (!replaced.reached() || !replaced.value()) {
+                return;
+            }
+            bytes = entry.length;
+        }
+        layers.nearNow().publish(key, stored, bytes, System.currentTimeMillis(), stamp, ttl);
+        if (layers.recordings().active()) {
+            layers.recordings().write(layers.cache(), key);
+        }
     }
 
     /** Gives the load's claim up (its value is not published there). */
     public void release(Load load) {
         if (load.reservation() != null && !load.withoutCluster()) {
-            cluster.release(load.key(), load.reservation());
+            layers.cluster().release(load.key(), load.reservation());
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.layeredcache.internal.load;
 
 import org.layeredcache.internal.key.CacheKey;
+import org.layeredcache.internal.stats.CacheCounters;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,6 +71,45 @@ public final class SingleFlight {
         public boolean alone() {
             return flight == null;
         }
+    }
+
+    /**
+     * How waiting for another caller's load ended for this caller, written once for the reads of one key and of
+     * many: its value ({@link #got()}), nothing to share ({@link #AGAIN}: read again), or the wait gave up
+     * ({@link #GAVE_UP}: load by itself).
+     */
+    public record Waited(Object stored, boolean gaveUp) {
+        public static final Waited AGAIN = new Waited(null, false);
+        public static final Waited GAVE_UP = new Waited(null, true);
+
+        /** Whether the other load's value came (a stored form, never {@code null}). */
+        public boolean got() {
+            return stored != null;
+        }
+    }
+
+    /**
+     * Waits for another caller's {@code flight} until {@code deadline} ({@link System#nanoTime()}), counted: the
+     * start of the wait, a value or exception shared, a wait given up.
+     *
+     * @throws Exception the exception the other load threw, unchanged
+     */
+    public static Waited await(Flight flight, long deadline, CacheCounters counters) throws Exception {
+        counters.waitStarted();
+        Outcome outcome = flight.await(deadline - System.nanoTime());
+        if (outcome instanceof Outcome.Value value) {
+            counters.sharedLoad();
+            return new Waited(value.stored(), false);
+        }
+        if (outcome instanceof Outcome.Failed failed) {
+            counters.sharedLoad();
+            throw failed.failure();
+        }
+        if (outcome == Outcome.TIMED_OUT) {
+            counters.waitGivenUp();
+            return Waited.GAVE_UP;
+        }
+        return Waited.AGAIN;
     }
 
     private final ConcurrentHashMap<CacheKey, Flight> flights = new ConcurrentHashMap<>();

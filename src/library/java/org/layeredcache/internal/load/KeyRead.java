@@ -1,0 +1,31 @@
+package org.layeredcache.internal.load;
+
+import org.layeredcache.internal.config.EntryTimes;
+import org.layeredcache.internal.key.CacheKey;
+import org.layeredcache.internal.layer.RequestEntries;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+
+/**
+ * One read of one key: what it needs on every path, and until when it may wait for another load.
+ *
+ * @param request      the current request's entries of the cache ({@link RequestEntries#NONE} outside one)
+ * @param times        the entry times, configuration applied
+ * @param method       the call's own method, proceeding with the interceptor chain
+ * @param reinvocation the same call through the bean, for a refresh-ahead
+ * @param deadline     the {@link System#nanoTime()} until which it may wait for another load
+ */
+public record KeyRead(RequestEntries request, CacheKey key, EntryTimes times, Callable<Object> method,
+                      Supplier<Callable<Object>> reinvocation, long deadline) {
+
+    public Duration ttl() {
+        return times.ttl();
+    }
+
+    /** Whether the time it may wait for another load is over. */
+    public boolean pastDeadline() {
+        return System.nanoTime() - deadline >= 0;
+    }
+}
