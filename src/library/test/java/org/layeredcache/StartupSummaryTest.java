@@ -2,7 +2,7 @@ package org.layeredcache;
 
 import jakarta.enterprise.context.Dependent;
 import org.junit.jupiter.api.Test;
-import org.layeredcache.internal.interceptor.LayeredCacheExtension;
+import org.layeredcache.internal.operation.LayeredCacheExtension;
 import org.layeredcache.testing.Containers;
 
 import java.util.List;

@@ -19,8 +19,8 @@ import org.layeredcache.TaskPendingException;
 import org.layeredcache.TaskStatus;
 import org.layeredcache.internal.cache.CacheLayers;
 import org.layeredcache.internal.cache.CacheRegistry;
-import org.layeredcache.internal.interceptor.CacheOperations;
 import org.layeredcache.internal.key.CacheKey;
+import org.layeredcache.internal.operation.CacheOperations;
 import org.layeredcache.internal.stats.RecentFigures;
 
 import javax.naming.InitialContext;

@@ -7,6 +7,7 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.spi.Bean;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
+import org.layeredcache.internal.operation.OperationParser;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;

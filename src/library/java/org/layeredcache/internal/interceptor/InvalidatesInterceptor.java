@@ -9,6 +9,8 @@ import org.layeredcache.Invalidates;
 import org.layeredcache.internal.cache.CacheLayers;
 import org.layeredcache.internal.key.CacheKey;
 import org.layeredcache.internal.key.KeyTemplate;
+import org.layeredcache.internal.operation.CacheOperations;
+import org.layeredcache.internal.operation.Invalidation;
 
 import java.util.List;
 

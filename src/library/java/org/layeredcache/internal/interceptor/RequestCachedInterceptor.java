@@ -7,6 +7,8 @@ import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
 import org.layeredcache.RequestCached;
 import org.layeredcache.internal.cache.CacheLayers;
+import org.layeredcache.internal.operation.CacheOperations;
+import org.layeredcache.internal.operation.MemoOperation;
 
 /** Memoizes calls of {@link RequestCached} methods for the current request. Internal: enabled by its priority. */
 @RequestCached

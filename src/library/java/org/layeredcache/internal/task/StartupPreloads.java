@@ -5,7 +5,7 @@ import jakarta.inject.Inject;
 import org.layeredcache.TaskPendingException;
 import org.layeredcache.internal.cache.CacheRegistry;
 import org.layeredcache.internal.config.CacheCatalog;
-import org.layeredcache.internal.interceptor.CacheOperations;
+import org.layeredcache.internal.operation.CacheOperations;
 
 import java.time.Instant;
 import java.util.concurrent.RejectedExecutionException;

@@ -13,8 +13,8 @@ import org.layeredcache.internal.cache.CacheRegistry;
 import org.layeredcache.internal.cluster.SharedMap;
 import org.layeredcache.internal.config.Durations;
 import org.layeredcache.internal.interceptor.BeanCalls;
-import org.layeredcache.internal.interceptor.CacheOperations;
-import org.layeredcache.internal.interceptor.PreloadOperation;
+import org.layeredcache.internal.operation.CacheOperations;
+import org.layeredcache.internal.operation.PreloadOperation;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -4,7 +4,7 @@ import jakarta.enterprise.context.control.RequestContextController;
 import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.environment.se.WeldContainer;
 import org.layeredcache.CacheAdmin;
-import org.layeredcache.internal.interceptor.LayeredCacheExtension;
+import org.layeredcache.internal.operation.LayeredCacheExtension;
 
 import java.util.UUID;
 import java.util.concurrent.Callable;

@@ -1,4 +1,4 @@
-package org.layeredcache.internal.interceptor;
+package org.layeredcache.internal.operation;
 
 import org.layeredcache.internal.key.KeyTemplate;
 
@@ -21,7 +21,7 @@ import java.util.List;
  *                   otherwise {@code null}
  * @param method     the invalidating method, for messages
  */
-record Invalidation(String cache, boolean allEntries, List<KeyTemplate> keys, KeyTemplate arguments,
+public record Invalidation(String cache, boolean allEntries, List<KeyTemplate> keys, KeyTemplate arguments,
                     Method method) {
 
     static Invalidation allEntries(String cache, Method method) {

@@ -1,4 +1,4 @@
-package org.layeredcache.internal.interceptor;
+package org.layeredcache.internal.operation;
 
 import org.layeredcache.internal.key.CacheKey;
 
@@ -24,13 +24,13 @@ import java.util.function.Function;
  * @param idOf      for a collection result: reads an element's id
  * @param valueType the type of one element's value: what the entries store
  */
-record PerElement(int parameter, boolean setOfIds, Result result, Function<Object, Object> idOf, Type valueType) {
+public record PerElement(int parameter, boolean setOfIds, Result result, Function<Object, Object> idOf, Type valueType) {
 
     /** What the method returns. */
     enum Result { MAP, LIST, SET }
 
     /** The ids to call the method with, in a collection of the parameter's kind. */
-    Collection<Object> idsToLoad(List<Object> ids) {
+    public Collection<Object> idsToLoad(List<Object> ids) {
         return setOfIds ? new LinkedHashSet<>(ids) : new ArrayList<>(ids);
     }
 
@@ -38,7 +38,7 @@ record PerElement(int parameter, boolean setOfIds, Result result, Function<Objec
      * The method's result as values by key: a map's entries by their keys' ids, a collection's elements by their
      * {@link #idOf} ids; {@code keyOf} turns an id into its key. Values of keys not asked for are left out.
      */
-    Map<CacheKey, Object> byKey(Object loaded, Function<Object, CacheKey> keyOf, Set<CacheKey> asked) {
+    public Map<CacheKey, Object> byKey(Object loaded, Function<Object, CacheKey> keyOf, Set<CacheKey> asked) {
         Map<CacheKey, Object> values = new HashMap<>();
         if (loaded instanceof Map<?, ?> map) {
             map.forEach((id, value) -> put(values, keyOf.apply(id), value, asked));
@@ -59,7 +59,7 @@ record PerElement(int parameter, boolean setOfIds, Result result, Function<Objec
     }
 
     /** The answer: the ids' values in the caller's order ({@code keys} parallel to {@code ids}); no value, no place. */
-    Object answer(List<Object> ids, List<CacheKey> keys, Map<CacheKey, Object> values) {
+    public Object answer(List<Object> ids, List<CacheKey> keys, Map<CacheKey, Object> values) {
         if (result == Result.MAP) {
             Map<Object, Object> answer = new LinkedHashMap<>();
             for (int i = 0; i < ids.size(); i++) {

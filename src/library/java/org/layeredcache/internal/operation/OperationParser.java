@@ -1,4 +1,4 @@
-package org.layeredcache.internal.interceptor;
+package org.layeredcache.internal.operation;
 
 import org.layeredcache.CachedRead;
 import org.layeredcache.Invalidates;
@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
  * one sentence naming the class, the method, the annotation and, where one is involved, the parameter; all are
  * collected, so that a deployment reports every problem at once. Not thread-safe: one parser per deployment.
  */
-final class OperationParser {
+public final class OperationParser {
 
     static final Duration DEFAULT_TTL = Duration.ofHours(24);
 
@@ -300,7 +300,7 @@ final class OperationParser {
         return problem -> problems.add(where + problem);
     }
 
-    static String describe(Method method) {
+    public static String describe(Method method) {
         return method.getDeclaringClass().getName() + "#" + method.getName()
                 + Arrays.stream(method.getParameterTypes()).map(Class::getSimpleName)
                         .collect(Collectors.joining(", ", "(", ")"));

@@ -1,4 +1,4 @@
-package org.layeredcache.internal.interceptor;
+package org.layeredcache.internal.operation;
 
 import org.layeredcache.internal.config.EntryTimes;
 import org.layeredcache.internal.key.KeyTemplate;
@@ -20,7 +20,7 @@ import java.util.Optional;
  * @param method       the annotated method
  * @param each         for a read of many keys ({@code each}): how; {@code null} for a read of one key
  */
-record ReadOperation(String cache, KeyTemplate key, EntryTimes times, boolean optional, boolean templateLess,
+public record ReadOperation(String cache, KeyTemplate key, EntryTimes times, boolean optional, boolean templateLess,
                      Method method, PerElement each) {
 
     /**

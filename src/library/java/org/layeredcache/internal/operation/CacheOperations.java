@@ -1,4 +1,4 @@
-package org.layeredcache.internal.interceptor;
+package org.layeredcache.internal.operation;
 
 import org.layeredcache.CachedRead;
 import org.layeredcache.Invalidates;
@@ -96,7 +96,7 @@ public final class CacheOperations {
     }
 
     /** All invalidations of all methods. */
-    List<Invalidation> invalidations() {
+    public List<Invalidation> invalidations() {
         return invalidations.values().stream().flatMap(List::stream).toList();
     }
 
@@ -110,7 +110,7 @@ public final class CacheOperations {
     }
 
     /** The read operation of the called method, or {@code null} when it must run uncached. */
-    ReadOperation read(Method method, Object target) {
+    public ReadOperation read(Method method, Object target) {
         ReadOperation found = reads.get(method);
         if (found == null) {
             found = lateReads.computeIfAbsent(Called.of(method, target), called -> late(called, CachedRead.class,
@@ -121,7 +121,7 @@ public final class CacheOperations {
     }
 
     /** The invalidations of the called method, or {@code null} when there are none to do. */
-    List<Invalidation> invalidations(Method method, Object target) {
+    public List<Invalidation> invalidations(Method method, Object target) {
         List<Invalidation> found = invalidations.get(method);
         if (found == null) {
             found = lateInvalidations.computeIfAbsent(Called.of(method, target), called -> resolve(late(called,
@@ -133,7 +133,7 @@ public final class CacheOperations {
     }
 
     /** The memo operation of the called method, or {@code null} when it must run uncached. */
-    MemoOperation memo(Method method, Object target) {
+    public MemoOperation memo(Method method, Object target) {
         MemoOperation found = memos.get(method);
         if (found == null) {
             found = lateMemos.computeIfAbsent(Called.of(method, target), called -> late(called, RequestCached.class,

@@ -1,4 +1,4 @@
-package org.layeredcache.internal.interceptor;
+package org.layeredcache.internal.operation;
 
 import org.junit.jupiter.api.Test;
 import org.layeredcache.CachedRead;

@@ -1,4 +1,4 @@
-package org.layeredcache.internal.interceptor;
+package org.layeredcache.internal.operation;
 
 import org.layeredcache.internal.key.KeyTemplate;
 
@@ -8,5 +8,5 @@ import org.layeredcache.internal.key.KeyTemplate;
  * @param namespace where the method's results live in the request layer, unique per method
  * @param key       all parameters
  */
-record MemoOperation(String namespace, KeyTemplate key) {
+public record MemoOperation(String namespace, KeyTemplate key) {
 }
