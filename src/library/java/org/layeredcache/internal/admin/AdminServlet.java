@@ -240,7 +240,7 @@ public class AdminServlet extends HttpServlet {
             json(response, 200, Json.createObjectBuilder().add("cache", cache).add("invalidated", text).build());
             return;
         }
-        KeyPresence presence = bean(CacheRegistry.class).presence(cache, key.get(), PRESENCE_WAIT);
+        KeyPresence presence = bean(KeyPresences.class).presence(cache, key.get(), PRESENCE_WAIT);
         JsonObjectBuilder body = Json.createObjectBuilder().add("cache", cache).add("key", presence.key())
                 .add("cluster", presence.cluster());
         if (presence.clusterAgeMillis() != null) {

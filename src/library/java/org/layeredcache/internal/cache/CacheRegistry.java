@@ -5,7 +5,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import org.layeredcache.internal.admin.KeyPresence;
 import org.layeredcache.internal.cluster.CleanContext;
 import org.layeredcache.internal.cluster.InvalidationBus;
 import org.layeredcache.internal.cluster.ServerCluster;
@@ -30,6 +29,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -50,8 +50,6 @@ public class CacheRegistry {
     private static final Logger LOG = Logger.getLogger(CacheRegistry.class.getName());
     /** The cluster map where each node publishes its caches' figures (plain JSON strings) for the admin resource. */
     static final String FIGURES = "layered-cache-node-figures";
-    /** The cluster map where nodes answer where a key is, under the question's name and theirs, for a minute. */
-    static final String PRESENCE_ANSWERS = "layered-cache-key-presence";
 
     private final Map<String, LayeredCache> caches = new ConcurrentHashMap<>();
     private final Recordings recordings = new Recordings();
@@ -62,6 +60,10 @@ public class CacheRegistry {
     @Inject
     Instance<CacheManager> cacheManagers;
 
+    /** Who answers the other nodes' questions where a key is (the admin resource's side), if anyone. */
+    @Inject
+    Instance<InvalidationBus.Questions> questionAnswerers;
+
     private ServerCluster server;
     private Transactions transactions;
     private java.util.concurrent.Executor executor;
@@ -71,6 +73,9 @@ public class CacheRegistry {
     @PostConstruct
     void start() {
         server = ServerCluster.find(cacheManagers, catalog, new Receiver());
+        if (questionAnswerers.isResolvable()) {
+            server.answerQuestionsWith(questionAnswerers.get());
+        }
         transactions = Transactions.lookUp();
         executor = ManagedExecutors.findDefault();
     }
@@ -168,50 +173,24 @@ public class CacheRegistry {
         return executor;
     }
 
-    /**
-     * Where {@code key} of {@code cache} is: in the cluster layer, and in the near layer of this node and of each
-     * other node that answers within {@code wait} (asked over the invalidation topic, answered in a cluster map).
-     */
-    public KeyPresence presence(String cache, CacheKey key, Duration wait) {
-        Layers layers = cache(cache).layers();
-        Map<String, KeyPresence.Near> nodes = new LinkedHashMap<>();
-        nodes.put(nodeName(), nearPresence(layers, key));
-        Set<String> others = new TreeSet<>(liveNodes().orElse(Set.of()));
-        others.remove(nodeName());
-        String question = UUID.randomUUID().toString();
-        if (!others.isEmpty() && server.askOtherNodes(question, cache, key)) {
-            SharedMap answers = sharedMap(PRESENCE_ANSWERS);
-            long deadline = System.nanoTime() + wait.toNanos();
-            do {
-                for (java.util.Iterator<String> node = others.iterator(); node.hasNext(); ) {
-                    String name = node.next();
-                    String answer = answers.get(question + " " + name);
-                    if (answer != null) {
-                        nodes.put(name, KeyPresence.Near.parse(answer));
-                        node.remove();
-                    }
-                }
-                if (!others.isEmpty()) {
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-                }
-            } while (!others.isEmpty() && System.nanoTime() - deadline < 0);
-        }
-        GuardedCluster.Reached<ClusterLayer.Entry> found = layers.cluster().get(key);
-        String cluster = !layers.cluster().present() ? "off" : !found.reached() ? "unreachable"
-                : found.value() == null ? "absent" : found.value().isClaim() ? "being loaded" : "present";
-        Long age = cluster.equals("present") ? System.currentTimeMillis() - found.value().writtenAt() : null;
-        return new KeyPresence(cache, key.toString(), cluster, age, nodes, List.copyOf(others));
+    /** The layers of {@code cache} on this node (making the cache if it was not used yet). */
+    public Layers layersOf(String cache) {
+        return cache(cache).layers();
     }
 
-    /** Whether and since when {@code key} is in this node's near layer. */
-    private static KeyPresence.Near nearPresence(Layers layers, CacheKey key) {
-        if (!layers.near().present()) {
-            return new KeyPresence.Near("off", null);
-        }
-        NearLayer.Entry entry = layers.near().entry(key);
-        return entry == null ? new KeyPresence.Near("absent", null) : new KeyPresence.Near("present",
-                entry.writtenAt() == 0 ? null : System.currentTimeMillis() - entry.writtenAt());
+    /** The layers of {@code cache} on this node if it was used here yet; a cache not made yet holds nothing. */
+    public Optional<Layers> madeLayersOf(String cache) {
+        return Optional.ofNullable(caches.get(cache)).map(LayeredCache::layers);
     }
+
+    /**
+     * Asks the other nodes where {@code key} of {@code cache} is; their answerer (the bean of type
+     * {@link InvalidationBus.Questions}, if the deployment has one) answers under {@code question}. False when there is no one to ask (no invalidation topic joined).
+     */
+    public boolean askOtherNodes(String question, String cache, CacheKey key) {
+        return server.askOtherNodes(question, cache, key);
+    }
+
 
     /** What {@code cache} did on this node over the last {@code minutes} (at most 15). */
     public RecentFigures recent(String cache, int minutes) {
@@ -267,18 +246,6 @@ public class CacheRegistry {
             LayeredCache layers = cache(cache);
             layers.fault("reading an invalidation message", failure);
             layers.invalidateNearAll();
-        }
-
-        /** Answers where the key is in this node's near layer (nothing of the cluster layer: the asker reads it). */
-        @Override
-        public void asked(String question, String cache, CacheKey key) {
-            if (!catalog.names().contains(cache) || key == null) {
-                return;
-            }
-            LayeredCache layers = caches.get(cache);            // not made yet: its near layer holds nothing
-            KeyPresence.Near near = layers != null ? nearPresence(layers.layers(), key)
-                    : new KeyPresence.Near(catalog.settings(cache).nearEnabled() ? "absent" : "off", null);
-            sharedMap(PRESENCE_ANSWERS).put(question + " " + nodeName(), near.text(), 60);
         }
     }
 }

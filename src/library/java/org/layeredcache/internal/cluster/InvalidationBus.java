@@ -23,8 +23,8 @@ import java.util.logging.Logger;
 
 /**
  * Tells the other nodes to drop keys from their near layers, over a Hazelcast topic of the cluster the cluster
- * layer lives in; the same topic carries operators' questions where a key is ({@link #ask}), answered in a cluster
- * map. Messages are plain bytes (node id, kind, cache name, serialized key), so Hazelcast never has to load
+ * layer lives in; the same topic carries operators' questions where a key is ({@link #ask}), a message type of
+ * their own that only their answerer ({@link Questions}) receives. Messages are plain bytes (node id, kind, cache name, serialized key), so Hazelcast never has to load
  * an application class on its own threads; this node decodes them with the application's class loader, through a
  * {@link KeyFilter} that admits only what a key may hold.
  *
@@ -47,7 +47,13 @@ public final class InvalidationBus {
          * every entry of the cache from this node's near layer.
          */
         void unreadable(String cache, Exception failure);
+    }
 
+    /**
+     * Answers operators' questions where a key is: a message type of its own on the same topic, which only an
+     * answerer set with {@link #answerQuestionsWith} receives.
+     */
+    public interface Questions {
         /** Another node asks where {@code key} of {@code cache} is on this node; {@code question} names the answer. */
         void asked(String question, String cache, CacheKey key);
     }
@@ -63,6 +69,7 @@ public final class InvalidationBus {
     private final ClassLoader classLoader;
     private final KeyFilter filter;
     private final UUID registration;
+    private volatile Questions questions;
 
     /**
      * @param keyTypes the key value types the deployment declares, which messages may carry besides the JDK's
@@ -90,6 +97,11 @@ public final class InvalidationBus {
         topic.publish(encode(QUESTION, question, cache, key));
     }
 
+    /** Who answers the other nodes' questions where a key is; without one, questions are ignored. */
+    void answerQuestionsWith(Questions answerer) {
+        this.questions = answerer;
+    }
+
     void close() {
         try {
             topic.removeMessageListener(registration);
@@ -110,7 +122,10 @@ public final class InvalidationBus {
             cache = in.readUTF();
             CacheKey key = in.readBoolean() ? readKey(in) : null;
             if (kind == QUESTION) {
-                receiver.asked(question, cache, key);
+                Questions answerer = questions;
+                if (answerer != null && key != null) {
+                    answerer.asked(question, cache, key);
+                }
             } else {
                 receiver.invalidated(cache, key, message.getPublishTime());
             }

@@ -151,6 +151,15 @@ public final class ServerCluster {
         return true;
     }
 
+    /** Who answers the other nodes' questions where a key is: set on the topic now, or once it has joined. */
+    public void answerQuestionsWith(InvalidationBus.Questions answerer) {
+        bus.thenAccept(joined -> {
+            if (joined != null) {
+                joined.answerQuestionsWith(answerer);
+            }
+        });
+    }
+
     private static void send(InvalidationBus bus, String cache, CacheKey key) {
         if (key == null) {
             bus.publishAll(cache);

@@ -8,6 +8,7 @@ import jakarta.interceptor.InvocationContext;
 import org.layeredcache.CachedRead;
 import org.layeredcache.internal.cache.CacheLayers;
 import org.layeredcache.internal.key.CacheKey;
+import org.layeredcache.internal.operation.BeanCalls;
 import org.layeredcache.internal.operation.CacheOperations;
 import org.layeredcache.internal.operation.OperationParser;
 import org.layeredcache.internal.operation.PerElement;

@@ -2,7 +2,7 @@ package org.layeredcache.internal.task;
 
 import org.layeredcache.CacheTasks;
 import org.layeredcache.internal.cache.CacheRegistry;
-import org.layeredcache.internal.interceptor.BeanCalls;
+import org.layeredcache.internal.operation.BeanCalls;
 import org.layeredcache.internal.operation.PreloadOperation;
 
 import java.util.Collection;

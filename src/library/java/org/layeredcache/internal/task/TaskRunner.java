@@ -12,7 +12,7 @@ import org.layeredcache.TaskStatus;
 import org.layeredcache.internal.cache.CacheRegistry;
 import org.layeredcache.internal.cluster.SharedMap;
 import org.layeredcache.internal.config.Durations;
-import org.layeredcache.internal.interceptor.BeanCalls;
+import org.layeredcache.internal.operation.BeanCalls;
 import org.layeredcache.internal.operation.CacheOperations;
 import org.layeredcache.internal.operation.PreloadOperation;
 

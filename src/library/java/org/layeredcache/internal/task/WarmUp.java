@@ -1,7 +1,7 @@
 package org.layeredcache.internal.task;
 
 import org.layeredcache.CacheTasks;
-import org.layeredcache.internal.interceptor.BeanCalls;
+import org.layeredcache.internal.operation.BeanCalls;
 import org.layeredcache.internal.operation.CacheOperations;
 
 import java.lang.reflect.Method;

@@ -1,4 +1,4 @@
-package org.layeredcache.internal.interceptor;
+package org.layeredcache.internal.operation;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.RequestContextController;
