@@ -5,18 +5,46 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * Keeps the public API small and the internals replaceable: the package {@code org.layeredcache} holds only what
- * users touch and never reaches into {@code org.layeredcache.internal}, so no internal type can appear in a
- * signature a user sees; the internals stay out of the way of the users' own code.
+ * Keeps the architecture easy to see (docs/ARCHITECTURE.md draws it). The public API package holds only what users
+ * touch and never reaches into {@code org.layeredcache.internal}; inside, each package has one role and may use
+ * only the packages below it, so arrows run one way and no package cycle can form.
  */
 class ArchitectureTest {
 
     private static final String API = "org.layeredcache";
     private static final String INTERNAL = "org.layeredcache.internal..";
+
+    /**
+     * Each internal package and the internal packages it may use, top to bottom: the adapters the container calls
+     * (interceptors, admin resource, tasks, metrics), then composing a cache, loading, the layers, the cluster
+     * plumbing, and the basics (keys, settings, figures).
+     */
+    private static final Map<String, List<String>> MAY_USE = new LinkedHashMap<>();
+
+    static {
+        MAY_USE.put("interceptor", List.of("cache", "operation", "key", "config"));
+        MAY_USE.put("admin", List.of("cache", "operation", "layer", "cluster", "key", "config", "stats"));
+        MAY_USE.put("task", List.of("cache", "operation", "cluster", "key", "config", "stats"));
+        MAY_USE.put("observe", List.of("cache", "stats"));
+        MAY_USE.put("operation", List.of("key", "config"));
+        MAY_USE.put("cache", List.of("load", "layer", "cluster", "key", "config", "stats"));
+        MAY_USE.put("load", List.of("layer", "cluster", "key", "config", "stats"));
+        MAY_USE.put("layer", List.of("cluster", "key", "config", "stats"));
+        MAY_USE.put("cluster", List.of("key", "config"));
+        MAY_USE.put("stats", List.of("key"));
+        MAY_USE.put("config", List.of());
+        MAY_USE.put("key", List.of());
+    }
 
     private static JavaClasses library;
 
@@ -45,17 +73,37 @@ class ArchitectureTest {
     }
 
     @Test
-    void theLayersKnowNothingOfTheirAdapters() {
-        noClasses().that().resideInAPackage("org.layeredcache.internal.layer..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.layeredcache.internal.interceptor..",
-                        "org.layeredcache.internal.admin..", "org.layeredcache.internal.observe..")
-                .because("interceptors, the admin resource and the metrics use the layers, not the other way round")
+    void everyInternalPackageUsesOnlyThePackagesBelowIt() {
+        for (Map.Entry<String, List<String>> rule : MAY_USE.entrySet()) {
+            String[] others = MAY_USE.keySet().stream()
+                    .filter(other -> !other.equals(rule.getKey()) && !rule.getValue().contains(other))
+                    .map(other -> "org.layeredcache.internal." + other + "..")
+                    .toArray(String[]::new);
+            noClasses().that().resideInAPackage("org.layeredcache.internal." + rule.getKey() + "..")
+                    .should().dependOnClassesThat().resideInAnyPackage(others)
+                    .because("internal." + rule.getKey() + " may use only " + rule.getValue()
+                            + " (docs/ARCHITECTURE.md)")
+                    .check(library);
+        }
+    }
+
+    @Test
+    void everyInternalPackageHasARule() {
+        classes().that().resideInAPackage(INTERNAL)
+                .should().resideInAnyPackage(MAY_USE.keySet().stream()
+                        .map(name -> "org.layeredcache.internal." + name + "..").toArray(String[]::new))
+                .because("a new package gets its place in the arrows of ArchitectureTest and docs/ARCHITECTURE.md")
                 .check(library);
     }
 
     @Test
+    void noInternalPackagesFormACycle() {
+        slices().matching("org.layeredcache.internal.(*)..").should().beFreeOfCycles().check(library);
+    }
+
+    @Test
     void everyOtherClassOfTheLibraryIsInternal() {
-        classes().should().resideInAnyPackage(API, INTERNAL)
+        classes().should().resideInAnyPackage(Stream.of(API, INTERNAL).toArray(String[]::new))
                 .check(library);
     }
 }
