@@ -13,6 +13,7 @@ import org.layeredcache.internal.config.CacheCatalog;
 import org.layeredcache.internal.config.CacheSettings;
 import org.layeredcache.internal.config.EntryTimes;
 import org.layeredcache.internal.key.CacheKey;
+import org.layeredcache.internal.key.Entries;
 import org.layeredcache.internal.layer.ClusterLayer;
 import org.layeredcache.internal.layer.GuardedCluster;
 import org.layeredcache.internal.layer.Layers;
@@ -184,8 +185,9 @@ public class CacheRegistry {
     }
 
     /**
-     * Asks the other nodes where {@code key} of {@code cache} is; their answerer (the bean of type
-     * {@link InvalidationBus.Questions}, if the deployment has one) answers under {@code question}. False when there is no one to ask (no invalidation topic joined).
+     * Asks the other nodes where {@code key} of {@code cache} is; their answerer (the bean of type {@link
+     * InvalidationBus.Questions}, if the deployment has one) answers under {@code question}. False when there is no
+     * one to ask (no invalidation topic joined).
      */
     public boolean askOtherNodes(String question, String cache, CacheKey key) {
         return server.askOtherNodes(question, cache, key);
@@ -225,10 +227,10 @@ public class CacheRegistry {
     private final class Receiver implements InvalidationBus.Receiver {
 
         @Override
-        public void invalidated(String cache, CacheKey key, long publishedAt) {
+        public void invalidated(String cache, Entries entries, long publishedAt) {
             LayeredCache layers = caches.get(cache);
             if (layers != null) {
-                layers.received(key, publishedAt);
+                layers.received(entries, publishedAt);
             }
         }
 

@@ -6,6 +6,7 @@ import org.layeredcache.internal.cluster.ServerCluster;
 import org.layeredcache.internal.config.CacheSettings;
 import org.layeredcache.internal.config.EntryTimes;
 import org.layeredcache.internal.key.CacheKey;
+import org.layeredcache.internal.key.Entries;
 import org.layeredcache.internal.layer.ClusterHealth;
 import org.layeredcache.internal.layer.ClusterLayer;
 import org.layeredcache.internal.layer.GuardedCluster;
@@ -317,7 +318,7 @@ final class LayeredCache {
         boolean reachedCluster = layers.cluster().invalidate(key);
         invalidateNear(key);
         if (reachedCluster) {
-            tellOtherNodes(key);
+            tellOtherNodes(Entries.one(key));
         }
     }
 
@@ -330,30 +331,30 @@ final class LayeredCache {
         boolean reachedCluster = layers.cluster().invalidateAll();
         invalidateNearAll();
         if (reachedCluster) {
-            tellOtherNodes(null);
+            tellOtherNodes(Entries.ALL);
         }
     }
 
-    /** Another node's invalidation of {@code key} ({@code null}: all entries), published at {@code publishedAt}. */
-    void received(CacheKey key, long publishedAt) {
+    /** Another node's invalidation of {@code entries}, published at {@code publishedAt}. */
+    void received(Entries entries, long publishedAt) {
         counters.invalidationReceived(Math.max(0, System.currentTimeMillis() - publishedAt));
-        if (key == null) {
-            invalidateNearAll();
+        if (entries instanceof Entries.One one) {
+            invalidateNear(one.key());
         } else {
-            invalidateNear(key);
+            invalidateNearAll();
         }
     }
 
     /** Drops the key from this node's near layer only; later reads start a new load. */
     private void invalidateNear(CacheKey key) {
-        preloads.invalidated(key);
+        preloads.invalidated(Entries.one(key));
         flights.invalidate(key);
         layers.near().invalidate(key);
     }
 
     /** Drops every entry from this node's near layer only (an unreadable message named this cache). */
     void invalidateNearAll() {
-        preloads.invalidated(null);
+        preloads.invalidated(Entries.ALL);
         flights.invalidateAll();
         layers.near().invalidateAll();
     }
@@ -382,9 +383,9 @@ final class LayeredCache {
         return counters.snapshot();
     }
 
-    private void tellOtherNodes(CacheKey key) {
+    private void tellOtherNodes(Entries entries) {
         try {
-            server.tellOtherNodes(settings.cache(), key);
+            server.tellOtherNodes(settings.cache(), entries);
         } catch (RuntimeException e) {
             counters.fault("invalidation message", e);
         }
@@ -394,12 +395,12 @@ final class LayeredCache {
     private final class Messages implements GuardedCluster.Messages {
         @Override
         public void invalidated(CacheKey key) {
-            tellOtherNodes(key);
+            tellOtherNodes(Entries.one(key));
         }
 
         @Override
         public void invalidatedAll() {
-            tellOtherNodes(null);
+            tellOtherNodes(Entries.ALL);
         }
     }
 }

@@ -2,6 +2,7 @@ package org.layeredcache.internal.cache;
 
 import org.layeredcache.CacheTasks;
 import org.layeredcache.internal.key.CacheKey;
+import org.layeredcache.internal.key.Entries;
 import org.layeredcache.internal.layer.GuardedCluster;
 import org.layeredcache.internal.stats.CacheCounters;
 
@@ -52,12 +53,12 @@ final class Preload {
         this.kept = kept;
     }
 
-    /** The cache invalidated {@code key} ({@code null}: every entry) on this node or another. */
-    void invalidated(CacheKey key) {
-        if (key == null) {
-            allInvalidated = true;
+    /** The cache invalidated {@code entries} on this node or another. */
+    void invalidated(Entries entries) {
+        if (entries instanceof Entries.One one) {
+            invalidated.add(one.key());
         } else {
-            invalidated.add(key);
+            allInvalidated = true;
         }
     }
 
@@ -134,9 +135,9 @@ final class Preload {
     static final class Running {
         private final List<Preload> preloads = new CopyOnWriteArrayList<>();
 
-        /** The cache invalidated {@code key} ({@code null}: every entry) on this node or another. */
-        void invalidated(CacheKey key) {
-            preloads.forEach(preload -> preload.invalidated(key));
+        /** The cache invalidated {@code entries} on this node or another. */
+        void invalidated(Entries entries) {
+            preloads.forEach(preload -> preload.invalidated(entries));
         }
 
         /** Runs {@code preload} to its end, telling it about invalidations meanwhile. */

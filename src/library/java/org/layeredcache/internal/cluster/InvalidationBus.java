@@ -4,6 +4,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.topic.ITopic;
 import com.hazelcast.topic.Message;
 import org.layeredcache.internal.key.CacheKey;
+import org.layeredcache.internal.key.Entries;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -22,11 +23,11 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Tells the other nodes to drop keys from their near layers, over a Hazelcast topic of the cluster the cluster
- * layer lives in; the same topic carries operators' questions where a key is ({@link #ask}), a message type of
- * their own that only their answerer ({@link Questions}) receives. Messages are plain bytes (node id, kind, cache name, serialized key), so Hazelcast never has to load
- * an application class on its own threads; this node decodes them with the application's class loader, through a
- * {@link KeyFilter} that admits only what a key may hold.
+ * Tells the other nodes to drop keys from their near layers, over a Hazelcast topic of the cluster the cluster layer
+ * lives in; the same topic carries operators' questions where a key is ({@link #ask}), a message type of their own
+ * that only their answerer ({@link Questions}) receives. Messages are plain bytes (node id, kind, cache name,
+ * serialized key), so Hazelcast never has to load an application class on its own threads; this node decodes them
+ * with the application's class loader, through a {@link KeyFilter} that admits only what a key may hold.
  *
  * <p>Delivery is best effort, as with any Hazelcast topic: a message can be lost when a member fails. The near
  * layer's TTL bounds how long such a loss can leave a node stale.
@@ -39,7 +40,7 @@ public final class InvalidationBus {
          * Drops {@code key} ({@code null}: every entry) from this node's near layer of {@code cache}; the other
          * node published it at {@code publishedAt} (epoch milliseconds, the cluster's clock).
          */
-        void invalidated(String cache, CacheKey key, long publishedAt);
+        void invalidated(String cache, Entries entries, long publishedAt);
 
         /**
          * An invalidation of {@code cache} arrived whose key could not be read (the filter rejected it, or it is
@@ -75,7 +76,8 @@ public final class InvalidationBus {
      * @param keyTypes the key value types the deployment declares, which messages may carry besides the JDK's
      *                 value types (see {@link KeyFilter})
      */
-    public InvalidationBus(HazelcastInstance hazelcast, ClassLoader classLoader, Set<Class<?>> keyTypes, Receiver receiver) {
+    public InvalidationBus(HazelcastInstance hazelcast, ClassLoader classLoader, Set<Class<?>> keyTypes,
+                           Receiver receiver) {
         this.topic = hazelcast.getTopic(TOPIC);
         this.classLoader = classLoader;
         this.filter = new KeyFilter(keyTypes, classLoader);
@@ -127,7 +129,8 @@ public final class InvalidationBus {
                     answerer.asked(question, cache, key);
                 }
             } else {
-                receiver.invalidated(cache, key, message.getPublishTime());
+                Entries entries = key == null ? Entries.ALL : Entries.one(key);     // no key on the wire: all
+                receiver.invalidated(cache, entries, message.getPublishTime());
             }
         } catch (IOException | ClassNotFoundException | RuntimeException e) {
             if (cache != null) {

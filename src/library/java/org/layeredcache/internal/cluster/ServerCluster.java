@@ -6,6 +6,7 @@ import jakarta.enterprise.inject.Instance;
 import org.layeredcache.internal.config.CacheCatalog;
 import org.layeredcache.internal.config.CacheSettings;
 import org.layeredcache.internal.key.CacheKey;
+import org.layeredcache.internal.key.Entries;
 
 import javax.cache.CacheManager;
 import javax.naming.InitialContext;
@@ -122,17 +123,17 @@ public final class ServerCluster {
     }
 
     /**
-     * Tells the other nodes to drop {@code key} ({@code null}: every entry) of {@code cache}; while the topic is
+     * Tells the other nodes to drop {@code entries} of {@code cache}; while the topic is
      * still being joined, the message goes out once it has joined. Throws if the cluster does.
      */
-    public void tellOtherNodes(String cache, CacheKey key) {
+    public void tellOtherNodes(String cache, Entries entries) {
         InvalidationBus joined = bus();
         if (joined != null) {
-            send(joined, cache, key);
+            send(joined, cache, entries);
         } else if (!bus.isDone()) {
             bus.thenAccept(late -> {
                 if (late != null) {
-                    send(late, cache, key);
+                    send(late, cache, entries);
                 }
             });
         }
@@ -160,11 +161,11 @@ public final class ServerCluster {
         });
     }
 
-    private static void send(InvalidationBus bus, String cache, CacheKey key) {
-        if (key == null) {
-            bus.publishAll(cache);
+    private static void send(InvalidationBus bus, String cache, Entries entries) {
+        if (entries instanceof Entries.One one) {
+            bus.publish(cache, one.key());
         } else {
-            bus.publish(cache, key);
+            bus.publishAll(cache);
         }
     }
 
@@ -206,7 +207,8 @@ public final class ServerCluster {
 
     /** Joins the topic in the background; done at once (with {@code null}) when there is no Hazelcast. */
     private static CompletableFuture<InvalidationBus> joinTopic(CacheManager manager, ClassLoader application,
-                                                                CacheCatalog catalog, InvalidationBus.Receiver receiver) {
+                                                                CacheCatalog catalog,
+                                                                InvalidationBus.Receiver receiver) {
         Optional<HazelcastInstance> hazelcast = hazelcastOf(manager);
         if (hazelcast.isEmpty()) {
             if (manager != null) {
