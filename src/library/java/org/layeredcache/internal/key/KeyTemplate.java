@@ -171,7 +171,7 @@ public final class KeyTemplate {
         return types;
     }
 
-    private static Class<?> boxed(Class<?> type) {
+    static Class<?> boxed(Class<?> type) {
         return type.isPrimitive() ? MethodType.methodType(type).wrap().returnType() : type;
     }
 
@@ -182,58 +182,6 @@ public final class KeyTemplate {
     public static Class<?> valueType(Class<?> declared) {
         Class<?> boxed = boxed(declared);
         return boxed == Integer.class || boxed == Short.class || boxed == Byte.class ? Long.class : boxed;
-    }
-
-    /**
-     * The key that this template renders as {@code text} ({@link CacheKey#toString()}), for operators who name a key
-     * by hand: placeholders of integral, boolean, enum and string types are read back; empty when the text does
-     * not have the template's form, or a placeholder has another type.
-     */
-    public java.util.Optional<CacheKey> parseRendered(String text) {
-        Object[] values = renderedValues(text);
-        return values == null ? java.util.Optional.empty() : java.util.Optional.of(CacheKey.of(shape, values));
-    }
-
-    /**
-     * The arguments of a call of a method with {@code parameterTypes} whose key renders as {@code text}: empty when
-     * the text does not fit ({@link #parseRendered}), or when the placeholders are not exactly the method's
-     * parameters, each once and in full (no property of one), so the call cannot be made from the key alone.
-     */
-    public java.util.Optional<Object[]> argumentsFor(String text, Class<?>[] parameterTypes) {
-        if (!callable(parameterTypes.length)) {
-            return java.util.Optional.empty();
-        }
-        Object[] values = renderedValues(text);
-        if (values == null) {
-            return java.util.Optional.empty();
-        }
-        Object[] arguments = new Object[parameterTypes.length];
-        for (int i = 0; i < sources.length; i++) {
-            Object value = values[i];
-            Class<?> type = boxed(parameterTypes[sources[i].parameter()]);
-            if (value instanceof Long number) {
-                value = narrowed(number, type);
-                if (value == null) {
-                    return java.util.Optional.empty();
-                }
-            }
-            arguments[sources[i].parameter()] = value;
-        }
-        return java.util.Optional.of(arguments);
-    }
-
-    /** {@code number} as a value of the integral {@code type}, or {@code null} when it does not fit. */
-    private static Object narrowed(long number, Class<?> type) {
-        if (type == Long.class) {
-            return number;
-        }
-        if (type == Integer.class && number == (int) number) {
-            return (int) number;
-        }
-        if (type == Short.class && number == (short) number) {
-            return (short) number;
-        }
-        return type == Byte.class && number == (byte) number ? (byte) number : null;
     }
 
     /** Whether a placeholder takes its value from the parameter at {@code index}. */
@@ -269,66 +217,25 @@ public final class KeyTemplate {
         return value -> source.read(new Object[] {value});
     }
 
-    /** Whether each of the method's parameters is one placeholder, whole: a key then gives back the arguments. */
-    private boolean callable(int parameterCount) {
-        boolean[] seen = new boolean[parameterCount];
-        for (ValueSource source : sources) {
-            if (source.path().length > 0 || seen[source.parameter()]) {
-                return false;
-            }
-            seen[source.parameter()] = true;
-        }
-        for (boolean one : seen) {
-            if (!one) {
-                return false;
-            }
-        }
-        return true;
+
+    /** How many placeholders the template has. */
+    int placeholders() {
+        return sources.length;
     }
 
-    /** The placeholder values of a key rendered as {@code text}, or {@code null} when it does not fit. */
-    private Object[] renderedValues(String text) {
-        String[] literals = shape.split("\\{}", -1);
-        if (literals.length != sources.length + 1) {
-            return null;
-        }
-        StringBuilder pattern = new StringBuilder(java.util.regex.Pattern.quote(literals[0]));
-        for (int i = 0; i < sources.length; i++) {
-            Class<?> type = valueType(sources[i].type());
-            String group = type == Long.class ? "(-?\\d+)" : type == Boolean.class ? "(true|false)"
-                    : type.isEnum() ? "(\\w+)" : type == String.class ? "(.*?)" : null;
-            if (group == null) {
-                return null;
-            }
-            pattern.append(group).append(java.util.regex.Pattern.quote(literals[i + 1]));
-        }
-        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile(pattern.toString()).matcher(text);
-        if (!matcher.matches()) {
-            return null;
-        }
-        Object[] values = new Object[sources.length];
-        try {
-            for (int i = 0; i < sources.length; i++) {
-                values[i] = parseValue(valueType(sources[i].type()), matcher.group(i + 1));
-            }
-        } catch (IllegalArgumentException notOfThisType) {
-            return null;
-        }
-        return values;
+    /** The declared type of the value placeholder {@code i} takes. */
+    Class<?> placeholderType(int i) {
+        return sources[i].type();
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static Object parseValue(Class<?> type, String text) {
-        if (type == Long.class) {
-            return Long.parseLong(text);
-        }
-        if (type == Boolean.class) {
-            return Boolean.parseBoolean(text);
-        }
-        if (type.isEnum()) {
-            return Enum.valueOf((Class) type, text);
-        }
-        return text;
+    /** The parameter placeholder {@code i} takes its value from. */
+    int placeholderParameter(int i) {
+        return sources[i].parameter();
+    }
+
+    /** Whether placeholder {@code i} is its parameter whole, not a property of it. */
+    boolean placeholderIsWholeParameter(int i) {
+        return sources[i].path().length == 0;
     }
 
     /** The template as written (or, for all parameters, as if written). */

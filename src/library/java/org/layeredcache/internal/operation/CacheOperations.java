@@ -4,6 +4,7 @@ import org.layeredcache.CachedRead;
 import org.layeredcache.Invalidates;
 import org.layeredcache.RequestCached;
 import org.layeredcache.internal.key.CacheKey;
+import org.layeredcache.internal.key.RenderedKey;
 
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
@@ -68,7 +69,7 @@ public final class CacheOperations {
      */
     public Optional<CacheKey> parseKey(String cache, String text) {
         return reads.values().stream().filter(read -> read.cache().equals(cache))
-                .map(read -> read.key().parseRendered(text)).flatMap(Optional::stream).findFirst();
+                .map(read -> RenderedKey.parse(read.key(), text)).flatMap(Optional::stream).findFirst();
     }
 
     /**
@@ -79,7 +80,7 @@ public final class CacheOperations {
     public Optional<Map.Entry<Method, Object[]>> callFor(String cache, String text) {
         return reads.values().stream().filter(read -> read.cache().equals(cache) && read.each() == null)
                 .sorted(java.util.Comparator.comparing(read -> read.method().toGenericString()))
-                .flatMap(read -> read.key().argumentsFor(text, read.method().getParameterTypes())
+                .flatMap(read -> RenderedKey.arguments(read.key(), text, read.method().getParameterTypes())
                         .map(arguments -> Map.entry(read.method(), arguments)).stream())
                 .findFirst();
     }
