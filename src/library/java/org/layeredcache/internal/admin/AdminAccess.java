@@ -99,6 +99,6 @@ final class AdminAccess {
     }
 
     private static void refuse(HttpServletResponse response, int status, String message) throws IOException {
-        AdminServlet.error(response, status, message);
+        AdminJson.error(response, status, message);
     }
 }

@@ -3,9 +3,7 @@ package org.layeredcache.internal.admin;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 import jakarta.servlet.ServletException;
@@ -13,7 +11,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.layeredcache.CacheAdmin;
-import org.layeredcache.CacheStatistics;
 import org.layeredcache.CacheTasks;
 import org.layeredcache.TaskPendingException;
 import org.layeredcache.TaskStatus;
@@ -21,18 +18,14 @@ import org.layeredcache.internal.cache.CacheLayers;
 import org.layeredcache.internal.cache.CacheRegistry;
 import org.layeredcache.internal.key.CacheKey;
 import org.layeredcache.internal.operation.CacheOperations;
-import org.layeredcache.internal.stats.RecentFigures;
 
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import java.io.IOException;
-import java.io.StringReader;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -47,9 +40,9 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code GET .../}: the dashboard, a page of plain HTML and a little script shipped in the jar;</li>
  *   <li>{@code GET .../caches}: every cache's statistics, summed over the nodes of the cluster, with each node's
- *       figures (each node publishes its own to a cluster map every {@value #SHARE_SECONDS} s and on each call),
+ *       figures (each node publishes its own to a cluster map every {@value NodeFigures#SHARE_SECONDS} s and on each call),
  *       including loads, faults and the delays of invalidations from other nodes over the last
- *       {@value #RECENT_MINUTES} minutes ({@code recent...}; delays summed over nodes except their maximum);</li>
+ *       {@value NodeFigures#RECENT_MINUTES} minutes ({@code recent...}; delays summed over nodes except their maximum);</li>
  *   <li>{@code GET .../caches/{cache}/keys/{key}}: where the key is (the cluster layer, and the near layer of each
  *       node that answers within {@link #PRESENCE_WAIT}; this node's first, also as {@code near}) and how old it
  *       is there;</li>
@@ -68,9 +61,6 @@ import java.util.regex.Pattern;
 public class AdminServlet extends HttpServlet {
 
     static final String ROLE = "role";
-    static final int SHARE_SECONDS = 5;
-    /** The window of the {@code recent...} figures: loads, faults and invalidation delays of the last minutes. */
-    static final int RECENT_MINUTES = 5;
     /** How long a question where a key is waits for the other nodes' answers. */
     static final java.time.Duration PRESENCE_WAIT = java.time.Duration.ofSeconds(2);
     private static final long serialVersionUID = 1L;
@@ -84,15 +74,18 @@ public class AdminServlet extends HttpServlet {
     private static final Pattern PRELOAD = Pattern.compile("/caches/([^/]+)/preload");
 
     private transient AdminAccess access;
+    private transient NodeFigures figures;
     private transient ScheduledFuture<?> sharing;
 
     @Override
     public void init() {
         access = new AdminAccess(getInitParameter(ROLE));
+        figures = new NodeFigures(bean(CacheRegistry.class), bean(CacheAdmin.class));
         try {
             ScheduledExecutorService scheduler = (ScheduledExecutorService) new InitialContext()
                     .lookup("java:comp/DefaultManagedScheduledExecutorService");
-            sharing = scheduler.scheduleWithFixedDelay(this::shareQuietly, 1, SHARE_SECONDS, TimeUnit.SECONDS);
+            sharing = scheduler.scheduleWithFixedDelay(this::shareQuietly, 1, NodeFigures.SHARE_SECONDS,
+                    TimeUnit.SECONDS);
         } catch (NamingException | RuntimeException e) {
             LOG.log(Level.INFO, "No managed scheduler: this node shares its cache figures only when asked", e);
         }
@@ -121,7 +114,7 @@ public class AdminServlet extends HttpServlet {
         } else if ((matcher = TASK.matcher(path)).matches() && method.equals("GET")) {
             Optional<TaskStatus> task = bean(CacheTasks.class).status(decode(matcher.group(1)));
             if (task.isPresent()) {
-                json(response, 200, task(task.get()).build());
+                json(response, 200, AdminJson.task(task.get()).build());
             } else {
                 error(response, 404, "no task '" + decode(matcher.group(1)) + "' (unknown, or ended long ago)");
             }
@@ -143,7 +136,7 @@ public class AdminServlet extends HttpServlet {
             }
         } else if (path.matches("/tasks/?") && method.equals("GET")) {
             JsonArrayBuilder list = Json.createArrayBuilder();
-            bean(CacheTasks.class).recent().forEach(task -> list.add(task(task)));
+            bean(CacheTasks.class).recent().forEach(task -> list.add(AdminJson.task(task)));
             json(response, 200, Json.createObjectBuilder().add("tasks", list).build());
         } else if ((matcher = PENDING.matcher(path)).matches() && method.equals("DELETE")) {
             String scope = decode(matcher.group(1));
@@ -152,7 +145,8 @@ public class AdminServlet extends HttpServlet {
                     .add(cleared ? "cleared" : "error", cleared ? "the pending flag" : "no pending flag for scope '"
                             + scope + "'").build());
         } else if (CACHES.matcher(path).matches() && method.equals("GET")) {
-            json(response, 200, caches());
+            json(response, 200, figures.caches().add("preloadable", Json.createArrayBuilder(
+                    new java.util.TreeSet<>(bean(CacheOperations.class).preloadedCaches()))).build());
         } else if ((matcher = KEY.matcher(path)).matches() && (method.equals("GET") || method.equals("DELETE"))) {
             key(response, method, decode(matcher.group(1)), decode(matcher.group(2)));
         } else if ((matcher = CACHE.matcher(path)).matches() && method.equals("DELETE")) {
@@ -200,12 +194,12 @@ public class AdminServlet extends HttpServlet {
         try {
             TaskStatus task = start.get();
             response.setHeader("Location", tasks + task.id());
-            json(response, 202, task(task).add("status", tasks + task.id()).build());
+            json(response, 202, AdminJson.task(task).add("status", tasks + task.id()).build());
         } catch (IllegalArgumentException e) {
             error(response, 400, e.getMessage());
         } catch (TaskPendingException e) {
             json(response, 409, Json.createObjectBuilder().add("status", 409).add("error", e.getMessage())
-                    .add("pending", task(e.pending()).add("status", tasks + e.pending().id())).build());
+                    .add("pending", AdminJson.task(e.pending()).add("status", tasks + e.pending().id())).build());
         }
     }
 
@@ -241,112 +235,7 @@ public class AdminServlet extends HttpServlet {
             return;
         }
         KeyPresence presence = bean(KeyPresences.class).presence(cache, key.get(), PRESENCE_WAIT);
-        JsonObjectBuilder body = Json.createObjectBuilder().add("cache", cache).add("key", presence.key())
-                .add("cluster", presence.cluster());
-        if (presence.clusterAgeMillis() != null) {
-            body.add("clusterAgeMillis", presence.clusterAgeMillis());
-        }
-        JsonObjectBuilder nodes = Json.createObjectBuilder();
-        presence.nodes().forEach((node, near) -> {
-            JsonObjectBuilder one = Json.createObjectBuilder().add("near", near.state());
-            if (near.ageMillis() != null) {
-                one.add("nearAgeMillis", near.ageMillis());
-            }
-            nodes.add(node, one);
-        });
-        JsonArrayBuilder unanswered = Json.createArrayBuilder();
-        presence.unanswered().forEach(unanswered::add);
-        Map.Entry<String, KeyPresence.Near> here = presence.nodes().entrySet().iterator().next();
-        body.add("node", here.getKey()).add("near", here.getValue().state());
-        if (here.getValue().ageMillis() != null) {
-            body.add("nearAgeMillis", here.getValue().ageMillis());
-        }
-        json(response, 200, body.add("nodes", nodes).add("unanswered", unanswered).build());
-    }
-
-    /** Every cache's figures, summed over the nodes that shared theirs, and each node's. */
-    private JsonObject caches() {
-        Map<String, String> nodes = share();
-        Map<String, JsonObjectBuilder> perCache = new TreeMap<>();
-        Map<String, Map<String, Long>> sums = new TreeMap<>();
-        for (Map.Entry<String, String> node : nodes.entrySet()) {
-            JsonObject figures;
-            try (JsonReader reader = Json.createReader(new StringReader(node.getValue()))) {
-                figures = reader.readObject();
-            }
-            for (Map.Entry<String, JsonValue> cache : figures.entrySet()) {
-                JsonObject counters = cache.getValue().asJsonObject();
-                perCache.computeIfAbsent(cache.getKey(), c -> Json.createObjectBuilder()).add(node.getKey(), counters);
-                Map<String, Long> sum = sums.computeIfAbsent(cache.getKey(), c -> new TreeMap<>());
-                counters.forEach((name, value) -> sum.merge(name, ((JsonNumber) value).longValue(),
-                        name.endsWith("Max") || name.endsWith("MaxMillis") ? Math::max : Long::sum));
-            }
-        }
-        JsonObjectBuilder caches = Json.createObjectBuilder();
-        for (Map.Entry<String, Map<String, Long>> cache : sums.entrySet()) {
-            JsonObjectBuilder cluster = Json.createObjectBuilder();
-            cache.getValue().forEach(cluster::add);
-            caches.add(cache.getKey(), Json.createObjectBuilder().add("cluster", cluster)
-                    .add("nodes", perCache.get(cache.getKey())));
-        }
-        return Json.createObjectBuilder().add("node", bean(CacheRegistry.class).nodeName())
-                .add("nodes", nodes.size()).add("recentMinutes", RECENT_MINUTES)
-                .add("preloadable", Json.createArrayBuilder(new java.util.TreeSet<>(
-                        bean(CacheOperations.class).preloadedCaches())))
-                .add("caches", caches).build();
-    }
-
-    /** Publishes this node's figures and returns every node's. */
-    private Map<String, String> share() {
-        CacheAdmin admin = bean(CacheAdmin.class);
-        JsonObjectBuilder figures = Json.createObjectBuilder();
-        CacheRegistry registry = bean(CacheRegistry.class);
-        for (String cache : admin.cacheNames()) {
-            RecentFigures recent = registry.recent(cache, RECENT_MINUTES);
-            figures.add(cache, counters(admin.statistics(cache)).add("recentLoads", recent.loads())
-                    .add("recentFaults", recent.faults()).add("recentDelays", recent.delays())
-                    .add("recentDelayTotalMillis", recent.delayTotalMillis())
-                    .add("recentDelayMaxMillis", recent.delayMaxMillis()));
-        }
-        return bean(CacheRegistry.class).shareFigures(figures.build().toString(), SHARE_SECONDS * 3);
-    }
-
-    private void shareQuietly() {
-        try {
-            share();
-        } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "this node's cache figures could not be shared", e);
-        }
-    }
-
-    private static JsonObjectBuilder task(TaskStatus task) {
-        JsonObjectBuilder json = Json.createObjectBuilder().add("id", task.id()).add("scope", task.scope())
-                .add("description", task.description()).add("state", task.state()).add("done", task.done())
-                .add("total", task.total()).add("skipped", task.skipped()).add("failed", task.failed())
-                .add("node", task.node());
-        if (task.requested() != null) {
-            json.add("requested", task.requested().toString());
-        }
-        if (task.started() != null) {
-            json.add("started", task.started().toString());
-        }
-        if (task.ended() != null) {
-            json.add("ended", task.ended().toString());
-        }
-        if (task.error() != null) {
-            json.add("error", task.error());
-        }
-        return json;
-    }
-
-    private static JsonObjectBuilder counters(CacheStatistics s) {
-        return Json.createObjectBuilder().add("requestHits", s.requestHits()).add("nearHits", s.nearHits())
-                .add("clusterHits", s.clusterHits()).add("loads", s.loads()).add("sharedLoads", s.sharedLoads())
-                .add("invalidations", s.invalidations()).add("invalidationsReceived", s.invalidationsReceived())
-                .add("faults", s.faults()).add("waits", s.waits()).add("waitsGivenUp", s.waitsGivenUp())
-                .add("staleServed", s.staleServed())
-                .add("oversized", s.oversized()).add("refreshes", s.refreshes()).add("preloaded", s.preloaded())
-                .add("preloadChunks", s.preloadChunks()).add("calls", s.calls());
+        json(response, 200, AdminJson.presence(presence));
     }
 
     private boolean known(HttpServletResponse response, String cache) throws IOException {
@@ -357,6 +246,14 @@ public class AdminServlet extends HttpServlet {
         return false;
     }
 
+    private void shareQuietly() {
+        try {
+            figures.share();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "this node's cache figures could not be shared", e);
+        }
+    }
+
     private static String decode(String part) {
         return URLDecoder.decode(part, StandardCharsets.UTF_8);
     }
@@ -365,14 +262,11 @@ public class AdminServlet extends HttpServlet {
         return CDI.current().select(type).get();
     }
 
-    static void error(HttpServletResponse response, int status, String message) throws IOException {
-        json(response, status, Json.createObjectBuilder().add("status", status).add("error", message).build());
+    private static void error(HttpServletResponse response, int status, String message) throws IOException {
+        AdminJson.error(response, status, message);
     }
 
     private static void json(HttpServletResponse response, int status, JsonObject body) throws IOException {
-        response.setStatus(status);
-        response.setContentType("application/json");
-        response.setCharacterEncoding("UTF-8");
-        response.getWriter().write(body.toString());
+        AdminJson.write(response, status, body);
     }
 }

@@ -1,5 +1,6 @@
 package org.layeredcache.internal.cache;
 
+import com.hazelcast.core.HazelcastInstance;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,7 +19,6 @@ import org.layeredcache.internal.layer.ClusterLayer;
 import org.layeredcache.internal.layer.GuardedCluster;
 import org.layeredcache.internal.layer.Layers;
 import org.layeredcache.internal.layer.ManagedExecutors;
-import org.layeredcache.internal.layer.NearLayer;
 import org.layeredcache.internal.layer.Transactions;
 import org.layeredcache.internal.stats.CacheHealth;
 import org.layeredcache.internal.stats.CacheObserver;
@@ -26,17 +26,11 @@ import org.layeredcache.internal.stats.RecentFigures;
 import org.layeredcache.internal.stats.Recordings;
 
 import javax.cache.CacheManager;
-import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -49,8 +43,6 @@ import java.util.logging.Logger;
 public class CacheRegistry {
 
     private static final Logger LOG = Logger.getLogger(CacheRegistry.class.getName());
-    /** The cluster map where each node publishes its caches' figures (plain JSON strings) for the admin resource. */
-    static final String FIGURES = "layered-cache-node-figures";
 
     private final Map<String, LayeredCache> caches = new ConcurrentHashMap<>();
     private final Recordings recordings = new Recordings();
@@ -132,20 +124,9 @@ public class CacheRegistry {
                 .orElse("this node");
     }
 
-    /**
-     * Publishes this node's figures (a JSON text) to the cluster's map of node figures, to live {@code seconds};
-     * returns every node's figures found there, this node's included (only this node's without a cluster).
-     */
-    public Map<String, String> shareFigures(String figures, int seconds) {
-        if (server.hazelcast().isEmpty()) {
-            return Map.of(nodeName(), figures);
-        }
-        // Obtained and used outside the application's context, as the caches are (see CleanContext).
-        return CleanContext.call(() -> {
-            com.hazelcast.map.IMap<String, String> shared = server.hazelcast().get().getMap(FIGURES);
-            shared.put(nodeName(), figures, seconds, java.util.concurrent.TimeUnit.SECONDS);
-            return new java.util.TreeMap<>(shared);
-        }, 5_000);
+    /** The Hazelcast instance of the cluster layer, when there is one (for operators' shared figures). */
+    public Optional<HazelcastInstance> hazelcast() {
+        return server.hazelcast();
     }
 
     /**
