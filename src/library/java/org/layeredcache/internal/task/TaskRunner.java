@@ -5,18 +5,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.ContextNotActiveException;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.layeredcache.CacheTasks;
 import org.layeredcache.TaskPendingException;
 import org.layeredcache.TaskStatus;
 import org.layeredcache.internal.cache.CacheRegistry;
-import org.layeredcache.internal.cluster.SharedMap;
-import org.layeredcache.internal.config.Durations;
 import org.layeredcache.internal.operation.BeanCalls;
 import org.layeredcache.internal.operation.CacheOperations;
 import org.layeredcache.internal.operation.PreloadOperation;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -25,23 +21,19 @@ import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The {@link CacheTasks} of this deployment: statuses and pending flags in two cluster maps, work on the
- * server's managed executor after the requesting transaction commits, in request order. Thread-safe.
+ * The {@link CacheTasks} of this deployment, their lifecycle: a task is flagged pending for its scope, queued,
+ * started on the server's managed executor after the requesting transaction commits (in request order; never after
+ * a rollback), and ends succeeded, failed, cancelled or lost. Its status lives in the cluster ({@link TaskStore}),
+ * its progress is saved as it runs ({@link TaskProgress}); preload ({@link PreloadWork}) and warm-up
+ * ({@link WarmUp}) are kinds of work. Thread-safe.
  */
 @ApplicationScoped
 public class TaskRunner implements CacheTasks {
 
-    static final String STATUSES = "layered-cache-task-statuses";
-    static final String PENDING = "layered-cache-task-pending";
-    static final String CANCELS = "layered-cache-task-cancels";
-    /** How often a running task saves its progress and looks for a cancellation. */
-    static final Duration SAVE_EVERY = Duration.ofMillis(250);
     private static final Logger LOG = Logger.getLogger(TaskRunner.class.getName());
 
     @Inject
@@ -56,12 +48,11 @@ public class TaskRunner implements CacheTasks {
     @Inject
     BeanCalls calls;
 
-    private long keepSeconds;
+    private TaskStore store;
 
     @PostConstruct
     void readSettings() {
-        keepSeconds = ConfigProvider.getConfig().getOptionalValue("layered-cache.tasks.keep", String.class)
-                .map(Durations::parse).orElse(Duration.ofHours(1)).toSeconds();
+        store = new TaskStore(registry);
     }
 
     @Override
@@ -71,12 +62,12 @@ public class TaskRunner implements CacheTasks {
         }
         TaskStatus queued = new TaskStatus(UUID.randomUUID().toString(), scope, description, "queued", 0, 0, 0, 0,
                 registry.nodeName(), Instant.now(), null, null, null);
-        String pending = pending().putIfAbsent(scope, queued.id());
+        String pending = store.flag(scope, queued.id());
         if (pending != null) {
             Optional<TaskStatus> holder = status(pending);
             if (holder.isEmpty() || !holder.get().pending()) {
-                pending().remove(scope, pending);    // its task was lost or is gone: the flag is free again
-                pending = pending().putIfAbsent(scope, queued.id());
+                store.release(scope, pending);       // its task was lost or is gone: the flag is free again
+                pending = store.flag(scope, queued.id());
             }
         }
         if (pending != null) {
@@ -84,7 +75,7 @@ public class TaskRunner implements CacheTasks {
             throw new TaskPendingException(status(id).orElse(new TaskStatus(id, scope, "(unknown)", "queued", 0, 0,
                     0, 0, "?", null, null, null, null)));
         }
-        save(queued);
+        store.save(queued);
         CompletableFuture<Void> ended = new CompletableFuture<>();
         CompletableFuture<Void> previous = previousInThisRequest(ended);
         registry.afterCompletion(
@@ -121,12 +112,12 @@ public class TaskRunner implements CacheTasks {
 
     private void run(TaskStatus queued, Work work) {
         Instant started = Instant.now();
-        if (cancels().get(queued.id()) != null) {
+        if (store.cancelRequested(queued.id())) {
             finish(queued, "cancelled", 0, 0, started, "cancelled before it started");
             return;
         }
-        Running progress = new Running(queued, started);
-        save(progress.now("running", null, null));
+        TaskProgress progress = new TaskProgress(queued, started, store, registry.executor());
+        store.save(progress.now("running", null, null));
         try {
             work.run(progress);
             finish(progress.end("succeeded", null));
@@ -138,100 +129,13 @@ public class TaskRunner implements CacheTasks {
         }
     }
 
-    /**
-     * A running task's progress: saved to the cluster at most every {@link #SAVE_EVERY} (and when the total is
-     * told), which is also how often it looks for a cancellation; steps not saved yet are saved that long after
-     * the last save, even when the work stalls.
-     */
-    private final class Running implements Progress {
-
-        private final TaskStatus task;
-        private final Instant started;
-        private final AtomicLong done = new AtomicLong();
-        private final AtomicLong skipped = new AtomicLong();
-        private final AtomicLong failed = new AtomicLong();
-        private volatile long total;
-        private volatile long nextSave;
-        private volatile boolean cancelled;
-        private volatile boolean saveScheduled;
-        private boolean ended;
-
-        Running(TaskStatus task, Instant started) {
-            this.task = task;
-            this.started = started;
-            this.nextSave = System.nanoTime() + SAVE_EVERY.toNanos();
-        }
-
-        /** The task's status with this progress. */
-        TaskStatus now(String state, Instant ended, String error) {
-            return new TaskStatus(task.id(), task.scope(), task.description(), state, done.get(), total,
-                    skipped.get(), failed.get(), task.node(), task.requested(), started, ended, error);
-        }
-
-        /** The final status; no "running" status is saved after it. */
-        synchronized TaskStatus end(String state, String error) {
-            ended = true;
-            return now(state, Instant.now(), error);
-        }
-
-        private synchronized void saveRunning() {
-            if (!ended) {
-                save(now("running", null, null));
-            }
-        }
-
-        @Override
-        public void total(long steps) {
-            total = steps;
-            saveRunning();
-        }
-
-        @Override
-        public void step() {
-            done.incrementAndGet();
-            if (cancelled()) {
-                throw new CancellationException("task " + task.id() + " was cancelled");
-            }
-        }
-
-        @Override
-        public void skipped() {
-            skipped.incrementAndGet();
-            step();
-        }
-
-        @Override
-        public void failed() {
-            failed.incrementAndGet();
-            step();
-        }
-
-        @Override
-        public boolean cancelled() {
-            long now = System.nanoTime();
-            if (!cancelled && now - nextSave >= 0) {
-                nextSave = now + SAVE_EVERY.toNanos();
-                saveRunning();
-                cancelled = cancels().get(task.id()) != null;
-            } else if (!saveScheduled) {
-                saveScheduled = true;
-                CompletableFuture.delayedExecutor(Math.max(0, nextSave - now), TimeUnit.NANOSECONDS,
-                        registry.executor()).execute(() -> {
-                            saveScheduled = false;
-                            saveRunning();
-                        });
-            }
-            return cancelled;
-        }
-    }
-
     @Override
     public boolean cancel(String id) {
         Optional<TaskStatus> task = status(id);
         if (task.isEmpty() || !task.get().pending()) {
             return false;
         }
-        cancels().put(id, "cancel", keepSeconds);
+        store.requestCancel(id);
         return true;
     }
 
@@ -255,24 +159,18 @@ public class TaskRunner implements CacheTasks {
                 task.failed(), task.node(), task.requested(), started, Instant.now(), error));
     }
 
-    /** Keeps the ended task's status for {@code layered-cache.tasks.keep} and releases its scope. */
     private void finish(TaskStatus ended) {
-        statuses().put(ended.id(), StatusText.write(ended), keepSeconds);
-        pending().remove(ended.scope(), ended.id());
-    }
-
-    private void save(TaskStatus status) {
-        statuses().put(status.id(), StatusText.write(status), 0);
+        store.ended(ended);
     }
 
     @Override
     public Optional<TaskStatus> status(String id) {
-        return Optional.ofNullable(statuses().get(id)).map(StatusText::read).map(this::unlessLost);
+        return store.status(id).map(this::unlessLost);
     }
 
     @Override
     public List<TaskStatus> recent() {
-        return statuses().values().stream().map(StatusText::read).map(this::unlessLost)
+        return store.all().stream().map(this::unlessLost)
                 .sorted(Comparator.comparing(TaskStatus::requested, Comparator.nullsLast(Comparator.reverseOrder())))
                 .toList();
     }
@@ -295,18 +193,6 @@ public class TaskRunner implements CacheTasks {
 
     @Override
     public boolean clearPending(String scope) {
-        return pending().remove(scope) != null;
-    }
-
-    private SharedMap statuses() {
-        return registry.sharedMap(STATUSES);
-    }
-
-    private SharedMap cancels() {
-        return registry.sharedMap(CANCELS);
-    }
-
-    private SharedMap pending() {
-        return registry.sharedMap(PENDING);
+        return store.clear(scope);
     }
 }
