@@ -25,7 +25,7 @@ public class AdminView implements CacheAdmin {
 
     @Override
     public CacheStatistics statistics(String cache) {
-        return registry.cache(cache).statistics();
+        return registry.cache(cache).layers().counters().snapshot();
     }
 
     @Override

@@ -44,7 +44,7 @@ public class CacheLayers {
         LayeredCache layers = registry.cache(cache);
         Callable<Object> loader = optional ? () -> unwrapOptional(method.call()) : method;
         if (!layers.enabled()) {
-            return NullValue.unwrap(layers.uncached(loader), optional);
+            return NullValue.unwrap(uncached(layers, loader), optional);
         }
         RequestEntries request = layers.usesRequestLayer() ? requestLayer.entries(layers.requestNamespace())
                 : RequestEntries.NONE;
@@ -63,7 +63,7 @@ public class CacheLayers {
         LayeredCache layers = registry.cache(cache);
         Map<CacheKey, Object> stored;
         if (!layers.enabled() || keys.isEmpty()) {
-            stored = keys.isEmpty() ? Map.of() : layers.uncachedAll(List.copyOf(keys), loader);
+            stored = keys.isEmpty() ? Map.of() : uncachedAll(layers, List.copyOf(keys), loader);
         } else {
             RequestEntries request = layers.usesRequestLayer() ? requestLayer.entries(layers.requestNamespace())
                     : RequestEntries.NONE;
@@ -77,7 +77,7 @@ public class CacheLayers {
     /** Runs a read's method without any layer, because its key could not be computed; counted as a load. */
     public Object uncached(String cache, boolean optional, Callable<Object> method) throws Exception {
         Callable<Object> loader = optional ? () -> unwrapOptional(method.call()) : method;
-        return NullValue.unwrap(registry.cache(cache).uncached(loader), optional);
+        return NullValue.unwrap(uncached(registry.cache(cache), loader), optional);
     }
 
     /**
@@ -127,7 +127,23 @@ public class CacheLayers {
 
     /** Counts a fault that happened outside the layers (such as computing a key) against {@code cache}. */
     public void fault(String cache, String operation, RuntimeException failure) {
-        registry.cache(cache).fault(operation, failure);
+        registry.cache(cache).layers().counters().fault(operation, failure);
+    }
+
+    /** Runs a read's method without any layer: the cache is disabled, or the call's key could not be computed. */
+    private static Object uncached(LayeredCache cache, Callable<Object> method) throws Exception {
+        cache.layers().counters().load();
+        return NullValue.wrap(method.call());
+    }
+
+    /** Loads many keys without any layer (the cache is disabled): each counted as a load. */
+    private static Map<CacheKey, Object> uncachedAll(LayeredCache cache, List<CacheKey> keys, BulkLoader loader)
+            throws Exception {
+        keys.forEach(key -> cache.layers().counters().load());
+        Map<CacheKey, Object> loaded = loader.load(keys);
+        Map<CacheKey, Object> stored = new HashMap<>();
+        keys.forEach(key -> stored.put(key, NullValue.wrap(loaded.get(key))));
+        return stored;
     }
 
     private static Object unwrapOptional(Object result) {

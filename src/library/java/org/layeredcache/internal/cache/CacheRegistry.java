@@ -183,7 +183,14 @@ public class CacheRegistry {
     /** Preloads {@code cache}'s cluster layer from {@code values} ({@code Preload}), counted on {@code progress}. */
     public void preload(String cache, java.util.Iterator<?> values, java.util.function.Function<Object, CacheKey> keyOf,
                         EntryTimes times, org.layeredcache.CacheTasks.Progress progress) {
-        cache(cache).preload(values, keyOf, times, progress);
+        LayeredCache layered = cache(cache);
+        Layers layers = layered.layers();
+        if (!layers.cluster().present()) {
+            throw new IllegalStateException("cache '" + cache + "' has no cluster layer here to preload into");
+        }
+        CacheSettings settings = catalog.settings(cache);
+        layered.preloads().run(new Preload(layers.cluster(), layers.counters(), settings.maxValueSize(),
+                settings.preloadChunkSize(), settings.resolve(times).kept()), values, keyOf, progress);
     }
 
     /** Entries in the near layer of {@code cache} on this node. */
@@ -227,7 +234,7 @@ public class CacheRegistry {
                 return;
             }
             LayeredCache layers = cache(cache);
-            layers.fault("reading an invalidation message", failure);
+            layers.layers().counters().fault("reading an invalidation message", failure);
             layers.invalidateNearAll();
         }
     }

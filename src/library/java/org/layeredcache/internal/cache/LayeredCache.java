@@ -1,6 +1,5 @@
 package org.layeredcache.internal.cache;
 
-import org.layeredcache.CacheStatistics;
 import org.layeredcache.internal.cluster.Reservation;
 import org.layeredcache.internal.cluster.ServerCluster;
 import org.layeredcache.internal.config.CacheSettings;
@@ -17,6 +16,7 @@ import org.layeredcache.internal.layer.RequestEntries;
 import org.layeredcache.internal.layer.Transactions;
 import org.layeredcache.internal.load.BulkLoader;
 import org.layeredcache.internal.load.ClaimWait;
+import org.layeredcache.internal.load.KeyLoader;
 import org.layeredcache.internal.load.KeyRead;
 import org.layeredcache.internal.load.Publication;
 import org.layeredcache.internal.load.RefreshAhead;
@@ -27,8 +27,6 @@ import org.layeredcache.internal.stats.CacheObserver;
 import org.layeredcache.internal.stats.Recordings;
 
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
@@ -60,7 +58,7 @@ final class LayeredCache {
     private final SingleFlight flights = new SingleFlight();
     private final ClaimWait claims;
     private final Publication publication;
-    private final StaleIfError staleIfError;
+    private final KeyLoader loader;
     private final RefreshAhead refreshAhead;
     private final ManyKeysRead manyKeys;
     private final Preload.Running preloads = new Preload.Running();
@@ -86,7 +84,7 @@ final class LayeredCache {
         this.loadWaitNanos = settings.loadWait().toNanos();
         this.claims = new ClaimWait(settings.loadLease(), counters);
         this.publication = new Publication(layers, settings.maxValueSize());
-        this.staleIfError = new StaleIfError(layers, publication);
+        this.loader = new KeyLoader(layers, flights, publication, new StaleIfError(layers, publication));
         this.refreshAhead = new RefreshAhead(layers, executor, publication);
         this.manyKeys = new ManyKeysRead(settings, layers, flights, publication);
     }
@@ -232,52 +230,9 @@ final class LayeredCache {
                 break;
             }
         }
-        return load(read, flight, new Publication.Load(key, near.present(), stamp, read.ttl(), reservation,
+        // 5. The method; 6. its value published after the commit.
+        return loader.load(read, flight, new Publication.Load(key, near.present(), stamp, read.ttl(), reservation,
                 withoutCluster, expired));
-    }
-
-    /** 5. The method; 6. its value published once its transaction commits, under {@link Publication}'s rules. */
-    private Object load(KeyRead read, SingleFlight.Flight flight, Publication.Load load) throws Exception {
-        CacheKey key = read.key();
-        counters.load();
-        if (layers.recordings().active()) {
-            layers.recordings().miss(settings.cache(), key);
-        }
-        Object stored;
-        long started = System.nanoTime();
-        try {
-            stored = NullValue.wrap(read.method().call());
-            counters.loaded(System.nanoTime() - started);
-        } catch (Exception failure) {
-            counters.loaded(System.nanoTime() - started);
-            Object standIn = staleIfError.standIn(read, load, failure);
-            if (standIn != null) {
-                flights.land(key, flight, new SingleFlight.Outcome.Value(standIn));
-                return standIn;
-            }
-            publication.release(load);
-            flights.land(key, flight, new SingleFlight.Outcome.Failed(failure));
-            throw failure;
-        } catch (Error failure) {
-            publication.release(load);
-            flights.land(key, flight, SingleFlight.Outcome.RETRY);
-            throw failure;
-        }
-        read.request().remember(key, stored);
-        layers.transactions().afterCompletion(() -> {
-            boolean shared = false;
-            try {
-                shared = publication.publish(load, stored, read.times().kept());
-            } finally {
-                flights.land(key, flight, shared ? new SingleFlight.Outcome.Value(stored)
-                        : SingleFlight.Outcome.RETRY);
-            }
-        }, () -> {
-            flights.land(key, flight, SingleFlight.Outcome.RETRY);
-            publication.release(load);
-            read.request().forget(key, stored);
-        });
-        return stored;
     }
 
     /**
@@ -289,21 +244,6 @@ final class LayeredCache {
     Map<CacheKey, Object> readAll(RequestEntries request, Collection<CacheKey> keys, EntryTimes times,
                                   BulkLoader loader) throws Exception {
         return manyKeys.read(request, keys, times, loader);
-    }
-
-    /** Loads many keys without any layer (the cache is disabled): each counted as a load. */
-    Map<CacheKey, Object> uncachedAll(List<CacheKey> keys, BulkLoader loader) throws Exception {
-        keys.forEach(key -> counters.load());
-        Map<CacheKey, Object> loaded = loader.load(keys);
-        Map<CacheKey, Object> stored = new HashMap<>();
-        keys.forEach(key -> stored.put(key, NullValue.wrap(loaded.get(key))));
-        return stored;
-    }
-
-    /** Runs a read's method without any layer: the cache is disabled, or the call's key could not be computed. */
-    Object uncached(Callable<Object> method) throws Exception {
-        counters.load();
-        return NullValue.wrap(method.call());
     }
 
     /**
@@ -359,28 +299,9 @@ final class LayeredCache {
         layers.near().invalidateAll();
     }
 
-    /**
-     * Writes {@code values} to the cluster layer in chunks (see {@link Preload}), each under {@code keyOf} of it, to
-     * live {@code times}' TTL; counted on {@code progress}.
-     *
-     * @throws IllegalStateException when this cache has no cluster layer to fill
-     */
-    void preload(java.util.Iterator<?> values, java.util.function.Function<Object, CacheKey> keyOf, EntryTimes times,
-                 org.layeredcache.CacheTasks.Progress progress) {
-        if (!layers.cluster().present()) {
-            throw new IllegalStateException("cache '" + settings.cache() + "' has no cluster layer here to preload"
-                    + " into");
-        }
-        preloads.run(new Preload(layers.cluster(), counters, settings.maxValueSize(), settings.preloadChunkSize(),
-                settings.resolve(times).kept()), values, keyOf, progress);
-    }
-
-    void fault(String operation, Exception failure) {
-        counters.fault(operation, failure);
-    }
-
-    CacheStatistics statistics() {
-        return counters.snapshot();
+    /** The preloads of this cache running on this node, which its invalidations reach. */
+    Preload.Running preloads() {
+        return preloads;
     }
 
     private void tellOtherNodes(Entries entries) {

@@ -1,7 +1,6 @@
 package org.layeredcache.internal.cache;
 
 import org.layeredcache.internal.cluster.Reservation;
-import org.layeredcache.internal.cluster.ServerCluster;
 import org.layeredcache.internal.config.CacheSettings;
 import org.layeredcache.internal.config.EntryTimes;
 import org.layeredcache.internal.key.CacheKey;
@@ -11,13 +10,11 @@ import org.layeredcache.internal.layer.Layers;
 import org.layeredcache.internal.layer.NearLayer;
 import org.layeredcache.internal.layer.NullValue;
 import org.layeredcache.internal.layer.RequestEntries;
-import org.layeredcache.internal.layer.Transactions;
 import org.layeredcache.internal.load.BulkLoader;
 import org.layeredcache.internal.load.Publication;
 import org.layeredcache.internal.load.SingleFlight;
 import org.layeredcache.internal.load.StaleIfError;
 import org.layeredcache.internal.stats.CacheCounters;
-import org.layeredcache.internal.stats.Recordings;
 
 import java.util.ArrayList;
 import java.util.Collection;
