@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.layeredcache.internal.cluster.ClusterCodec;
 import org.layeredcache.internal.key.CacheKey;
 import org.layeredcache.testing.Containers;
+import org.layeredcache.testing.Counter;
 import org.layeredcache.testing.EmbeddedHazelcast;
 import org.layeredcache.testing.StandaloneMember;
 
@@ -18,7 +19,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,15 +38,15 @@ class ClusterOutageTest {
 
     @ApplicationScoped
     public static class Rows {
-        private final AtomicInteger loads = new AtomicInteger();
+        private final Counter loads = new Counter();
 
         public int loads() {
-            return loads.get();
+            return loads.count();
         }
 
         @CachedRead(cache = "outage", key = "row-{id}")
         public long read(long id) {
-            loads.incrementAndGet();
+            loads.next();
             return ROWS.getOrDefault(id, 0L);
         }
 

@@ -11,16 +11,16 @@ import org.layeredcache.internal.cluster.ClusterCodec;
 import org.layeredcache.internal.key.CacheKey;
 import org.layeredcache.internal.stats.CacheHealth;
 import org.layeredcache.testing.Containers;
+import org.layeredcache.testing.Counter;
 import org.layeredcache.testing.EmbeddedHazelcast;
 
 import javax.cache.CacheManager;
 import java.io.Serializable;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.layeredcache.testing.Containers.inRequest;
+import static org.layeredcache.testing.Ids.newId;
 import static org.layeredcache.testing.Nodes.bean;
 import static org.layeredcache.testing.Nodes.statistics;
 
@@ -47,15 +47,15 @@ class FaultIsolationTest {
 
     @ApplicationScoped
     public static class Service {
-        private final AtomicInteger loads = new AtomicInteger();
+        private final Counter loads = new Counter();
 
         public int loads() {
-            return loads.get();
+            return loads.count();
         }
 
         @CachedRead(cache = "faults", key = "value-{id}")
         public String find(long id) {
-            return "value " + id + " load " + loads.incrementAndGet();
+            return "value " + id + " load " + loads.next();
         }
 
         @Invalidates(cache = "faults", key = "value-{id}")
@@ -64,13 +64,13 @@ class FaultIsolationTest {
 
         @CachedRead(cache = "faults", key = "handle-{id}")
         public Handle handle(long id) {
-            loads.incrementAndGet();
+            loads.next();
             return new Handle(id, new Object());
         }
 
         @CachedRead(cache = "faults", key = "query-{query.id}")
         public String query(Query query) {
-            return "answer " + loads.incrementAndGet();
+            return "answer " + loads.next();
         }
     }
 
@@ -85,9 +85,6 @@ class FaultIsolationTest {
         }
     }
 
-    private static long newId() {
-        return ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-    }
 
     @Test
     void whenTheClusterGoesDownEveryCallStillReturnsTheMethodsValue() throws Exception {

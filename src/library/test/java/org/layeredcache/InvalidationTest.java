@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.layeredcache.testing.Containers.inRequest;
+import static org.layeredcache.testing.Ids.newId;
 import static org.layeredcache.testing.Nodes.bean;
 import static org.layeredcache.testing.Nodes.eventually;
 import static org.layeredcache.testing.Nodes.statistics;
@@ -104,9 +105,6 @@ class InvalidationTest {
     @RegisterExtension
     static final InProcessNodes NODES = InProcessNodes.of(2, Templates.class);
 
-    private static long newId() {
-        return ThreadLocalRandom.current().nextLong(1, 1L << 40);
-    }
 
     @Test
     void aWriteDropsEveryKeyItNamesAndNoOther() {

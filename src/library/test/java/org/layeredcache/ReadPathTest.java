@@ -3,15 +3,15 @@ package org.layeredcache;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.layeredcache.testing.Counter;
 import org.layeredcache.testing.InProcessNodes;
 
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.layeredcache.testing.Containers.inRequest;
+import static org.layeredcache.testing.Ids.newId;
 import static org.layeredcache.testing.Nodes.bean;
 import static org.layeredcache.testing.Nodes.eventually;
 import static org.layeredcache.testing.Nodes.statistics;
@@ -22,20 +22,20 @@ class ReadPathTest {
 
     @ApplicationScoped
     public static class Catalog {
-        private final AtomicInteger loads = new AtomicInteger();
+        private final Counter loads = new Counter();
 
         public int loads() {
-            return loads.get();
+            return loads.count();
         }
 
         @CachedRead(cache = "read-path", key = "item-{id}")
         public String find(long id) {
-            return "item-" + id + " load " + loads.incrementAndGet();
+            return "item-" + id + " load " + loads.next();
         }
 
         @CachedRead(cache = "read-path-short", key = "item-{id}", ttl = "1s")
         public String findShortLived(long id) {
-            return "short-" + id + " load " + loads.incrementAndGet();
+            return "short-" + id + " load " + loads.next();
         }
 
         @Invalidates(cache = "read-path", key = "item-{itemId}")
@@ -46,9 +46,6 @@ class ReadPathTest {
     @RegisterExtension
     static final InProcessNodes NODES = InProcessNodes.of(2, Catalog.class);
 
-    private static long newId() {
-        return ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-    }
 
     @Test
     void eachLayerAnswersInTurnAndFillsTheLayersAboveIt() throws Exception {

@@ -6,8 +6,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.layeredcache.testing.Containers;
-
-import java.util.concurrent.atomic.AtomicInteger;
+import org.layeredcache.testing.Counter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -22,26 +21,26 @@ class RequestCachedTest {
 
     @ApplicationScoped
     public static class Security {
-        private final AtomicInteger calls = new AtomicInteger();
+        private final Counter calls = new Counter();
 
         public int calls() {
-            return calls.get();
+            return calls.count();
         }
 
         @RequestCached
         public Permissions permissionsOf(String user) {
-            return new Permissions(user, calls.incrementAndGet());
+            return new Permissions(user, calls.next());
         }
 
         @RequestCached
         public String nobody(String user) {
-            calls.incrementAndGet();
+            calls.next();
             return null;
         }
 
         @RequestCached
         public String failing(String user) {
-            calls.incrementAndGet();
+            calls.next();
             throw new IllegalArgumentException("no such user " + user);
         }
     }

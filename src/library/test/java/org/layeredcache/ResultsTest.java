@@ -3,15 +3,16 @@ package org.layeredcache;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.layeredcache.testing.Counter;
 import org.layeredcache.testing.InProcessNodes;
 
 import java.io.IOException;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.layeredcache.testing.Ids.newId;
 import static org.layeredcache.testing.Nodes.bean;
 
 /** What is cached: null and empty results are, exceptions are not. */
@@ -21,11 +22,11 @@ class ResultsTest {
 
     @ApplicationScoped
     public static class Finder {
-        private final AtomicInteger calls = new AtomicInteger();
+        private final Counter calls = new Counter();
         private final AtomicInteger failuresLeft = new AtomicInteger();
 
         public int calls() {
-            return calls.get();
+            return calls.count();
         }
 
         public void failNext(int times) {
@@ -34,31 +35,31 @@ class ResultsTest {
 
         @CachedRead(cache = "results", key = "nothing-{id}")
         public String nothing(long id) {
-            calls.incrementAndGet();
+            calls.next();
             return null;
         }
 
         @CachedRead(cache = "results", key = "maybe-{id}")
         public Optional<String> maybe(long id, boolean present) {
-            calls.incrementAndGet();
+            calls.next();
             return present ? Optional.of("found " + id) : Optional.empty();
         }
 
         @CachedRead(cache = "results", key = "failing-{id}")
         public String failing(long id) {
-            calls.incrementAndGet();
+            calls.next();
             throw BROKEN;
         }
 
         @CachedRead(cache = "results", key = "checked-{id}")
         public String checked(long id) throws IOException {
-            calls.incrementAndGet();
+            calls.next();
             throw new IOException("disk " + id);
         }
 
         @CachedRead(cache = "results", key = "flaky-{id}")
         public String flaky(long id) {
-            calls.incrementAndGet();
+            calls.next();
             if (failuresLeft.getAndDecrement() > 0) {
                 throw new IllegalStateException("flaky");
             }
@@ -69,9 +70,6 @@ class ResultsTest {
     @RegisterExtension
     static final InProcessNodes NODES = InProcessNodes.of(2, Finder.class);
 
-    private static long newId() {
-        return ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-    }
 
     @Test
     void nullIsCachedAndServedByEveryLayerIncludingTheCluster() {

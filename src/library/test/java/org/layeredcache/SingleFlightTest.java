@@ -17,12 +17,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.layeredcache.testing.Ids.newId;
 import static org.layeredcache.testing.Nodes.bean;
 import static org.layeredcache.testing.Nodes.eventually;
 import static org.layeredcache.testing.Nodes.statistics;
@@ -86,9 +86,6 @@ class SingleFlightTest {
         CALLERS.shutdownNow();
     }
 
-    private static long newId() {
-        return ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-    }
 
     /** Runs every call at once (released together) and returns their futures in order. */
     private static List<Future<String>> atOnce(List<Callable<String>> calls) throws InterruptedException {

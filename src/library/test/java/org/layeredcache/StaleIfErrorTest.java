@@ -3,16 +3,16 @@ package org.layeredcache;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.layeredcache.testing.Counter;
 import org.layeredcache.testing.InProcessNodes;
 
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.layeredcache.testing.Containers.inRequest;
+import static org.layeredcache.testing.Ids.newId;
 import static org.layeredcache.testing.Nodes.bean;
 import static org.layeredcache.testing.Nodes.statistics;
 import static org.layeredcache.testing.StatisticsAssert.assertThatChange;
@@ -22,7 +22,7 @@ class StaleIfErrorTest {
 
     @ApplicationScoped
     public static class Rates {
-        private final AtomicInteger loads = new AtomicInteger();
+        private final Counter loads = new Counter();
         private volatile boolean down;
 
         void databaseDown(boolean down) {
@@ -30,7 +30,7 @@ class StaleIfErrorTest {
         }
 
         private String load(long id) {
-            int load = loads.incrementAndGet();
+            int load = loads.next();
             if (down) {
                 throw new IllegalStateException("the rates service is down");
             }
@@ -51,9 +51,6 @@ class StaleIfErrorTest {
     @RegisterExtension
     static final InProcessNodes NODES = InProcessNodes.of(2, Rates.class);
 
-    private static long newId() {
-        return ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-    }
 
     /** Waits until an entry published by {@code publishedBy} (epoch ms) is past its TTL of 1s. */
     private static void awaitExpiry(long publishedBy) {

@@ -34,6 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.layeredcache.testing.StatisticsAssert.assertThat;
+import static org.layeredcache.testing.StatisticsAssert.assertThatChange;
 
 /**
  * The library inside Payara Micro on the embedded H2 database: the read path through Payara's own Hazelcast
@@ -75,16 +77,15 @@ class H2InContainerIT extends TransactionContract {
     @Test
     void twoImplementationsOfOneInterfaceUseTheirOwnCaches() throws Exception {
         long id = newId();
-        long euroLoads = admin.statistics("it-euro").loads();
-        long dollarLoads = admin.statistics("it-dollar").loads();
+        CacheStatistics euroBefore = admin.statistics("it-euro");
+        CacheStatistics dollarBefore = admin.statistics("it-dollar");
 
         assertEquals(id + " EUR", euros.price(id));
         assertEquals(id + " USD", dollars.price(id));
         assertEquals(id + " USD", requests.run(() -> dollars.price(id)));
 
-        assertEquals(euroLoads + 1, admin.statistics("it-euro").loads());
-        assertEquals(dollarLoads + 1, admin.statistics("it-dollar").loads());
-        assertEquals(1, admin.statistics("it-dollar").nearHits() + admin.statistics("it-dollar").clusterHits());
+        assertThatChange(euroBefore, admin.statistics("it-euro")).loads(1);
+        assertThatChange(dollarBefore, admin.statistics("it-dollar")).loads(1).nearOrClusterHits(1);
     }
 
     @Test
@@ -94,12 +95,12 @@ class H2InContainerIT extends TransactionContract {
         assertEquals("colour of " + id, colours.colourOf(id), "not the name cached for the same id");
         assertEquals((int) id, colours.sizeOf(id));
         assertEquals("colour of " + id, requests.run(() -> colours.colourOf(id)));
-        long loads = admin.statistics("it-clash").loads();
+        CacheStatistics before = admin.statistics("it-clash");
 
         colours.repaint(id);                                       // drops all three entries of the id
 
         requests.run(() -> List.of(colours.nameOf(id), colours.colourOf(id), colours.sizeOf(id)));
-        assertEquals(loads + 3, admin.statistics("it-clash").loads());
+        assertThatChange(before, admin.statistics("it-clash")).loads(3);
     }
 
     /**
@@ -123,7 +124,7 @@ class H2InContainerIT extends TransactionContract {
         } finally {
             timer.disarm();
         }
-        assertEquals(0, admin.statistics("it-timer").faults());
+        assertThat(admin.statistics("it-timer")).faults(0);
     }
 
     @Inject
@@ -158,7 +159,7 @@ class H2InContainerIT extends TransactionContract {
             Thread.sleep(20);
         }
         assertEquals(loaded + 1, loads.runs("findRefreshing"), "one reload, and no caller loaded");
-        assertEquals(1, admin.statistics("it-refresh").refreshes());
+        assertThat(admin.statistics("it-refresh")).refreshes(1);
     }
 
     @Inject
@@ -303,10 +304,8 @@ class H2InContainerIT extends TransactionContract {
         TaskStatus ended = tasks.status(preload.id()).orElseThrow();
         assertEquals(45, ended.done());
         assertEquals(1, ended.skipped());
-        CacheStatistics after = admin.statistics("it-preload");
-        assertEquals(5, after.preloadChunks() - before.preloadChunks(), "44 entries in chunks of 10");
-        assertEquals(44, after.preloaded() - before.preloaded());
-        assertEquals(1, after.oversized() - before.oversized());
+        assertThatChange(before, admin.statistics("it-preload")).preloadChunks(5)    // 44 entries in chunks of 10
+                .preloaded(44).oversized(1);
         int loads = PreloadItems.LOADS.get();
         requests.run(() -> preloadItems.item(PreloadItems.first + 10));
         assertEquals(loads, PreloadItems.LOADS.get(), "a preloaded entry is a hit");
@@ -363,10 +362,7 @@ class H2InContainerIT extends TransactionContract {
         });
         assertEquals("A", nameInAnotherRequest(id));
 
-        CacheStatistics after = admin.statistics("it-services");
-        assertEquals(1, after.loads() - before.loads());
-        assertEquals(1, after.requestHits() - before.requestHits());
-        assertEquals(1, after.nearHits() - before.nearHits());
+        assertThatChange(before, admin.statistics("it-services")).loads(1).requestHits(1).nearHits(1);
         Cache<Object, Object> cluster = cacheManager.getCache("it-services");
         assertEquals(Arrays.toString(withoutHeader(ClusterCodec.value(new ServiceView(id, "A")))),
                 Arrays.toString(withoutHeader((byte[]) cluster.get(ClusterCodec.key(CacheKey.of("service-{}", id))))),
@@ -383,10 +379,8 @@ class H2InContainerIT extends TransactionContract {
         assertEquals("A", requests.run(() -> repository.findInClusterOnly(id).name()));
         assertEquals("A", requests.run(() -> repository.findInClusterOnly(id).name()));
 
-        CacheStatistics after = admin.statistics("it-cluster-only");
-        assertEquals(1, after.loads() - before.loads());
-        assertEquals(1, after.clusterHits() - before.clusterHits());
-        assertEquals(0, after.nearHits() + after.requestHits());
+        assertThatChange(before, admin.statistics("it-cluster-only")).loads(1).clusterHits(1).nearHits(0)
+                .requestHits(0);
     }
 
     @Test
@@ -433,14 +427,14 @@ class H2InContainerIT extends TransactionContract {
     @Order(6)
     void aValueThatCannotBeSerializedIsReturnedAndTheFaultCounted() throws Exception {
         long id = newId();
-        long faults = admin.statistics("it-results").faults();
+        CacheStatistics before = admin.statistics("it-results");
 
         Lookups.Handle first = requests.run(() -> lookups.handle(id));
         Lookups.Handle second = requests.run(() -> lookups.handle(id));
 
         assertEquals(id, first.id());
         assertSame(first, second, "kept by this node's near layer");
-        assertEquals(faults + 1, admin.statistics("it-results").faults());
+        assertThatChange(before, admin.statistics("it-results")).faults(1);
     }
 
     /** Last: after it, this server has no Hazelcast (tests without an order run in between). */

@@ -6,6 +6,7 @@ import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.importer.ExplodedImporter;
 import org.jboss.shrinkwrap.api.spec.JavaArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.layeredcache.testing.StatisticsAssert;
 
 import java.io.File;
 
@@ -35,7 +36,7 @@ public final class TestWars {
                 .addAsLibrary(library())
                 .addAsLibrary(new File(buildDirectory(), "war-libs/caffeine.jar"))
                 .addClasses(ServiceRow.class, ServiceView.class, LoadCounter.class, ServiceRepository.class,
-                        Lookups.class, Lookups.Handle.class, Requests.class, TestWars.class)
+                        Lookups.class, Lookups.Handle.class, Requests.class, TestWars.class, StatisticsAssert.class)
                 .addAsResource("it/" + persistenceXml, "META-INF/persistence.xml")
                 .addAsResource(new StringAsset(configuration), "META-INF/microprofile-config.properties")
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");

@@ -74,6 +74,27 @@ public final class StatisticsAssert {
         return check("faults", CacheStatistics::faults, expected);
     }
 
+    /** Calls answered by this node's near layer or by the cluster layer, together (which one may vary). */
+    public StatisticsAssert nearOrClusterHits(long expected) {
+        return check("nearHits + clusterHits", s -> s.nearHits() + s.clusterHits(), expected);
+    }
+
+    public StatisticsAssert preloaded(long expected) {
+        return check("preloaded", CacheStatistics::preloaded, expected);
+    }
+
+    public StatisticsAssert preloadChunks(long expected) {
+        return check("preloadChunks", CacheStatistics::preloadChunks, expected);
+    }
+
+    public StatisticsAssert waits(long expected) {
+        return check("waits", CacheStatistics::waits, expected);
+    }
+
+    public StatisticsAssert invalidationsReceived(long expected) {
+        return check("invalidationsReceived", CacheStatistics::invalidationsReceived, expected);
+    }
+
     private StatisticsAssert check(String counter, ToLongFunction<CacheStatistics> value, long expected) {
         long actual = value.applyAsLong(after) - (before == null ? 0 : value.applyAsLong(before));
         assertEquals(expected, actual, () -> "cache '" + after.cache() + "': " + counter
