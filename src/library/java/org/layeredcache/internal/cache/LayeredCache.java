@@ -52,6 +52,7 @@ import java.util.function.Supplier;
 final class LayeredCache {
 
     private final CacheSettings settings;
+    private final String requestNamespace;
     private final Layers layers;
     private final ServerCluster server;
     private final CacheCounters counters;
@@ -71,6 +72,7 @@ final class LayeredCache {
     LayeredCache(CacheSettings settings, ClusterLayer cluster, ServerCluster server, Transactions transactions,
                  Executor executor, Recordings recordings, Supplier<CacheObserver> observer) {
         this.settings = settings;
+        this.requestNamespace = "cache:" + settings.cache();
         this.server = server;
         this.counters = new CacheCounters(settings.cache(), observer);
         NearLayer near = settings.nearEnabled()
@@ -99,7 +101,7 @@ final class LayeredCache {
 
     /** Where this cache keeps its entries in a request's layer. */
     String requestNamespace() {
-        return "cache:" + settings.cache();
+        return requestNamespace;
     }
 
     /** The cache's layers, for the operators' questions (where a key is, sizes, health). */
