@@ -97,11 +97,6 @@ public final class RefreshAhead {
         return stored;
     }
 
-    /** Whether a refresh of the key is running on this node. */
-    boolean running(CacheKey key) {
-        return running.contains(key);
-    }
-
     /** Starts {@code work} in the background unless a refresh of the key is already running on this node. */
     private void start(CacheKey key, Callable<Void> work) {
         if (!running.add(key)) {
