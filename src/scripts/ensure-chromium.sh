@@ -2,6 +2,8 @@
 # Makes sure the dashboard test finds Debian's headless Chromium and its driver (/usr/bin/chromium,
 # /usr/bin/chromedriver): `mvn -B verify` calls this before the in-container tests of the example. Installs the
 # packages chromium and chromium-driver when they are missing and this runs as root; otherwise says what to run.
+# It does not start the browser: the test does (HeadlessChromium), with --host-resolver-rules resolving nothing but
+# 127.0.0.1.
 set -euo pipefail
 
 if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
