@@ -87,14 +87,6 @@ public final class StatisticsAssert {
         return check("preloadChunks", CacheStatistics::preloadChunks, expected);
     }
 
-    public StatisticsAssert waits(long expected) {
-        return check("waits", CacheStatistics::waits, expected);
-    }
-
-    public StatisticsAssert invalidationsReceived(long expected) {
-        return check("invalidationsReceived", CacheStatistics::invalidationsReceived, expected);
-    }
-
     private StatisticsAssert check(String counter, ToLongFunction<CacheStatistics> value, long expected) {
         long actual = value.applyAsLong(after) - (before == null ? 0 : value.applyAsLong(before));
         assertEquals(expected, actual, () -> "cache '" + after.cache() + "': " + counter
