@@ -181,6 +181,19 @@ public @interface CachedRead {
     String each() default "";
 
     /**
+     * Tags of the entry, templates as for {@link #key()} ({@code "service-{serviceId}"}, {@code "user-{user.id}"}):
+     * an {@link Invalidates#tags() @Invalidates(tags = ...)} that renders the same text drops, after its commit and on
+     * every node, the entries of every cache that carry it, without naming their keys. Two templates name the same
+     * tag when they render the same text ({@code "service-{id}"} with {@code 42} is {@code service-42}, whatever
+     * the placeholder's name or type). With {@link #each()}, a placeholder naming that parameter stands for one id.
+     * The tags travel with the entry to every node. Invalidating a tag costs one cluster write and one message
+     * however many entries carry it; an entry is checked against its tags' versions when it is read. A load that
+     * overlaps a tag's invalidation never publishes its value. Not available on a cache filled by {@link Preloads}.
+     */
+    @Nonbinding
+    String[] tags() default {};
+
+    /**
      * With {@link #each()} and a {@code List}, {@code Set} or {@code Collection} result: the property of a result
      * element that holds its id ({@code "id"}, {@code "owner.id"}), which matches it to the id it was loaded for.
      * Not used with a {@code Map} result, whose keys are the ids.

@@ -11,7 +11,8 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Drops the named entries from every layer on every node once the method's change is durable.
+ * Drops the named entries (by key, or every entry carrying a tag) from every layer on every node once the
+ * method's change is durable.
  * Repeat it so that one write names every entry it makes stale:
  *
  * <pre>{@code
@@ -45,9 +46,9 @@ import java.lang.annotation.Target;
 @Repeatable(Invalidates.List.class)
 public @interface Invalidates {
 
-    /** The cache whose entries become stale. */
+    /** The cache whose entries become stale; empty only with {@link #tags()}. */
     @Nonbinding
-    String cache();
+    String cache() default "";
 
     /**
      * The key template of the stale entry. Empty (and not {@link #allEntries()}): the entries that the cache's
@@ -60,6 +61,17 @@ public @interface Invalidates {
     /** Drop every entry of the cache instead of one key; {@link #key()} must then stay empty. */
     @Nonbinding
     boolean allEntries() default false;
+
+    /**
+     * Tags whose entries become stale, in every cache: every entry whose {@link CachedRead#tags()} render the same
+     * text ({@code tags = "service-{id}"} drops what {@code @CachedRead(tags = "service-{serviceId}")} tagged for
+     * the same id). Same timing as a key: after the commit, on every node, nothing after a rollback; the current
+     * request's own layer at once. Costs one cluster write per tag and one message, however many entries carry
+     * them. An {@code @Invalidates} with tags names no {@link #cache()}, {@link #key()} or {@link #allEntries()};
+     * repeat the annotation for those.
+     */
+    @Nonbinding
+    String[] tags() default {};
 
     /** Holds repeated {@link Invalidates} annotations; written by the compiler, not by hand. */
     @Documented

@@ -395,6 +395,11 @@ class DefinitionProblemsTest {
                         + " take no parameters: it gives every value of the cache");
     }
 
+    /** The problems a failed deployment reported. */
+    static java.util.List<String> problemsOf(Throwable failure) {
+        return findCause(failure).problems();
+    }
+
     private static CacheDefinitionException findCause(Throwable failure) {
         assertThat(failure).as("the deployment must fail").isNotNull();
         CacheDefinitionException found = search(failure);

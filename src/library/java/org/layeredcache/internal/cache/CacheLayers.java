@@ -14,7 +14,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -33,13 +35,15 @@ public class CacheLayers {
     /**
      * The method's result for {@code key}, read through the layers of {@code cache} (see {@code @CachedRead}).
      *
+     * @param tags         the entry's tags, rendered for this call (none: an empty array)
      * @param times        the read's annotated entry times (configuration may override them)
      * @param optional     whether the method returns an {@code Optional}, which the layers store unwrapped
      * @param method       the call's own method, proceeding with the interceptor chain
      * @param reinvocation the same call made again through the bean, for a refresh-ahead on another thread
      * @throws Exception whatever the method throws, unchanged
      */
-    public Object read(String cache, CacheKey key, EntryTimes times, boolean optional, Callable<Object> method,
+    public Object read(String cache, CacheKey key, String[] tags, EntryTimes times, boolean optional,
+                       Callable<Object> method,
                        Supplier<Callable<Object>> reinvocation) throws Exception {
         LayeredCache layers = registry.cache(cache);
         Callable<Object> loader = optional ? () -> unwrapOptional(method.call()) : method;
@@ -48,7 +52,7 @@ public class CacheLayers {
         }
         RequestEntries request = layers.usesRequestLayer() ? requestLayer.entries(layers.requestNamespace())
                 : RequestEntries.NONE;
-        return NullValue.unwrap(layers.read(request, key, times, loader, reinvocation), optional);
+        return NullValue.unwrap(layers.read(request, key, tags, times, loader, reinvocation), optional);
     }
 
     /**
@@ -56,10 +60,11 @@ public class CacheLayers {
      * once; the keys no layer has are loaded by one call of {@code loader} (see {@code @CachedRead(each)}).
      *
      * @param keys distinct keys
+     * @param tags each key's tags, rendered for its id (none: an empty array)
      * @throws Exception whatever the loader throws, unchanged
      */
-    public Map<CacheKey, Object> readAll(String cache, Collection<CacheKey> keys, EntryTimes times, BulkLoader loader)
-            throws Exception {
+    public Map<CacheKey, Object> readAll(String cache, Collection<CacheKey> keys, Function<CacheKey, String[]> tags,
+                                         EntryTimes times, BulkLoader loader) throws Exception {
         LayeredCache layers = registry.cache(cache);
         Map<CacheKey, Object> stored;
         if (!layers.enabled() || keys.isEmpty()) {
@@ -67,7 +72,7 @@ public class CacheLayers {
         } else {
             RequestEntries request = layers.usesRequestLayer() ? requestLayer.entries(layers.requestNamespace())
                     : RequestEntries.NONE;
-            stored = layers.readAll(request, keys, times, loader);
+            stored = layers.readAll(request, keys, tags, times, loader);
         }
         Map<CacheKey, Object> values = new HashMap<>();
         stored.forEach((key, value) -> values.put(key, NullValue.unwrap(value, false)));
@@ -122,6 +127,20 @@ public class CacheLayers {
         registry.transactions().afterCompletion(() -> {
             request.forgetAll();
             layers.invalidateAll();
+        }, () -> { });
+    }
+
+    /**
+     * Invalidates every entry, of every cache, that carries one of {@code tags}: from the current request's layer
+     * now, everywhere once the current transaction commits (now, without one). One cluster write per tag and one
+     * message, however many entries carry them.
+     */
+    public void invalidateTags(Set<String> tags) {
+        List<RequestEntries> request = requestLayer.all();
+        request.forEach(entries -> entries.forgetTagged(tags));
+        registry.transactions().afterCompletion(() -> {
+            request.forEach(entries -> entries.forgetTagged(tags));
+            registry.invalidateTags(tags);
         }, () -> { });
     }
 

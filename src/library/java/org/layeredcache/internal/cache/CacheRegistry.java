@@ -19,7 +19,9 @@ import org.layeredcache.internal.layer.ClusterLayer;
 import org.layeredcache.internal.layer.GuardedCluster;
 import org.layeredcache.internal.layer.Layers;
 import org.layeredcache.internal.layer.ManagedExecutors;
+import org.layeredcache.internal.layer.TagVersions;
 import org.layeredcache.internal.layer.Transactions;
+import org.layeredcache.internal.stats.CacheCounters;
 import org.layeredcache.internal.stats.CacheHealth;
 import org.layeredcache.internal.stats.CacheObserver;
 import org.layeredcache.internal.stats.RecentFigures;
@@ -62,6 +64,12 @@ public class CacheRegistry {
     private java.util.concurrent.Executor executor;
     private volatile CacheObserver observer = CacheObserver.NONE;
     private final Map<String, SharedMap> sharedMaps = new ConcurrentHashMap<>();
+    private volatile TagVersions tags;
+    /** Where faults of tag invalidations count: they belong to no one cache. */
+    private final CacheCounters tagCounters = new CacheCounters(TAGS, () -> observer);
+
+    /** The name tag invalidations' faults are counted and logged under. */
+    static final String TAGS = "layered-cache-tags";
 
     @PostConstruct
     void start() {
@@ -69,6 +77,7 @@ public class CacheRegistry {
         if (questionAnswerers.isResolvable()) {
             server.answerQuestionsWith(questionAnswerers.get());
         }
+        tags = tagVersions();
         transactions = Transactions.lookUp();
         executor = ManagedExecutors.findDefault();
     }
@@ -145,6 +154,34 @@ public class CacheRegistry {
                 .orElseGet(SharedMap::local));
     }
 
+    /**
+     * Invalidates tags now (the caller waits for the commit): a new version of each on this node and in the
+     * cluster, then one message to the other nodes.
+     */
+    void invalidateTags(Set<String> invalidated) {
+        Map<String, Long> versions = tags.invalidate(invalidated, tagCounters);
+        try {
+            server.tellOtherNodesTags(versions);
+        } catch (RuntimeException e) {
+            tagCounters.fault("tag invalidation message", e);
+        }
+    }
+
+    /**
+     * The tags' versions: shared through the cluster when there is one, trusted on this node for the shortest near
+     * TTL of the deployment's caches, each cluster operation within the longest cluster timeout.
+     */
+    private TagVersions tagVersions() {
+        List<CacheSettings> all = catalog.names().stream().map(catalog::settings).toList();
+        java.time.Duration seenFor = all.stream().map(CacheSettings::nearTtl).min(java.util.Comparator.naturalOrder())
+                .orElse(java.time.Duration.ofSeconds(30));
+        java.time.Duration timeout = all.stream().map(CacheSettings::clusterTimeout)
+                .max(java.util.Comparator.naturalOrder()).orElse(java.time.Duration.ofMillis(500));
+        return server.hazelcast().map(hazelcast -> TagVersions.shared(() -> CleanContext.call(
+                        () -> hazelcast.<String, Long>getMap(TagVersions.mapName()), 5_000), seenFor, timeout))
+                .orElseGet(TagVersions::local);
+    }
+
     /** Runs {@code committed} after the current transaction commits (at once without one), else {@code rolledBack}. */
     public void afterCompletion(Runnable committed, Runnable rolledBack) {
         transactions.afterCompletion(committed, rolledBack);
@@ -208,7 +245,7 @@ public class CacheRegistry {
         ClusterLayer cluster = server.cacheManager().map(manager -> new ClusterLayer(settings.cache(), manager,
                 server.codec(), settings.clusterMaxSize(), settings.loadLease(), settings.clusterTimeout(),
                 settings.compressAbove())).orElse(null);
-        return new LayeredCache(settings, cluster, server, transactions, executor, recordings, () -> observer);
+        return new LayeredCache(settings, cluster, server, tags, transactions, executor, recordings, () -> observer);
     }
 
     /** Applies the other nodes' invalidations to the caches this node has made. */
@@ -219,6 +256,14 @@ public class CacheRegistry {
             LayeredCache layers = caches.get(cache);
             if (layers != null) {
                 layers.received(entries, publishedAt);
+            }
+        }
+
+        @Override
+        public void tagsInvalidated(Map<String, Long> versions) {
+            TagVersions known = tags;
+            if (known != null) {                               // else nothing is cached yet
+                known.received(versions);
             }
         }
 

@@ -13,6 +13,7 @@ import org.layeredcache.internal.layer.Layers;
 import org.layeredcache.internal.layer.NearLayer;
 import org.layeredcache.internal.layer.NullValue;
 import org.layeredcache.internal.layer.RequestEntries;
+import org.layeredcache.internal.layer.TagVersions;
 import org.layeredcache.internal.layer.Transactions;
 import org.layeredcache.internal.load.BulkLoader;
 import org.layeredcache.internal.load.ClaimWait;
@@ -30,6 +31,7 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -69,8 +71,9 @@ final class LayeredCache {
      * @param cluster the cache's cluster layer, or {@code null} when the server offers none
      * @param server  the server's cluster: whether this node hears the other nodes' invalidations, and the messages
      */
-    LayeredCache(CacheSettings settings, ClusterLayer cluster, ServerCluster server, Transactions transactions,
-                 Executor executor, Recordings recordings, Supplier<CacheObserver> observer) {
+    LayeredCache(CacheSettings settings, ClusterLayer cluster, ServerCluster server, TagVersions tags,
+                 Transactions transactions, Executor executor, Recordings recordings,
+                 Supplier<CacheObserver> observer) {
         this.settings = settings;
         this.requestNamespace = "cache:" + settings.cache();
         this.server = server;
@@ -82,7 +85,7 @@ final class LayeredCache {
                 ? new GuardedCluster(cluster, new ClusterHealth(settings.clusterRetryAfter()), counters, new Messages())
                 : GuardedCluster.absent(counters, new Messages());
         this.layers = new Layers(settings.cache(), near, guarded, transactions, counters, recordings,
-                server::hearsInvalidations);
+                server::hearsInvalidations, tags);
         this.loadWaitNanos = settings.loadWait().toNanos();
         this.claims = new ClaimWait(settings.loadLease(), counters);
         this.publication = new Publication(layers, settings.maxValueSize());
@@ -116,15 +119,16 @@ final class LayeredCache {
      * {@code load.wait}; then the caller loads by itself.
      *
      * @param request      the current request's entries of this cache ({@link RequestEntries#NONE} outside one)
+     * @param tags         the entry's tags, rendered for this call (none: an empty array)
      * @param times        the entry times as annotated (configuration may override them)
      * @param reinvocation the same call through the bean, for a refresh-ahead
      * @throws Exception whatever the method throws, unchanged
      */
-    Object read(RequestEntries request, CacheKey key, EntryTimes times, Callable<Object> method,
+    Object read(RequestEntries request, CacheKey key, String[] tags, EntryTimes times, Callable<Object> method,
                 Supplier<Callable<Object>> reinvocation) throws Exception {
         RefreshAhead.Refresh refresh = refreshAhead.claim(key);
         if (refresh != null) {
-            return refreshAhead.reload(refresh, method);         // this call is a background refresh's
+            return refreshAhead.reload(refresh, tags, method);   // this call is a background refresh's
         }
         if (layers.recordings().active()) {
             layers.recordings().read(settings.cache(), key);
@@ -135,15 +139,15 @@ final class LayeredCache {
             counters.requestHit();
             return stored;
         }
-        KeyRead read = new KeyRead(request, key, settings.resolve(times), method, reinvocation,
+        KeyRead read = new KeyRead(request, key, tags, settings.resolve(times), method, reinvocation,
                 System.nanoTime() + loadWaitNanos);
         while (true) {
             // 2. This node's near layer (absent until the node hears other nodes' invalidations); its stamp guards
-            //    what this read publishes there later.
+            //    what this read publishes there later. An entry one of whose tags was invalidated is a miss.
             NearLayer near = layers.nearNow();
             long stamp = near.stamp(key);
             NearLayer.Entry entry = near.entry(key);
-            if (entry != null) {
+            if (entry != null && layers.current(entry.value())) {
                 counters.nearHit();
                 request.remember(key, entry.value());
                 refreshAhead.ifOld(read, entry.writtenAt());
@@ -184,7 +188,8 @@ final class LayeredCache {
 
     /**
      * 4. The cluster layer: a hit, or a claim on the key for the load below. A leader ({@code flight} not null)
-     * that finds another node's claim waits for that load's value ({@link ClaimWait}).
+     * that finds another node's claim waits for that load's value ({@link ClaimWait}). An entry one of whose tags
+     * was invalidated is replaced by the claim, and never stands in for a failed load.
      */
     private Object fromCluster(KeyRead read, NearLayer near, long stamp, SingleFlight.Flight flight)
             throws Exception {
@@ -201,7 +206,8 @@ final class LayeredCache {
             }
             ClusterLayer.Entry entry = found.value();
             if (entry != null && !entry.isClaim()) {
-                if (!StaleIfError.expired(read.times(), entry)) {
+                boolean current = layers.current(entry.value());
+                if (current && !StaleIfError.expired(read.times(), entry)) {
                     counters.clusterHit();
                     near.publish(key, entry.value(), entry.raw().length, entry.writtenAt(), stamp, read.ttl());
                     read.request().remember(key, entry.value());
@@ -209,7 +215,7 @@ final class LayeredCache {
                     refreshAhead.ifOld(read, entry.writtenAt());
                     return entry.value();
                 }
-                expired = entry;                                // past its TTL, kept for stale-if-error
+                expired = current ? entry : null;               // past its TTL, kept for stale-if-error
             }
             if (entry == null || !entry.isClaim()) {
                 GuardedCluster.Reached<Reservation> claim = cluster.reserve(key, entry);
@@ -243,9 +249,10 @@ final class LayeredCache {
      * @param keys distinct keys, in any order
      * @throws Exception whatever the loader (or a load this read waited for) throws, unchanged
      */
-    Map<CacheKey, Object> readAll(RequestEntries request, Collection<CacheKey> keys, EntryTimes times,
-                                  BulkLoader loader) throws Exception {
-        return manyKeys.read(request, keys, times, loader);
+    Map<CacheKey, Object> readAll(RequestEntries request, Collection<CacheKey> keys,
+                                  Function<CacheKey, String[]> tags, EntryTimes times, BulkLoader loader)
+            throws Exception {
+        return manyKeys.read(request, keys, tags, times, loader);
     }
 
     /**

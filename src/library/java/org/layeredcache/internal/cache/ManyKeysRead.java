@@ -24,6 +24,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Reads of many keys of one cache at once ({@code @CachedRead(each)}): each layer asked once for all the keys it
@@ -61,8 +62,8 @@ final class ManyKeysRead {
      * @return every key's stored form
      * @throws Exception whatever the loader (or a load this read waited for) throws, unchanged
      */
-    Map<CacheKey, Object> read(RequestEntries request, Collection<CacheKey> keys, EntryTimes times,
-                               BulkLoader loader) throws Exception {
+    Map<CacheKey, Object> read(RequestEntries request, Collection<CacheKey> keys, Function<CacheKey, String[]> tags,
+                               EntryTimes times, BulkLoader loader) throws Exception {
         Map<CacheKey, Object> found = new HashMap<>();
         List<CacheKey> missing = new ArrayList<>();
         boolean recording = layers.recordings().active();
@@ -85,6 +86,9 @@ final class ManyKeysRead {
                 stamps.put(key, near.stamp(key));
             }
             near.entries(missing).forEach((key, entry) -> {
+                if (!layers.current(entry.value())) {
+                    return;                        // a tag of it was invalidated: a miss
+                }
                 counters.nearHit();
                 request.remember(key, entry.value());
                 found.put(key, entry.value());
@@ -116,7 +120,8 @@ final class ManyKeysRead {
             }
         }
         try {
-            return loadAll(new ManyKeys(request, missing, settings.resolve(times), stamps, led, near.present()),
+            return loadAll(new ManyKeys(request, missing, tags, settings.resolve(times), stamps, led,
+                            near.present()),
                     loader, found);
         } catch (Exception | Error failure) {
             led.forEach((key, flight) -> flights.land(key, flight, SingleFlight.Outcome.RETRY));
@@ -137,7 +142,8 @@ final class ManyKeysRead {
             Map<CacheKey, ClusterLayer.Entry> toClaim = new HashMap<>();
             for (CacheKey key : missing) {
                 ClusterLayer.Entry entry = got.value().get(key);
-                if (entry != null && !entry.isClaim() && !StaleIfError.expired(read.times(), entry)) {
+                boolean current = entry == null || entry.isClaim() || layers.current(entry.value());
+                if (entry != null && !entry.isClaim() && current && !StaleIfError.expired(read.times(), entry)) {
                     counters.clusterHit();
                     if (read.withNear()) {
                         layers.near().publish(key, entry.value(), entry.raw().length, entry.writtenAt(),
@@ -147,7 +153,7 @@ final class ManyKeysRead {
                     found.put(key, entry.value());
                     flights.land(key, read.led().get(key), new SingleFlight.Outcome.Value(entry.value()));
                 } else if (entry == null || !entry.isClaim()) {
-                    toClaim.put(key, entry);       // absent, or past its TTL (kept for staleIfError)
+                    toClaim.put(key, entry);       // absent, past its TTL, or a tag of it invalidated
                 }                                  // else another load holds it: loaded here too, published there
             }
             missing = missing.stream().filter(key -> !found.containsKey(key)).toList();
@@ -168,6 +174,10 @@ final class ManyKeysRead {
                 layers.recordings().miss(settings.cache(), key);
             }
         }
+        Map<CacheKey, long[]> versions = new HashMap<>();
+        for (CacheKey key : missing) {
+            versions.put(key, layers.versions(read.tags().apply(key)));
+        }
         Map<CacheKey, Object> loaded;
         long started = System.nanoTime();
         try {
@@ -185,7 +195,7 @@ final class ManyKeysRead {
         }
         Map<CacheKey, Object> stored = new HashMap<>();
         for (CacheKey key : missing) {
-            Object value = NullValue.wrap(loaded.get(key));
+            Object value = layers.stored(loaded.get(key), read.tags().apply(key), versions.get(key));
             stored.put(key, value);
             read.request().remember(key, value);
             found.put(key, value);
@@ -201,8 +211,20 @@ final class ManyKeysRead {
     }
 
     /** After the loads' transaction committed: the cluster writes at once, then each key as a single load's. */
-    private void publishAll(ManyKeys read, List<CacheKey> keys, Map<CacheKey, Object> stored,
+    private void publishAll(ManyKeys read, List<CacheKey> loadedKeys, Map<CacheKey, Object> stored,
                             Map<CacheKey, Reservation> claims, Set<CacheKey> withoutCluster) {
+        List<CacheKey> keys = new ArrayList<>();
+        for (CacheKey key : loadedKeys) {
+            if (layers.current(stored.get(key))) {
+                keys.add(key);
+                continue;
+            }
+            Reservation claim = claims.remove(key);            // a tag was invalidated while it loaded
+            if (claim != null) {
+                layers.cluster().release(key, claim);
+            }
+            flights.land(key, read.led().get(key), SingleFlight.Outcome.RETRY);
+        }
         Map<CacheKey, byte[]> entries = new HashMap<>();
         Map<CacheKey, byte[]> encoded = new HashMap<>();
         for (Map.Entry<CacheKey, Reservation> claim : claims.entrySet()) {
@@ -239,7 +261,8 @@ final class ManyKeysRead {
     }
 
     /** One read of many keys: what its loads need to publish later. */
-    private record ManyKeys(RequestEntries request, List<CacheKey> keys, EntryTimes times, Map<CacheKey, Long> stamps,
+    private record ManyKeys(RequestEntries request, List<CacheKey> keys, Function<CacheKey, String[]> tags,
+                            EntryTimes times, Map<CacheKey, Long> stamps,
                             Map<CacheKey, SingleFlight.Flight> led, boolean withNear) {
     }
 

@@ -16,6 +16,8 @@ import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -48,6 +50,9 @@ public final class InvalidationBus {
          * every entry of the cache from this node's near layer.
          */
         void unreadable(String cache, Exception failure);
+
+        /** Another node invalidated tags: their new versions. */
+        void tagsInvalidated(Map<String, Long> versions);
     }
 
     /**
@@ -62,6 +67,7 @@ public final class InvalidationBus {
     static final String TOPIC = "layered-cache-invalidations";
     private static final byte INVALIDATION = 'I';
     private static final byte QUESTION = 'Q';
+    private static final byte TAGS = 'T';
     private static final Logger LOG = Logger.getLogger(InvalidationBus.class.getName());
 
     private final ITopic<byte[]> topic;
@@ -94,6 +100,24 @@ public final class InvalidationBus {
         topic.publish(encode(INVALIDATION, null, cache, null));
     }
 
+    /** Publishes the new versions of invalidated tags; throws if the cluster does. */
+    void publishTags(Map<String, Long> versions) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeLong(node.getMostSignificantBits());
+            out.writeLong(node.getLeastSignificantBits());
+            out.writeByte(TAGS);
+            out.writeInt(versions.size());
+            for (Map.Entry<String, Long> tag : versions.entrySet()) {
+                out.writeUTF(tag.getKey());
+                out.writeLong(tag.getValue());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("tags " + versions.keySet() + " cannot be written", e);
+        }
+        topic.publish(bytes.toByteArray());
+    }
+
     /** Asks the other nodes where {@code key} of {@code cache} is; {@code question} names their answers. */
     void ask(String question, String cache, CacheKey key) {
         topic.publish(encode(QUESTION, question, cache, key));
@@ -120,6 +144,10 @@ public final class InvalidationBus {
                 return;
             }
             byte kind = in.readByte();
+            if (kind == TAGS) {
+                receiver.tagsInvalidated(readTags(in));
+                return;
+            }
             String question = kind == QUESTION ? in.readUTF() : null;
             cache = in.readUTF();
             CacheKey key = in.readBoolean() ? readKey(in) : null;
@@ -166,6 +194,19 @@ public final class InvalidationBus {
             throw new UncheckedIOException("cache key " + key + " cannot be serialized", e);
         }
         return bytes.toByteArray();
+    }
+
+    /** A tag message's versions: strings and numbers only, nothing deserialised. */
+    private static Map<String, Long> readTags(DataInputStream in) throws IOException {
+        int count = in.readInt();
+        if (count < 0 || count > 100_000) {
+            throw new InvalidObjectException("a tag message announces " + count + " tags");
+        }
+        Map<String, Long> versions = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            versions.put(in.readUTF(), in.readLong());
+        }
+        return versions;
     }
 
     /** Reads a key through the {@link KeyFilter}: a class it rejects is never initialised or instantiated. */

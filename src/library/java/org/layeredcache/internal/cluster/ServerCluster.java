@@ -13,6 +13,7 @@ import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import java.io.ObjectInputFilter;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -134,6 +135,23 @@ public final class ServerCluster {
             bus.thenAccept(late -> {
                 if (late != null) {
                     send(late, cache, entries);
+                }
+            });
+        }
+    }
+
+    /**
+     * Tells the other nodes the new versions of invalidated tags, as {@link #tellOtherNodes} does for keys.
+     * Throws if the cluster does.
+     */
+    public void tellOtherNodesTags(Map<String, Long> versions) {
+        InvalidationBus joined = bus();
+        if (joined != null) {
+            joined.publishTags(versions);
+        } else if (!bus.isDone()) {
+            bus.thenAccept(late -> {
+                if (late != null) {
+                    late.publishTags(versions);
                 }
             });
         }

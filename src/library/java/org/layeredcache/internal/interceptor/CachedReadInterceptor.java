@@ -16,6 +16,7 @@ import org.layeredcache.internal.operation.ReadOperation;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,13 +51,15 @@ public class CachedReadInterceptor {
             return readEach(call, operation);
         }
         CacheKey key;
+        String[] tags;
         try {
             key = operation.key().keyFor(call.getParameters());
+            tags = operation.tagsFor(call.getParameters());
         } catch (RuntimeException e) {
             layers.fault(operation.cache(), "key " + operation.key(), e);
             return layers.uncached(operation.cache(), operation.optional(), call::proceed);
         }
-        return layers.read(operation.cache(), key, operation.times(), operation.optional(), call::proceed,
+        return layers.read(operation.cache(), key, tags, operation.times(), operation.optional(), call::proceed,
                 () -> beanCalls.later(call.getMethod(), call.getTarget().getClass(), call.getParameters()));
     }
 
@@ -84,17 +87,21 @@ public class CachedReadInterceptor {
         };
         List<CacheKey> keys = new ArrayList<>(ids.size());
         Map<CacheKey, Object> idOfKey = new LinkedHashMap<>();
+        Map<CacheKey, String[]> tagsOfKey = new HashMap<>();
         try {
             for (Object id : ids) {
                 CacheKey key = keyOf.apply(id);
                 keys.add(key);
-                idOfKey.putIfAbsent(key, id);
+                if (idOfKey.putIfAbsent(key, id) == null) {
+                    tagsOfKey.put(key, operation.tagsFor(withId));
+                }
             }
         } catch (RuntimeException e) {
             layers.fault(operation.cache(), "key " + operation.key(), e);
             return call.proceed();
         }
-        Map<CacheKey, Object> values = layers.readAll(operation.cache(), idOfKey.keySet(), operation.times(),
+        Map<CacheKey, Object> values = layers.readAll(operation.cache(), idOfKey.keySet(), tagsOfKey::get,
+                operation.times(),
                 missing -> {
                     List<Object> missingIds = missing.stream().map(idOfKey::get).toList();
                     Object[] subset = arguments.clone();

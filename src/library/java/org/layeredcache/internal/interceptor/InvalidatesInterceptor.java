@@ -49,6 +49,10 @@ public class InvalidatesInterceptor {
     }
 
     private void invalidate(Invalidation invalidation, Object[] arguments) {
+        if (!invalidation.tags().isEmpty()) {
+            invalidateTags(invalidation, arguments);
+            return;
+        }
         if (invalidation.allEntries()) {
             layers.invalidateAll(invalidation.cache());
             return;
@@ -65,5 +69,20 @@ public class InvalidatesInterceptor {
             }
             layers.invalidate(invalidation.cache(), key);
         }
+    }
+
+    private void invalidateTags(Invalidation invalidation, Object[] arguments) {
+        java.util.Set<String> tags;
+        try {
+            tags = invalidation.tagsFor(arguments);
+        } catch (RuntimeException e) {
+            // Without the tag, the only safe invalidation is all of every cache whose entries carry tags.
+            for (String cache : operations.cachesWithTags()) {
+                layers.fault(cache, "tag " + invalidation.tags(), e);
+                layers.invalidateAll(cache);
+            }
+            return;
+        }
+        layers.invalidateTags(tags);
     }
 }

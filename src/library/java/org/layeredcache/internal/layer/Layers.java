@@ -12,9 +12,11 @@ import java.util.function.BooleanSupplier;
  *
  * @param cache              the cache's name
  * @param hearsInvalidations whether this node hears the other nodes' invalidations now (see {@link #nearNow()})
+ * @param tags               the versions of every tag, which tell whether a tagged entry is still current
  */
 public record Layers(String cache, NearLayer near, GuardedCluster cluster, Transactions transactions,
-                     CacheCounters counters, Recordings recordings, BooleanSupplier hearsInvalidations) {
+                     CacheCounters counters, Recordings recordings, BooleanSupplier hearsInvalidations,
+                     TagVersions tags) {
 
     /**
      * The near layer a read may use now: absent while this node does not yet hear the other nodes' invalidations
@@ -23,4 +25,21 @@ public record Layers(String cache, NearLayer near, GuardedCluster cluster, Trans
     public NearLayer nearNow() {
         return hearsInvalidations.getAsBoolean() ? near : NearLayer.absent();
     }
+
+    /** Whether no tag of a stored form was invalidated since it was loaded (true for an untagged one). */
+    public boolean current(Object stored) {
+        return tags.current(stored, counters);
+    }
+
+    /** The stored form of a load's result, carrying {@code tags} at the versions taken before it began. */
+    public Object stored(Object result, String[] tags, long[] versions) {
+        return TagVersions.tag(NullValue.wrap(result), tags, versions);
+    }
+
+    /** The current versions of {@code tags}, taken before a load begins. */
+    public long[] versions(String[] tags) {
+        return tags.length == 0 ? NO_VERSIONS : this.tags.versions(tags, counters);
+    }
+
+    private static final long[] NO_VERSIONS = new long[0];
 }

@@ -14,8 +14,12 @@ public enum NullValue {
         return result == null ? INSTANCE : result;
     }
 
-    /** The method's result back from what a layer stored; {@code optional} says whether the method returns one. */
+    /**
+     * The method's result back from what a layer stored (its {@link Tagged tags} left behind); {@code optional}
+     * says whether the method returns one.
+     */
     public static Object unwrap(Object stored, boolean optional) {
+        stored = Tagged.untagged(stored);
         if (optional) {
             return stored == INSTANCE ? Optional.empty() : Optional.of(stored);
         }

@@ -48,6 +48,14 @@ public final class RequestEntries {
         }
     }
 
+    /** Forgets every entry that carries one of {@code tags} ({@link Tagged}). */
+    public void forgetTagged(java.util.Set<String> tags) {
+        if (entries != null) {
+            entries.values().removeIf(stored -> stored instanceof Tagged tagged
+                    && java.util.Arrays.stream(tagged.tags()).anyMatch(tags::contains));
+        }
+    }
+
     public void forgetAll() {
         if (entries != null) {
             entries.clear();

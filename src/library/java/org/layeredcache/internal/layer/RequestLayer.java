@@ -28,6 +28,15 @@ public class RequestLayer {
         }
     }
 
+    /** Every namespace's entries the current request holds (none outside a request). */
+    public java.util.List<RequestEntries> all() {
+        try {
+            return store.all();
+        } catch (ContextNotActiveException outsideRequest) {
+            return java.util.List.of();
+        }
+    }
+
     /** Holds one request's entries; lives and dies with the CDI request context. */
     @RequestScoped
     public static class Store {
@@ -36,6 +45,10 @@ public class RequestLayer {
 
         public RequestEntries entries(String namespace) {
             return namespaces.computeIfAbsent(namespace, name -> RequestEntries.create());
+        }
+
+        public java.util.List<RequestEntries> all() {
+            return java.util.List.copyOf(namespaces.values());
         }
     }
 }

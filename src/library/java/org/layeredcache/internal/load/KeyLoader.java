@@ -2,7 +2,6 @@ package org.layeredcache.internal.load;
 
 import org.layeredcache.internal.key.CacheKey;
 import org.layeredcache.internal.layer.Layers;
-import org.layeredcache.internal.layer.NullValue;
 import org.layeredcache.internal.stats.CacheCounters;
 
 /**
@@ -40,9 +39,10 @@ public final class KeyLoader {
             layers.recordings().miss(layers.cache(), key);
         }
         Object stored;
+        long[] versions = layers.versions(read.tags());
         long started = System.nanoTime();
         try {
-            stored = NullValue.wrap(read.method().call());
+            stored = layers.stored(read.method().call(), read.tags(), versions);
             counters.loaded(System.nanoTime() - started);
         } catch (Exception failure) {
             counters.loaded(System.nanoTime() - started);

@@ -7,7 +7,6 @@ import org.layeredcache.internal.layer.ClusterLayer;
 import org.layeredcache.internal.layer.GuardedCluster;
 import org.layeredcache.internal.layer.Layers;
 import org.layeredcache.internal.layer.NearLayer;
-import org.layeredcache.internal.layer.NullValue;
 
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -86,10 +85,11 @@ public final class RefreshAhead {
     }
 
     /** The method's part of a refresh: runs it, and once its transaction commits, publishes what it returned. */
-    public Object reload(Refresh refresh, Callable<Object> method) throws Exception {
+    public Object reload(Refresh refresh, String[] tags, Callable<Object> method) throws Exception {
         layers.counters().refresh();
+        long[] versions = layers.versions(tags);
         long started = System.nanoTime();
-        Object stored = NullValue.wrap(method.call());
+        Object stored = layers.stored(method.call(), tags, versions);
         layers.counters().loaded(System.nanoTime() - started);
         KeyRead read = refresh.read();
         layers.transactions().afterCompletion(() -> publication.publishReplacing(refresh.key(), refresh.entry(),

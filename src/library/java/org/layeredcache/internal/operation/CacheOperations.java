@@ -26,7 +26,13 @@ import java.util.logging.Logger;
 public final class CacheOperations {
 
     private static final Logger LOG = Logger.getLogger(CacheOperations.class.getName());
-    private static final ReadOperation UNCACHED_READ = new ReadOperation("", null, null, false, false, null, null);
+    /** The caches some of whose reads carry tags. */
+    public java.util.Set<String> cachesWithTags() {
+        return reads.values().stream().filter(read -> !read.tags().isEmpty()).map(ReadOperation::cache)
+                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+    }
+
+    private static final ReadOperation UNCACHED_READ = new ReadOperation("", null, List.of(), null, false, false, null, null);
     private static final MemoOperation UNCACHED_MEMO = new MemoOperation("", null);
 
     private final Map<Method, ReadOperation> reads = new ConcurrentHashMap<>();

@@ -17,24 +17,40 @@ import java.util.List;
  * @param cache      the cache's name
  * @param allEntries whether every entry of the cache is dropped ({@code keys} is then empty)
  * @param keys       the templates of the entries dropped
+ * @param tags       the templates of the tags whose entries, in every cache, are dropped (then {@code cache} is
+ *                   empty and {@code keys} too)
  * @param arguments  for an unresolved template-less invalidation, the invalidating method's parameters;
  *                   otherwise {@code null}
  * @param method     the invalidating method, for messages
  */
-public record Invalidation(String cache, boolean allEntries, List<KeyTemplate> keys, KeyTemplate arguments,
-                    Method method) {
+public record Invalidation(String cache, boolean allEntries, List<KeyTemplate> keys, List<KeyTemplate> tags,
+                           KeyTemplate arguments, Method method) {
 
     static Invalidation allEntries(String cache, Method method) {
-        return new Invalidation(cache, true, List.of(), null, method);
+        return new Invalidation(cache, true, List.of(), List.of(), null, method);
     }
 
     static Invalidation of(String cache, KeyTemplate key, Method method) {
-        return new Invalidation(cache, false, List.of(key), null, method);
+        return new Invalidation(cache, false, List.of(key), List.of(), null, method);
+    }
+
+    /** The entries of every cache that carry one of these tags. */
+    static Invalidation ofTags(List<KeyTemplate> tags, Method method) {
+        return new Invalidation("", false, List.of(), List.copyOf(tags), null, method);
+    }
+
+    /** The tags this invalidation drops, rendered for a call with these arguments. */
+    public java.util.Set<String> tagsFor(Object[] arguments) {
+        java.util.Set<String> rendered = new java.util.LinkedHashSet<>();
+        for (KeyTemplate tag : tags) {
+            rendered.add(tag.keyFor(arguments).toString());
+        }
+        return rendered;
     }
 
     /** An invalidation without a template, to be resolved against the deployment's reads. */
     static Invalidation sameArgumentsAsReads(String cache, KeyTemplate arguments, Method method) {
-        return new Invalidation(cache, false, List.of(), arguments, method);
+        return new Invalidation(cache, false, List.of(), List.of(), arguments, method);
     }
 
     /**
@@ -52,7 +68,7 @@ public record Invalidation(String cache, boolean allEntries, List<KeyTemplate> k
                 resolved.add(arguments.under(read.key()));
             }
         }
-        return new Invalidation(cache, false, List.copyOf(resolved), null, method);
+        return new Invalidation(cache, false, List.copyOf(resolved), List.of(), null, method);
     }
 
     private static boolean sameParameters(Method read, Method write) {

@@ -126,6 +126,11 @@ public class LayeredCacheExtension implements Extension {
                 parser.preloadProblem(preload.method(), annotation, "no @CachedRead of cache '" + preload.cache()
                         + "' has a key of the shape \"" + preload.key().shape() + "\", so nothing would read the"
                         + " preloaded entries; the reads' templates are " + operations.keyTemplates(preload.cache()));
+            } else if (operations.reads().stream().anyMatch(r -> r.cache().equals(preload.cache())
+                    && !r.tags().isEmpty())) {
+                parser.preloadProblem(preload.method(), annotation, "reads of cache '" + preload.cache() + "' carry"
+                        + " tags, and the entries a preload writes would carry none, so invalidating a tag would"
+                        + " leave them; remove the tags of those reads or the preload");
             } else if (!read.storedType().equals(preload.valueType())) {
                 parser.preloadProblem(preload.method(), annotation, "it gives " + preload.valueType().getTypeName()
                         + ", but " + OperationParser.describe(read.method()) + " reads those entries as "
@@ -290,7 +295,16 @@ public class LayeredCacheExtension implements Extension {
             readEntries.add(read.entries());
             readCaches.add(read.cache());
         }
+        Set<String> readTags = new TreeSet<>();
+        operations.reads().forEach(read -> read.tags().forEach(tag -> readTags.add(tag.shape())));
         for (Invalidation invalidation : operations.invalidations()) {
+            for (KeyTemplate tag : invalidation.tags()) {
+                if (!readTags.contains(tag.shape())) {
+                    warnings.add(OperationParser.describe(invalidation.method()) + " @Invalidates(tags = \""
+                            + tag.text() + "\") matches no tag of a @CachedRead in this deployment (tags are"
+                            + " compared as rendered text), so it may drop nothing");
+                }
+            }
             if (invalidation.allEntries() || !readCaches.contains(invalidation.cache())) {
                 continue;
             }

@@ -55,6 +55,18 @@ public final class OperationParser {
         } else {
             key = KeyTemplate.parse(annotation.key(), method, report);
         }
+        List<KeyTemplate> tags = new ArrayList<>();
+        for (String tag : annotation.tags()) {
+            KeyTemplate template = each != null
+                    ? KeyTemplate.parse(tag, method, each.parameter(), elementType(method, each.parameter()),
+                            problem -> report.accept("tag \"" + tag + "\": " + problem))
+                    : KeyTemplate.parse(tag, method, problem -> report.accept("tag \"" + tag + "\": " + problem));
+            if (tag.isBlank()) {
+                report.accept("a tag is blank; write its template, such as tags = \"service-{serviceId}\"");
+            } else if (template != null) {
+                tags.add(template);
+            }
+        }
         EntryTimes times = new EntryTimes(duration("ttl", annotation.ttl(), DEFAULT_TTL, report),
                 duration("refreshAfter", annotation.refreshAfter(), Duration.ZERO, report),
                 duration("staleIfError", annotation.staleIfError(), Duration.ZERO, report));
@@ -63,7 +75,7 @@ public final class OperationParser {
                     + " parameter of ids with each, or remove idOf");
         }
         return problems.size() == before
-                ? new ReadOperation(annotation.cache(), key, times, ReadOperation.isOptional(method),
+                ? new ReadOperation(annotation.cache(), key, List.copyOf(tags), times, ReadOperation.isOptional(method),
                         annotation.key().isEmpty(), method, each)
                 : null;
     }
@@ -214,6 +226,10 @@ public final class OperationParser {
         List<Invalidation> invalidations = new ArrayList<>();
         for (Invalidates annotation : annotations) {
             Consumer<String> report = reporter(method, describe(annotation));
+            if (annotation.tags().length > 0) {
+                invalidationOfTags(method, annotation, report).ifPresent(invalidations::add);
+                continue;
+            }
             checkCacheName(annotation.cache(), report);
             if (annotation.allEntries()) {
                 if (!annotation.key().isEmpty()) {
@@ -233,6 +249,32 @@ public final class OperationParser {
             }
         }
         return problems.size() == before ? List.copyOf(invalidations) : null;
+    }
+
+    /**
+     * An {@code @Invalidates(tags = ...)}: tags drop entries of every cache, so it names neither a cache nor keys
+     * (another {@code @Invalidates} can).
+     */
+    private java.util.Optional<Invalidation> invalidationOfTags(Method method, Invalidates annotation,
+                                                                Consumer<String> report) {
+        if (!annotation.cache().isEmpty() || !annotation.key().isEmpty() || annotation.allEntries()) {
+            report.accept("tags drop the entries that carry them in every cache, so an @Invalidates with tags names"
+                    + " no cache, key or allEntries; put those in an @Invalidates of their own");
+        }
+        List<KeyTemplate> tags = new ArrayList<>();
+        for (String tag : annotation.tags()) {
+            if (tag.isBlank()) {
+                report.accept("a tag is blank; write its template, such as tags = \"service-{id}\"");
+                continue;
+            }
+            KeyTemplate template = KeyTemplate.parse(tag, method,
+                    problem -> report.accept("tag \"" + tag + "\": " + problem));
+            if (template != null) {
+                tags.add(template);
+            }
+        }
+        return tags.size() == annotation.tags().length ? java.util.Optional.of(Invalidation.ofTags(tags, method))
+                : java.util.Optional.empty();
     }
 
     /** The memo operation, or {@code null} if a problem was reported. */
@@ -314,13 +356,24 @@ public final class OperationParser {
                 + (annotation.ttl().isEmpty() ? "" : ", ttl = \"" + annotation.ttl() + "\"")
                 + (annotation.refreshAfter().isEmpty() ? "" : ", refreshAfter = \"" + annotation.refreshAfter() + "\"")
                 + (annotation.staleIfError().isEmpty() ? "" : ", staleIfError = \"" + annotation.staleIfError() + "\"")
-                + ")";
+                + tags(annotation.tags()) + ")";
     }
 
     private static String describe(Invalidates annotation) {
+        if (annotation.tags().length > 0 && annotation.cache().isEmpty()) {
+            return "@Invalidates(" + tags(annotation.tags()).substring(2) + ")";
+        }
         return "@Invalidates(cache = \"" + annotation.cache() + "\""
                 + (annotation.key().isEmpty() ? "" : ", key = \"" + annotation.key() + "\"")
-                + (annotation.allEntries() ? ", allEntries = true" : "") + ")";
+                + (annotation.allEntries() ? ", allEntries = true" : "") + tags(annotation.tags()) + ")";
+    }
+
+    private static String tags(String[] tags) {
+        if (tags.length == 0) {
+            return "";
+        }
+        return ", tags = " + (tags.length == 1 ? "\"" + tags[0] + "\""
+                : Arrays.stream(tags).map(tag -> "\"" + tag + "\"").collect(Collectors.joining(", ", "{", "}")));
     }
 
     /** The annotations' simple names, for messages about a class. */

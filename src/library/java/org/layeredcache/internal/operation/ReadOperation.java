@@ -7,6 +7,7 @@ import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -14,13 +15,14 @@ import java.util.Optional;
  *
  * @param cache        the cache's name
  * @param key          the key template
+ * @param tags         the templates of the entry's tags (none: empty)
  * @param times        the annotated TTL, refresh-ahead and fail-safe times (configuration may override them)
  * @param optional     whether the method returns {@code Optional}, stored unwrapped
  * @param templateLess whether the annotation wrote no key template (the key is the method and its arguments)
  * @param method       the annotated method
  * @param each         for a read of many keys ({@code each}): how; {@code null} for a read of one key
  */
-public record ReadOperation(String cache, KeyTemplate key, EntryTimes times, boolean optional, boolean templateLess,
+public record ReadOperation(String cache, KeyTemplate key, List<KeyTemplate> tags, EntryTimes times, boolean optional, boolean templateLess,
                      Method method, PerElement each) {
 
     /**
@@ -39,6 +41,25 @@ public record ReadOperation(String cache, KeyTemplate key, EntryTimes times, boo
         return result instanceof Class<?> type && type.isPrimitive()
                 ? MethodType.methodType(type).wrap().returnType() : result;
     }
+
+    /**
+     * The entry's tags for a call with these arguments, rendered ({@code service-42}); an empty array without
+     * tags. Two templates that render the same text name the same tag, whatever their placeholders' types.
+     *
+     * @throws RuntimeException if a placeholder's property cannot be read
+     */
+    public String[] tagsFor(Object[] arguments) {
+        if (tags.isEmpty()) {
+            return NO_TAGS;
+        }
+        String[] rendered = new String[tags.size()];
+        for (int i = 0; i < rendered.length; i++) {
+            rendered[i] = tags.get(i).keyFor(arguments).toString();
+        }
+        return rendered;
+    }
+
+    private static final String[] NO_TAGS = new String[0];
 
     /** Where entries of this read live: the cache and the key's shape. */
     String entries() {

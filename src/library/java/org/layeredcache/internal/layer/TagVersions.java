@@ -1,0 +1,186 @@
+package org.layeredcache.internal.layer;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.hazelcast.map.IMap;
+import org.layeredcache.internal.stats.CacheCounters;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The current version of every tag, so that invalidating a tag costs a constant number of cluster operations
+ * however many entries carry it. An entry records its tags' versions when its load begins ({@link Tagged}); it is
+ * current while every one of them still is. Invalidating a tag gives it a new random version: one write to a map
+ * the cluster shares, then one message telling the other nodes the new version. Entries are not searched for; an
+ * outdated one is found when it is read, and counts as a miss.
+ *
+ * <p>A tag never invalidated has version 0. This node keeps the versions it has seen for the near TTL; the
+ * other nodes' messages update them at once, and a version it does not know is read from the shared map (one
+ * cluster read per tag and near TTL). Like a key invalidation's message, a lost message leaves this node's view
+ * of a tag old for at most that TTL. Without a cluster, this node's versions are the only ones. A version that
+ * cannot be read ({@link #UNKNOWN}) makes every entry carrying the tag a miss, and is counted as a fault.
+ * Thread-safe.
+ */
+public final class TagVersions {
+
+    /** The version of a tag that could not be read: no entry carrying it is current. */
+    public static final long UNKNOWN = Long.MIN_VALUE;
+    private static final long NEVER_INVALIDATED = 0;
+    private static final String MAP = "layered-cache-tag-versions";
+
+    /** Where the versions every node agrees on live. */
+    interface Shared {
+        long get(String tag) throws Exception;
+
+        void set(String tag, long version) throws Exception;
+    }
+
+    private final Shared shared;
+    private final Map<String, Long> seen;
+
+    private TagVersions(Shared shared, Map<String, Long> seen) {
+        this.shared = shared;
+        this.seen = seen;
+    }
+
+    /** Versions this node alone keeps (no cluster). */
+    public static TagVersions local() {
+        return new TagVersions(null, new ConcurrentHashMap<>());
+    }
+
+    /**
+     * Versions shared through a Hazelcast map, obtained on first use.
+     *
+     * @param seenFor how long this node trusts a version it has seen without hearing of it again (the near TTL)
+     * @param timeout how long one cluster operation may take
+     */
+    public static TagVersions shared(Supplier<IMap<String, Long>> map, Duration seenFor, Duration timeout) {
+        Cache<String, Long> seen = Caffeine.newBuilder().expireAfterWrite(seenFor).maximumSize(1_000_000).build();
+        long millis = Math.max(1, timeout.toMillis());
+        Shared shared = new Shared() {
+            private volatile IMap<String, Long> versions;
+
+            private IMap<String, Long> versions() {
+                IMap<String, Long> found = versions;
+                if (found == null) {
+                    found = map.get();
+                    versions = found;
+                }
+                return found;
+            }
+
+            @Override
+            public long get(String tag) throws Exception {
+                Long version = versions().getAsync(tag).toCompletableFuture().get(millis, TimeUnit.MILLISECONDS);
+                return version == null ? NEVER_INVALIDATED : version;
+            }
+
+            @Override
+            public void set(String tag, long version) throws Exception {
+                versions().setAsync(tag, version).toCompletableFuture().get(millis, TimeUnit.MILLISECONDS);
+            }
+        };
+        return new TagVersions(shared, seen.asMap());
+    }
+
+    /** The name of the cluster's map of versions. */
+    public static String mapName() {
+        return MAP;
+    }
+
+    /** The current versions of {@code tags}, in their order, for a load about to begin. */
+    public long[] versions(String[] tags, CacheCounters counters) {
+        long[] versions = new long[tags.length];
+        for (int i = 0; i < tags.length; i++) {
+            versions[i] = version(tags[i], counters);
+        }
+        return versions;
+    }
+
+    /** {@code stored} carrying {@code tags} at {@code versions}; {@code stored} itself without tags. */
+    public static Object tag(Object stored, String[] tags, long[] versions) {
+        return tags.length == 0 ? stored : new Tagged(stored, tags, versions);
+    }
+
+    /** Whether no tag of the stored form was invalidated since its load began (true for an untagged form). */
+    public boolean current(Object stored, CacheCounters counters) {
+        if (!(stored instanceof Tagged tagged)) {
+            return true;
+        }
+        String[] tags = tagged.tags();
+        long[] versions = tagged.versions();
+        for (int i = 0; i < tags.length; i++) {
+            if (versions[i] == UNKNOWN || version(tags[i], counters) != versions[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Gives each tag a new version, on this node and in the cluster: one cluster write per tag, whatever carries
+     * it. Answers the new versions, for the message to the other nodes.
+     */
+    public Map<String, Long> invalidate(Collection<String> tags, CacheCounters counters) {
+        Map<String, Long> changed = new LinkedHashMap<>();
+        for (String tag : tags) {
+            long version = newVersion();
+            seen.put(tag, version);
+            changed.put(tag, version);
+            if (shared != null) {
+                try {
+                    shared.set(tag, version);
+                } catch (Exception e) {
+                    interruptedAgain(e);
+                    counters.fault("invalidating tag " + tag, e);
+                }
+            }
+        }
+        return changed;
+    }
+
+    /** Another node's invalidation of tags: their new versions. */
+    public void received(Map<String, Long> versions) {
+        seen.putAll(versions);
+    }
+
+    private long version(String tag, CacheCounters counters) {
+        Long known = seen.get(tag);
+        if (known != null) {
+            return known;
+        }
+        if (shared == null) {
+            return NEVER_INVALIDATED;
+        }
+        try {
+            long version = shared.get(tag);
+            Long first = seen.putIfAbsent(tag, version);            // a message that came meanwhile is newer
+            return first != null ? first : version;
+        } catch (Exception e) {
+            interruptedAgain(e);
+            counters.fault("reading the version of tag " + tag, e);
+            return UNKNOWN;
+        }
+    }
+
+    private static long newVersion() {
+        long version;
+        do {
+            version = ThreadLocalRandom.current().nextLong();
+        } while (version == NEVER_INVALIDATED || version == UNKNOWN);
+        return version;
+    }
+
+    private static void interruptedAgain(Exception e) {
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
