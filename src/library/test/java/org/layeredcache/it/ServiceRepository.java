@@ -63,6 +63,20 @@ public class ServiceRepository {
         em.find(ServiceRow.class, id).setName(name);
     }
 
+    /** Reads the same rows tagged with their service, which {@link #renameTagged} invalidates. */
+    @CachedRead(cache = "it-tagged", key = "tagged-{id}", tags = "service-{id}")
+    public ServiceView findTagged(long id) {
+        loads.ran("findTagged");
+        ServiceRow row = em.find(ServiceRow.class, id);
+        return row == null ? null : new ServiceView(row.getId(), row.getName());
+    }
+
+    @Invalidates(tags = "service-{id}")
+    public void renameTagged(long id, String name) {
+        em.find(ServiceRow.class, id).setName(name);
+        em.flush();
+    }
+
     @Invalidates(cache = "it-services", key = "service-{id}")
     public void rename(long id, String name) {
         em.find(ServiceRow.class, id).setName(name);

@@ -80,6 +80,53 @@ abstract class TransactionContract {
         assertEquals("B", nameInAnotherRequest(id));
     }
 
+    /** A tag is invalidated as a key is: after the commit, and not at all after a rollback. */
+    @Test
+    void aTagInvalidationWaitsForTheCommitAndARollbackInvalidatesNothing() throws Exception {
+        long id = newId();
+        repository.create(id, "A");
+        assertEquals("A", taggedNameInAnotherRequest(id));
+        int loaded = loads.runs("findTagged");
+
+        transaction.begin();
+        try {
+            repository.renameTagged(id, "B");
+            assertEquals("A", taggedNameInAnotherRequest(id), "before the commit, others still read the cached row");
+            assertEquals(loaded, loads.runs("findTagged"), "...from the cache: the tag was not invalidated yet");
+        } finally {
+            transaction.commit();
+        }
+        assertEquals("B", taggedNameInAnotherRequest(id));
+        assertEquals(loaded + 1, loads.runs("findTagged"));
+
+        transaction.begin();
+        repository.renameTagged(id, "X");
+        transaction.rollback();
+        assertEquals("B", taggedNameInAnotherRequest(id));
+        assertEquals(loaded + 1, loads.runs("findTagged"), "after the rollback, still served from the cache");
+    }
+
+    /** As for keys: a reader that loads the old row while the write is in flight cannot leave it cached. */
+    @Test
+    void aReaderDuringATaggedWriteCannotLeaveTheOldRowCached() throws Exception {
+        long id = newId();
+        repository.create(id, "A");
+
+        transaction.begin();
+        try {
+            repository.renameTagged(id, "B");
+            assertEquals("A", taggedNameInAnotherRequest(id), "the reader sees the committed row and caches it");
+        } finally {
+            transaction.commit();
+        }
+
+        assertEquals("B", taggedNameInAnotherRequest(id));
+    }
+
+    String taggedNameInAnotherRequest(long id) throws Exception {
+        return requests.run(() -> repository.findTagged(id).name());
+    }
+
     /**
      * A read of many keys through an EJB: inside a transaction that rolls back, its loads publish nothing; after
      * a commit they do, shared with single reads, and only the ids no layer has reach the query.
