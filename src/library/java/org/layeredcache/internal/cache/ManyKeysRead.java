@@ -213,9 +213,10 @@ final class ManyKeysRead {
     /** After the loads' transaction committed: the cluster writes at once, then each key as a single load's. */
     private void publishAll(ManyKeys read, List<CacheKey> loadedKeys, Map<CacheKey, Object> stored,
                             Map<CacheKey, Reservation> claims, Set<CacheKey> withoutCluster) {
+        Set<CacheKey> stale = layers.staleInCluster(stored);
         List<CacheKey> keys = new ArrayList<>();
         for (CacheKey key : loadedKeys) {
-            if (layers.current(stored.get(key))) {
+            if (!stale.contains(key)) {
                 keys.add(key);
                 continue;
             }
@@ -237,6 +238,7 @@ final class ManyKeysRead {
         GuardedCluster.Reached<Map<CacheKey, Boolean>> published = entries.isEmpty()
                 ? new GuardedCluster.Reached<>(true, Map.of())
                 : layers.cluster().publishAll(claims, entries, read.times().kept());
+        Set<CacheKey> staleSince = layers.staleInCluster(stored);  // a tag invalidated while it was written
         for (CacheKey key : keys) {
             SingleFlight.Flight flight = read.led().get(key);
             boolean shared = false;
@@ -247,8 +249,15 @@ final class ManyKeysRead {
                 GuardedCluster.Reached<Boolean> one = published.reached()
                         ? new GuardedCluster.Reached<>(true, published.value().getOrDefault(key, false))
                         : GuardedCluster.Reached.not();
-                shared = publication.publishNear(load, stored.get(key),
-                        publication.clusterOutcome(load, encoded.get(key), entries.containsKey(key), one));
+                Publication.ClusterOutcome outcome = publication.clusterOutcome(load, encoded.get(key),
+                        entries.containsKey(key), one);
+                if (staleSince.contains(key)) {
+                    if (outcome.written()) {
+                        layers.cluster().invalidate(key);
+                    }
+                } else {
+                    shared = publication.publishNear(load, stored.get(key), outcome);
+                }
             } finally {
                 flights.land(key, flight, shared ? new SingleFlight.Outcome.Value(stored.get(key))
                         : SingleFlight.Outcome.RETRY);

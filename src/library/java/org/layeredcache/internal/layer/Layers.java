@@ -31,6 +31,19 @@ public record Layers(String cache, NearLayer near, GuardedCluster cluster, Trans
         return tags.current(stored, counters);
     }
 
+    /**
+     * As {@link #current}, asked of the cluster's versions: whether a load may publish, and whether what it
+     * published may stay.
+     */
+    public boolean currentInCluster(Object stored) {
+        return tags.currentInCluster(stored, counters);
+    }
+
+    /** The keys among {@code stored} whose stored form is no longer current in the cluster, asked at once. */
+    public <K> java.util.Set<K> staleInCluster(java.util.Map<K, Object> stored) {
+        return tags.staleInCluster(stored, counters);
+    }
+
     /** The stored form of a load's result, carrying {@code tags} at the versions taken before it began. */
     public Object stored(Object result, String[] tags, long[] versions) {
         return TagVersions.tag(NullValue.wrap(result), tags, versions);

@@ -6,9 +6,12 @@ import com.hazelcast.map.IMap;
 import org.layeredcache.internal.stats.CacheCounters;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +43,9 @@ public final class TagVersions {
         long get(String tag) throws Exception;
 
         void set(String tag, long version) throws Exception;
+
+        /** The versions of {@code tags} (0 for one never invalidated), asked all at once. */
+        Map<String, Long> getAll(Set<String> tags) throws Exception;
     }
 
     private final Shared shared;
@@ -83,6 +89,20 @@ public final class TagVersions {
             }
 
             @Override
+            public Map<String, Long> getAll(Set<String> tags) throws Exception {
+                Map<String, java.util.concurrent.CompletableFuture<Long>> asked = new java.util.HashMap<>();
+                for (String tag : tags) {                       // all sent at once: one round trip's wait
+                    asked.put(tag, versions().getAsync(tag).toCompletableFuture());
+                }
+                java.util.concurrent.CompletableFuture.allOf(asked.values()
+                        .toArray(new java.util.concurrent.CompletableFuture<?>[0])).get(millis, TimeUnit.MILLISECONDS);
+                Map<String, Long> found = new java.util.HashMap<>();
+                asked.forEach((tag, version) -> found.put(tag, version.join() == null ? NEVER_INVALIDATED
+                        : version.join()));
+                return found;
+            }
+
+            @Override
             public void set(String tag, long version) throws Exception {
                 versions().setAsync(tag, version).toCompletableFuture().get(millis, TimeUnit.MILLISECONDS);
             }
@@ -122,6 +142,82 @@ public final class TagVersions {
             }
         }
         return true;
+    }
+
+    /**
+     * Whether no tag of the stored form was invalidated since its load began, asked of the cluster itself rather
+     * than of this node's view (which a message may not have reached yet): what a load asks before and after it
+     * publishes. True for an untagged form.
+     */
+    public boolean currentInCluster(Object stored, CacheCounters counters) {
+        if (!(stored instanceof Tagged tagged)) {
+            return true;
+        }
+        if (shared == null) {
+            return current(stored, counters);
+        }
+        String[] tags = tagged.tags();
+        long[] versions = tagged.versions();
+        for (int i = 0; i < tags.length; i++) {
+            try {
+                if (versions[i] == UNKNOWN || shared.get(tags[i]) != versions[i]) {
+                    return false;
+                }
+            } catch (Exception e) {
+                interruptedAgain(e);
+                counters.fault("reading the version of tag " + tags[i], e);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The stored forms among {@code stored} one of whose tags was invalidated since their load began, asked of the
+     * cluster for all their tags at once (see {@link #currentInCluster}).
+     */
+    public <K> Set<K> staleInCluster(Map<K, Object> stored, CacheCounters counters) {
+        Set<String> tags = new HashSet<>();
+        stored.values().forEach(value -> {
+            if (value instanceof Tagged tagged) {
+                tags.addAll(Arrays.asList(tagged.tags()));
+            }
+        });
+        if (tags.isEmpty()) {
+            return Set.of();
+        }
+        Map<String, Long> versions;
+        if (shared == null) {
+            versions = null;
+        } else {
+            try {
+                versions = shared.getAll(tags);
+            } catch (Exception e) {
+                interruptedAgain(e);
+                counters.fault("reading the versions of " + tags.size() + " tags", e);
+                Set<K> all = new HashSet<>();
+                stored.forEach((key, value) -> {
+                    if (value instanceof Tagged) {
+                        all.add(key);
+                    }
+                });
+                return all;
+            }
+        }
+        Set<K> stale = new HashSet<>();
+        for (Map.Entry<K, Object> entry : stored.entrySet()) {
+            if (entry.getValue() instanceof Tagged tagged) {
+                for (int i = 0; i < tagged.tags().length; i++) {
+                    long now = versions == null ? version(tagged.tags()[i], counters)
+                            : versions.getOrDefault(tagged.tags()[i], NEVER_INVALIDATED);
+                    if (tagged.versions()[i] == UNKNOWN || now != tagged.versions()[i]) {
+                        stale.add(entry.getKey());
+                        break;
+                    }
+                }
+            }
+        }
+        return stale;
     }
 
     /**

@@ -44,7 +44,7 @@ public final class Publication {
      * @return whether the value may be handed to the load's waiters: no invalidation of the key came in between
      */
     public boolean publish(Load load, Object stored, Duration kept) {
-        if (!layers.current(stored)) {
+        if (!layers.currentInCluster(stored)) {
             release(load);                               // a tag was invalidated while it loaded
             return false;
         }
@@ -54,7 +54,25 @@ public final class Publication {
         GuardedCluster.Reached<Boolean> published = fits
                 ? layers.cluster().publish(load.key(), load.reservation(), entry, kept)
                 : GuardedCluster.Reached.not();
-        return publishNear(load, stored, clusterOutcome(load, entry, fits, published));
+        ClusterOutcome outcome = clusterOutcome(load, entry, fits, published);
+        if (!stillCurrent(load.key(), stored, outcome)) {
+            return false;
+        }
+        return publishNear(load, stored, outcome);
+    }
+
+    /**
+     * A tag invalidated between the check before publishing and the write itself: what was written is taken back
+     * (the tags' versions are no lock, so this closes the race the claim closes for keys).
+     */
+    public boolean stillCurrent(CacheKey key, Object stored, ClusterOutcome outcome) {
+        if (!(stored instanceof org.layeredcache.internal.layer.Tagged) || layers.currentInCluster(stored)) {
+            return true;
+        }
+        if (outcome.written()) {
+            layers.cluster().invalidate(key);
+        }
+        return false;
     }
 
     /** Whether an encoded entry may go to the cluster: it exists and is within the size limit (else counted). */
@@ -74,7 +92,7 @@ public final class Publication {
      * @param claimless another load held the key, whose value will be the one published
      * @param bytes     the value's encoded size, 0 when unknown
      */
-    record ClusterOutcome(boolean current, boolean written, boolean claimless, int bytes) {
+    public record ClusterOutcome(boolean current, boolean written, boolean claimless, int bytes) {
     }
 
     /**
@@ -124,7 +142,7 @@ public final class Publication {
      */
     public void publishReplacing(CacheKey key, ClusterLayer.Entry old, Object stored, long stamp, Duration ttl,
                                  Duration kept) {
-        if (!layers.current(stored)) {
+        if (!layers.currentInCluster(stored)) {
             return;                                      // a tag was invalidated while it reloaded
         }
         int bytes = 0;
@@ -138,6 +156,9 @@ public final class Publication {
                 return;
             }
             bytes = entry.length;
+            if (!stillCurrent(key, stored, new ClusterOutcome(true, true, false, bytes))) {
+                return;
+            }
         }
         layers.nearNow().publish(key, stored, bytes, System.currentTimeMillis(), stamp, ttl);
         if (layers.recordings().active()) {

@@ -25,11 +25,13 @@ import static org.layeredcache.cluster.NodeCalls.clusterHits;
 import static org.layeredcache.cluster.NodeCalls.eventually;
 import static org.layeredcache.cluster.NodeCalls.get;
 import static org.layeredcache.cluster.NodeCalls.increment;
+import static org.layeredcache.cluster.NodeCalls.incrementTagged;
 import static org.layeredcache.cluster.NodeCalls.loads;
 import static org.layeredcache.cluster.NodeCalls.millis;
 import static org.layeredcache.cluster.NodeCalls.post;
 import static org.layeredcache.cluster.NodeCalls.read;
 import static org.layeredcache.cluster.NodeCalls.readShortLived;
+import static org.layeredcache.cluster.NodeCalls.readTagged;
 import static org.layeredcache.cluster.NodeCalls.received;
 import static org.layeredcache.cluster.NodeCalls.status;
 import static org.layeredcache.cluster.NodeCalls.waits;
@@ -275,6 +277,51 @@ class ClusterCoherenceIT {
         assertThat(staleOnWritingNode).isZero();
         assertThat(staleElsewhere).isZero();
         assertThat(notConverged).isZero();
+    }
+
+    /**
+     * A tag invalidated on one node: the entries carrying it are dropped there at once and on the two others once
+     * the message arrived, in the near layers and the cluster layer alike.
+     */
+    @Test
+    @Order(6)
+    void aTagInvalidatedOnOneNodeDropsItsEntriesOnEveryNode() throws Exception {
+        long id = NODES.newId();
+        incrementTagged(NODES.a(), id);
+        for (PayaraMicroProcess node : NODES.all()) {
+            assertThat(readTagged(node, id)).isEqualTo(1);                     // near on every node, and in the cluster
+        }
+        assertThat(incrementTagged(NODES.b(), id)).isEqualTo(2);
+        assertThat(readTagged(NODES.b(), id)).as("the writing node, at once").isEqualTo(2);
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        for (PayaraMicroProcess node : List.of(NODES.a(), NODES.c())) {
+            assertThat(eventually(deadline, () -> readTagged(node, id) == 2))
+                    .as("%s heard of the tag's invalidation", node.name()).isTrue();
+        }
+    }
+
+    /** As for keys: a load that overlaps a tag's invalidation publishes its old value nowhere. */
+    @Test
+    @Order(6)
+    void aLoadThatOverlapsATagsInvalidationPublishesItsOldValueNowhere() throws Exception {
+        long id = NODES.newId();
+        incrementTagged(NODES.a(), id);                                        // version 1, not cached anywhere
+        post(NODES.b(), "gate/" + id);
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        try {
+            Future<Long> slowLoad = reader.submit(() -> readTagged(NODES.b(), id));  // B loads 1, then waits
+            assertThat(get(NODES.b(), "gate/paused")).isEqualTo("paused");
+            assertThat(incrementTagged(NODES.a(), id)).isEqualTo(2);           // committed and invalidated meanwhile
+            post(NODES.b(), "gate/release");
+
+            assertThat(slowLoad.get(30, TimeUnit.SECONDS)).as("its own caller gets what it read").isEqualTo(1);
+            assertThat(readTagged(NODES.c(), id)).as("the cluster layer").isEqualTo(2);
+            assertThat(readTagged(NODES.a(), id)).isEqualTo(2);
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            assertThat(eventually(deadline, () -> readTagged(NODES.b(), id) == 2)).as("B's layers").isTrue();
+        } finally {
+            reader.shutdownNow();
+        }
     }
 
     /** The admin resource on one node sums every node's figures, which each node shares in the cluster. */

@@ -68,6 +68,18 @@ public class ClusterResource {
         return store.increment(id);
     }
 
+    @GET
+    @Path("tagged-counters/{id}")
+    public long readTagged(@PathParam("id") long id) {
+        return store.readTagged(id);
+    }
+
+    @POST
+    @Path("tagged-counters/{id}/increment")
+    public long incrementTagged(@PathParam("id") long id) {
+        return store.incrementTagged(id);
+    }
+
     /** A write whose invalidation message is lost: the row and the cluster entry change, no other node is told. */
     @POST
     @Path("counters-short/{id}/increment-losing-the-message")

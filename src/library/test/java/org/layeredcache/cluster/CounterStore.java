@@ -39,6 +39,12 @@ public class CounterStore {
         return load(id);
     }
 
+    /** The same rows tagged with their counter: {@link #incrementTagged} names the tag, not the key. */
+    @CachedRead(cache = "tagged-counters", key = "tagged-{id}", tags = "counter-{id}")
+    public long readTagged(long id) {
+        return load(id);
+    }
+
     /** A counter as a value of its own, for the cache that a start-up preload fills. */
     public record CounterView(long id, long version) implements java.io.Serializable {
     }
@@ -67,6 +73,12 @@ public class CounterStore {
     @Invalidates(cache = "counters", key = "counter-{id}")
     @Invalidates(cache = "counters-short", key = "counter-{id}")
     public long increment(long id) {
+        return incrementRow(id);
+    }
+
+    @Transactional
+    @Invalidates(tags = "counter-{id}")
+    public long incrementTagged(long id) {
         return incrementRow(id);
     }
 

@@ -34,6 +34,14 @@ final class NodeCalls {
         return Long.parseLong(post(node, "counters/" + id + "/increment"));
     }
 
+    static long readTagged(PayaraMicroProcess node, long id) throws Exception {
+        return Long.parseLong(get(node, "tagged-counters/" + id));
+    }
+
+    static long incrementTagged(PayaraMicroProcess node, long id) throws Exception {
+        return Long.parseLong(post(node, "tagged-counters/" + id + "/increment"));
+    }
+
     static long loads(PayaraMicroProcess node) throws Exception {
         Matcher matcher = Pattern.compile("^loads=(\\d+)").matcher(get(node, "statistics"));
         assertThat(matcher.find()).isTrue();
