@@ -23,6 +23,12 @@ public interface CacheRecording extends AutoCloseable {
     /** Keys dropped by writes on this node (once their transaction committed), {@code *} for all entries. */
     List<String> invalidations(String cache);
 
+    /**
+     * Tags invalidated by writes on this node (once their transaction committed), rendered
+     * ({@code service-42}), whatever caches their entries are in.
+     */
+    List<String> tagInvalidations();
+
     /** Stops recording; what was recorded stays readable. */
     @Override
     void close();

@@ -28,11 +28,14 @@ package org.layeredcache;
  *                      or another node's claim in the cluster (a call may wait once for each)
  * @param preloaded     entries a bulk preload ({@link CacheTasks#preload}) wrote to the cluster from this node
  * @param preloadChunks the bulk puts that wrote them, one per chunk
+ * @param droppedByTags entries a read on this node found dropped by the invalidation of one of their
+ *                      {@link CachedRead#tags() tags}, once per layer that held one (the read then went on to
+ *                      the next layer)
  */
 public record CacheStatistics(String cache, long requestHits, long nearHits, long clusterHits, long loads,
                               long sharedLoads, long invalidations, long faults, long waitsGivenUp,
                               long staleServed, long oversized, long refreshes, long invalidationsReceived,
-                              long waits, long preloaded, long preloadChunks) {
+                              long waits, long preloaded, long preloadChunks, long droppedByTags) {
 
     /** All calls counted: {@code requestHits + nearHits + clusterHits + loads + sharedLoads}. */
     public long calls() {

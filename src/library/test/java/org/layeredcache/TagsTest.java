@@ -138,19 +138,24 @@ class TagsTest {
     }
 
     @Test
-    void aTagWithoutPlaceholdersDropsEveryEntryCarryingIt() {
+    void aTagWithoutPlaceholdersDropsEveryEntryCarryingItCountedAndRecorded() {
         Services a = bean(NODES.a(), Services.class);
         long one = newId();
         long two = newId();
         a.templatesOf(one);
         a.templatesOf(two);
         CacheStatistics before = statistics(NODES.a(), "tagged-templates");
+        List<String> recorded;
+        try (CacheRecording recording = bean(NODES.a(), CacheAdmin.class).startRecording()) {
+            a.changeEveryTemplate();
+            recorded = recording.tagInvalidations();
+        }
 
-        a.changeEveryTemplate();
-
+        assertThat(recorded).containsExactly("templates");
         assertThat(a.templatesOf(one)).endsWith(row("templates"));
         assertThat(a.templatesOf(two)).endsWith(row("templates"));
-        assertThatChange(before, statistics(NODES.a(), "tagged-templates")).loads(2).nearHits(0);
+        assertThatChange(before, statistics(NODES.a(), "tagged-templates")).loads(2).nearHits(0)
+                .droppedByTags(4);                                     // each read: in the near and cluster layers
     }
 
     @Test

@@ -27,7 +27,8 @@ final class AdminJson {
                 .add("faults", s.faults()).add("waits", s.waits()).add("waitsGivenUp", s.waitsGivenUp())
                 .add("staleServed", s.staleServed())
                 .add("oversized", s.oversized()).add("refreshes", s.refreshes()).add("preloaded", s.preloaded())
-                .add("preloadChunks", s.preloadChunks()).add("calls", s.calls());
+                .add("preloadChunks", s.preloadChunks()).add("droppedByTags", s.droppedByTags())
+                .add("calls", s.calls());
     }
 
     static JsonObjectBuilder task(TaskStatus task) {
@@ -56,6 +57,11 @@ final class AdminJson {
                 .add("cluster", presence.cluster());
         if (presence.clusterAgeMillis() != null) {
             body.add("clusterAgeMillis", presence.clusterAgeMillis());
+        }
+        if (!presence.tags().isEmpty()) {
+            JsonArrayBuilder tags = Json.createArrayBuilder();
+            presence.tags().forEach(tags::add);
+            body.add("tags", tags);
         }
         JsonObjectBuilder nodes = Json.createObjectBuilder();
         presence.nodes().forEach((node, near) -> {

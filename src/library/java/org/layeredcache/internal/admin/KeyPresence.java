@@ -9,14 +9,16 @@ import java.util.Map;
  *
  * @param cache            the cache
  * @param key              the key as it renders
- * @param cluster          {@code present}, {@code absent}, {@code being loaded} (a load's claim), {@code unreachable}
- *                         or {@code off}
+ * @param cluster          {@code present}, {@code absent}, {@code being loaded} (a load's claim), {@code dropped by a
+ *                         tag} (its tag was invalidated since: the next read loads it), {@code unreachable} or
+ *                         {@code off}
  * @param clusterAgeMillis how long ago the cluster entry was written, or {@code null}
+ * @param tags             the cluster entry's tags (whose invalidation drops it), empty without one
  * @param nodes            each answering node's near layer, by node name, the asking node's first
  * @param unanswered       the nodes of the cluster that did not answer in time
  */
-public record KeyPresence(String cache, String key, String cluster, Long clusterAgeMillis, Map<String, Near> nodes,
-                          List<String> unanswered) {
+public record KeyPresence(String cache, String key, String cluster, Long clusterAgeMillis, List<String> tags,
+                          Map<String, Near> nodes, List<String> unanswered) {
 
     /**
      * One node's near layer for the key.

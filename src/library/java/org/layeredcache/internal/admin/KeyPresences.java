@@ -11,6 +11,7 @@ import org.layeredcache.internal.layer.ClusterLayer;
 import org.layeredcache.internal.layer.GuardedCluster;
 import org.layeredcache.internal.layer.Layers;
 import org.layeredcache.internal.layer.NearLayer;
+import org.layeredcache.internal.layer.Tagged;
 
 import java.time.Duration;
 import java.util.Iterator;
@@ -72,9 +73,13 @@ public class KeyPresences implements InvalidationBus.Questions {
         }
         GuardedCluster.Reached<ClusterLayer.Entry> found = layers.cluster().get(key);
         String cluster = !layers.cluster().present() ? "off" : !found.reached() ? "unreachable"
-                : found.value() == null ? "absent" : found.value().isClaim() ? "being loaded" : "present";
-        Long age = cluster.equals("present") ? System.currentTimeMillis() - found.value().writtenAt() : null;
-        return new KeyPresence(cache, key.toString(), cluster, age, nodes, List.copyOf(others));
+                : found.value() == null ? "absent" : found.value().isClaim() ? "being loaded"
+                : layers.currentInCluster(found.value().value()) ? "present" : "dropped by a tag";
+        Long age = cluster.equals("present") || cluster.equals("dropped by a tag")
+                ? System.currentTimeMillis() - found.value().writtenAt() : null;
+        List<String> tags = age != null && found.value().value() instanceof Tagged tagged
+                ? List.of(tagged.tags()) : List.of();
+        return new KeyPresence(cache, key.toString(), cluster, age, tags, nodes, List.copyOf(others));
     }
 
     /** Answers another node: where the key is in this node's near layer (the asker reads the cluster layer). */

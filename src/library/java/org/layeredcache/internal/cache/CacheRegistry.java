@@ -160,6 +160,7 @@ public class CacheRegistry {
      */
     void invalidateTags(Set<String> invalidated) {
         Map<String, Long> versions = tags.invalidate(invalidated, tagCounters);
+        recordings.tagInvalidations(invalidated);
         try {
             server.tellOtherNodesTags(versions);
         } catch (RuntimeException e) {

@@ -28,7 +28,11 @@ public record Layers(String cache, NearLayer near, GuardedCluster cluster, Trans
 
     /** Whether no tag of a stored form was invalidated since it was loaded (true for an untagged one). */
     public boolean current(Object stored) {
-        return tags.current(stored, counters);
+        if (tags.current(stored, counters)) {
+            return true;
+        }
+        counters.droppedByTag();
+        return false;
     }
 
     /**

@@ -33,7 +33,7 @@ import java.util.logging.Logger;
  * (layer = request, near, cluster), {@code .loads}, {@code .shared_loads}, {@code .waits}, {@code .waits_given_up},
  * {@code .refreshes}, {@code .preloaded},
  * {@code .stale_served}, {@code .oversized}, {@code .invalidations} (origin = this_node,
- * other_nodes), {@code .faults} (operation = cluster, key, invalidation_message, refresh_ahead, other: each
+ * other_nodes, tag: entries found dropped by a tag when read), {@code .faults} (operation = cluster, key, invalidation_message, refresh_ahead, other: each
  * registered at zero; the log names the exact operation), {@code .near.entries}, {@code .near.size} (bytes), {@code .load.duration}
  * and {@code .invalidation.delay} (timers, in seconds).
  */
@@ -96,6 +96,8 @@ public class CacheMetrics implements CacheObserver {
                 new Tag("origin", "this_node"));
         gauge("invalidations", "Invalidations carried out", cache, CacheStatistics::invalidationsReceived, name,
                 new Tag("origin", "other_nodes"));
+        gauge("invalidations", "Invalidations carried out", cache, CacheStatistics::droppedByTags, name,
+                new Tag("origin", "tag"));
         registry.gauge(Metadata.builder().withName(PREFIX + "near.entries")
                 .withDescription("Entries in this node's near layer").build(), caches, c -> c.nearEntries(cache), name);
         registry.gauge(Metadata.builder().withName(PREFIX + "near.size").withUnit(MetricUnits.BYTES)

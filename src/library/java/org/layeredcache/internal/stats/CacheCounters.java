@@ -35,6 +35,7 @@ public final class CacheCounters {
     private final LongAdder invalidationsReceived = new LongAdder();
     private final LongAdder preloaded = new LongAdder();
     private final LongAdder preloadChunks = new LongAdder();
+    private final LongAdder droppedByTags = new LongAdder();
     private final MinuteCounts recentLoads = new MinuteCounts();
     private final MinuteCounts recentFaults = new MinuteCounts();
     private final MinuteCounts recentDelays = new MinuteCounts();
@@ -84,6 +85,11 @@ public final class CacheCounters {
 
     public void invalidation() {
         invalidations.increment();
+    }
+
+    /** A read found an entry that the invalidation of one of its tags dropped. */
+    public void droppedByTag() {
+        droppedByTags.increment();
     }
 
     /** A call got the result of another call's load on this node. */
@@ -166,7 +172,7 @@ public final class CacheCounters {
         return new CacheStatistics(cache, requestHits.sum(), nearHits.sum(), clusterHits.sum(), loads.sum(),
                 sharedLoads.sum(), invalidations.sum(), faults.sum(), waitsGivenUp.sum(), staleServed.sum(),
                 oversized.sum(), refreshes.sum(), invalidationsReceived.sum(), waits.sum(), preloaded.sum(),
-                preloadChunks.sum());
+                preloadChunks.sum(), droppedByTags.sum());
     }
 
     private static Throwable rootCause(Throwable failure) {

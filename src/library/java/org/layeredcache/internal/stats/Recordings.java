@@ -52,6 +52,13 @@ public final class Recordings {
         record(Kind.INVALIDATION, cache, "*");
     }
 
+    /** Tags invalidated on this node, after the commit. */
+    public void tagInvalidations(java.util.Collection<String> tags) {
+        if (open.length > 0) {
+            tags.forEach(tag -> record(Kind.TAG_INVALIDATION, "", tag));
+        }
+    }
+
     private void record(Kind kind, String cache, CacheKey key) {
         if (open.length > 0) {
             record(kind, cache, key.toString());
@@ -69,7 +76,7 @@ public final class Recordings {
         open = Arrays.stream(open).filter(r -> r != recording).toArray(Recording[]::new);
     }
 
-    private enum Kind { READ, MISS, WRITE, INVALIDATION }
+    private enum Kind { READ, MISS, WRITE, INVALIDATION, TAG_INVALIDATION }
 
     private final class Recording implements CacheRecording {
 
@@ -101,6 +108,11 @@ public final class Recordings {
         @Override
         public List<String> invalidations(String cache) {
             return of(Kind.INVALIDATION, cache);
+        }
+
+        @Override
+        public List<String> tagInvalidations() {
+            return of(Kind.TAG_INVALIDATION, "");
         }
 
         @Override

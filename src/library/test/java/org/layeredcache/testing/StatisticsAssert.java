@@ -34,6 +34,10 @@ public final class StatisticsAssert {
         return check("requestHits", CacheStatistics::requestHits, expected);
     }
 
+    public StatisticsAssert droppedByTags(long expected) {
+        return check("droppedByTags", CacheStatistics::droppedByTags, expected);
+    }
+
     public StatisticsAssert nearHits(long expected) {
         return check("nearHits", CacheStatistics::nearHits, expected);
     }
