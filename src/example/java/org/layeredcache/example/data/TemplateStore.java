@@ -1,7 +1,6 @@
 package org.layeredcache.example.data;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
@@ -16,8 +15,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Templates and their versions. Every write names each entry it makes stale: the template's list of versions,
- * the service's list of templates, and on delete each version too.
+ * Templates and their versions. Both ways to say what a write makes stale are used: every entry built from one
+ * template (its list of versions, and each version) carries the tag {@code template-<id>}, so a change or a delete
+ * drops them all with one tag, however many versions there are; the service's list of templates is named by its
+ * key, since each write knows exactly that one entry.
  */
 @ApplicationScoped
 public class TemplateStore {
@@ -35,9 +36,6 @@ public class TemplateStore {
     @PersistenceContext
     EntityManager em;
 
-    @Inject
-    VersionEvictions versionEvictions;
-
     @CachedRead(cache = "templates", key = "service-{serviceId}-templates")
     public List<TemplateSummary> templatesOf(long serviceId) {
         return em.createQuery("select t from Template t where t.serviceId = :service order by t.id", Template.class)
@@ -46,7 +44,7 @@ public class TemplateStore {
     }
 
     /** The versions of a template, oldest first, without their text; empty if there is no such template. */
-    @CachedRead(cache = "templates", key = "template-{templateId}-versions")
+    @CachedRead(cache = "templates", key = "template-{templateId}-versions", tags = "template-{templateId}")
     public List<TemplateVersionView> versions(long templateId) {
         return em.createQuery("select v from TemplateVersion v where v.templateId = :template order by v.version",
                         TemplateVersion.class)
@@ -54,7 +52,7 @@ public class TemplateStore {
                 .getResultStream().map(v -> TemplateVersionView.of(v).summary()).toList();
     }
 
-    @CachedRead(cache = "templates", key = "template-{templateId}-version-{version}")
+    @CachedRead(cache = "templates", key = "template-{templateId}-version-{version}", tags = "template-{templateId}")
     public Optional<TemplateVersionView> version(long templateId, int version) {
         return em.createQuery("select v from TemplateVersion v where v.templateId = :template"
                                 + " and v.version = :version", TemplateVersion.class)
@@ -79,7 +77,7 @@ public class TemplateStore {
 
     /** Renames the template and adds a new current version; empty if the service has no such template. */
     @Transactional
-    @Invalidates(cache = "templates", key = "template-{templateId}-versions")
+    @Invalidates(tags = "template-{templateId}")
     @Invalidates(cache = "templates", key = "service-{serviceId}-templates")
     public Optional<TemplateSummary> update(long serviceId, long templateId, TemplateDraft draft) {
         return find(serviceId, templateId).map(template -> {
@@ -93,14 +91,11 @@ public class TemplateStore {
 
     /** Deletes the template and its versions; false if the service has no such template. */
     @Transactional
-    @Invalidates(cache = "templates", key = "template-{templateId}-versions")
+    @Invalidates(tags = "template-{templateId}")                       // the list and every version
     @Invalidates(cache = "templates", key = "service-{serviceId}-templates")
     public boolean delete(long serviceId, long templateId) {
         Optional<Template> found = find(serviceId, templateId);
         found.ifPresent(template -> {
-            for (int version = 1; version <= template.getCurrentVersion(); version++) {
-                versionEvictions.deleted(templateId, version);
-            }
             em.createQuery("delete from TemplateVersion v where v.templateId = :template")
                     .setParameter("template", templateId).executeUpdate();
             em.remove(template);

@@ -330,14 +330,18 @@ abstract class ExampleContract {
 
         CacheRecording update = recorded(() -> call("PUT", "services/" + SERVICE + "/templates/" + TEMPLATE_TO_EDIT,
                 "{\"subject\":\"Hello again\",\"content\":\"Second\"}", 200));
-        dropped(update, "templates", "template-" + TEMPLATE_TO_EDIT + "-versions", service + "-templates");
+        dropped(update, "templates", service + "-templates");
+        assertEquals(List.of("template-" + TEMPLATE_TO_EDIT), update.tagInvalidations(), "tags dropped");
 
         call("PUT", "services/" + SERVICE + "/templates/" + created, "{\"subject\":\"v2\",\"content\":\"2\"}", 200);
+        call("GET", "templates/" + created + "/versions/1", null, 200);        // cached, with the template's tag
+        call("GET", "templates/" + created + "/versions", null, 200);
         CacheRecording delete = recorded(() -> call("DELETE", "services/" + SERVICE + "/templates/" + created,
                 null, 204));
-        dropped(delete, "templates", "template-" + created + "-version-1", "template-" + created + "-version-2",
-                "template-" + created + "-versions", service + "-templates");
+        dropped(delete, "templates", service + "-templates");
+        assertEquals(List.of("template-" + created), delete.tagInvalidations(), "tags dropped");
         call("GET", "templates/" + created + "/versions/1", null, 404);
+        call("GET", "templates/" + created + "/versions", null, 404);
     }
 
     /**
@@ -621,6 +625,16 @@ abstract class ExampleContract {
         HttpResponse<String> absent = admin("GET", key, "alice");
         assertTrue(absent.body().contains("\"near\":\"absent\""), absent.body());
         assertTrue(absent.body().contains("\"cluster\":\"absent\""), absent.body());
+    }
+
+    /** An entry's tags say why it would be dropped; once a tag is invalidated, the entry reads as dropped. */
+    @Test
+    void theAdminResourceShowsAnEntrysTags() throws Exception {
+        String key = "caches/templates/keys/template-" + TEMPLATE_ON_PAGE + "-versions";
+        get("templates/" + TEMPLATE_ON_PAGE + "/versions");
+        String tagged = admin("GET", key, "alice").body();
+        assertTrue(tagged.contains("\"cluster\":\"present\"") && tagged.contains("\"tags\":[\"template-"
+                + TEMPLATE_ON_PAGE + "\"]"), tagged);
     }
 
     @Test
