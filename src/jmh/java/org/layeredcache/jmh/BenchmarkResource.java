@@ -176,6 +176,75 @@ public class BenchmarkResource {
         return used;
     }
 
+    /**
+     * {@code POST /jmh/tag-invalidation?entries=10000&rounds=20}: the cost of invalidating one tag that
+     * {@code entries} entries carry (all in the near and cluster layers), timed by wall clock per invalidation,
+     * against invalidating one key in the same run; with the cluster operations each made (sets on the tags' map
+     * and messages published, from Hazelcast's own statistics of this single member), and whether the entries
+     * were then dropped. Answers CSV: what, entries, rounds, median microseconds, max microseconds, map sets per
+     * invalidation, messages per invalidation, entries read back that loaded again.
+     */
+    @POST
+    @Path("tag-invalidation")
+    @Produces(MediaType.TEXT_PLAIN)
+    public synchronized String tagInvalidation(@QueryParam("entries") @DefaultValue("10000") int entries,
+                                               @QueryParam("rounds") @DefaultValue("20") int rounds) throws Exception {
+        if (entries < 1 || entries > 20_000 || rounds < 1 || rounds > 100) {
+            throw new jakarta.ws.rs.BadRequestException("entries must be 1 to 20000, rounds 1 to 100");
+        }
+        com.hazelcast.core.HazelcastInstance hazelcast = (com.hazelcast.core.HazelcastInstance)
+                new javax.naming.InitialContext().lookup("payara/Hazelcast");
+        com.hazelcast.map.IMap<String, Long> versions = hazelcast.getMap("layered-cache-tag-versions");
+        com.hazelcast.topic.ITopic<byte[]> topic = hazelcast.getTopic("layered-cache-invalidations");
+        StringBuilder csv = new StringBuilder("what,entries,rounds,medianMicros,maxMicros,mapSetsEach,messagesEach,"
+                + "reloadedAfter\n");
+        long[] tagTimes = new long[rounds];
+        long[] keyTimes = new long[rounds];
+        long sets = versions.getLocalMapStats().getSetOperationCount();
+        long messages = topic.getLocalTopicStats().getPublishOperationCount();
+        long reloaded = 0;
+        for (int round = 0; round < rounds; round++) {
+            for (long id = 0; id < entries; id++) {
+                injectedItems.wide(id);                        // cached near and in the cluster, with the tag
+            }
+            long loads = admin.statistics("bench-tag-wide").loads();
+            long started = System.nanoTime();
+            injectedItems.invalidateWide();
+            tagTimes[round] = System.nanoTime() - started;
+            for (long id = 0; id < entries; id += Math.max(1, entries / 10)) {
+                injectedItems.wide(id);
+            }
+            reloaded += admin.statistics("bench-tag-wide").loads() - loads;
+        }
+        long tagSets = versions.getLocalMapStats().getSetOperationCount() - sets;
+        long tagMessages = topic.getLocalTopicStats().getPublishOperationCount() - messages;
+        sets = versions.getLocalMapStats().getSetOperationCount();
+        messages = topic.getLocalTopicStats().getPublishOperationCount();
+        for (int round = 0; round < rounds; round++) {
+            injectedItems.wide(round);
+            long started = System.nanoTime();
+            injectedItems.invalidateOneWide(round);
+            keyTimes[round] = System.nanoTime() - started;
+        }
+        long keySets = versions.getLocalMapStats().getSetOperationCount() - sets;
+        long keyMessages = topic.getLocalTopicStats().getPublishOperationCount() - messages;
+        timesLine(csv, "one tag", entries, tagTimes, tagSets, tagMessages, reloaded);
+        timesLine(csv, "one key (baseline)", 1, keyTimes, keySets, keyMessages, -1);
+        admin.invalidateAll("bench-tag-wide");
+        return csv.toString();
+    }
+
+    private static void timesLine(StringBuilder csv, String what, int entries, long[] nanos, long sets,
+                                  long messages, long reloaded) {
+        long[] sorted = nanos.clone();
+        java.util.Arrays.sort(sorted);
+        csv.append(what).append(',').append(entries).append(',').append(nanos.length).append(',')
+                .append(sorted[sorted.length / 2] / 1_000).append(',').append(sorted[sorted.length - 1] / 1_000)
+                .append(',').append(String.format(java.util.Locale.ROOT, "%.2f", (double) sets / nanos.length))
+                .append(',').append(String.format(java.util.Locale.ROOT, "%.2f", (double) messages / nanos.length))
+                .append(',').append(reloaded < 0 ? "" : String.valueOf(reloaded)).append('\n');
+    }
+
     @POST
     @Produces(MediaType.TEXT_PLAIN)
     public synchronized String run(@QueryParam("iterations") @DefaultValue("5") int iterations,

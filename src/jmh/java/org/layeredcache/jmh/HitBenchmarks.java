@@ -31,6 +31,7 @@ public class HitBenchmarks {
             items = BenchmarkResource.items();
             ejb = BenchmarkResource.statelessItems();
             items.nearLayer(ID);
+            items.nearLayerTagged(ID);
             ejb.nearLayer(ID);
             items.clusterLayer(ID);
             items.payaraCacheResult(ID);
@@ -109,6 +110,11 @@ public class HitBenchmarks {
     @Benchmark
     public Object nearLayerHit(Application application) {
         return application.items.nearLayer(ID);
+    }
+
+    @Benchmark
+    public Object nearLayerHitTwoTags(Application application) {
+        return application.items.nearLayerTagged(ID);
     }
 
     @Benchmark

@@ -76,6 +76,30 @@ public class Items {
         return new long[] {manyCalls.get(), manyIds.get()};
     }
 
+    /** As {@link #nearLayer}, with two tags to check on every hit. */
+    @CachedRead(cache = "bench-tagged", key = "item-{id}", tags = {"item-{id}", "items"})
+    public Item nearLayerTagged(long id) {
+        return load(id);
+    }
+
+    /** Entries that all carry the one tag "wide". */
+    @CachedRead(cache = "bench-tag-wide", key = "wide-{id}", tags = "wide")
+    public Item wide(long id) {
+        return load(id);
+    }
+
+    /** Drops every entry of {@link #wide}: one tag. */
+    @org.layeredcache.Invalidates(tags = "wide")
+    public void invalidateWide() {
+        // the annotation is the work
+    }
+
+    /** Drops one entry of {@link #wide} by its key: the baseline. */
+    @org.layeredcache.Invalidates(cache = "bench-tag-wide", key = "wide-{id}")
+    public void invalidateOneWide(long id) {
+        // the annotation is the work
+    }
+
     @CacheResult(cacheName = "bench-payara")
     public Item payaraCacheResult(@CacheKey long id) {
         return load(id);
