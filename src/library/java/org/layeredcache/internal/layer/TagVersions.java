@@ -50,15 +50,22 @@ public final class TagVersions {
 
     private final Shared shared;
     private final Map<String, Long> seen;
+    /** The last tags this node saw change (its own invalidations and the messages), with their sequence. */
+    private final java.util.ArrayDeque<Map.Entry<Long, String>> changes = new java.util.ArrayDeque<>();
+    private volatile long sequence;
+    /** How long a hit may trust that an entry's tags were current, while this node saw no tag change. */
+    private final long trustMillis;
+    private static final int CHANGES_KEPT = 10_000;
 
-    private TagVersions(Shared shared, Map<String, Long> seen) {
+    private TagVersions(Shared shared, Map<String, Long> seen, Duration seenFor) {
         this.shared = shared;
         this.seen = seen;
+        this.trustMillis = Math.max(1, Math.min(1_000, seenFor.toMillis()));
     }
 
     /** Versions this node alone keeps (no cluster). */
     public static TagVersions local() {
-        return new TagVersions(null, new ConcurrentHashMap<>());
+        return new TagVersions(null, new ConcurrentHashMap<>(), Duration.ofSeconds(1));
     }
 
     /**
@@ -107,7 +114,7 @@ public final class TagVersions {
                 versions().setAsync(tag, version).toCompletableFuture().get(millis, TimeUnit.MILLISECONDS);
             }
         };
-        return new TagVersions(shared, seen.asMap());
+        return new TagVersions(shared, seen.asMap(), seenFor);
     }
 
     /** The name of the cluster's map of versions. */
@@ -134,6 +141,11 @@ public final class TagVersions {
         if (!(stored instanceof Tagged tagged)) {
             return true;
         }
+        long changes = sequence;
+        long now = System.currentTimeMillis();
+        if (tagged.checked(changes, now, trustMillis)) {
+            return true;                                   // found current a moment ago, and no tag changed since
+        }
         String[] tags = tagged.tags();
         long[] versions = tagged.versions();
         for (int i = 0; i < tags.length; i++) {
@@ -141,6 +153,7 @@ public final class TagVersions {
                 return false;
             }
         }
+        tagged.rememberChecked(changes, now);
         return true;
     }
 
@@ -230,14 +243,17 @@ public final class TagVersions {
             long version = newVersion();
             seen.put(tag, version);
             changed.put(tag, version);
-            if (shared != null) {
+        }
+        changed(tags);                                     // after the new versions: hits check again from now
+        if (shared != null) {
+            changed.forEach((tag, version) -> {
                 try {
                     shared.set(tag, version);
                 } catch (Exception e) {
                     interruptedAgain(e);
                     counters.fault("invalidating tag " + tag, e);
                 }
-            }
+            });
         }
         return changed;
     }
@@ -245,6 +261,50 @@ public final class TagVersions {
     /** Another node's invalidation of tags: their new versions. */
     public void received(Map<String, Long> versions) {
         seen.putAll(versions);
+        changed(versions.keySet());
+    }
+
+    /** A mark of how many tag changes this node has seen; see {@link #changedSince}. */
+    long sequence() {
+        return sequence;
+    }
+
+    /**
+     * Which of {@code tags} this node saw change after {@code since} (a {@link #sequence()}); all of them when
+     * too many changes came since to tell.
+     */
+    synchronized java.util.Set<String> changedSince(long since, Collection<String> tags) {
+        if (sequence == since || tags.isEmpty()) {
+            return java.util.Set.of();
+        }
+        if (changes.isEmpty() || changes.peekFirst().getKey() > since + 1) {
+            return new java.util.HashSet<>(tags);
+        }
+        java.util.Set<String> changed = new java.util.HashSet<>();
+        for (java.util.Iterator<Map.Entry<Long, String>> last = changes.descendingIterator(); last.hasNext(); ) {
+            Map.Entry<Long, String> change = last.next();
+            if (change.getKey() <= since) {
+                break;
+            }
+            if (tags.contains(change.getValue())) {
+                changed.add(change.getValue());
+            }
+        }
+        return changed;
+    }
+
+    private synchronized void changed(Collection<String> tags) {
+        for (String tag : tags) {
+            changes.addLast(Map.entry(++sequence, tag));
+            if (changes.size() > CHANGES_KEPT) {
+                changes.removeFirst();
+            }
+        }
+    }
+
+    /** The version of {@code tag} as this node knows it now (read from the cluster if it does not). */
+    long versionNow(String tag, CacheCounters counters) {
+        return version(tag, counters);
     }
 
     private long version(String tag, CacheCounters counters) {
