@@ -194,6 +194,21 @@ public @interface CachedRead {
     String[] tags() default {};
 
     /**
+     * Entries that know which JPA entities they were built from: while the method runs, each entity it loads
+     * (JPA {@code @PostLoad}, seen through the {@link EntityTracking} listener, which must be registered) becomes a
+     * tag of the entry; when any code of the application changes or removes such an entity through JPA
+     * ({@code @PostUpdate}, {@code @PostRemove}) and its transaction commits, the entry is dropped on every node,
+     * with no {@link Invalidates} written. A read of another cached method inside the load passes on its own
+     * entities. Only the entities the method's thread loads count. Not seen (write an {@code @Invalidates} or use
+     * {@link CacheAdmin#invalidateAll} for them): native SQL, bulk JPQL {@code UPDATE}/{@code DELETE}, other
+     * programs writing the database, and rows a query would newly return (a persisted entity changes no entry
+     * built before it existed). Not available with {@link #each()}.
+     * {@code layered-cache.cache.<cache>.track-entities} overrides it.
+     */
+    @Nonbinding
+    boolean trackEntities() default false;
+
+    /**
      * With {@link #each()} and a {@code List}, {@code Set} or {@code Collection} result: the property of a result
      * element that holds its id ({@code "id"}, {@code "owner.id"}), which matches it to the id it was loaded for.
      * Not used with a {@code Map} result, whose keys are the ids.

@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.layeredcache.internal.config.EntryTimes;
 import org.layeredcache.internal.key.CacheKey;
+import org.layeredcache.internal.layer.EntityDependencies;
 import org.layeredcache.internal.layer.NullValue;
 import org.layeredcache.internal.layer.RequestEntries;
 import org.layeredcache.internal.layer.RequestLayer;
@@ -36,14 +37,15 @@ public class CacheLayers {
      * The method's result for {@code key}, read through the layers of {@code cache} (see {@code @CachedRead}).
      *
      * @param tags         the entry's tags, rendered for this call (none: an empty array)
+     * @param trackEntities whether the read tracks the JPA entities its loads read (configuration may override)
      * @param times        the read's annotated entry times (configuration may override them)
      * @param optional     whether the method returns an {@code Optional}, which the layers store unwrapped
      * @param method       the call's own method, proceeding with the interceptor chain
      * @param reinvocation the same call made again through the bean, for a refresh-ahead on another thread
      * @throws Exception whatever the method throws, unchanged
      */
-    public Object read(String cache, CacheKey key, String[] tags, EntryTimes times, boolean optional,
-                       Callable<Object> method,
+    public Object read(String cache, CacheKey key, String[] tags, boolean trackEntities, EntryTimes times,
+                       boolean optional, Callable<Object> method,
                        Supplier<Callable<Object>> reinvocation) throws Exception {
         LayeredCache layers = registry.cache(cache);
         Callable<Object> loader = optional ? () -> unwrapOptional(method.call()) : method;
@@ -52,7 +54,9 @@ public class CacheLayers {
         }
         RequestEntries request = layers.usesRequestLayer() ? requestLayer.entries(layers.requestNamespace())
                 : RequestEntries.NONE;
-        return NullValue.unwrap(layers.read(request, key, tags, times, loader, reinvocation), optional);
+        Object stored = layers.read(request, key, tags, trackEntities, times, loader, reinvocation);
+        EntityDependencies.carried(stored);                 // an enclosing load was built from the same entities
+        return NullValue.unwrap(stored, optional);
     }
 
     /**
@@ -75,7 +79,10 @@ public class CacheLayers {
             stored = layers.readAll(request, keys, tags, times, loader);
         }
         Map<CacheKey, Object> values = new HashMap<>();
-        stored.forEach((key, value) -> values.put(key, NullValue.unwrap(value, false)));
+        stored.forEach((key, value) -> {
+            EntityDependencies.carried(value);
+            values.put(key, NullValue.unwrap(value, false));
+        });
         return values;
     }
 

@@ -154,6 +154,11 @@ public class CacheRegistry {
                 .orElseGet(SharedMap::local));
     }
 
+    /** Whether some read of the deployment tracks JPA entities. */
+    boolean tracksEntities() {
+        return catalog.tracksEntities();
+    }
+
     /**
      * Invalidates tags now (the caller waits for the commit): a new version of each on this node and in the
      * cluster, then one message to the other nodes.

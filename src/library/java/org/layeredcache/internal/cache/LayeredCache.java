@@ -120,15 +120,17 @@ final class LayeredCache {
      *
      * @param request      the current request's entries of this cache ({@link RequestEntries#NONE} outside one)
      * @param tags         the entry's tags, rendered for this call (none: an empty array)
+     * @param trackEntities whether the read's annotation asks to track JPA entities (configuration may override)
      * @param times        the entry times as annotated (configuration may override them)
      * @param reinvocation the same call through the bean, for a refresh-ahead
      * @throws Exception whatever the method throws, unchanged
      */
-    Object read(RequestEntries request, CacheKey key, String[] tags, EntryTimes times, Callable<Object> method,
-                Supplier<Callable<Object>> reinvocation) throws Exception {
+    Object read(RequestEntries request, CacheKey key, String[] tags, boolean trackEntities, EntryTimes times,
+                Callable<Object> method, Supplier<Callable<Object>> reinvocation) throws Exception {
+        boolean tracking = settings.tracksEntities(trackEntities);
         RefreshAhead.Refresh refresh = refreshAhead.claim(key);
         if (refresh != null) {
-            return refreshAhead.reload(refresh, tags, method);   // this call is a background refresh's
+            return refreshAhead.reload(refresh, tags, tracking, method);   // a background refresh's call
         }
         if (layers.recordings().active()) {
             layers.recordings().read(settings.cache(), key);
@@ -139,7 +141,7 @@ final class LayeredCache {
             counters.requestHit();
             return stored;
         }
-        KeyRead read = new KeyRead(request, key, tags, settings.resolve(times), method, reinvocation,
+        KeyRead read = new KeyRead(request, key, tags, tracking, settings.resolve(times), method, reinvocation,
                 System.nanoTime() + loadWaitNanos);
         while (true) {
             // 2. This node's near layer (absent until the node hears other nodes' invalidations); its stamp guards

@@ -14,16 +14,25 @@ public final class CacheCatalog {
     private final Map<String, CacheSettings> settings;
     private final Set<Class<?>> keyTypes;
     private final String serialFilter;
+    private final boolean tracksEntities;
 
     /**
-     * @param settings     each declared cache's settings
-     * @param keyTypes     the types of every key placeholder value the deployment declares
-     * @param serialFilter the configured pattern for values read from the cluster, or {@code null}
+     * @param settings       each declared cache's settings
+     * @param keyTypes       the types of every key placeholder value the deployment declares
+     * @param serialFilter   the configured pattern for values read from the cluster, or {@code null}
+     * @param tracksEntities whether some read of the deployment tracks JPA entities (configuration applied)
      */
-    public CacheCatalog(Map<String, CacheSettings> settings, Set<Class<?>> keyTypes, String serialFilter) {
+    public CacheCatalog(Map<String, CacheSettings> settings, Set<Class<?>> keyTypes, String serialFilter,
+                        boolean tracksEntities) {
         this.settings = Map.copyOf(settings);
         this.keyTypes = Set.copyOf(keyTypes);
         this.serialFilter = serialFilter;
+        this.tracksEntities = tracksEntities;
+    }
+
+    /** Whether some read of the deployment tracks JPA entities, so that entity changes must be told. */
+    public boolean tracksEntities() {
+        return tracksEntities;
     }
 
     /**

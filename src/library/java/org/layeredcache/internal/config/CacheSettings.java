@@ -45,6 +45,7 @@ import java.util.function.Function;
  *                         application starts, on one node of the cluster (default false)
  * @param preloadChunkSize {@code preload.chunk-size}: how many entries a preload writes with one bulk put (default
  *                         500)
+ * @param trackEntities    {@code track-entities}: overrides every annotation's {@code trackEntities} (default: none)
  * @param configured       each setting read from configuration, with the property it came from (a setting not
  *                         listed has its built-in default)
  */
@@ -53,7 +54,8 @@ public record CacheSettings(String cache, boolean enabled, Optional<Duration> tt
                             int clusterMaxSize, Duration loadLease, Duration clusterTimeout,
                             Duration clusterRetryAfter, long nearMaxBytes, Duration loadWait, int maxValueSize,
                             int compressAbove, Optional<Duration> staleIfError, Optional<Duration> refreshAfter,
-                            boolean preloadOnStart, int preloadChunkSize, Map<String, String> configured) {
+                            boolean preloadOnStart, int preloadChunkSize, Optional<Boolean> trackEntities,
+                            Map<String, String> configured) {
 
     static final String PREFIX = "layered-cache.";
 
@@ -84,12 +86,18 @@ public record CacheSettings(String cache, boolean enabled, Optional<Duration> tt
                 Optional.ofNullable(reader.get("refresh-after", Durations::parse, null)),
                 reader.get("preload.on-start", CacheSettings::flag, false),
                 reader.get("preload.chunk-size", text -> Math.toIntExact(positiveLong(text)), 500),
+                Optional.ofNullable(reader.get("track-entities", CacheSettings::flag, null)),
                 Map.copyOf(reader.configured()));
     }
 
     /** The TTL an entry of a method with the given annotation TTL gets: the configured override wins. */
     public Duration ttlFor(Duration annotated) {
         return ttl.orElse(annotated);
+    }
+
+    /** Whether a read that says {@code annotated} tracks the JPA entities its loads read: configuration wins. */
+    public boolean tracksEntities(boolean annotated) {
+        return trackEntities.orElse(annotated);
     }
 
     /** A read's entry times as annotated, with this cache's configuration applied: the configuration wins. */

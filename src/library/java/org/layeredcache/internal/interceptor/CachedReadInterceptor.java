@@ -59,7 +59,7 @@ public class CachedReadInterceptor {
             layers.fault(operation.cache(), "key " + operation.key(), e);
             return layers.uncached(operation.cache(), operation.optional(), call::proceed);
         }
-        return layers.read(operation.cache(), key, tags, operation.times(), operation.optional(), call::proceed,
+        return layers.read(operation.cache(), key, tags, operation.trackEntities(), operation.times(), operation.optional(), call::proceed,
                 () -> beanCalls.later(call.getMethod(), call.getTarget().getClass(), call.getParameters()));
     }
 

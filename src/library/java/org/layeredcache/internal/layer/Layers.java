@@ -53,6 +53,35 @@ public record Layers(String cache, NearLayer near, GuardedCluster cluster, Trans
         return TagVersions.tag(NullValue.wrap(result), tags, versions);
     }
 
+    /**
+     * Runs a load's method and answers the stored form of its result, carrying {@code tags} at their versions from
+     * before it began; with {@code trackEntities}, also the tags of the JPA entities it read
+     * ({@link EntityDependencies}).
+     *
+     * @throws Exception whatever the method throws, unchanged
+     */
+    public Object load(java.util.concurrent.Callable<Object> method, String[] tags, boolean trackEntities)
+            throws Exception {
+        long[] versions = versions(tags);
+        if (!trackEntities) {
+            return stored(method.call(), tags, versions);
+        }
+        Object result;
+        java.util.Map<String, Long> entities;
+        try (EntityDependencies.Recording recording = EntityDependencies.start(this.tags, counters)) {
+            result = method.call();
+            entities = recording.tags();
+        }
+        java.util.Map<String, Long> all = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < tags.length; i++) {
+            all.put(tags[i], versions[i]);
+        }
+        entities.forEach(all::putIfAbsent);
+        String[] allTags = all.keySet().toArray(new String[0]);
+        long[] allVersions = all.values().stream().mapToLong(Long::longValue).toArray();
+        return stored(result, allTags, allVersions);
+    }
+
     /** The current versions of {@code tags}, taken before a load begins. */
     public long[] versions(String[] tags) {
         return tags.length == 0 ? NO_VERSIONS : this.tags.versions(tags, counters);

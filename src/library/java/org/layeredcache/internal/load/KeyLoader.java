@@ -39,10 +39,9 @@ public final class KeyLoader {
             layers.recordings().miss(layers.cache(), key);
         }
         Object stored;
-        long[] versions = layers.versions(read.tags());
         long started = System.nanoTime();
         try {
-            stored = layers.stored(read.method().call(), read.tags(), versions);
+            stored = layers.load(read.method(), read.tags(), read.trackEntities());
             counters.loaded(System.nanoTime() - started);
         } catch (Exception failure) {
             counters.loaded(System.nanoTime() - started);

@@ -85,11 +85,11 @@ public final class RefreshAhead {
     }
 
     /** The method's part of a refresh: runs it, and once its transaction commits, publishes what it returned. */
-    public Object reload(Refresh refresh, String[] tags, Callable<Object> method) throws Exception {
+    public Object reload(Refresh refresh, String[] tags, boolean trackEntities, Callable<Object> method)
+            throws Exception {
         layers.counters().refresh();
-        long[] versions = layers.versions(tags);
         long started = System.nanoTime();
-        Object stored = layers.stored(method.call(), tags, versions);
+        Object stored = layers.load(method, tags, trackEntities);
         layers.counters().loaded(System.nanoTime() - started);
         KeyRead read = refresh.read();
         layers.transactions().afterCompletion(() -> publication.publishReplacing(refresh.key(), refresh.entry(),

@@ -169,7 +169,9 @@ public class LayeredCacheExtension implements Extension {
                     .sorted(java.util.Comparator.comparing(read -> OperationParser.describe(read.method())))
                     .toList()));
         }
-        CacheCatalog catalog = new CacheCatalog(settings, keyTypes(), serialFilter);
+        boolean tracksEntities = operations.reads().stream().anyMatch(read -> settings.containsKey(read.cache())
+                && settings.get(read.cache()).tracksEntities(read.trackEntities()));
+        CacheCatalog catalog = new CacheCatalog(settings, keyTypes(), serialFilter, tracksEntities);
         event.addBean().types(CacheCatalog.class).scope(Singleton.class).createWith(context -> catalog);
         event.addBean().types(CacheOperations.class).scope(Singleton.class).createWith(context -> operations);
     }
@@ -183,6 +185,13 @@ public class LayeredCacheExtension implements Extension {
             }
             EntryTimes times = cache.resolve(read.times());
             if (read.each() != null) {
+                if (cache.trackEntities().orElse(false)) {
+                    parser.problems().add(OperationParser.describe(read.method()) + " @CachedRead(cache = \""
+                            + read.cache() + "\", each = \"" + read.method().getParameters()[read.each().parameter()]
+                            .getName() + "\"): configuration property " + cache.configured().get("track-entities")
+                            + " turns entity tracking on, which a read of many keys cannot use yet; set it only for"
+                            + " a cache whose reads are all of one key, or remove it");
+                }
                 // The annotation's own refreshAfter / staleIfError on such a read is refused by the parser.
                 for (String setting : manyKeysOnlyWithout(cache, times)) {
                     parser.problems().add(OperationParser.describe(read.method()) + " @CachedRead(cache = \""

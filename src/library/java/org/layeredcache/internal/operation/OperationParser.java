@@ -75,7 +75,8 @@ public final class OperationParser {
                     + " parameter of ids with each, or remove idOf");
         }
         return problems.size() == before
-                ? new ReadOperation(annotation.cache(), key, List.copyOf(tags), times, ReadOperation.isOptional(method),
+                ? new ReadOperation(annotation.cache(), key, List.copyOf(tags), annotation.trackEntities(), times,
+                        ReadOperation.isOptional(method),
                         annotation.key().isEmpty(), method, each)
                 : null;
     }
@@ -111,6 +112,10 @@ public final class OperationParser {
         if (annotation.key().isEmpty()) {
             report.accept("each needs a key template whose placeholder {" + name + "} stands for one id, such as"
                     + " key = \"price-{" + name + "}\"");
+        }
+        if (annotation.trackEntities()) {
+            report.accept("trackEntities is not available for a read of many keys (each) yet: the entities one call"
+                    + " reads cannot be told apart by id; read one key per call, or name tags");
         }
         for (String[] attribute : new String[][] {{"refreshAfter", annotation.refreshAfter()},
                 {"staleIfError", annotation.staleIfError()}}) {
@@ -356,7 +361,7 @@ public final class OperationParser {
                 + (annotation.ttl().isEmpty() ? "" : ", ttl = \"" + annotation.ttl() + "\"")
                 + (annotation.refreshAfter().isEmpty() ? "" : ", refreshAfter = \"" + annotation.refreshAfter() + "\"")
                 + (annotation.staleIfError().isEmpty() ? "" : ", staleIfError = \"" + annotation.staleIfError() + "\"")
-                + tags(annotation.tags()) + ")";
+                + tags(annotation.tags()) + (annotation.trackEntities() ? ", trackEntities = true" : "") + ")";
     }
 
     private static String describe(Invalidates annotation) {

@@ -16,13 +16,15 @@ import java.util.Optional;
  * @param cache        the cache's name
  * @param key          the key template
  * @param tags         the templates of the entry's tags (none: empty)
+ * @param trackEntities whether the annotation asks to track the JPA entities the method reads
  * @param times        the annotated TTL, refresh-ahead and fail-safe times (configuration may override them)
  * @param optional     whether the method returns {@code Optional}, stored unwrapped
  * @param templateLess whether the annotation wrote no key template (the key is the method and its arguments)
  * @param method       the annotated method
  * @param each         for a read of many keys ({@code each}): how; {@code null} for a read of one key
  */
-public record ReadOperation(String cache, KeyTemplate key, List<KeyTemplate> tags, EntryTimes times, boolean optional, boolean templateLess,
+public record ReadOperation(String cache, KeyTemplate key, List<KeyTemplate> tags, boolean trackEntities,
+                            EntryTimes times, boolean optional, boolean templateLess,
                      Method method, PerElement each) {
 
     /**

@@ -25,6 +25,7 @@ import static org.layeredcache.cluster.NodeCalls.clusterHits;
 import static org.layeredcache.cluster.NodeCalls.eventually;
 import static org.layeredcache.cluster.NodeCalls.get;
 import static org.layeredcache.cluster.NodeCalls.increment;
+import static org.layeredcache.cluster.NodeCalls.incrementPlainly;
 import static org.layeredcache.cluster.NodeCalls.incrementTagged;
 import static org.layeredcache.cluster.NodeCalls.loads;
 import static org.layeredcache.cluster.NodeCalls.millis;
@@ -32,6 +33,7 @@ import static org.layeredcache.cluster.NodeCalls.post;
 import static org.layeredcache.cluster.NodeCalls.read;
 import static org.layeredcache.cluster.NodeCalls.readShortLived;
 import static org.layeredcache.cluster.NodeCalls.readTagged;
+import static org.layeredcache.cluster.NodeCalls.readTracked;
 import static org.layeredcache.cluster.NodeCalls.received;
 import static org.layeredcache.cluster.NodeCalls.status;
 import static org.layeredcache.cluster.NodeCalls.waits;
@@ -297,6 +299,27 @@ class ClusterCoherenceIT {
         for (PayaraMicroProcess node : List.of(NODES.a(), NODES.c())) {
             assertThat(eventually(deadline, () -> readTagged(node, id) == 2))
                     .as("%s heard of the tag's invalidation", node.name()).isTrue();
+        }
+    }
+
+    /**
+     * A change made through plain JPA on node A, with no annotation: the entries built from that entity are
+     * dropped on A at once and on B and C once the message arrived.
+     */
+    @Test
+    @Order(6)
+    void aPlainJpaChangeOnOneNodeIsSeenFreshOnEveryNode() throws Exception {
+        long id = NODES.newId();
+        incrementPlainly(NODES.a(), id);
+        for (PayaraMicroProcess node : NODES.all()) {
+            assertThat(readTracked(node, id)).isEqualTo(1);
+        }
+        assertThat(incrementPlainly(NODES.a(), id)).isEqualTo(2);
+        assertThat(readTracked(NODES.a(), id)).as("the writing node, at once").isEqualTo(2);
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        for (PayaraMicroProcess node : List.of(NODES.b(), NODES.c())) {
+            assertThat(eventually(deadline, () -> readTracked(node, id) == 2))
+                    .as("%s heard of the entity's change", node.name()).isTrue();
         }
     }
 

@@ -74,6 +74,19 @@ public class ClusterResource {
         return store.readTagged(id);
     }
 
+    @GET
+    @Path("tracked-counters/{id}")
+    public long readTracked(@PathParam("id") long id) {
+        return store.readTracked(id);
+    }
+
+    /** A change through plain JPA: no @Invalidates names anything. */
+    @POST
+    @Path("tracked-counters/{id}/increment-plainly")
+    public long incrementPlainly(@PathParam("id") long id) {
+        return store.incrementWithoutInvalidation(id);
+    }
+
     @POST
     @Path("tagged-counters/{id}/increment")
     public long incrementTagged(@PathParam("id") long id) {

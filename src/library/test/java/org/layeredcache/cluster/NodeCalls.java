@@ -42,6 +42,14 @@ final class NodeCalls {
         return Long.parseLong(post(node, "tagged-counters/" + id + "/increment"));
     }
 
+    static long readTracked(PayaraMicroProcess node, long id) throws Exception {
+        return Long.parseLong(get(node, "tracked-counters/" + id));
+    }
+
+    static long incrementPlainly(PayaraMicroProcess node, long id) throws Exception {
+        return Long.parseLong(post(node, "tracked-counters/" + id + "/increment-plainly"));
+    }
+
     static long loads(PayaraMicroProcess node) throws Exception {
         Matcher matcher = Pattern.compile("^loads=(\\d+)").matcher(get(node, "statistics"));
         assertThat(matcher.find()).isTrue();

@@ -65,6 +65,7 @@ final class ThreeNodes implements BeforeAllCallback, AfterAllCallback {
                 .addClasses(Counter.class, CounterStore.class, LoadGate.class, ClusterResource.class,
                         ClusterResource.Rest.class, AdminUsers.class)
                 .addAsResource("cluster/persistence.xml", "META-INF/persistence.xml")
+                .addAsResource("it/orm.xml", "META-INF/orm.xml")
                 .addAsResource(new StringAsset("""
                         cluster.datasource.url=%s
                         layered-cache.cache.counters.cluster.load-lease=3s

@@ -71,6 +71,39 @@ public class ServiceRepository {
         return row == null ? null : new ServiceView(row.getId(), row.getName());
     }
 
+    /** The names of the rows with ids from {@code from} to {@code to}: an entry built from all those entities. */
+    @CachedRead(cache = "it-tracked", key = "names-{from}-{to}", trackEntities = true)
+    public java.util.List<String> namesBetween(long from, long to) {
+        loads.ran("namesBetween");
+        return em.createQuery("select s from ServiceRow s where s.id between :from and :to order by s.id",
+                        ServiceRow.class).setParameter("from", from).setParameter("to", to)
+                .getResultStream().map(ServiceRow::getName).toList();
+    }
+
+    /** One row, tracked: its entry knows the entity it was built from. */
+    @CachedRead(cache = "it-tracked", key = "tracked-{id}", trackEntities = true)
+    public ServiceView findTracked(long id) {
+        loads.ran("findTracked");
+        ServiceRow row = em.find(ServiceRow.class, id);
+        return row == null ? null : new ServiceView(row.getId(), row.getName());
+    }
+
+    /** A change through plain JPA, without any cache annotation, flushed at the commit. */
+    public void renamePlainly(long id, String name) {
+        em.find(ServiceRow.class, id).setName(name);
+    }
+
+    /** As {@link #renamePlainly}, flushed at once: the entity's change is seen before the transaction ends. */
+    public void renamePlainlyAndFlush(long id, String name) {
+        em.find(ServiceRow.class, id).setName(name);
+        em.flush();
+    }
+
+    /** A removal through plain JPA, without any cache annotation. */
+    public void removePlainly(long id) {
+        em.remove(em.find(ServiceRow.class, id));
+    }
+
     @Invalidates(tags = "service-{id}")
     public void renameTagged(long id, String name) {
         em.find(ServiceRow.class, id).setName(name);

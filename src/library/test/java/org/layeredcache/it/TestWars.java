@@ -38,6 +38,7 @@ public final class TestWars {
                 .addClasses(ServiceRow.class, ServiceView.class, LoadCounter.class, ServiceRepository.class,
                         Lookups.class, Lookups.Handle.class, Requests.class, TestWars.class, StatisticsAssert.class)
                 .addAsResource("it/" + persistenceXml, "META-INF/persistence.xml")
+                .addAsResource("it/orm.xml", "META-INF/orm.xml")
                 .addAsResource(new StringAsset(configuration), "META-INF/microprofile-config.properties")
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
     }

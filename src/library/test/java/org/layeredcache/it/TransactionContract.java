@@ -123,6 +123,61 @@ abstract class TransactionContract {
         assertEquals("B", taggedNameInAnotherRequest(id));
     }
 
+    /**
+     * An entry built from 50 entities: a change to any one of them through plain JPA, no annotation, drops it
+     * after the commit; a change to another entity, or a rolled-back one, does not; a removal does.
+     */
+    @Test
+    void anEntryBuiltFromEntitiesIsDroppedByAChangeToAnyOfThemAndByNothingElse() throws Exception {
+        long from = newId() * 64;
+        long to = from + 49;
+        for (long id = from; id <= to; id++) {
+            repository.create(id, "n" + (id - from));
+        }
+        long unrelated = to + 1;
+        repository.create(unrelated, "other");
+        assertEquals(50, requests.run(() -> repository.namesBetween(from, to)).size());
+        int loaded = loads.runs("namesBetween");
+
+        repository.renamePlainly(unrelated, "other, renamed");
+        assertEquals("n0", requests.run(() -> repository.namesBetween(from, to)).get(0));
+        assertEquals(loaded, loads.runs("namesBetween"), "an unrelated entity's change drops nothing");
+
+        transaction.begin();
+        repository.renamePlainlyAndFlush(from + 7, "rolled back");
+        transaction.rollback();
+        assertEquals("n7", requests.run(() -> repository.namesBetween(from, to)).get(7));
+        assertEquals(loaded, loads.runs("namesBetween"), "a rolled-back change drops nothing");
+
+        repository.renamePlainly(from + 31, "renamed");
+        assertEquals("renamed", requests.run(() -> repository.namesBetween(from, to)).get(31));
+        assertEquals(loaded + 1, loads.runs("namesBetween"), "one of the 50 entities changed: loaded again");
+
+        repository.removePlainly(from + 49);
+        assertEquals(49, requests.run(() -> repository.namesBetween(from, to)).size());
+        assertEquals(loaded + 2, loads.runs("namesBetween"), "one of the entities removed: loaded again");
+    }
+
+    /** A change through plain JPA is seen by the next read of an entry built from that entity, after the commit. */
+    @Test
+    void aPlainJpaChangeIsSeenAfterItsCommitWithoutAnyInvalidation() throws Exception {
+        long id = newId();
+        repository.create(id, "A");
+        assertEquals("A", requests.run(() -> repository.findTracked(id).name()));
+        int loaded = loads.runs("findTracked");
+
+        transaction.begin();
+        try {
+            repository.renamePlainly(id, "B");
+            assertEquals("A", requests.run(() -> repository.findTracked(id).name()), "before the commit");
+            assertEquals(loaded, loads.runs("findTracked"), "...from the cache");
+        } finally {
+            transaction.commit();
+        }
+        assertEquals("B", requests.run(() -> repository.findTracked(id).name()));
+        assertEquals(loaded + 1, loads.runs("findTracked"));
+    }
+
     String taggedNameInAnotherRequest(long id) throws Exception {
         return requests.run(() -> repository.findTagged(id).name());
     }
