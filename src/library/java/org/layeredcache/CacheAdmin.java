@@ -28,6 +28,16 @@ public interface CacheAdmin {
     void invalidateAll(String cache);
 
     /**
+     * Drops, in every cache and on every node, every entry built from an entity of this type
+     * ({@link CachedRead#trackEntities()}), with the same timing: for the changes JPA does not see, such as a bulk
+     * JPQL {@code UPDATE} or {@code DELETE}, native SQL, or another program writing the table. Costs one tag's
+     * invalidation, however many entries were built from the type.
+     *
+     * @param entityType the entity class, as the JPA provider loads it
+     */
+    void invalidateEntityType(Class<?> entityType);
+
+    /**
      * Starts recording which keys every cache reads, misses, writes and invalidates on this node, until the
      * recording is closed. Meant for tests; while no recording is open, nothing is recorded and nothing is paid.
      */

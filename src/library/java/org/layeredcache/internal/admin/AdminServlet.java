@@ -15,6 +15,7 @@ import org.layeredcache.CacheTasks;
 import org.layeredcache.TaskPendingException;
 import org.layeredcache.TaskStatus;
 import org.layeredcache.internal.cache.CacheLayers;
+import org.layeredcache.internal.layer.EntityDependencies;
 import org.layeredcache.internal.cache.CacheRegistry;
 import org.layeredcache.internal.key.CacheKey;
 import org.layeredcache.internal.operation.CacheOperations;
@@ -48,6 +49,8 @@ import java.util.regex.Pattern;
  *       is there;</li>
  *   <li>{@code DELETE .../caches/{cache}/keys/{key}} and {@code DELETE .../caches/{cache}}: invalidates the key or
  *       the whole cache, on every node, as {@code @Invalidates} does;</li>
+ *   <li>{@code DELETE .../entities/{entity class}}: drops every entry built from an entity of that type
+ *       ({@code trackEntities}), on every node: for bulk JPQL, native SQL or other programs' writes;</li>
  *   <li>{@code POST .../caches/{cache}/warm-up} with {@code {"keys": [...]}}: starts a warm-up task (202 with its
  *       status URL; 409 while one of the cache is pending); {@code POST .../caches/{cache}/preload}: starts the
  *       cache's bulk preload ({@code @Preloads}) the same way;</li>
@@ -72,6 +75,9 @@ public class AdminServlet extends HttpServlet {
     private static final Pattern TASK = Pattern.compile("/tasks/([^/]+)");
     private static final Pattern WARM_UP = Pattern.compile("/caches/([^/]+)/warm-up");
     private static final Pattern PRELOAD = Pattern.compile("/caches/([^/]+)/preload");
+    private static final Pattern ENTITY_TYPE = Pattern.compile("/entities/([^/]+)");
+    private static final Pattern CLASS_NAME = Pattern.compile("\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*"
+            + "(\\.\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)*");
 
     private transient AdminAccess access;
     private transient NodeFigures figures;
@@ -149,6 +155,16 @@ public class AdminServlet extends HttpServlet {
                     new java.util.TreeSet<>(bean(CacheOperations.class).preloadedCaches()))).build());
         } else if ((matcher = KEY.matcher(path)).matches() && (method.equals("GET") || method.equals("DELETE"))) {
             key(response, method, decode(matcher.group(1)), decode(matcher.group(2)));
+        } else if ((matcher = ENTITY_TYPE.matcher(path)).matches() && method.equals("DELETE")) {
+            String type = decode(matcher.group(1));
+            if (!CLASS_NAME.matcher(type).matches()) {
+                error(response, 400, "'" + type + "' is not a class name; write the entity's fully qualified class"
+                        + " name, such as com.example.Service");
+            } else {
+                bean(CacheLayers.class).invalidateTags(java.util.Set.of(EntityDependencies.typeTagOf(type)));
+                json(response, 200, Json.createObjectBuilder().add("entityType", type)
+                        .add("invalidated", "every entry built from an entity of this type").build());
+            }
         } else if ((matcher = CACHE.matcher(path)).matches() && method.equals("DELETE")) {
             String cache = decode(matcher.group(1));
             if (known(response, cache)) {
@@ -160,7 +176,7 @@ public class AdminServlet extends HttpServlet {
             error(response, 404, method + " " + path + " is not part of this resource; try GET /caches,"
                     + " GET or DELETE /caches/{cache}/keys/{key}, DELETE /caches/{cache}, POST"
                     + " /caches/{cache}/warm-up, POST /caches/{cache}/preload, GET /tasks, GET or DELETE /tasks/{id},"
-                    + " DELETE /pending/{scope}");
+                    + " DELETE /pending/{scope}, DELETE /entities/{entity class}");
         }
     }
 

@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import org.layeredcache.CacheAdmin;
 import org.layeredcache.CacheRecording;
 import org.layeredcache.CacheStatistics;
+import org.layeredcache.internal.layer.EntityDependencies;
 
 import java.util.Set;
 
@@ -31,6 +32,11 @@ public class AdminView implements CacheAdmin {
     @Override
     public void invalidateAll(String cache) {
         layers.invalidateAll(cache);
+    }
+
+    @Override
+    public void invalidateEntityType(Class<?> entityType) {
+        layers.invalidateTags(Set.of(EntityDependencies.typeTagOf(entityType.getName())));
     }
 
     @Override

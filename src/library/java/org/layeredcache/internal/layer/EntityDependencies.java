@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * The JPA entities a load reads, recorded while it runs on this thread: each becomes a tag of the stored value
- * ({@code jpa:<entity class>#<id>}), at its version when the entity was read, so that a change of the entity
+ * ({@code jpa:<entity class>#<id>}), and so does its type ({@code jpa:<entity class>}, {@link #typeTagOf}), at
+ * their versions when the entity was read, so that a change of the entity
  * anywhere in the application drops the value ({@link #tagOf}). A read inside a recorded load that answers a
  * tagged value passes its tags on ({@link #carried}): the outer value was built from the same entities. An entity
  * tag invalidated on this node while the load ran is kept at {@link TagVersions#UNKNOWN}: such a value is never
@@ -39,7 +40,8 @@ public final class EntityDependencies {
         private final TagVersions versions;
         private final CacheCounters counters;
         private final long since;
-        private final Map<String, Long> tags = new LinkedHashMap<>();
+        /** Each tag's version: a number, or the cluster's answer still to come (see TagVersions#versionLater). */
+        private final Map<String, Object> tags = new LinkedHashMap<>();
 
         private Recording(Recording outer, TagVersions versions, CacheCounters counters) {
             this.outer = outer;
@@ -48,13 +50,14 @@ public final class EntityDependencies {
             this.since = versions.sequence();
         }
 
-        void add(String tag, long version) {
+        void add(String tag, Object version) {
             tags.putIfAbsent(tag, version);
         }
 
         /** The entities' tags and versions, those invalidated on this node meanwhile at {@code UNKNOWN}. */
         public Map<String, Long> tags() {
-            Map<String, Long> recorded = new LinkedHashMap<>(tags);
+            Map<String, Long> recorded = new LinkedHashMap<>();
+            tags.forEach((tag, version) -> recorded.put(tag, versions.settle(tag, version, counters)));
             for (String changed : versions.changedSince(since, recorded.keySet())) {
                 recorded.put(changed, TagVersions.UNKNOWN);
             }
@@ -83,7 +86,13 @@ public final class EntityDependencies {
         Recording recording = CURRENT.get();
         if (recording != null) {
             String tag = tagOf(entity);
-            recording.add(tag, recording.versions.versionNow(tag, recording.counters));
+            if (!recording.tags.containsKey(tag)) {
+                recording.add(tag, recording.versions.versionLater(tag));
+            }
+            String type = typeTagOf(entity.getClass().getName());
+            if (!recording.tags.containsKey(type)) {
+                recording.add(type, recording.versions.versionLater(type));
+            }
         }
     }
 
@@ -100,6 +109,14 @@ public final class EntityDependencies {
     /** The tag of one entity: its class and its id ({@code jpa:com.example.Service#42}). */
     public static String tagOf(Object entity) {
         return "jpa:" + entity.getClass().getName() + "#" + idOf(entity);
+    }
+
+    /**
+     * The tag every entry built from an entity of this class carries besides the entity's own
+     * ({@code jpa:com.example.Service}): what dropping a whole entity type invalidates.
+     */
+    public static String typeTagOf(String entityClass) {
+        return "jpa:" + entityClass;
     }
 
     /** The entity's id: its {@code @Id} or {@code @EmbeddedId} member, or a list of its {@code @Id} members. */

@@ -42,6 +42,12 @@ public final class TagVersions {
     interface Shared {
         long get(String tag) throws Exception;
 
+        /** The version of {@code tag}, asked now and answered later (0 for one never invalidated). */
+        java.util.concurrent.CompletableFuture<Long> getLater(String tag);
+
+        /** How long an answer may take. */
+        long timeoutMillis();
+
         void set(String tag, long version) throws Exception;
 
         /** The versions of {@code tags} (0 for one never invalidated), asked all at once. */
@@ -91,21 +97,30 @@ public final class TagVersions {
 
             @Override
             public long get(String tag) throws Exception {
-                Long version = versions().getAsync(tag).toCompletableFuture().get(millis, TimeUnit.MILLISECONDS);
-                return version == null ? NEVER_INVALIDATED : version;
+                return getLater(tag).get(millis, TimeUnit.MILLISECONDS);
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<Long> getLater(String tag) {
+                return versions().getAsync(tag).toCompletableFuture()
+                        .thenApply(version -> version == null ? NEVER_INVALIDATED : version);
+            }
+
+            @Override
+            public long timeoutMillis() {
+                return millis;
             }
 
             @Override
             public Map<String, Long> getAll(Set<String> tags) throws Exception {
                 Map<String, java.util.concurrent.CompletableFuture<Long>> asked = new java.util.HashMap<>();
                 for (String tag : tags) {                       // all sent at once: one round trip's wait
-                    asked.put(tag, versions().getAsync(tag).toCompletableFuture());
+                    asked.put(tag, getLater(tag));
                 }
                 java.util.concurrent.CompletableFuture.allOf(asked.values()
                         .toArray(new java.util.concurrent.CompletableFuture<?>[0])).get(millis, TimeUnit.MILLISECONDS);
                 Map<String, Long> found = new java.util.HashMap<>();
-                asked.forEach((tag, version) -> found.put(tag, version.join() == null ? NEVER_INVALIDATED
-                        : version.join()));
+                asked.forEach((tag, version) -> found.put(tag, version.join()));
                 return found;
             }
 
@@ -148,13 +163,78 @@ public final class TagVersions {
         }
         String[] tags = tagged.tags();
         long[] versions = tagged.versions();
+        Map<String, Long> unknown = null;                  // not seen on this node: asked of the cluster at once
         for (int i = 0; i < tags.length; i++) {
-            if (versions[i] == UNKNOWN || version(tags[i], counters) != versions[i]) {
+            Long known = seen.get(tags[i]);
+            if (versions[i] == UNKNOWN || known != null && known != versions[i]) {
                 return false;
             }
+            if (known == null) {
+                if (shared == null) {
+                    if (versions[i] != NEVER_INVALIDATED) {
+                        return false;
+                    }
+                } else {
+                    if (unknown == null) {
+                        unknown = new java.util.HashMap<>();
+                    }
+                    unknown.put(tags[i], versions[i]);
+                }
+            }
+        }
+        if (unknown != null && !currentInCluster(unknown, counters)) {
+            return false;
         }
         tagged.rememberChecked(changes, now);
         return true;
+    }
+
+    /** Whether the cluster holds these versions of the tags; what it answers is remembered as seen. */
+    private boolean currentInCluster(Map<String, Long> expected, CacheCounters counters) {
+        Map<String, Long> found;
+        try {
+            found = shared.getAll(expected.keySet());
+        } catch (Exception e) {
+            interruptedAgain(e);
+            counters.fault("reading the versions of " + expected.size() + " tags", e);
+            return false;
+        }
+        boolean current = true;
+        for (Map.Entry<String, Long> tag : expected.entrySet()) {
+            Long first = seen.putIfAbsent(tag.getKey(), found.get(tag.getKey()));  // a message meanwhile is newer
+            long version = first != null ? first : found.get(tag.getKey());
+            current &= version == tag.getValue();
+        }
+        return current;
+    }
+
+    /**
+     * The version of {@code tag} for a load reading it now: this node's if it knows one, else the cluster is asked
+     * now and answers later ({@link #settle}), so that a load reading many entities waits for one round trip.
+     */
+    Object versionLater(String tag) {
+        Long known = seen.get(tag);
+        if (known != null || shared == null) {
+            return known != null ? known : NEVER_INVALIDATED;
+        }
+        return shared.getLater(tag);
+    }
+
+    /** The version {@link #versionLater} gave, waited for within the cluster timeout. */
+    long settle(String tag, Object later, CacheCounters counters) {
+        if (later instanceof Long known) {
+            return known;
+        }
+        try {
+            long version = ((java.util.concurrent.CompletableFuture<?>) later)
+                    .thenApply(Long.class::cast).get(shared.timeoutMillis(), TimeUnit.MILLISECONDS);
+            Long first = seen.putIfAbsent(tag, version);
+            return first != null ? first : version;
+        } catch (Exception e) {
+            interruptedAgain(e);
+            counters.fault("reading the version of tag " + tag, e);
+            return UNKNOWN;
+        }
     }
 
     /**
@@ -300,11 +380,6 @@ public final class TagVersions {
                 changes.removeFirst();
             }
         }
-    }
-
-    /** The version of {@code tag} as this node knows it now (read from the cluster if it does not). */
-    long versionNow(String tag, CacheCounters counters) {
-        return version(tag, counters);
     }
 
     private long version(String tag, CacheCounters counters) {

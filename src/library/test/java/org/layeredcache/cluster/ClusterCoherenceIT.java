@@ -323,6 +323,31 @@ class ClusterCoherenceIT {
         }
     }
 
+    /**
+     * A change JPA does not see (native SQL) leaves the entries built from the entity; the admin resource's drop of
+     * the entity type, on one node, drops them on every node.
+     */
+    @Test
+    @Order(6)
+    void anEntityTypeDroppedThroughTheAdminResourceIsReloadedOnEveryNode() throws Exception {
+        long id = NODES.newId();
+        incrementPlainly(NODES.a(), id);
+        for (PayaraMicroProcess node : NODES.all()) {
+            assertThat(readTracked(node, id)).isEqualTo(1);
+        }
+        assertThat(post(NODES.a(), "tracked-counters/" + id + "/increment-in-bulk")).isEqualTo("2");
+        assertThat(readTracked(NODES.a(), id)).as("native SQL is not seen: still the cached entry").isEqualTo(1);
+
+        admin(NODES.b(), "DELETE", "layered-cache/entities/" + Counter.class.getName());
+
+        assertThat(readTracked(NODES.b(), id)).as("the node that dropped the type, at once").isEqualTo(2);
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        for (PayaraMicroProcess node : List.of(NODES.a(), NODES.c())) {
+            assertThat(eventually(deadline, () -> readTracked(node, id) == 2))
+                    .as("%s dropped the entries of the type", node.name()).isTrue();
+        }
+    }
+
     /** As for keys: a load that overlaps a tag's invalidation publishes its old value nowhere. */
     @Test
     @Order(6)
@@ -431,8 +456,13 @@ class ClusterCoherenceIT {
     }
 
     private static String admin(PayaraMicroProcess node, String path) throws Exception {
+        return admin(node, "GET", path);
+    }
+
+    private static String admin(PayaraMicroProcess node, String method, String path) throws Exception {
         java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
                 java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.baseUrl() + "/" + path))
+                        .method(method, java.net.http.HttpRequest.BodyPublishers.noBody())
                         .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
                                 (AdminUsers.USER + ":" + AdminUsers.PASSWORD).getBytes(
                                         java.nio.charset.StandardCharsets.UTF_8)))

@@ -87,6 +87,13 @@ public class ClusterResource {
         return store.incrementWithoutInvalidation(id);
     }
 
+    /** A change JPA does not see (native SQL). */
+    @POST
+    @Path("tracked-counters/{id}/increment-in-bulk")
+    public long incrementInBulk(@PathParam("id") long id) {
+        return store.incrementInBulk(id);
+    }
+
     @POST
     @Path("tagged-counters/{id}/increment")
     public long incrementTagged(@PathParam("id") long id) {

@@ -178,6 +178,23 @@ abstract class TransactionContract {
         assertEquals(loaded + 1, loads.runs("findTracked"));
     }
 
+    /** A bulk JPQL update is not seen by entity tracking; dropping the entity type is the documented remedy. */
+    @Test
+    void aBulkUpdateIsSeenOnceItsEntityTypeIsDropped() throws Exception {
+        long id = newId();
+        repository.create(id, "A");
+        assertEquals("A", requests.run(() -> repository.findTracked(id).name()));
+
+        repository.renameInBulk(id, "B");
+        assertEquals("A", requests.run(() -> repository.findTracked(id).name()), "JPA did not see the bulk update");
+
+        cacheAdmin.invalidateEntityType(ServiceRow.class);
+        assertEquals("B", requests.run(() -> repository.findTracked(id).name()));
+    }
+
+    @Inject
+    org.layeredcache.CacheAdmin cacheAdmin;
+
     String taggedNameInAnotherRequest(long id) throws Exception {
         return requests.run(() -> repository.findTagged(id).name());
     }

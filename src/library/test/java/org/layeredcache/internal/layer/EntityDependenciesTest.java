@@ -67,7 +67,7 @@ class EntityDependenciesTest {
     }
 
     @Test
-    void onlyALoadBeingRecordedOnThisThreadTakesTheEntitiesAndAnEnclosingLoadGetsThemToo() {
+    void onlyALoadBeingRecordedOnThisThreadTakesTheEntitiesAndTheirTypesAndAnEnclosingLoadGetsThemToo() {
         EntityDependencies.loaded(new Row(1));                       // no recording: nothing happens
         Map<String, Long> outer;
         Map<String, Long> inner;
@@ -80,9 +80,10 @@ class EntityDependenciesTest {
             EntityDependencies.carried(TagVersions.tag("cached", new String[] {"service-9"}, new long[] {5}));
             outer = outerLoad.tags();
         }
-        assertThat(inner).containsOnlyKeys(EntityDependencies.tagOf(new Row(3)));
+        String type = EntityDependencies.typeTagOf(Row.class.getName());
+        assertThat(inner).containsOnlyKeys(EntityDependencies.tagOf(new Row(3)), type);
         assertThat(outer).containsOnlyKeys(EntityDependencies.tagOf(new Row(2)), EntityDependencies.tagOf(new Row(3)),
-                "service-9");
+                type, "service-9");
         assertThat(outer.get("service-9")).as("a carried tag keeps the version it was stored with").isEqualTo(5);
     }
 
