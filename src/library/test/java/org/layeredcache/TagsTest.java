@@ -222,6 +222,34 @@ class TagsTest {
         }
     }
 
+    public record Item(long id) implements java.io.Serializable {
+    }
+
+    /** A preload writes entries without tags: a cache whose reads need them cannot have one. */
+    @Dependent
+    public static class PreloadedAndTracked {
+        @CachedRead(cache = "preloaded-tracked", key = "item-{id}", trackEntities = true)
+        public Item item(long id) {
+            return new Item(id);
+        }
+
+        @Preloads(cache = "preloaded-tracked", key = "item-{id}")
+        public List<Item> all() {
+            return List.of();
+        }
+    }
+
+    @Test
+    void aCacheWhoseReadsTrackEntitiesCannotBePreloaded() {
+        Throwable failure = catchThrowable(() -> Containers.start(PreloadedAndTracked.class).close());
+
+        assertThat(DefinitionProblemsTest.problemsOf(failure)).containsExactly(PreloadedAndTracked.class.getName()
+                + "#all() @Preloads(cache = \"preloaded-tracked\", key = \"item-{id}\"): reads of cache"
+                + " 'preloaded-tracked' carry tags or track entities, and the entries a preload writes would carry"
+                + " neither, so invalidating a tag or changing an entity would leave them; remove the tags and"
+                + " trackEntities of those reads, or the preload");
+    }
+
     @Test
     void misusedTagsAreRefusedAtDeploymentNamingMethodAnnotationAndTag() {
         Throwable failure = catchThrowable(() -> Containers.start(Misused.class).close());

@@ -127,10 +127,11 @@ public class LayeredCacheExtension implements Extension {
                         + "' has a key of the shape \"" + preload.key().shape() + "\", so nothing would read the"
                         + " preloaded entries; the reads' templates are " + operations.keyTemplates(preload.cache()));
             } else if (operations.reads().stream().anyMatch(r -> r.cache().equals(preload.cache())
-                    && !r.tags().isEmpty())) {
+                    && (!r.tags().isEmpty() || r.trackEntities()))) {
                 parser.preloadProblem(preload.method(), annotation, "reads of cache '" + preload.cache() + "' carry"
-                        + " tags, and the entries a preload writes would carry none, so invalidating a tag would"
-                        + " leave them; remove the tags of those reads or the preload");
+                        + " tags or track entities, and the entries a preload writes would carry neither, so"
+                        + " invalidating a tag or changing an entity would leave them; remove the tags and"
+                        + " trackEntities of those reads, or the preload");
             } else if (!read.storedType().equals(preload.valueType())) {
                 parser.preloadProblem(preload.method(), annotation, "it gives " + preload.valueType().getTypeName()
                         + ", but " + OperationParser.describe(read.method()) + " reads those entries as "
@@ -158,6 +159,15 @@ public class LayeredCacheExtension implements Extension {
         matchPreloads();
         checkSharedEntries();
         checkEntryTimes(settings);
+        for (PreloadOperation preload : preloads) {
+            CacheSettings cache = settings.get(preload.cache());
+            if (cache != null && cache.trackEntities().orElse(false)) {
+                parser.problems().add(OperationParser.describe(preload.method()) + " @Preloads(cache = \""
+                        + preload.cache() + "\"): configuration property " + cache.configured().get("track-entities")
+                        + " turns entity tracking on, and the entries a preload writes would track nothing; remove"
+                        + " it, or the preload");
+            }
+        }
         if (!parser.problems().isEmpty()) {
             event.addDefinitionError(new CacheDefinitionException(parser.problems()));
             return;
