@@ -15,10 +15,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Templates and their versions. Both ways to say what a write makes stale are used: every entry built from one
- * template (its list of versions, and each version) carries the tag {@code template-<id>}, so a change or a delete
- * drops them all with one tag, however many versions there are; the service's list of templates is named by its
- * key, since each write knows exactly that one entry.
+ * Templates and their versions, with the three ways to say what a write makes stale. The service's list of
+ * templates tracks the entities it was built from, so renaming or deleting a template (a JPA change of a template
+ * in the list) drops it with no annotation on the write. Every entry built from one template's versions carries the
+ * tag {@code template-<id>}, so a change or a delete drops the list of versions and each version with one tag. A
+ * new template is named by key: a persisted row is in no entry yet (see create).
  */
 @ApplicationScoped
 public class TemplateStore {
@@ -36,7 +37,7 @@ public class TemplateStore {
     @PersistenceContext
     EntityManager em;
 
-    @CachedRead(cache = "templates", key = "service-{serviceId}-templates")
+    @CachedRead(cache = "templates", key = "service-{serviceId}-templates", trackEntities = true)
     public List<TemplateSummary> templatesOf(long serviceId) {
         return em.createQuery("select t from Template t where t.serviceId = :service order by t.id", Template.class)
                 .setParameter("service", serviceId)
@@ -60,7 +61,10 @@ public class TemplateStore {
                 .getResultStream().findFirst().map(TemplateVersionView::of);
     }
 
-    /** Creates the template with its first version; empty if there is no such service. */
+    /**
+     * Creates the template with its first version; empty if there is no such service. The one explicit key: the
+     * service's list was built before this template existed, so tracking its entities cannot tell it to go.
+     */
     @Transactional
     @Invalidates(cache = "templates", key = "service-{serviceId}-templates")
     public Optional<TemplateSummary> create(long serviceId, TemplateDraft draft) {
@@ -78,7 +82,6 @@ public class TemplateStore {
     /** Renames the template and adds a new current version; empty if the service has no such template. */
     @Transactional
     @Invalidates(tags = "template-{templateId}")
-    @Invalidates(cache = "templates", key = "service-{serviceId}-templates")
     public Optional<TemplateSummary> update(long serviceId, long templateId, TemplateDraft draft) {
         return find(serviceId, templateId).map(template -> {
             if (draft.name() != null) {
@@ -92,7 +95,6 @@ public class TemplateStore {
     /** Deletes the template and its versions; false if the service has no such template. */
     @Transactional
     @Invalidates(tags = "template-{templateId}")                       // the list and every version
-    @Invalidates(cache = "templates", key = "service-{serviceId}-templates")
     public boolean delete(long serviceId, long templateId) {
         Optional<Template> found = find(serviceId, templateId);
         found.ifPresent(template -> {

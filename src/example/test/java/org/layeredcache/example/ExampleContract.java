@@ -34,6 +34,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -50,6 +51,8 @@ abstract class ExampleContract {
     static final long SERVICE = 5;
     static final long USER = 5;
     static final long TEMPLATE_ON_PAGE = 15;
+    /** The template entity's class, whose changes entity tracking sees. */
+    static final String TEMPLATE_CLASS = "org.layeredcache.example.data.Template";
     static final long TEMPLATE_TO_EDIT = 13;
 
     /** The built example WAR, with the given configuration in place of its own. */
@@ -330,17 +333,23 @@ abstract class ExampleContract {
 
         CacheRecording update = recorded(() -> call("PUT", "services/" + SERVICE + "/templates/" + TEMPLATE_TO_EDIT,
                 "{\"subject\":\"Hello again\",\"content\":\"Second\"}", 200));
-        dropped(update, "templates", service + "-templates");
-        assertEquals(List.of("template-" + TEMPLATE_TO_EDIT), update.tagInvalidations(), "tags dropped");
+        dropped(update, "templates");                             // no key: a tag, and the template entity
+        assertEquals(Set.of("template-" + TEMPLATE_TO_EDIT, "jpa:" + TEMPLATE_CLASS + "#" + TEMPLATE_TO_EDIT),
+                Set.copyOf(update.tagInvalidations()), "tags dropped");
 
         call("PUT", "services/" + SERVICE + "/templates/" + created, "{\"subject\":\"v2\",\"content\":\"2\"}", 200);
         call("GET", "templates/" + created + "/versions/1", null, 200);        // cached, with the template's tag
+        assertTrue(call("GET", "services/" + SERVICE + "/templates", null, 200).contains("\"id\":" + created),
+                "the service's list, cached with the new template");
         call("GET", "templates/" + created + "/versions", null, 200);
         CacheRecording delete = recorded(() -> call("DELETE", "services/" + SERVICE + "/templates/" + created,
                 null, 204));
-        dropped(delete, "templates", service + "-templates");
-        assertEquals(List.of("template-" + created), delete.tagInvalidations(), "tags dropped");
+        dropped(delete, "templates");
+        assertEquals(Set.of("template-" + created, "jpa:" + TEMPLATE_CLASS + "#" + created),
+                Set.copyOf(delete.tagInvalidations()), "tags dropped");
         call("GET", "templates/" + created + "/versions/1", null, 404);
+        assertFalse(call("GET", "services/" + SERVICE + "/templates", null, 200).contains("\"id\":" + created),
+                "the list was dropped by the template entity's removal, with no key named");
         call("GET", "templates/" + created + "/versions", null, 404);
     }
 
