@@ -151,6 +151,22 @@ public class CacheLayers {
         }, () -> { });
     }
 
+    /**
+     * As {@link #invalidateTags}, with the tags of one transaction gathered, so that its changed entities cost one
+     * message after the commit however many there are.
+     */
+    public void invalidateTagsOfTransaction(Set<String> tags) {
+        List<RequestEntries> request = requestLayer.all();
+        request.forEach(entries -> entries.forgetTagged(tags));
+        registry.transactions().collect(TRANSACTION_TAGS, tags, all -> {
+            request.forEach(entries -> entries.forgetTagged(all));
+            registry.invalidateTags(all);
+        });
+    }
+
+    /** Where a transaction's tags are gathered ({@link #invalidateTagsOfTransaction}). */
+    private static final Object TRANSACTION_TAGS = new Object();
+
     /** Counts a fault that happened outside the layers (such as computing a key) against {@code cache}. */
     public void fault(String cache, String operation, RuntimeException failure) {
         registry.cache(cache).layers().counters().fault(operation, failure);

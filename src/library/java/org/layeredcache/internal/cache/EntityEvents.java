@@ -28,7 +28,7 @@ public class EntityEvents implements BiConsumer<String, Object> {
         if ("loaded".equals(what)) {
             EntityDependencies.loaded(entity);
         } else if ("changed".equals(what) && registry.tracksEntities()) {
-            layers.invalidateTags(Set.of(EntityDependencies.tagOf(entity)));
+            layers.invalidateTagsOfTransaction(Set.of(EntityDependencies.tagOf(entity)));
         }
     }
 }

@@ -48,7 +48,8 @@ public final class TagVersions {
         /** How long an answer may take. */
         long timeoutMillis();
 
-        void set(String tag, long version) throws Exception;
+        /** Writes the new versions, all sent at once; waits for every answer within the timeout. */
+        void setAll(Map<String, Long> versions) throws Exception;
 
         /** The versions of {@code tags} (0 for one never invalidated), asked all at once. */
         Map<String, Long> getAll(Set<String> tags) throws Exception;
@@ -125,8 +126,11 @@ public final class TagVersions {
             }
 
             @Override
-            public void set(String tag, long version) throws Exception {
-                versions().setAsync(tag, version).toCompletableFuture().get(millis, TimeUnit.MILLISECONDS);
+            public void setAll(Map<String, Long> changed) throws Exception {
+                java.util.List<java.util.concurrent.CompletableFuture<Void>> sent = new java.util.ArrayList<>();
+                changed.forEach((tag, version) -> sent.add(versions().setAsync(tag, version).toCompletableFuture()));
+                java.util.concurrent.CompletableFuture.allOf(sent.toArray(new java.util.concurrent.CompletableFuture<?>[0]))
+                        .get(millis, TimeUnit.MILLISECONDS);
             }
         };
         return new TagVersions(shared, seen.asMap(), seenFor);
@@ -315,7 +319,7 @@ public final class TagVersions {
 
     /**
      * Gives each tag a new version, on this node and in the cluster: one cluster write per tag, whatever carries
-     * it. Answers the new versions, for the message to the other nodes.
+     * it, all sent at once. Answers the new versions, for the message to the other nodes.
      */
     public Map<String, Long> invalidate(Collection<String> tags, CacheCounters counters) {
         Map<String, Long> changed = new LinkedHashMap<>();
@@ -326,14 +330,12 @@ public final class TagVersions {
         }
         changed(tags);                                     // after the new versions: hits check again from now
         if (shared != null) {
-            changed.forEach((tag, version) -> {
-                try {
-                    shared.set(tag, version);
-                } catch (Exception e) {
-                    interruptedAgain(e);
-                    counters.fault("invalidating tag " + tag, e);
-                }
-            });
+            try {
+                shared.setAll(changed);
+            } catch (Exception e) {
+                interruptedAgain(e);
+                counters.fault("invalidating " + changed.size() + " tags", e);
+            }
         }
         return changed;
     }

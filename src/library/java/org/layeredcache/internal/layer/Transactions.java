@@ -65,6 +65,28 @@ public final class Transactions {
     }
 
     /**
+     * Adds {@code items} to a set kept for the current transaction under {@code key}; the first addition arranges
+     * for {@code committed} to run once with the whole set after the commit (nothing after a rollback). Without a
+     * transaction, runs {@code committed} with these items now. What many calls of one transaction add is thus
+     * carried out once.
+     */
+    public <T> void collect(Object key, java.util.Collection<T> items, java.util.function.Consumer<java.util.Set<T>> committed) {
+        if (!inTransaction()) {
+            committed.accept(new java.util.LinkedHashSet<>(items));
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        java.util.Set<T> collected = (java.util.Set<T>) registry.getResource(key);
+        if (collected == null) {
+            java.util.Set<T> created = java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
+            registry.putResource(key, created);
+            afterCompletion(() -> committed.accept(created), () -> { });
+            collected = created;
+        }
+        collected.addAll(items);
+    }
+
+    /**
      * Runs {@code work} in a transaction of its own, committed when it returns and rolled back when it throws;
      * without JTA (Java SE), simply runs it.
      */

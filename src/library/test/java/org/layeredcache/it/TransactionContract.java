@@ -178,6 +178,32 @@ abstract class TransactionContract {
         assertEquals(loaded + 1, loads.runs("findTracked"));
     }
 
+    /** The entity changes of one transaction are told to the other nodes once, in one message, after the commit. */
+    @Test
+    void oneTransactionsEntityChangesCostOneMessage() throws Exception {
+        long from = newId() * 64;
+        for (long id = from; id < from + 5; id++) {
+            repository.create(id, "n");
+        }
+        com.hazelcast.topic.ITopic<Object> topic = ((com.hazelcast.core.HazelcastInstance)
+                new javax.naming.InitialContext().lookup("payara/Hazelcast")).getTopic("layered-cache-invalidations");
+        long published = topic.getLocalTopicStats().getPublishOperationCount();
+        List<String> recorded;
+        try (org.layeredcache.CacheRecording recording = cacheAdmin.startRecording()) {
+            transaction.begin();
+            try {
+                for (long id = from; id < from + 5; id++) {
+                    repository.renamePlainlyAndFlush(id, "renamed");
+                }
+            } finally {
+                transaction.commit();
+            }
+            recorded = recording.tagInvalidations();
+        }
+        assertEquals(5, recorded.size(), "five entities' tags: " + recorded);
+        assertEquals(published + 1, topic.getLocalTopicStats().getPublishOperationCount(), "one message");
+    }
+
     /** A bulk JPQL update is not seen by entity tracking; dropping the entity type is the documented remedy. */
     @Test
     void aBulkUpdateIsSeenOnceItsEntityTypeIsDropped() throws Exception {
