@@ -32,6 +32,7 @@ public class HitBenchmarks {
             ejb = BenchmarkResource.statelessItems();
             items.nearLayer(ID);
             items.nearLayerTagged(ID);
+            items.nearLayerTenTags(ID);
             ejb.nearLayer(ID);
             items.clusterLayer(ID);
             items.payaraCacheResult(ID);
@@ -115,6 +116,11 @@ public class HitBenchmarks {
     @Benchmark
     public Object nearLayerHitTwoTags(Application application) {
         return application.items.nearLayerTagged(ID);
+    }
+
+    @Benchmark
+    public Object nearLayerHitTenTags(Application application) {
+        return application.items.nearLayerTenTags(ID);
     }
 
     @Benchmark

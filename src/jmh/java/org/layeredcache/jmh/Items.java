@@ -82,6 +82,16 @@ public class Items {
         return load(id);
     }
 
+    /**
+     * As {@link #nearLayer}, with eleven tags: what an entry built from ten JPA entities of one type carries (ten
+     * entity tags and the type's, checked on a hit as any tag is), so it stands for one.
+     */
+    @CachedRead(cache = "bench-tagged", key = "ten-{id}", tags = {"e0-{id}", "e1-{id}", "e2-{id}", "e3-{id}",
+            "e4-{id}", "e5-{id}", "e6-{id}", "e7-{id}", "e8-{id}", "e9-{id}", "entity-type"})
+    public Item nearLayerTenTags(long id) {
+        return load(id);
+    }
+
     /** Entries that all carry the one tag "wide". */
     @CachedRead(cache = "bench-tag-wide", key = "wide-{id}", tags = "wide")
     public Item wide(long id) {
