@@ -25,8 +25,9 @@ import java.util.logging.Logger;
  * }</pre>
  *
  * or on single entities with {@code @EntityListeners(EntityTracking.class)}. A loaded entity costs a thread-local
- * look-up unless a tracking load runs on the thread; a changed entity, once its transaction commits, one
- * invalidation of its tag (one cluster write and one message), and nothing when no cache tracks entities. A
+ * look-up unless a tracking load runs on the thread; a changed entity, once its transaction commits, one cluster
+ * write of its tag's version, the transaction's changes going out in one message; nothing when no cache tracks
+ * entities. A
  * failure here is logged and never reaches the application's transaction.
  */
 public class EntityTracking {
