@@ -36,7 +36,7 @@ public class CacheLayers {
     /**
      * The method's result for {@code key}, read through the layers of {@code cache} (see {@code @CachedRead}).
      *
-     * @param tags         the entry's tags, rendered for this call (none: an empty array)
+     * @param tags         the entry's tags for this call, rendered only if a load needs them (none: an empty array)
      * @param trackEntities whether the read tracks the JPA entities its loads read (configuration may override)
      * @param times        the read's annotated entry times (configuration may override them)
      * @param optional     whether the method returns an {@code Optional}, which the layers store unwrapped
@@ -44,7 +44,7 @@ public class CacheLayers {
      * @param reinvocation the same call made again through the bean, for a refresh-ahead on another thread
      * @throws Exception whatever the method throws, unchanged
      */
-    public Object read(String cache, CacheKey key, String[] tags, boolean trackEntities, EntryTimes times,
+    public Object read(String cache, CacheKey key, Supplier<String[]> tags, boolean trackEntities, EntryTimes times,
                        boolean optional, Callable<Object> method,
                        Supplier<Callable<Object>> reinvocation) throws Exception {
         LayeredCache layers = registry.cache(cache);
@@ -64,7 +64,7 @@ public class CacheLayers {
      * once; the keys no layer has are loaded by one call of {@code loader} (see {@code @CachedRead(each)}).
      *
      * @param keys distinct keys
-     * @param tags each key's tags, rendered for its id (none: an empty array)
+     * @param tags each key's tags, rendered for its id when a load needs them (none: an empty array)
      * @throws Exception whatever the loader throws, unchanged
      */
     public Map<CacheKey, Object> readAll(String cache, Collection<CacheKey> keys, Function<CacheKey, String[]> tags,

@@ -119,13 +119,13 @@ final class LayeredCache {
      * {@code load.wait}; then the caller loads by itself.
      *
      * @param request      the current request's entries of this cache ({@link RequestEntries#NONE} outside one)
-     * @param tags         the entry's tags, rendered for this call (none: an empty array)
+     * @param tags         the entry's tags for this call, rendered only if a load needs them (none: an empty array)
      * @param trackEntities whether the read's annotation asks to track JPA entities (configuration may override)
      * @param times        the entry times as annotated (configuration may override them)
      * @param reinvocation the same call through the bean, for a refresh-ahead
      * @throws Exception whatever the method throws, unchanged
      */
-    Object read(RequestEntries request, CacheKey key, String[] tags, boolean trackEntities, EntryTimes times,
+    Object read(RequestEntries request, CacheKey key, Supplier<String[]> tags, boolean trackEntities, EntryTimes times,
                 Callable<Object> method, Supplier<Callable<Object>> reinvocation) throws Exception {
         boolean tracking = settings.tracksEntities(trackEntities);
         RefreshAhead.Refresh refresh = refreshAhead.claim(key);

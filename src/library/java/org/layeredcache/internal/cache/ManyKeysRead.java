@@ -174,9 +174,12 @@ final class ManyKeysRead {
                 layers.recordings().miss(settings.cache(), key);
             }
         }
+        Map<CacheKey, String[]> tagsOf = new HashMap<>();
         Map<CacheKey, long[]> versions = new HashMap<>();
         for (CacheKey key : missing) {
-            versions.put(key, layers.versions(read.tags().apply(key)));
+            String[] tags = layers.rendered(() -> read.tags().apply(key));
+            tagsOf.put(key, tags);
+            versions.put(key, layers.versions(tags));
         }
         Map<CacheKey, Object> loaded;
         long started = System.nanoTime();
@@ -195,7 +198,7 @@ final class ManyKeysRead {
         }
         Map<CacheKey, Object> stored = new HashMap<>();
         for (CacheKey key : missing) {
-            Object value = layers.stored(loaded.get(key), read.tags().apply(key), versions.get(key));
+            Object value = layers.stored(loaded.get(key), tagsOf.get(key), versions.get(key));
             stored.put(key, value);
             read.request().remember(key, value);
             found.put(key, value);

@@ -51,15 +51,15 @@ public class CachedReadInterceptor {
             return readEach(call, operation);
         }
         CacheKey key;
-        String[] tags;
         try {
             key = operation.key().keyFor(call.getParameters());
-            tags = operation.tagsFor(call.getParameters());
         } catch (RuntimeException e) {
             layers.fault(operation.cache(), "key " + operation.key(), e);
             return layers.uncached(operation.cache(), operation.optional(), call::proceed);
         }
-        return layers.read(operation.cache(), key, tags, operation.trackEntities(), operation.times(), operation.optional(), call::proceed,
+        Object[] arguments = call.getParameters();
+        return layers.read(operation.cache(), key, () -> operation.tagsFor(arguments), operation.trackEntities(),
+                operation.times(), operation.optional(), call::proceed,
                 () -> beanCalls.later(call.getMethod(), call.getTarget().getClass(), call.getParameters()));
     }
 
@@ -87,20 +87,22 @@ public class CachedReadInterceptor {
         };
         List<CacheKey> keys = new ArrayList<>(ids.size());
         Map<CacheKey, Object> idOfKey = new LinkedHashMap<>();
-        Map<CacheKey, String[]> tagsOfKey = new HashMap<>();
         try {
             for (Object id : ids) {
                 CacheKey key = keyOf.apply(id);
                 keys.add(key);
-                if (idOfKey.putIfAbsent(key, id) == null) {
-                    tagsOfKey.put(key, operation.tagsFor(withId));
-                }
+                idOfKey.putIfAbsent(key, id);
             }
         } catch (RuntimeException e) {
             layers.fault(operation.cache(), "key " + operation.key(), e);
             return call.proceed();
         }
-        Map<CacheKey, Object> values = layers.readAll(operation.cache(), idOfKey.keySet(), tagsOfKey::get,
+        Function<CacheKey, String[]> tagsOfKey = key -> {                 // rendered only for the keys loaded
+            Object[] forId = arguments.clone();
+            forId[each.parameter()] = idOfKey.get(key);
+            return operation.tagsFor(forId);
+        };
+        Map<CacheKey, Object> values = layers.readAll(operation.cache(), idOfKey.keySet(), tagsOfKey,
                 operation.times(),
                 missing -> {
                     List<Object> missingIds = missing.stream().map(idOfKey::get).toList();

@@ -60,8 +60,9 @@ public record Layers(String cache, NearLayer near, GuardedCluster cluster, Trans
      *
      * @throws Exception whatever the method throws, unchanged
      */
-    public Object load(java.util.concurrent.Callable<Object> method, String[] tags, boolean trackEntities)
-            throws Exception {
+    public Object load(java.util.concurrent.Callable<Object> method, java.util.function.Supplier<String[]> tagsOfCall,
+                       boolean trackEntities) throws Exception {
+        String[] tags = rendered(tagsOfCall);
         long[] versions = versions(tags);
         if (!trackEntities) {
             return stored(method.call(), tags, versions);
@@ -82,9 +83,34 @@ public record Layers(String cache, NearLayer near, GuardedCluster cluster, Trans
         return stored(result, allTags, allVersions);
     }
 
+    /**
+     * A read's tags, rendered when its load needs them (a hit never does); a tag that cannot be rendered is
+     * counted as a fault and stands as one no version matches, so the value is returned and never served again.
+     */
+    public String[] rendered(java.util.function.Supplier<String[]> tags) {
+        try {
+            return tags.get();
+        } catch (RuntimeException e) {
+            counters.fault("rendering the tags", e);
+            return new String[] {UNRENDERED};
+        }
+    }
+
+    /** The tag of a value whose tags could not be rendered: it is never current. */
+    static final String UNRENDERED = "layered-cache:unrendered-tag";
+
     /** The current versions of {@code tags}, taken before a load begins. */
     public long[] versions(String[] tags) {
-        return tags.length == 0 ? NO_VERSIONS : this.tags.versions(tags, counters);
+        if (tags.length == 0) {
+            return NO_VERSIONS;
+        }
+        long[] versions = this.tags.versions(tags, counters);
+        for (int i = 0; i < tags.length; i++) {
+            if (UNRENDERED.equals(tags[i])) {
+                versions[i] = TagVersions.UNKNOWN;
+            }
+        }
+        return versions;
     }
 
     private static final long[] NO_VERSIONS = new long[0];

@@ -12,14 +12,15 @@ import java.util.function.Supplier;
  * One read of one key: what it needs on every path, and until when it may wait for another load.
  *
  * @param request      the current request's entries of the cache ({@link RequestEntries#NONE} outside one)
- * @param tags         the tags of the entry, rendered for this call
+ * @param tags         the tags of the entry, rendered for this call when a load needs them
  * @param trackEntities whether the load records the JPA entities it reads as further tags
  * @param times        the entry times, configuration applied
  * @param method       the call's own method, proceeding with the interceptor chain
  * @param reinvocation the same call through the bean, for a refresh-ahead
  * @param deadline     the {@link System#nanoTime()} until which it may wait for another load
  */
-public record KeyRead(RequestEntries request, CacheKey key, String[] tags, boolean trackEntities, EntryTimes times, Callable<Object> method,
+public record KeyRead(RequestEntries request, CacheKey key, Supplier<String[]> tags, boolean trackEntities,
+                      EntryTimes times, Callable<Object> method,
                       Supplier<Callable<Object>> reinvocation, long deadline) {
 
     public Duration ttl() {

@@ -85,7 +85,8 @@ public final class RefreshAhead {
     }
 
     /** The method's part of a refresh: runs it, and once its transaction commits, publishes what it returned. */
-    public Object reload(Refresh refresh, String[] tags, boolean trackEntities, Callable<Object> method)
+    public Object reload(Refresh refresh, java.util.function.Supplier<String[]> tags, boolean trackEntities,
+                         Callable<Object> method)
             throws Exception {
         layers.counters().refresh();
         long started = System.nanoTime();
