@@ -35,7 +35,7 @@ public final class TagVersions {
 
     /** The version of a tag that could not be read: no entry carrying it is current. */
     public static final long UNKNOWN = Long.MIN_VALUE;
-    private static final long NEVER_INVALIDATED = 0;
+    static final long NEVER_INVALIDATED = 0;
     private static final String MAP = "layered-cache-tag-versions";
 
     /** Where the versions every node agrees on live. */
@@ -57,12 +57,10 @@ public final class TagVersions {
 
     private final Shared shared;
     private final Map<String, Long> seen;
-    /** The last tags this node saw change (its own invalidations and the messages), with their sequence. */
-    private final java.util.ArrayDeque<Map.Entry<Long, String>> changes = new java.util.ArrayDeque<>();
-    private volatile long sequence;
+    /** The tags this node saw change (its own invalidations and the messages), in order. */
+    private final TagChanges changes = new TagChanges();
     /** How long a hit may trust that an entry's tags were current, while this node saw no tag change. */
     private final long trustMillis;
-    private static final int CHANGES_KEPT = 10_000;
 
     private TagVersions(Shared shared, Map<String, Long> seen, Duration seenFor) {
         this.shared = shared;
@@ -83,56 +81,7 @@ public final class TagVersions {
      */
     public static TagVersions shared(Supplier<IMap<String, Long>> map, Duration seenFor, Duration timeout) {
         Cache<String, Long> seen = Caffeine.newBuilder().expireAfterWrite(seenFor).maximumSize(1_000_000).build();
-        long millis = Math.max(1, timeout.toMillis());
-        Shared shared = new Shared() {
-            private volatile IMap<String, Long> versions;
-
-            private IMap<String, Long> versions() {
-                IMap<String, Long> found = versions;
-                if (found == null) {
-                    found = map.get();
-                    versions = found;
-                }
-                return found;
-            }
-
-            @Override
-            public long get(String tag) throws Exception {
-                return getLater(tag).get(millis, TimeUnit.MILLISECONDS);
-            }
-
-            @Override
-            public java.util.concurrent.CompletableFuture<Long> getLater(String tag) {
-                return versions().getAsync(tag).toCompletableFuture()
-                        .thenApply(version -> version == null ? NEVER_INVALIDATED : version);
-            }
-
-            @Override
-            public long timeoutMillis() {
-                return millis;
-            }
-
-            @Override
-            public Map<String, Long> getAll(Set<String> tags) throws Exception {
-                Map<String, java.util.concurrent.CompletableFuture<Long>> asked = new java.util.HashMap<>();
-                for (String tag : tags) {                       // all sent at once: one round trip's wait
-                    asked.put(tag, getLater(tag));
-                }
-                java.util.concurrent.CompletableFuture.allOf(asked.values()
-                        .toArray(new java.util.concurrent.CompletableFuture<?>[0])).get(millis, TimeUnit.MILLISECONDS);
-                Map<String, Long> found = new java.util.HashMap<>();
-                asked.forEach((tag, version) -> found.put(tag, version.join()));
-                return found;
-            }
-
-            @Override
-            public void setAll(Map<String, Long> changed) throws Exception {
-                java.util.List<java.util.concurrent.CompletableFuture<Void>> sent = new java.util.ArrayList<>();
-                changed.forEach((tag, version) -> sent.add(versions().setAsync(tag, version).toCompletableFuture()));
-                java.util.concurrent.CompletableFuture.allOf(sent.toArray(new java.util.concurrent.CompletableFuture<?>[0]))
-                        .get(millis, TimeUnit.MILLISECONDS);
-            }
-        };
+        Shared shared = new ClusterTagVersions(map, timeout);
         return new TagVersions(shared, seen.asMap(), seenFor);
     }
 
@@ -160,9 +109,9 @@ public final class TagVersions {
         if (!(stored instanceof Tagged tagged)) {
             return true;
         }
-        long changes = sequence;
+        long seenChanges = changes.sequence();
         long now = System.currentTimeMillis();
-        if (tagged.checked(changes, now, trustMillis)) {
+        if (tagged.checked(seenChanges, now, trustMillis)) {
             return true;                                   // found current a moment ago, and no tag changed since
         }
         String[] tags = tagged.tags();
@@ -189,7 +138,7 @@ public final class TagVersions {
         if (unknown != null && !currentInCluster(unknown, counters)) {
             return false;
         }
-        tagged.rememberChecked(changes, now);
+        tagged.rememberChecked(seenChanges, now);
         return true;
     }
 
@@ -328,7 +277,7 @@ public final class TagVersions {
             seen.put(tag, version);
             changed.put(tag, version);
         }
-        changed(tags);                                     // after the new versions: hits check again from now
+        changes.add(tags);                                 // after the new versions: hits check again from now
         if (shared != null) {
             try {
                 shared.setAll(changed);
@@ -343,45 +292,17 @@ public final class TagVersions {
     /** Another node's invalidation of tags: their new versions. */
     public void received(Map<String, Long> versions) {
         seen.putAll(versions);
-        changed(versions.keySet());
+        changes.add(versions.keySet());
     }
 
     /** A mark of how many tag changes this node has seen; see {@link #changedSince}. */
     long sequence() {
-        return sequence;
+        return changes.sequence();
     }
 
-    /**
-     * Which of {@code tags} this node saw change after {@code since} (a {@link #sequence()}); all of them when
-     * too many changes came since to tell.
-     */
-    synchronized java.util.Set<String> changedSince(long since, Collection<String> tags) {
-        if (sequence == since || tags.isEmpty()) {
-            return java.util.Set.of();
-        }
-        if (changes.isEmpty() || changes.peekFirst().getKey() > since + 1) {
-            return new java.util.HashSet<>(tags);
-        }
-        java.util.Set<String> changed = new java.util.HashSet<>();
-        for (java.util.Iterator<Map.Entry<Long, String>> last = changes.descendingIterator(); last.hasNext(); ) {
-            Map.Entry<Long, String> change = last.next();
-            if (change.getKey() <= since) {
-                break;
-            }
-            if (tags.contains(change.getValue())) {
-                changed.add(change.getValue());
-            }
-        }
-        return changed;
-    }
-
-    private synchronized void changed(Collection<String> tags) {
-        for (String tag : tags) {
-            changes.addLast(Map.entry(++sequence, tag));
-            if (changes.size() > CHANGES_KEPT) {
-                changes.removeFirst();
-            }
-        }
+    /** Which of {@code tags} this node saw change after {@code since}; see {@link TagChanges#since}. */
+    java.util.Set<String> changedSince(long since, Collection<String> tags) {
+        return changes.since(since, tags);
     }
 
     private long version(String tag, CacheCounters counters) {
