@@ -46,6 +46,17 @@ class TagsTest {
         ROWS.merge(name, 1, Integer::sum);
     }
 
+    /** A parameter whose tag cannot be rendered: reading its owner throws. */
+    public static class Unrenderable implements java.io.Serializable {
+        public long getId() {
+            return 1;
+        }
+
+        public String getOwner() {
+            throw new IllegalStateException("no owner loaded");
+        }
+    }
+
     @ApplicationScoped
     public static class Services {
         /** Set by a test to hold a load in the middle: it has read its row and not returned yet. */
@@ -77,6 +88,11 @@ class TagsTest {
         @CachedRead(cache = "tagged-templates", key = "untagged-{serviceId}")
         public String untagged(long serviceId) {
             return row("service-" + serviceId);
+        }
+
+        @CachedRead(cache = "tagged-unrenderable", key = "thing-{thing.id}", tags = "owner-{thing.owner}")
+        public String unrenderable(Unrenderable thing) {
+            return row("thing");
         }
 
         @Invalidates(tags = "service-{id}")
@@ -181,6 +197,19 @@ class TagsTest {
         assertThat(a.service(service)).as("but it was not published").isEqualTo("service-" + service + " v1");
         assertThat(eventually(Duration.ofSeconds(10), () -> call(() -> b.service(service)).endsWith(" v1")))
                 .as("nor does the other node serve it once the message arrived").isTrue();
+    }
+
+    /** A tag that cannot be rendered is a fault: the method's value is returned, and never served from a layer. */
+    @Test
+    void aTagThatCannotBeRenderedLeavesTheResultAndCachesNothing() {
+        Services a = bean(NODES.a(), Services.class);
+        CacheStatistics before = statistics(NODES.a(), "tagged-unrenderable");
+
+        assertThat(a.unrenderable(new Unrenderable())).isEqualTo(row("thing"));
+        assertThat(a.unrenderable(new Unrenderable())).isEqualTo(row("thing"));
+
+        assertThatChange(before, statistics(NODES.a(), "tagged-unrenderable")).loads(2).faults(2).nearHits(0)
+                .clusterHits(0);
     }
 
     /** Within one request, a tag's invalidation drops the request's own entries at once. */
