@@ -4,7 +4,6 @@ import com.hazelcast.cache.HazelcastCacheManager;
 import com.hazelcast.core.HazelcastInstance;
 import jakarta.enterprise.inject.Instance;
 import org.layeredcache.internal.config.CacheCatalog;
-import org.layeredcache.internal.config.CacheSettings;
 import org.layeredcache.internal.key.CacheKey;
 import org.layeredcache.internal.key.Entries;
 

@@ -16,7 +16,6 @@ import org.layeredcache.internal.operation.ReadOperation;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
