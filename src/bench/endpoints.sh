@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Measures the example's page endpoint with wrk, the way story 1 measured theirs, against PostgreSQL:
-#   (a) caching off, (b) cluster layer only, (c) all layers, (d) hand-written Redis cache-aside.
+#   (a) caching off, (b) cluster layer only, (c) all layers, (d) hand-written Redis cache-aside, and (e) all layers
+#   with the template list's entity tracking off (its writes' hand-written invalidation only), against (c).
 # Each variant runs on a fresh Payara Micro (started here, stopped by its PID), is warmed up, then measured for a
-# fixed time; the four variants run in turn, ROUNDS times. Ratios are against (a) of the same round; the report
+# fixed time; the five variants run in turn, ROUNDS times. Ratios are against (a) of the same round; the report
 # gives medians over the rounds and the spread. Writes the endpoint section of docs/BENCHMARKS.md.
 #
 # Needs: Java 17, Maven, PostgreSQL on 127.0.0.1:5432 (database test, user postgres), Redis on 127.0.0.1:6379,
@@ -100,12 +101,13 @@ for round in $(seq 1 "$ROUNDS"); do
     drop_redis_keys
     run "d-redis-$round" "/redis" LAYERED_CACHE_ENABLED=false EXAMPLE_REDIS_ENABLED=true
     drop_redis_keys
+    run "e-untracked-$round" "" LAYERED_CACHE_CACHE_TEMPLATES_TRACK_ENTITIES=false
 done
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
 memory=$(free -g | awk '/Mem:/ { print $2 " GiB" }')
 {
-    echo "## Endpoint: the admin page, four ways"
+    echo "## Endpoint: the admin page, five ways"
     echo
     echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') by \`src/bench/endpoints.sh\` at commit $(git rev-parse --short HEAD) on $(nproc) cores ($cpu), $memory,"
     echo "$(java -version 2>&1 | head -1), Payara Micro 6.2025.10, PostgreSQL $(command psql -V | awk '{print $3}'),"
@@ -115,7 +117,7 @@ memory=$(free -g | awk '/Mem:/ { print $2 " GiB" }')
     echo "\`GET /services/{s}/templates/{t}/page?user={u}\` for random valid triples over $SERVICES services, $USERS users and"
     echo "$((SERVICES * 3)) templates (about 14,000 cached objects of 2-4 KB across the three caches). Each variant runs on a"
     echo "fresh Payara Micro, warmed up for $WARMUP, then measured for $DURATION with"
-    echo "\`wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency -s src/bench/page.lua\`; the four variants run in turn, $ROUNDS rounds."
+    echo "\`wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency -s src/bench/page.lua\`; the five variants run in turn, $ROUNDS rounds."
     echo "Figures are medians over the rounds, with the lowest and highest in brackets; each ratio is taken against (a)"
     echo "of the same round (throughput over (a)'s; (a)'s median latency over the variant's), then its median is shown."
     echo
@@ -148,6 +150,7 @@ variants = [
     ("b-cluster", "(b) cluster layer only: `LAYERED_CACHE_DEFAULT_REQUEST_ENABLED=false LAYERED_CACHE_DEFAULT_NEAR_ENABLED=false`"),
     ("c-all", "(c) all layers (default configuration)"),
     ("d-redis", "(d) Redis cache-aside by hand, JSON values (Jedis), annotations off: `/redis/services/...`"),
+    ("e-untracked", "(e) all layers, the template list without entity tracking: `LAYERED_CACHE_CACHE_TEMPLATES_TRACK_ENTITIES=false`"),
 ]
 print("| variant | requests/s | p50 ms | p99 ms | throughput × (a) | p50 speed-up × (a) | annotated reads answered: request / near / cluster / database % (last round) |")
 print("|---|---|---|---|---|---|---|")
@@ -173,6 +176,9 @@ print("| comparison | measured | goal | met |")
 print("|---|---|---|---|")
 print(f"| throughput (c) / (d) | {throughput:.2f}× | ≥ 1.5× | {'yes' if throughput >= 1.5 else 'no'} |")
 print(f"| p99 (c) / (d) | {p99:.2f}× | ≤ 1.0× | {'yes' if p99 <= 1.0 else 'no'} |")
+untracked = [wrk(f"e-untracked-{r}") for r in range(1, rounds + 1)]
+tracking = statistics.median(c[0] / e[0] for c, e in zip(layers, untracked))
+print(f"| throughput (c) / (e): entity tracking against hand-written invalidation (tags issue) | {tracking:.2f}× | ≥ 0.95× | {'yes' if tracking >= 0.95 else 'no'} |")
 PY
     echo
     echo "The last column counts the annotated reads (5 per page: the user is read twice, once by the memoized"
