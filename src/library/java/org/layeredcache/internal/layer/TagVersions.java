@@ -93,8 +93,12 @@ public final class TagVersions {
     /** The current versions of {@code tags}, in their order, for a load about to begin. */
     public long[] versions(String[] tags, CacheCounters counters) {
         long[] versions = new long[tags.length];
+        Object[] later = new Object[tags.length];
         for (int i = 0; i < tags.length; i++) {
-            versions[i] = version(tags[i], counters);
+            later[i] = versionLater(tags[i]);              // those this node does not know: asked all at once
+        }
+        for (int i = 0; i < tags.length; i++) {
+            versions[i] = settle(tags[i], later[i], counters);
         }
         return versions;
     }
@@ -192,8 +196,8 @@ public final class TagVersions {
 
     /**
      * Whether no tag of the stored form was invalidated since its load began, asked of the cluster itself rather
-     * than of this node's view (which a message may not have reached yet): what a load asks before and after it
-     * publishes. True for an untagged form.
+     * than of this node's view (which a message may not have reached yet): what a load asks once it has
+     * published. True for an untagged form; all the tags are asked at once.
      */
     public boolean currentInCluster(Object stored, CacheCounters counters) {
         if (!(stored instanceof Tagged tagged)) {
@@ -204,14 +208,22 @@ public final class TagVersions {
         }
         String[] tags = tagged.tags();
         long[] versions = tagged.versions();
+        for (long version : versions) {
+            if (version == UNKNOWN) {
+                return false;
+            }
+        }
+        Map<String, Long> found;
+        try {
+            found = shared.getAll(new HashSet<>(Arrays.asList(tags)));   // all asked at once: one round trip
+        } catch (Exception e) {
+            interruptedAgain(e);
+            counters.fault("reading the versions of " + tags.length + " tags", e);
+            return false;
+        }
         for (int i = 0; i < tags.length; i++) {
-            try {
-                if (versions[i] == UNKNOWN || shared.get(tags[i]) != versions[i]) {
-                    return false;
-                }
-            } catch (Exception e) {
-                interruptedAgain(e);
-                counters.fault("reading the version of tag " + tags[i], e);
+            Long now = found.get(tags[i]);
+            if (now == null || now != versions[i]) {
                 return false;
             }
         }

@@ -44,10 +44,6 @@ public final class Publication {
      * @return whether the value may be handed to the load's waiters: no invalidation of the key came in between
      */
     public boolean publish(Load load, Object stored, Duration kept) {
-        if (!layers.currentInCluster(stored)) {
-            release(load);                               // a tag was invalidated while it loaded
-            return false;
-        }
         byte[] entry = load.reservation() == null || load.withoutCluster() ? null
                 : layers.cluster().encode(load.key(), stored);
         boolean fits = fits(load.key(), entry);
@@ -142,8 +138,8 @@ public final class Publication {
      */
     public void publishReplacing(CacheKey key, ClusterLayer.Entry old, Object stored, long stamp, Duration ttl,
                                  Duration kept) {
-        if (!layers.currentInCluster(stored)) {
-            return;                                      // a tag was invalidated while it reloaded
+        if (old == null && !layers.currentInCluster(stored)) {
+            return;                                      // near only: a tag was invalidated while it reloaded
         }
         int bytes = 0;
         if (old != null) {
