@@ -38,11 +38,6 @@ final class ClusterTagVersions implements TagVersions.Shared {
     }
 
     @Override
-    public long get(String tag) throws Exception {
-        return getLater(tag).get(millis, TimeUnit.MILLISECONDS);
-    }
-
-    @Override
     public CompletableFuture<Long> getLater(String tag) {
         return versions().getAsync(tag).toCompletableFuture()
                 .thenApply(version -> version == null ? TagVersions.NEVER_INVALIDATED : version);

@@ -40,8 +40,6 @@ public final class TagVersions {
 
     /** Where the versions every node agrees on live. */
     interface Shared {
-        long get(String tag) throws Exception;
-
         /** The version of {@code tag}, asked now and answered later (0 for one never invalidated). */
         java.util.concurrent.CompletableFuture<Long> getLater(String tag);
 
@@ -266,7 +264,7 @@ public final class TagVersions {
         for (Map.Entry<K, Object> entry : stored.entrySet()) {
             if (entry.getValue() instanceof Tagged tagged) {
                 for (int i = 0; i < tagged.tags().length; i++) {
-                    long now = versions == null ? version(tagged.tags()[i], counters)
+                    long now = versions == null ? seen.getOrDefault(tagged.tags()[i], NEVER_INVALIDATED)
                             : versions.getOrDefault(tagged.tags()[i], NEVER_INVALIDATED);
                     if (tagged.versions()[i] == UNKNOWN || now != tagged.versions()[i]) {
                         stale.add(entry.getKey());
@@ -315,25 +313,6 @@ public final class TagVersions {
     /** Which of {@code tags} this node saw change after {@code since}; see {@link TagChanges#since}. */
     java.util.Set<String> changedSince(long since, Collection<String> tags) {
         return changes.since(since, tags);
-    }
-
-    private long version(String tag, CacheCounters counters) {
-        Long known = seen.get(tag);
-        if (known != null) {
-            return known;
-        }
-        if (shared == null) {
-            return NEVER_INVALIDATED;
-        }
-        try {
-            long version = shared.get(tag);
-            Long first = seen.putIfAbsent(tag, version);            // a message that came meanwhile is newer
-            return first != null ? first : version;
-        } catch (Exception e) {
-            interruptedAgain(e);
-            counters.fault("reading the version of tag " + tag, e);
-            return UNKNOWN;
-        }
     }
 
     private static long newVersion() {
