@@ -62,8 +62,19 @@ public record Layers(String cache, NearLayer near, GuardedCluster cluster, Trans
      */
     public Object load(java.util.concurrent.Callable<Object> method, java.util.function.Supplier<String[]> tagsOfCall,
                        boolean trackEntities) throws Exception {
-        String[] tags = rendered(tagsOfCall);
-        long[] versions = versions(tags);
+        return load(method, ask(tagsOfCall), trackEntities);
+    }
+
+    /**
+     * As {@link #load(java.util.concurrent.Callable, java.util.function.Supplier, boolean)}, with the versions of
+     * the call's tags asked already ({@link #ask}), before the load's other cluster operations were sent.
+     *
+     * @throws Exception whatever the method throws, unchanged
+     */
+    public Object load(java.util.concurrent.Callable<Object> method, TagVersions.Asked asked, boolean trackEntities)
+            throws Exception {
+        String[] tags = asked.tags();
+        long[] versions = versions(asked);
         if (!trackEntities) {
             return stored(method.call(), tags, versions);
         }
@@ -84,6 +95,19 @@ public record Layers(String cache, NearLayer near, GuardedCluster cluster, Trans
     }
 
     /**
+     * The call's tags, rendered, and their versions asked, for a load about to begin: what this node knows at
+     * once, the rest of the cluster without waiting (see {@link #versions(TagVersions.Asked)}).
+     */
+    public TagVersions.Asked ask(java.util.function.Supplier<String[]> tagsOfCall) {
+        return ask(rendered(tagsOfCall));
+    }
+
+    /** As {@link #ask(java.util.function.Supplier)}, for tags rendered already. */
+    public TagVersions.Asked ask(String[] tags) {
+        return this.tags.ask(tags);
+    }
+
+    /**
      * A read's tags, rendered when its load needs them (a hit never does); a tag that cannot be rendered is
      * counted as a fault and stands as one no version matches, so the value is returned and never served again.
      */
@@ -101,10 +125,16 @@ public record Layers(String cache, NearLayer near, GuardedCluster cluster, Trans
 
     /** The current versions of {@code tags}, taken before a load begins. */
     public long[] versions(String[] tags) {
+        return versions(ask(tags));
+    }
+
+    /** The versions {@link #ask} asked, waited for within the cluster timeout; an unrendered tag has none. */
+    public long[] versions(TagVersions.Asked asked) {
+        String[] tags = asked.tags();
         if (tags.length == 0) {
             return NO_VERSIONS;
         }
-        long[] versions = this.tags.versions(tags, counters);
+        long[] versions = this.tags.settle(asked, counters);
         for (int i = 0; i < tags.length; i++) {
             if (UNRENDERED.equals(tags[i])) {
                 versions[i] = TagVersions.UNKNOWN;

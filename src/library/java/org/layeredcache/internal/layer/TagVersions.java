@@ -88,17 +88,47 @@ public final class TagVersions {
         return MAP;
     }
 
-    /** The current versions of {@code tags}, in their order, for a load about to begin. */
-    public long[] versions(String[] tags, CacheCounters counters) {
-        long[] versions = new long[tags.length];
+    /**
+     * The versions of a load's tags, asked before it begins: those this node knows at once, the others of the
+     * cluster, sent now and answered by {@link #settle(Asked, CacheCounters)}, so that the asking can travel
+     * together with the load's other cluster operations.
+     */
+    public static final class Asked {
+        private final String[] tags;
+        private final Object[] later;
+
+        private Asked(String[] tags, Object[] later) {
+            this.tags = tags;
+            this.later = later;
+        }
+
+        /** The tags asked for, in their order. */
+        public String[] tags() {
+            return tags;
+        }
+    }
+
+    /** Asks the current versions of {@code tags}, for a load about to begin: those this node does not know all at once. */
+    public Asked ask(String[] tags) {
         Object[] later = new Object[tags.length];
         for (int i = 0; i < tags.length; i++) {
-            later[i] = versionLater(tags[i]);              // those this node does not know: asked all at once
+            later[i] = versionLater(tags[i]);
         }
-        for (int i = 0; i < tags.length; i++) {
-            versions[i] = settle(tags[i], later[i], counters);
+        return new Asked(tags, later);
+    }
+
+    /** The versions {@link #ask} asked, in the tags' order, each waited for within the cluster timeout. */
+    public long[] settle(Asked asked, CacheCounters counters) {
+        long[] versions = new long[asked.tags.length];
+        for (int i = 0; i < versions.length; i++) {
+            versions[i] = settle(asked.tags[i], asked.later[i], counters);
         }
         return versions;
+    }
+
+    /** The current versions of {@code tags}, in their order, for a load about to begin. */
+    public long[] versions(String[] tags, CacheCounters counters) {
+        return settle(ask(tags), counters);
     }
 
     /** {@code stored} carrying {@code tags} at {@code versions}; {@code stored} itself without tags. */
