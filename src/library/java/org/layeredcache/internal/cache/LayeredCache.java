@@ -201,6 +201,7 @@ final class LayeredCache {
         Reservation reservation = null;
         boolean withoutCluster = true;
         ClusterLayer.Entry expired = null;
+        TagVersions.Asked versions = null;
         while (true) {
             GuardedCluster.Reached<ClusterLayer.Entry> found = cluster.get(key);
             if (!found.reached()) {
@@ -220,6 +221,9 @@ final class LayeredCache {
                 expired = current ? entry : null;               // past its TTL, kept for stale-if-error
             }
             if (entry == null || !entry.isClaim()) {
+                if (versions == null) {                         // asked now, answered with the claim
+                    versions = layers.ask(read.tags());
+                }
                 GuardedCluster.Reached<Reservation> claim = cluster.reserve(key, entry);
                 if (!claim.reached()) {
                     break;
@@ -242,7 +246,7 @@ final class LayeredCache {
         }
         // 5. The method; 6. its value published after the commit.
         return loader.load(read, flight, new Publication.Load(key, near.present(), stamp, read.ttl(), reservation,
-                withoutCluster, expired));
+                withoutCluster, expired), versions);
     }
 
     /**

@@ -10,6 +10,7 @@ import org.layeredcache.internal.layer.Layers;
 import org.layeredcache.internal.layer.NearLayer;
 import org.layeredcache.internal.layer.NullValue;
 import org.layeredcache.internal.layer.RequestEntries;
+import org.layeredcache.internal.layer.TagVersions;
 import org.layeredcache.internal.load.BulkLoader;
 import org.layeredcache.internal.load.Publication;
 import org.layeredcache.internal.load.SingleFlight;
@@ -129,6 +130,15 @@ final class ManyKeysRead {
         }
     }
 
+    /** The tags of each key's load, rendered, and their versions asked, all before any answer is awaited. */
+    private Map<CacheKey, TagVersions.Asked> ask(ManyKeys read, List<CacheKey> keys) {
+        Map<CacheKey, TagVersions.Asked> asked = new HashMap<>();
+        for (CacheKey key : keys) {
+            asked.put(key, layers.ask(layers.rendered(() -> read.tags().apply(key))));
+        }
+        return asked;
+    }
+
     /** The cluster's part of a read of many keys, then one call of the loader for what is still missing. */
     private Map<CacheKey, Object> loadAll(ManyKeys read, BulkLoader loader, Map<CacheKey, Object> found)
             throws Exception {
@@ -136,6 +146,7 @@ final class ManyKeysRead {
         Map<CacheKey, Reservation> claims = new HashMap<>();
         Set<CacheKey> withoutCluster = new HashSet<>(missing);
         GuardedCluster cluster = layers.cluster();
+        Map<CacheKey, TagVersions.Asked> asked = null;
         GuardedCluster.Reached<Map<CacheKey, ClusterLayer.Entry>> got = cluster.getAll(missing);
         if (got.reached()) {
             withoutCluster.clear();
@@ -157,6 +168,7 @@ final class ManyKeysRead {
                 }                                  // else another load holds it: loaded here too, published there
             }
             missing = missing.stream().filter(key -> !found.containsKey(key)).toList();
+            asked = ask(read, missing);                 // answered with the claims
             GuardedCluster.Reached<Map<CacheKey, Reservation>> taken = toClaim.isEmpty()
                     ? new GuardedCluster.Reached<>(true, Map.of()) : cluster.reserveAll(toClaim);
             if (taken.reached()) {
@@ -174,13 +186,15 @@ final class ManyKeysRead {
                 layers.recordings().miss(settings.cache(), key);
             }
         }
+        if (asked == null) {
+            asked = ask(read, missing);
+        }
         Map<CacheKey, String[]> tagsOf = new HashMap<>();
         Map<CacheKey, long[]> versions = new HashMap<>();
-        for (CacheKey key : missing) {
-            String[] tags = layers.rendered(() -> read.tags().apply(key));
-            tagsOf.put(key, tags);
-            versions.put(key, layers.versions(tags));
-        }
+        asked.forEach((key, ask) -> {
+            tagsOf.put(key, ask.tags());
+            versions.put(key, layers.versions(ask));
+        });
         Map<CacheKey, Object> loaded;
         long started = System.nanoTime();
         try {

@@ -2,6 +2,7 @@ package org.layeredcache.internal.load;
 
 import org.layeredcache.internal.key.CacheKey;
 import org.layeredcache.internal.layer.Layers;
+import org.layeredcache.internal.layer.TagVersions;
 import org.layeredcache.internal.stats.CacheCounters;
 
 /**
@@ -29,10 +30,12 @@ public final class KeyLoader {
     /**
      * Runs the method for {@code read}'s key ({@code load} says what the read found and claimed) and answers its
      * stored form; {@code flight} (the read's on this node, or {@code null}) lands with it once it is published.
+     * {@code versions} are its tags' versions if the read asked them already (with its claim), else {@code null}.
      *
      * @throws Exception whatever the method throws when no expired entry stands in, unchanged
      */
-    public Object load(KeyRead read, SingleFlight.Flight flight, Publication.Load load) throws Exception {
+    public Object load(KeyRead read, SingleFlight.Flight flight, Publication.Load load, TagVersions.Asked versions)
+            throws Exception {
         CacheKey key = read.key();
         counters.load();
         if (layers.recordings().active()) {
@@ -41,7 +44,8 @@ public final class KeyLoader {
         Object stored;
         long started = System.nanoTime();
         try {
-            stored = layers.load(read.method(), read.tags(), read.trackEntities());
+            stored = versions == null ? layers.load(read.method(), read.tags(), read.trackEntities())
+                    : layers.load(read.method(), versions, read.trackEntities());
             counters.loaded(System.nanoTime() - started);
         } catch (Exception failure) {
             counters.loaded(System.nanoTime() - started);
