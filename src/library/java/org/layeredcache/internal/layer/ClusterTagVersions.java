@@ -49,15 +49,16 @@ final class ClusterTagVersions implements TagVersions.Shared {
     }
 
     @Override
-    public Map<String, Long> getAll(Set<String> tags) throws Exception {
+    public CompletableFuture<Map<String, Long>> getAllLater(Set<String> tags) {
         Map<String, CompletableFuture<Long>> asked = new HashMap<>();
         for (String tag : tags) {                                   // all sent at once: one round trip's wait
             asked.put(tag, getLater(tag));
         }
-        CompletableFuture.allOf(asked.values().toArray(new CompletableFuture<?>[0])).get(millis, TimeUnit.MILLISECONDS);
-        Map<String, Long> found = new HashMap<>();
-        asked.forEach((tag, version) -> found.put(tag, version.join()));
-        return found;
+        return CompletableFuture.allOf(asked.values().toArray(new CompletableFuture<?>[0])).thenApply(all -> {
+            Map<String, Long> found = new HashMap<>();
+            asked.forEach((tag, version) -> found.put(tag, version.join()));
+            return found;
+        });
     }
 
     @Override

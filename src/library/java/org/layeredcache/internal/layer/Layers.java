@@ -43,6 +43,11 @@ public record Layers(String cache, NearLayer near, GuardedCluster cluster, Trans
         return tags.currentInCluster(stored, counters);
     }
 
+    /** As {@link #currentInCluster}, asked now and answered later ({@link TagVersions.Check#current}). */
+    public TagVersions.Check askCurrentInCluster(Object stored) {
+        return tags.askCurrentInCluster(stored);
+    }
+
     /** The keys among {@code stored} whose stored form is no longer current in the cluster, asked at once. */
     public <K> java.util.Set<K> staleInCluster(java.util.Map<K, Object> stored) {
         return tags.staleInCluster(stored, counters);

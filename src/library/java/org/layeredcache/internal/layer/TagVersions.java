@@ -49,8 +49,13 @@ public final class TagVersions {
         /** Writes the new versions, all sent at once; waits for every answer within the timeout. */
         void setAll(Map<String, Long> versions) throws Exception;
 
-        /** The versions of {@code tags} (0 for one never invalidated), asked all at once. */
-        Map<String, Long> getAll(Set<String> tags) throws Exception;
+        /** The versions of {@code tags} (0 for one never invalidated), asked all at once, answered later. */
+        java.util.concurrent.CompletableFuture<Map<String, Long>> getAllLater(Set<String> tags);
+
+        /** As {@link #getAllLater}, waited for within the timeout. */
+        default Map<String, Long> getAll(Set<String> tags) throws Exception {
+            return getAllLater(tags).get(timeoutMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     private final Shared shared;
@@ -224,38 +229,60 @@ public final class TagVersions {
 
     /**
      * Whether no tag of the stored form was invalidated since its load began, asked of the cluster itself rather
-     * than of this node's view (which a message may not have reached yet): what a load asks once it has
-     * published. True for an untagged form; all the tags are asked at once.
+     * than of this node's view (which a message may not have reached yet). True for an untagged form; all the
+     * tags are asked at once.
      */
     public boolean currentInCluster(Object stored, CacheCounters counters) {
+        return askCurrentInCluster(stored).current(counters);
+    }
+
+    /**
+     * As {@link #currentInCluster}, asked now and answered by {@link Check#current}, so that the question travels
+     * together with the write it checks: what a load asks as it publishes.
+     */
+    public Check askCurrentInCluster(Object stored) {
         if (!(stored instanceof Tagged tagged)) {
-            return true;
+            return Check.CURRENT;
         }
         if (shared == null) {
-            return current(stored, counters);
+            return counters -> current(stored, counters);
         }
         String[] tags = tagged.tags();
         long[] versions = tagged.versions();
         for (long version : versions) {
             if (version == UNKNOWN) {
-                return false;
+                return counters -> false;
             }
         }
-        Map<String, Long> found;
-        try {
-            found = shared.getAll(new HashSet<>(Arrays.asList(tags)));   // all asked at once: one round trip
-        } catch (Exception e) {
-            interruptedAgain(e);
-            counters.fault("reading the versions of " + tags.length + " tags", e);
-            return false;
-        }
-        for (int i = 0; i < tags.length; i++) {
-            Long now = found.get(tags[i]);
-            if (now == null || now != versions[i]) {
+        java.util.concurrent.CompletableFuture<Map<String, Long>> asked =
+                shared.getAllLater(new HashSet<>(Arrays.asList(tags)));        // all asked at once: one round trip
+        return counters -> {
+            Map<String, Long> found;
+            try {
+                found = asked.get(shared.timeoutMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                interruptedAgain(e);
+                counters.fault("reading the versions of " + tags.length + " tags", e);
                 return false;
             }
-        }
-        return true;
+            for (int i = 0; i < tags.length; i++) {
+                Long now = found.get(tags[i]);
+                if (now == null || now != versions[i]) {
+                    return false;
+                }
+            }
+            return true;
+        };
+    }
+
+    /** A question of {@link #askCurrentInCluster}, asked already. */
+    @FunctionalInterface
+    public interface Check {
+        /** Always current: a form without tags. */
+        Check CURRENT = counters -> true;
+
+        /** The answer, waited for within the cluster timeout; a fault counts and answers not current. */
+        boolean current(CacheCounters counters);
     }
 
     /**

@@ -5,6 +5,7 @@ import org.layeredcache.internal.key.CacheKey;
 import org.layeredcache.internal.layer.ClusterLayer;
 import org.layeredcache.internal.layer.GuardedCluster;
 import org.layeredcache.internal.layer.Layers;
+import org.layeredcache.internal.layer.TagVersions;
 
 import java.time.Duration;
 
@@ -47,22 +48,25 @@ public final class Publication {
         byte[] entry = load.reservation() == null || load.withoutCluster() ? null
                 : layers.cluster().encode(load.key(), stored);
         boolean fits = fits(load.key(), entry);
+        TagVersions.Check check = layers.askCurrentInCluster(stored);       // travels with the write
         GuardedCluster.Reached<Boolean> published = fits
                 ? layers.cluster().publish(load.key(), load.reservation(), entry, kept)
                 : GuardedCluster.Reached.not();
         ClusterOutcome outcome = clusterOutcome(load, entry, fits, published);
-        if (!stillCurrent(load.key(), stored, outcome)) {
+        if (!stillCurrent(load.key(), check, outcome)) {
             return false;
         }
         return publishNear(load, stored, outcome);
     }
 
     /**
-     * A tag invalidated between the check before publishing and the write itself: what was written is taken back
-     * (the tags' versions are no lock, so this closes the race the claim closes for keys).
+     * A tag invalidated while the load ran: what was written is taken back, and the value goes neither to the near
+     * layer nor to the load's waiters. The question ({@code check}) is sent with the write, not after it, so it
+     * costs no round trip of its own; an invalidation that lands between the two is still never served, since the
+     * entry carries its tags' old versions and every read compares them.
      */
-    public boolean stillCurrent(CacheKey key, Object stored, ClusterOutcome outcome) {
-        if (!(stored instanceof org.layeredcache.internal.layer.Tagged) || layers.currentInCluster(stored)) {
+    public boolean stillCurrent(CacheKey key, TagVersions.Check check, ClusterOutcome outcome) {
+        if (check.current(layers.counters())) {
             return true;
         }
         if (outcome.written()) {
@@ -147,12 +151,13 @@ public final class Publication {
             if (!fits(key, entry)) {
                 return;
             }
+            TagVersions.Check check = layers.askCurrentInCluster(stored);   // travels with the write
             GuardedCluster.Reached<Boolean> replaced = layers.cluster().replace(key, old, entry, kept);
             if (!replaced.reached() || !replaced.value()) {
                 return;
             }
             bytes = entry.length;
-            if (!stillCurrent(key, stored, new ClusterOutcome(true, true, false, bytes))) {
+            if (!stillCurrent(key, check, new ClusterOutcome(true, true, false, bytes))) {
                 return;
             }
         }
