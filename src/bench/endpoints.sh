@@ -2,22 +2,26 @@
 # Measures the example's page endpoint with wrk, the way story 1 measured theirs, against PostgreSQL:
 #   (a) caching off, (b) cluster layer only, (c) all layers, (d) hand-written Redis cache-aside, and (e) all layers
 #   with the template list's entity tracking off (its writes' hand-written invalidation only), against (c).
-# Each variant runs on a fresh Payara Micro (started here, stopped by its PID), is warmed up, then measured for a
-# fixed time; the five variants run in turn, ROUNDS times. Ratios are against (a) of the same round; the report
+# Three situations per variant, each on fresh Payara Micro nodes (started here, stopped by their PIDs):
+#   steady state: node A, after every object of the data set was read once (one page per template) and a warm-up;
+#   cold start joining a warm cluster: node B, started while A (filled, idle) runs, measured from its first answer;
+#   cold start, empty: node C alone (Redis' keys dropped for (d)), measured from its first answer.
+# The five variants run in turn, ROUNDS times. Ratios are against (a) of the same round and situation; the report
 # gives medians over the rounds and the spread. Writes the endpoint section of docs/BENCHMARKS.md.
 #
 # Needs: Java 17, Maven, PostgreSQL on 127.0.0.1:5432 (database test, user postgres), Redis on 127.0.0.1:6379,
 # and wrk (installed from Debian's packages if missing). Everything binds and connects to 127.0.0.1 only.
-# Usage: src/bench/endpoints.sh   (ROUNDS=3 WARMUP=20s DURATION=20s CONNECTIONS=8 THREADS=1 to change;
-#                                  SKIP_BUILD=1 to use the WAR already in target/)
+# Usage: src/bench/endpoints.sh   (ROUNDS=1 WARMUP=20s DURATION=20s COLD=60s CONNECTIONS=8 THREADS=1 to change;
+#                                  COLD=0 for steady state only; SKIP_BUILD=1 to use the WAR already in target/)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=../scripts/payara-micro.sh
 source src/scripts/payara-micro.sh
 
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-1}
 WARMUP=${WARMUP:-20s}
 DURATION=${DURATION:-20s}
+COLD=${COLD:-60s}
 CONNECTIONS=${CONNECTIONS:-8}
 THREADS=${THREADS:-1}
 SERVICES=2000
@@ -44,17 +48,20 @@ psql -c "create schema if not exists $SCHEMA"
 
 # The run's statistics come from the library's admin resource, for a user of this run only.
 ADMIN_SECRET=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
-PAYARA_PID=
-stop_payara() {
-    payara_micro_stop "$PAYARA_PID"
-    PAYARA_PID=
+PIDS=()
+stop_nodes() {
+    for pid in "${PIDS[@]}"; do
+        payara_micro_stop "$pid"
+    done
+    PIDS=()
 }
-trap stop_payara EXIT
+trap stop_nodes EXIT
 
-# start_payara NAME ENV...: starts the example with the given environment and waits until it answers.
-start_payara() {
-    local name=$1; shift
-    payara_micro_command src/example/target/layered-cache-example.war "$PORT" bench "layered-cache-bench-$$"
+# start_node NAME PORT CLUSTER ENV...: starts the example as one node of CLUSTER with the given environment and
+# waits until it answers.
+start_node() {
+    local name=$1 port=$2 cluster=$3; shift 3
+    payara_micro_command src/example/target/layered-cache-example.war "$port" "$name" "$cluster"
     env "$@" \
         EXAMPLE_ADMIN_USERS="bench:$ADMIN_SECRET:layered-cache-admin" \
         EXAMPLE_DATASOURCE_CLASS=org.postgresql.ds.PGSimpleDataSource \
@@ -62,22 +69,36 @@ start_payara() {
         EXAMPLE_DATASOURCE_USER=postgres EXAMPLE_DATASOURCE_PASSWORD=unused \
         EXAMPLE_SEED_SERVICES=$SERVICES EXAMPLE_SEED_USERS=$USERS \
         "${PAYARA_MICRO_COMMAND[@]}" > "$RESULTS/$name.log" 2>&1 &
-    PAYARA_PID=$!
-    payara_micro_await "$PAYARA_PID" "$RESULTS/$name.log" "http://127.0.0.1:$PORT/services/1" || exit 1
+    PIDS+=($!)
+    payara_micro_await "$!" "$RESULTS/$name.log" "http://127.0.0.1:$port/services/1" || exit 1
 }
 
-# measure NAME PREFIX: warms up, then measures; leaves wrk's report in $RESULTS/NAME.wrk
-measure() {
-    local name=$1 prefix=$2
-    local url="http://127.0.0.1:$PORT"
-    SERVICES=$SERVICES PAGE_PREFIX=$prefix wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" --timeout 5s \
-        -s src/bench/page.lua "$url" > "$RESULTS/$name.warmup"
-    SERVICES=$SERVICES PAGE_PREFIX=$prefix wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 5s --latency \
-        -s src/bench/page.lua "$url" > "$RESULTS/$name.wrk"
+# load NAME PORT PREFIX SECONDS [--latency]: the page under wrk for a time; wrk's report in $RESULTS/NAME.wrk
+load() {
+    local name=$1 port=$2 prefix=$3 seconds=$4; shift 4
+    SERVICES=$SERVICES PAGE_PREFIX=$prefix wrk -t"$THREADS" -c"$CONNECTIONS" -d"$seconds" --timeout 5s "$@" \
+        -s src/bench/page.lua "http://127.0.0.1:$port" > "$RESULTS/$name.wrk"
     if grep -q "Non-2xx" "$RESULTS/$name.wrk"; then
-        echo "Variant $name answered errors:" >&2; cat "$RESULTS/$name.wrk" >&2; exit 1
+        echo "$name answered errors:" >&2; cat "$RESULTS/$name.wrk" >&2; exit 1
     fi
-    curl -sf -u "bench:$ADMIN_SECRET" "$url/layered-cache/caches" > "$RESULTS/$name.caches.json"
+}
+
+# fill NAME PORT PREFIX: reads every object of the data set once: one page per template, in order, CONNECTIONS at a
+# time (template t belongs to service (t-1)/3+1; users s and s+SERVICES belong to service s; see page.lua)
+fill() {
+    local name=$1 port=$2 prefix=$3
+    python3 - "$SERVICES" "http://127.0.0.1:$port$prefix" > "$RESULTS/$name.urls" <<'PY'
+import sys
+services, base = int(sys.argv[1]), sys.argv[2]
+for i in range(services * 3):
+    s = i // 3 + 1
+    print(f'url = "{base}/services/{s}/templates/{i + 1}/page?user={s + (i % 3) % 2 * services}"')
+    print('output = "/dev/null"')
+PY
+    local started=$SECONDS
+    curl -sf --parallel --parallel-max "$CONNECTIONS" --max-time 30 -K "$RESULTS/$name.urls" \
+        || { echo "$name answered errors while filling" >&2; exit 1; }
+    echo "filled in $((SECONDS - started)) s" > "$RESULTS/$name.fill"
 }
 
 drop_redis_keys() {
@@ -86,12 +107,29 @@ drop_redis_keys() {
     done
 }
 
+# run NAME PREFIX ENV...: the three situations of one variant
 run() {
     local name=$1 prefix=$2; shift 2
-    echo "== $name"
-    start_payara "$name" "$@"
-    measure "$name" "$prefix"
-    stop_payara
+    local cluster="layered-cache-bench-$$-$name"
+    echo "== $name: steady state"
+    start_node "$name-A" "$PORT" "$cluster" "$@"
+    fill "$name-steady" "$PORT" "$prefix"
+    load "$name-warmup" "$PORT" "$prefix" "$WARMUP"
+    load "$name-steady" "$PORT" "$prefix" "$DURATION" --latency
+    curl -sf -u "bench:$ADMIN_SECRET" "http://127.0.0.1:$PORT/layered-cache/caches" > "$RESULTS/$name-steady.caches.json"
+    if [ "$COLD" != 0 ]; then
+        echo "== $name: cold start joining a warm cluster"
+        start_node "$name-B" "$((PORT + 1))" "$cluster" "$@"
+        load "$name-joining" "$((PORT + 1))" "$prefix" "$COLD" --latency
+    fi
+    stop_nodes
+    if [ "$COLD" != 0 ]; then
+        echo "== $name: cold start, empty"
+        [ "$prefix" != /redis ] || drop_redis_keys
+        start_node "$name-C" "$PORT" "$cluster-empty" "$@"
+        load "$name-empty" "$PORT" "$prefix" "$COLD" --latency
+        stop_nodes
+    fi
 }
 
 for round in $(seq 1 "$ROUNDS"); do
@@ -107,7 +145,7 @@ done
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
 memory=$(free -g | awk '/Mem:/ { print $2 " GiB" }')
 {
-    echo "## Endpoint: the admin page, five ways"
+    echo "## Endpoint: the admin page, five ways, three situations"
     echo
     echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') by \`src/bench/endpoints.sh\` at commit $(git rev-parse --short HEAD) on $(nproc) cores ($cpu), $memory,"
     echo "$(java -version 2>&1 | head -1), Payara Micro 6.2025.10, PostgreSQL $(command psql -V | awk '{print $3}'),"
@@ -115,15 +153,18 @@ memory=$(free -g | awk '/Mem:/ { print $2 " GiB" }')
     echo "Load generator, server and databases share the same machine and loopback."
     echo
     echo "\`GET /services/{s}/templates/{t}/page?user={u}\` for random valid triples over $SERVICES services, $USERS users and"
-    echo "$((SERVICES * 3)) templates (about 14,000 cached objects of 2-4 KB across the three caches). Each variant runs on a"
-    echo "fresh Payara Micro, warmed up for $WARMUP, then measured for $DURATION with"
-    echo "\`wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency -s src/bench/page.lua\`; the five variants run in turn, $ROUNDS rounds."
-    echo "Figures are medians over the rounds, with the lowest and highest in brackets; each ratio is taken against (a)"
-    echo "of the same round (throughput over (a)'s; (a)'s median latency over the variant's), then its median is shown."
+    echo "$((SERVICES * 3)) templates (about 14,000 cached objects of 2-4 KB across the three caches), with"
+    echo "\`wrk -t$THREADS -c$CONNECTIONS --latency -s src/bench/page.lua\`. Per variant, on fresh Payara Micro nodes:"
+    echo "**steady state** is node A measured for $DURATION after every object was read once (one page per"
+    echo "template, $CONNECTIONS at a time) and a $WARMUP warm-up; **cold start, joining a warm cluster** is node B, started while A"
+    echo "(filled, idle) runs in the same cluster, measured for its first $COLD from its first answer (what a rolling"
+    echo "redeploy meets; for Redis, the keys A wrote are still there); **cold start, empty** is node C alone, measured the"
+    echo "same way (Redis' keys dropped first). The five variants run in turn, $ROUNDS round(s). Figures are medians over"
+    echo "the rounds, with the lowest and highest in brackets; ratios are taken per round and situation, then their median."
     echo
-    python3 - "$RESULTS" "$ROUNDS" <<'PY'
+    python3 - "$RESULTS" "$ROUNDS" "$COLD" <<'PY'
 import json, re, statistics, sys
-results, rounds = sys.argv[1], int(sys.argv[2])
+results, rounds, cold = sys.argv[1], int(sys.argv[2]), sys.argv[3] != "0"
 
 def wrk(name):
     text = open(f"{results}/{name}.wrk").read()
@@ -152,38 +193,59 @@ variants = [
     ("d-redis", "(d) Redis cache-aside by hand, JSON values (Jedis), annotations off: `/redis/services/...`"),
     ("e-untracked", "(e) all layers, the template list without entity tracking: `LAYERED_CACHE_CACHE_TEMPLATES_TRACK_ENTITIES=false`"),
 ]
-print("| variant | requests/s | p50 ms | p99 ms | throughput × (a) | p50 speed-up × (a) | annotated reads answered: request / near / cluster / database % (last round) |")
-print("|---|---|---|---|---|---|---|")
-base = [wrk(f"a-off-{r}") for r in range(1, rounds + 1)]
-for name, label in variants:
-    runs = [wrk(f"{name}-{r}") for r in range(1, rounds + 1)]
-    rps = [run[0] for run in runs]
-    p50 = [run[1] for run in runs]
-    p99 = [run[2] for run in runs]
-    ratio = [run[0] / b[0] for run, b in zip(runs, base)]
-    speedup = [b[1] / run[1] for run, b in zip(runs, base)]
-    print(f"| {label} | {spread(rps, '%.0f')} | {spread(p50, '%.1f')} | {spread(p99, '%.1f')} | "
-          f"{spread(ratio, '%.2f')} | {spread(speedup, '%.2f')} | {answered(f'{name}-{rounds}')} |")
+situations = [("steady", "Steady state")]
+if cold:
+    situations += [("joining", "Cold start, joining a warm cluster"), ("empty", "Cold start, empty cluster")]
 
-layers = [wrk(f"c-all-{r}") for r in range(1, rounds + 1)]
-redis = [wrk(f"d-redis-{r}") for r in range(1, rounds + 1)]
-throughput = statistics.median(c[0] / d[0] for c, d in zip(layers, redis))
-p99 = statistics.median(c[2] / d[2] for c, d in zip(layers, redis))
-print()
-print("All layers against the Redis cache-aside, same rounds (median of the per-round ratios):")
+def runs(name, situation):
+    return [wrk(f"{name}-{r}-{situation}") for r in range(1, rounds + 1)]
+
+def ratio(top, bottom, index):
+    return statistics.median(t[index] / b[index] for t, b in zip(runs(top, situation), runs(bottom, situation)))
+
+for situation, title in situations:
+    print(f"### {title}")
+    print()
+    extra = " annotated reads answered: request / near / cluster / database % (last round, fill included) |" if situation == "steady" else ""
+    print("| variant | requests/s | p50 ms | p99 ms | throughput × (a) |" + extra)
+    print("|---|---|---|---|---|" + ("---|" if extra else ""))
+    base = runs("a-off", situation)
+    for name, label in variants:
+        measured = runs(name, situation)
+        rps = [m[0] for m in measured]
+        line = (f"| {label} | {spread(rps, '%.0f')} | {spread([m[1] for m in measured], '%.1f')} | "
+                f"{spread([m[2] for m in measured], '%.1f')} | "
+                f"{spread([m[0] / b[0] for m, b in zip(measured, base)], '%.2f')} |")
+        if extra:
+            line += f" {answered(f'{name}-{rounds}-steady')} |"
+        print(line)
+    print()
+
+print("### Against the goals (median of the per-round ratios)")
 print()
 print("| comparison | measured | goal | met |")
 print("|---|---|---|---|")
-print(f"| throughput (c) / (d) | {throughput:.2f}× | ≥ 1.5× | {'yes' if throughput >= 1.5 else 'no'} |")
-print(f"| p99 (c) / (d) | {p99:.2f}× | ≤ 1.0× | {'yes' if p99 <= 1.0 else 'no'} |")
-untracked = [wrk(f"e-untracked-{r}") for r in range(1, rounds + 1)]
-tracking = statistics.median(c[0] / e[0] for c, e in zip(layers, untracked))
-print(f"| throughput (c) / (e): entity tracking against hand-written invalidation (tags issue) | {tracking:.2f}× | ≥ 0.95× | {'yes' if tracking >= 0.95 else 'no'} |")
+def goal(label, value, target, at_least):
+    met = value >= target if at_least else value <= target
+    print(f"| {label} | {value:.2f}× | {'≥' if at_least else '≤'} {target}× | {'yes' if met else 'no'} |")
+situation = "steady"
+goal("steady state, throughput (c) / (d)", ratio("c-all", "d-redis", 0), 1.5, True)
+goal("steady state, p99 (c) / (d)", ratio("c-all", "d-redis", 2), 1.0, False)
+goal("steady state, throughput (b) / (d): the cluster layer alone", ratio("b-cluster", "d-redis", 0), 1.0, True)
+goal("steady state, throughput (c) / (e): entity tracking against hand-written invalidation (tags issue)",
+     ratio("c-all", "e-untracked", 0), 0.95, True)
+if cold:
+    situation = "joining"
+    goal("cold start joining a warm cluster, throughput (c) / (d)", ratio("c-all", "d-redis", 0), 1.0, True)
+    goal("cold start joining a warm cluster, p99 (c) / (d)", ratio("c-all", "d-redis", 2), 1.2, False)
+    situation = "empty"
+    c, d = ratio("c-all", "d-redis", 0), ratio("c-all", "d-redis", 2)
+    print(f"| cold start, empty cluster, throughput (c) / (d); p99 (c) / (d) | {c:.2f}×; {d:.2f}× | report | – |")
 PY
     echo
-    echo "The last column counts the annotated reads (5 per page: the user is read twice, once by the memoized"
-    echo "permission check), warm-up included; in (d) the annotations are off, so it only shows that Redis did the"
-    echo "caching there. Raw wrk reports, cache statistics and server logs of the run are in \`target/bench/\`."
+    echo "The last column of the steady state counts the annotated reads (5 per page: the user is read twice, once by"
+    echo "the memoized permission check) on node A from its start; in (d) the annotations are off, so it only shows that"
+    echo "Redis did the caching there. Raw wrk reports, cache statistics and server logs of the run are in \`target/bench/\`."
 } > "$RESULTS/endpoints.md"
 cat "$RESULTS/endpoints.md"
 src/bench/report.sh endpoints "$RESULTS/endpoints.md"
