@@ -96,7 +96,7 @@ for i in range(services * 3):
     print('output = "/dev/null"')
 PY
     local started=$SECONDS
-    curl -sf --parallel --parallel-max "$CONNECTIONS" --max-time 30 -K "$RESULTS/$name.urls" \
+    curl -sf --no-progress-meter --parallel --parallel-max "$CONNECTIONS" --max-time 30 -K "$RESULTS/$name.urls" \
         || { echo "$name answered errors while filling" >&2; exit 1; }
     echo "filled in $((SECONDS - started)) s" > "$RESULTS/$name.fill"
 }
