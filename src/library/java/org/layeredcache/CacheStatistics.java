@@ -31,11 +31,14 @@ package org.layeredcache;
  * @param droppedByTags entries a read on this node found dropped by the invalidation of one of their
  *                      {@link CachedRead#tags() tags}, once per layer that held one (the read then went on to
  *                      the next layer)
+ * @param nearDroppedForLostMessages times this node dropped its near layer of the cache whole because invalidation
+ *                      messages of another node were found lost (numbers skipped), which may have named any key
  */
 public record CacheStatistics(String cache, long requestHits, long nearHits, long clusterHits, long loads,
                               long sharedLoads, long invalidations, long faults, long waitsGivenUp,
                               long staleServed, long oversized, long refreshes, long invalidationsReceived,
-                              long waits, long preloaded, long preloadChunks, long droppedByTags) {
+                              long waits, long preloaded, long preloadChunks, long droppedByTags,
+                              long nearDroppedForLostMessages) {
 
     /** All calls counted: {@code requestHits + nearHits + clusterHits + loads + sharedLoads}. */
     public long calls() {

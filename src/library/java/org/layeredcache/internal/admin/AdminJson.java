@@ -28,6 +28,7 @@ final class AdminJson {
                 .add("staleServed", s.staleServed())
                 .add("oversized", s.oversized()).add("refreshes", s.refreshes()).add("preloaded", s.preloaded())
                 .add("preloadChunks", s.preloadChunks()).add("droppedByTags", s.droppedByTags())
+                .add("nearDroppedForLostMessages", s.nearDroppedForLostMessages())
                 .add("calls", s.calls());
     }
 

@@ -60,6 +60,8 @@ public class CacheRegistry {
     Instance<InvalidationBus.Questions> questionAnswerers;
 
     private ServerCluster server;
+    private ManagedExecutors.Scheduler scheduler;
+    private java.util.concurrent.ScheduledFuture<?> heartbeats;
     private Transactions transactions;
     private java.util.concurrent.Executor executor;
     private volatile CacheObserver observer = CacheObserver.NONE;
@@ -80,10 +82,20 @@ public class CacheRegistry {
         tags = tagVersions();
         transactions = Transactions.lookUp();
         executor = ManagedExecutors.findDefault();
+        long beat = catalog.heartbeat().toMillis();
+        scheduler = ManagedExecutors.findScheduler();
+        heartbeats = scheduler.service().scheduleWithFixedDelay(server::heartbeat, beat, beat,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     @PreDestroy
     void stop() {
+        if (heartbeats != null) {
+            heartbeats.cancel(false);
+        }
+        if (scheduler != null && scheduler.own()) {
+            scheduler.service().shutdownNow();
+        }
         server.close();
     }
 
@@ -236,6 +248,14 @@ public class CacheRegistry {
                 settings.preloadChunkSize(), settings.resolve(times).kept()), values, keyOf, progress);
     }
 
+    /**
+     * Fault injection for tests: the next {@code count} invalidation messages this node receives are dropped
+     * unread, as if the cluster had lost them. False when this node hears no messages.
+     */
+    public boolean dropReceivedInvalidations(int count) {
+        return server.dropReceived(count);
+    }
+
     /** Entries in the near layer of {@code cache} on this node. */
     public long nearEntries(String cache) {
         return cache(cache).layers().near().size();
@@ -257,6 +277,8 @@ public class CacheRegistry {
     /** Applies the other nodes' invalidations to the caches this node has made. */
     private final class Receiver implements InvalidationBus.Receiver {
 
+        private volatile boolean lossLogged;
+
         @Override
         public void invalidated(String cache, Entries entries, long publishedAt) {
             LayeredCache layers = caches.get(cache);
@@ -271,6 +293,26 @@ public class CacheRegistry {
             if (known != null) {                               // else nothing is cached yet
                 known.received(versions);
             }
+        }
+
+        /**
+         * Invalidation messages of another node were lost: any key of any cache, any tag, may have been in them. So
+         * this node drops its near layer of every cache and forgets the tag versions it has seen (they are read
+         * from the cluster again); counted per cache, logged once.
+         */
+        @Override
+        public void lost(long missed) {
+            if (!lossLogged) {
+                lossLogged = true;
+                LOG.warning(missed + " invalidation message(s) of another node were lost: this node dropped its near"
+                        + " layers and the tag versions it had seen (logged once; counted per cache as"
+                        + " nearDroppedForLostMessages)");
+            }
+            TagVersions known = tags;
+            if (known != null) {
+                known.forgetSeen();
+            }
+            caches.values().forEach(LayeredCache::lostInvalidations);
         }
 
         /**

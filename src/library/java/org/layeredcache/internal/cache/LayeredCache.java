@@ -307,6 +307,12 @@ final class LayeredCache {
         layers.near().invalidate(key);
     }
 
+    /** Invalidation messages were lost, which may have named any key: the near layer is dropped whole, counted. */
+    void lostInvalidations() {
+        counters.nearDroppedForLostMessages();
+        invalidateNearAll();
+    }
+
     /** Drops every entry from this node's near layer only (an unreadable message named this cache). */
     void invalidateNearAll() {
         preloads.invalidated(Entries.ALL);

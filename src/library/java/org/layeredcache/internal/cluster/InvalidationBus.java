@@ -27,12 +27,16 @@ import java.util.logging.Logger;
 /**
  * Tells the other nodes to drop keys from their near layers, over a Hazelcast topic of the cluster the cluster layer
  * lives in; the same topic carries operators' questions where a key is ({@link #ask}), a message type of their own
- * that only their answerer ({@link Questions}) receives. Messages are plain bytes (node id, kind, cache name,
- * serialized key), so Hazelcast never has to load an application class on its own threads; this node decodes them
- * with the application's class loader, through a {@link KeyFilter} that admits only what a key may hold.
+ * that only their answerer ({@link Questions}) receives. Messages are plain bytes (node id, kind, number, start
+ * time, cache name, serialized key), so Hazelcast never has to load an application class on its own threads; this node decodes
+ * them with the application's class loader, through a {@link KeyFilter} that admits only what a key may hold.
  *
- * <p>Delivery is best effort, as with any Hazelcast topic: a message can be lost when a member fails. The near
- * layer's TTL bounds how long such a loss can leave a node stale.
+ * <p>Delivery is best effort, as with any Hazelcast topic: a message can be lost when a member fails or is cut
+ * off. So each node numbers its invalidations and sends a {@link #heartbeat} with the last number every heartbeat
+ * period; a receiver that finds numbers missing ({@link SenderSequences}) tells its {@link Receiver#lost}, which
+ * drops what the lost messages may have covered. A loss is thus noticed with the next message or heartbeat of its
+ * sender, about one heartbeat period; only the loss of that node's heartbeats too (a node cut off for good) leaves
+ * the near layer's TTL as the bound.
  */
 public final class InvalidationBus {
 
@@ -53,6 +57,12 @@ public final class InvalidationBus {
 
         /** Another node invalidated tags: their new versions. */
         void tagsInvalidated(Map<String, Long> versions);
+
+        /**
+         * {@code missed} invalidation messages of another node never arrived (their numbers were skipped): any
+         * key of any cache, any tag, may have been in them.
+         */
+        void lost(long missed);
     }
 
     /**
@@ -68,59 +78,97 @@ public final class InvalidationBus {
     private static final byte INVALIDATION = 'I';
     private static final byte QUESTION = 'Q';
     private static final byte TAGS = 'T';
+    private static final byte HEARTBEAT = 'H';
     private static final Logger LOG = Logger.getLogger(InvalidationBus.class.getName());
 
     private final ITopic<byte[]> topic;
+    private final com.hazelcast.cluster.Cluster cluster;
     private final UUID node = UUID.randomUUID();
     private final AtomicBoolean unreadableLogged = new AtomicBoolean();
     private final ClassLoader classLoader;
     private final KeyFilter filter;
     private final UUID registration;
     private volatile Questions questions;
+    /** The number of the last invalidation this node sent; numbering and publishing happen under its lock. */
+    private long sent;
+    private final Object sending = new Object();
+    private final SenderSequences received;
+    /** When this node began listening and sending, in the cluster's time; every message says so. */
+    private final long startedAt;
+    /** Received invalidations still to be dropped on purpose (a test's fault), see {@link #dropReceived}. */
+    private final java.util.concurrent.atomic.AtomicInteger toDrop = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
-     * @param keyTypes the key value types the deployment declares, which messages may carry besides the JDK's
-     *                 value types (see {@link KeyFilter})
+     * @param keyTypes  the key value types the deployment declares, which messages may carry besides the JDK's
+     *                  value types (see {@link KeyFilter})
      */
     public InvalidationBus(HazelcastInstance hazelcast, ClassLoader classLoader, Set<Class<?>> keyTypes,
                            Receiver receiver) {
         this.topic = hazelcast.getTopic(TOPIC);
         this.classLoader = classLoader;
         this.filter = new KeyFilter(keyTypes, classLoader);
+        this.cluster = hazelcast.getCluster();
+        this.startedAt = cluster.getClusterTime();
+        this.received = new SenderSequences(startedAt);
         this.registration = topic.addMessageListener((Message<byte[]> message) -> receive(message, receiver));
     }
 
     /** Publishes the invalidation of {@code key}; throws if the cluster does. */
     void publish(String cache, CacheKey key) {
-        topic.publish(encode(INVALIDATION, null, cache, key));
+        numbered(INVALIDATION, out -> writeCacheAndKey(out, cache, key));
     }
 
     /** Publishes the invalidation of every entry of {@code cache}; throws if the cluster does. */
     void publishAll(String cache) {
-        topic.publish(encode(INVALIDATION, null, cache, null));
+        numbered(INVALIDATION, out -> writeCacheAndKey(out, cache, null));
     }
 
     /** Publishes the new versions of invalidated tags; throws if the cluster does. */
     void publishTags(Map<String, Long> versions) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeLong(node.getMostSignificantBits());
-            out.writeLong(node.getLeastSignificantBits());
-            out.writeByte(TAGS);
+        numbered(TAGS, out -> {
             out.writeInt(versions.size());
             for (Map.Entry<String, Long> tag : versions.entrySet()) {
                 out.writeUTF(tag.getKey());
                 out.writeLong(tag.getValue());
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("tags " + versions.keySet() + " cannot be written", e);
+        });
+    }
+
+    /**
+     * Tells the other nodes the number of the last invalidation this node sent; nothing while this member is alone
+     * in the cluster (the applications on one member hear each other without loss). Throws if the cluster does.
+     */
+    void heartbeat() {
+        if (cluster.getMembers().size() < 2) {
+            return;
         }
-        topic.publish(bytes.toByteArray());
+        synchronized (sending) {
+            topic.publish(message(HEARTBEAT, sent, out -> { }));
+        }
     }
 
     /** Asks the other nodes where {@code key} of {@code cache} is; {@code question} names their answers. */
     void ask(String question, String cache, CacheKey key) {
-        topic.publish(encode(QUESTION, question, cache, key));
+        topic.publish(message(QUESTION, 0, out -> {
+            out.writeUTF(question);
+            writeCacheAndKey(out, cache, key);
+        }));
+    }
+
+    /**
+     * Fault injection for tests: the next {@code count} invalidation messages this node receives are dropped
+     * unread, as if the cluster had lost them.
+     */
+    public void dropReceived(int count) {
+        toDrop.addAndGet(count);
+    }
+
+    /** Numbers the message and publishes it, under one lock, so that the others receive the numbers in order. */
+    private void numbered(byte kind, Body body) {
+        synchronized (sending) {
+            topic.publish(message(kind, sent + 1, body));
+            sent++;
+        }
     }
 
     /** Who answers the other nodes' questions where a key is; without one, questions are ignored. */
@@ -144,6 +192,18 @@ public final class InvalidationBus {
                 return;
             }
             byte kind = in.readByte();
+            long number = in.readLong();
+            long originStarted = in.readLong();
+            if (kind == HEARTBEAT) {
+                missed(received.heartbeat(origin, originStarted, number), receiver);
+                return;
+            }
+            if (kind != QUESTION) {
+                if (toDrop.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+                    return;                                           // a test's fault: as if never received
+                }
+                missed(received.message(origin, originStarted, number), receiver);
+            }
             if (kind == TAGS) {
                 receiver.tagsInvalidated(readTags(in));
                 return;
@@ -170,30 +230,47 @@ public final class InvalidationBus {
         }
     }
 
-    /**
-     * The message: this node, its kind (and a question's name), the cache, and whether a key follows (else: all
-     * entries), then the key.
-     */
-    private byte[] encode(byte kind, String question, String cache, CacheKey key) {
+    private static void missed(long count, Receiver receiver) {
+        if (count > 0) {
+            receiver.lost(count);
+        }
+    }
+
+    /** What a message carries after its header. */
+    @FunctionalInterface
+    private interface Body {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    /** The message: this node, its kind, its number (0 for a question), when this node started, then the body. */
+    private byte[] message(byte kind, long number, Body body) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeLong(node.getMostSignificantBits());
             out.writeLong(node.getLeastSignificantBits());
             out.writeByte(kind);
-            if (question != null) {
-                out.writeUTF(question);
-            }
-            out.writeUTF(cache);
-            out.writeBoolean(key != null);
-            if (key != null) {
+            out.writeLong(number);
+            out.writeLong(startedAt);
+            body.write(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("an invalidation message cannot be written", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** The cache, and whether a key follows (else: all entries), then the key. */
+    private static void writeCacheAndKey(DataOutputStream out, String cache, CacheKey key) throws IOException {
+        out.writeUTF(cache);
+        out.writeBoolean(key != null);
+        if (key != null) {
+            try {
                 ObjectOutputStream objects = new ObjectOutputStream(out);
                 objects.writeObject(key);
                 objects.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cache key " + key + " cannot be serialized", e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cache key " + key + " cannot be serialized", e);
         }
-        return bytes.toByteArray();
     }
 
     /** A tag message's versions: strings and numbers only, nothing deserialised. */

@@ -45,6 +45,7 @@ public final class ServerCluster {
     private final CompletableFuture<InvalidationBus> bus;
     private final ClusterCodec codec;
     private final Optional<HazelcastInstance> hazelcast;
+    private volatile boolean heartbeatFailureLogged;
 
     private ServerCluster(CacheManager cacheManager, CompletableFuture<InvalidationBus> bus, ClusterCodec codec,
                           Optional<HazelcastInstance> hazelcast) {
@@ -154,6 +155,40 @@ public final class ServerCluster {
                 }
             });
         }
+    }
+
+    /**
+     * Tells the other nodes the number of this node's last invalidation message, so that they notice the loss of
+     * any (see {@link InvalidationBus}); nothing before the topic is joined. A failure is logged once and
+     * otherwise ignored: the next heartbeat tries again.
+     */
+    public void heartbeat() {
+        InvalidationBus joined = bus();
+        if (joined == null) {
+            return;
+        }
+        try {
+            joined.heartbeat();
+        } catch (RuntimeException e) {
+            if (!heartbeatFailureLogged) {
+                heartbeatFailureLogged = true;
+                LOG.log(Level.WARNING, "A heartbeat could not be sent (logged once): other nodes notice a lost"
+                        + " invalidation of this node only with its next message or heartbeat", e);
+            }
+        }
+    }
+
+    /**
+     * Fault injection for tests: the next {@code count} invalidation messages this node receives are dropped
+     * unread, as if the cluster had lost them. False when no topic is joined.
+     */
+    public boolean dropReceived(int count) {
+        InvalidationBus joined = bus();
+        if (joined == null) {
+            return false;
+        }
+        joined.dropReceived(count);
+        return true;
     }
 
     /**

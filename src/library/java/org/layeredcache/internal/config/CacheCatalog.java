@@ -15,19 +15,30 @@ public final class CacheCatalog {
     private final Set<Class<?>> keyTypes;
     private final String serialFilter;
     private final boolean tracksEntities;
+    private final java.time.Duration heartbeat;
 
     /**
      * @param settings       each declared cache's settings
      * @param keyTypes       the types of every key placeholder value the deployment declares
      * @param serialFilter   the configured pattern for values read from the cluster, or {@code null}
      * @param tracksEntities whether some read of the deployment tracks JPA entities (configuration applied)
+     * @param heartbeat      how often each node tells the others the number of its last invalidation message
      */
     public CacheCatalog(Map<String, CacheSettings> settings, Set<Class<?>> keyTypes, String serialFilter,
-                        boolean tracksEntities) {
+                        boolean tracksEntities, java.time.Duration heartbeat) {
         this.settings = Map.copyOf(settings);
         this.keyTypes = Set.copyOf(keyTypes);
         this.serialFilter = serialFilter;
         this.tracksEntities = tracksEntities;
+        this.heartbeat = heartbeat;
+    }
+
+    /**
+     * The configured {@code layered-cache.invalidation.heartbeat}: how often each node tells the others the number
+     * of its last invalidation message, so that a lost one is noticed within about this time.
+     */
+    public java.time.Duration heartbeat() {
+        return heartbeat;
     }
 
     /** Whether some read of the deployment tracks JPA entities, so that entity changes must be told. */

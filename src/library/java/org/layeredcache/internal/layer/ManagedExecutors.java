@@ -13,6 +13,7 @@ public final class ManagedExecutors {
 
     private static final Logger LOG = Logger.getLogger(ManagedExecutors.class.getName());
     private static final String MANAGED_EXECUTOR = "java:comp/DefaultManagedExecutorService";
+    private static final String MANAGED_SCHEDULER = "java:comp/DefaultManagedScheduledExecutorService";
 
     private ManagedExecutors() {
     }
@@ -35,4 +36,35 @@ public final class ManagedExecutors {
             return thread;
         });
     }
+
+    /**
+     * Where short periodic work (heartbeats) runs, and whether the library owns it (then whoever asked shuts it
+     * down when done).
+     */
+    public record Scheduler(java.util.concurrent.ScheduledExecutorService service, boolean own) {
+    }
+
+    /**
+     * The server's default {@code ManagedScheduledExecutorService}; without one (Java SE, as in the in-process
+     * tests), one daemon thread of the library's own, logged once.
+     */
+    public static Scheduler findScheduler() {
+        try {
+            return new Scheduler((java.util.concurrent.ScheduledExecutorService) new InitialContext()
+                    .lookup(MANAGED_SCHEDULER), false);
+        } catch (NamingException | RuntimeException notThere) {
+            LOG.log(Level.FINE, MANAGED_SCHEDULER + " is not available", notThere);
+        }
+        if (!ownSchedulerLogged) {
+            ownSchedulerLogged = true;
+            LOG.info("No " + MANAGED_SCHEDULER + ": periodic cache work runs in a daemon thread of the library's own");
+        }
+        return new Scheduler(Executors.newSingleThreadScheduledExecutor(work -> {
+            Thread thread = new Thread(work, "layered-cache-periodic");
+            thread.setDaemon(true);
+            return thread;
+        }), true);
+    }
+
+    private static volatile boolean ownSchedulerLogged;
 }

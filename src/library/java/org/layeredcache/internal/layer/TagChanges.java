@@ -33,6 +33,12 @@ final class TagChanges {
         }
     }
 
+    /** Any tag may have changed (messages were lost): from now on, every tag counts as changed since any mark. */
+    synchronized void everything() {
+        changes.clear();
+        sequence++;
+    }
+
     /**
      * Which of {@code tags} changed after {@code since} (a {@link #sequence()}); all of them when too many changes
      * came since to tell.

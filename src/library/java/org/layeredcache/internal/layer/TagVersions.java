@@ -356,6 +356,17 @@ public final class TagVersions {
         return changed;
     }
 
+    /**
+     * Invalidation messages were lost, which may have carried new versions of any tag: every version this node has
+     * seen is forgotten (read from the cluster again when next needed), and hits check their tags again.
+     */
+    public void forgetSeen() {
+        if (shared != null) {
+            seen.clear();
+        }
+        changes.everything();
+    }
+
     /** Another node's invalidation of tags: their new versions. */
     public void received(Map<String, Long> versions) {
         seen.putAll(versions);

@@ -98,6 +98,8 @@ public class CacheMetrics implements CacheObserver {
                 new Tag("origin", "other_nodes"));
         gauge("invalidations", "Invalidations carried out", cache, CacheStatistics::droppedByTags, name,
                 new Tag("origin", "tag"));
+        gauge("near_dropped_for_lost_messages", "Times this node dropped its near layer whole because another"
+                + " node's invalidation messages were lost", cache, CacheStatistics::nearDroppedForLostMessages, name);
         registry.gauge(Metadata.builder().withName(PREFIX + "near.entries")
                 .withDescription("Entries in this node's near layer").build(), caches, c -> c.nearEntries(cache), name);
         registry.gauge(Metadata.builder().withName(PREFIX + "near.size").withUnit(MetricUnits.BYTES)

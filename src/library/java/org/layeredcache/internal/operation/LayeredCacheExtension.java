@@ -43,6 +43,7 @@ public class LayeredCacheExtension implements Extension {
 
     private static final Logger LOG = Logger.getLogger(LayeredCacheExtension.class.getName());
     static final String SERIAL_FILTER = "layered-cache.serialization.filter";
+    static final String HEARTBEAT = "layered-cache.invalidation.heartbeat";
 
     private final OperationParser parser = new OperationParser();
     private final CacheOperations operations = new CacheOperations();
@@ -155,6 +156,7 @@ public class LayeredCacheExtension implements Extension {
             }
         }
         String serialFilter = readSerialFilter();
+        java.time.Duration heartbeat = readHeartbeat();
         operations.resolveInvalidations();
         matchPreloads();
         checkSharedEntries();
@@ -181,7 +183,7 @@ public class LayeredCacheExtension implements Extension {
         }
         boolean tracksEntities = operations.reads().stream().anyMatch(read -> settings.containsKey(read.cache())
                 && settings.get(read.cache()).tracksEntities(read.trackEntities()));
-        CacheCatalog catalog = new CacheCatalog(settings, keyTypes(), serialFilter, tracksEntities);
+        CacheCatalog catalog = new CacheCatalog(settings, keyTypes(), serialFilter, tracksEntities, heartbeat);
         event.addBean().types(CacheCatalog.class).scope(Singleton.class).createWith(context -> catalog);
         event.addBean().types(CacheOperations.class).scope(Singleton.class).createWith(context -> operations);
     }
@@ -290,6 +292,24 @@ public class LayeredCacheExtension implements Extension {
             }
         }
         return pattern;
+    }
+
+    /** How often each node tells the others the number of its last invalidation message (1 s unless configured). */
+    private java.time.Duration readHeartbeat() {
+        String text = null;
+        try {
+            text = ConfigProvider.getConfig().getOptionalValue(HEARTBEAT, String.class).orElse(null);
+            java.time.Duration heartbeat = text == null ? java.time.Duration.ofSeconds(1)
+                    : org.layeredcache.internal.config.Durations.parse(text);
+            if (heartbeat.toMillis() < 10) {
+                throw new IllegalArgumentException("it must be at least 10ms");
+            }
+            return heartbeat;
+        } catch (RuntimeException e) {
+            parser.problems().add("configuration property " + HEARTBEAT + (text == null ? "" : " = '" + text + "'")
+                    + " is not a valid duration (500ms, 1s, 5s): " + e.getMessage());
+            return java.time.Duration.ofSeconds(1);
+        }
     }
 
     /** The declared types of every key value, which invalidation messages from other nodes may carry. */

@@ -36,6 +36,7 @@ public final class CacheCounters {
     private final LongAdder preloaded = new LongAdder();
     private final LongAdder preloadChunks = new LongAdder();
     private final LongAdder droppedByTags = new LongAdder();
+    private final LongAdder nearDroppedForLostMessages = new LongAdder();
     private final MinuteCounts recentLoads = new MinuteCounts();
     private final MinuteCounts recentFaults = new MinuteCounts();
     private final MinuteCounts recentDelays = new MinuteCounts();
@@ -90,6 +91,11 @@ public final class CacheCounters {
     /** A read found an entry that the invalidation of one of its tags dropped. */
     public void droppedByTag() {
         droppedByTags.increment();
+    }
+
+    /** Another node's invalidation messages were lost, and this cache's near layer was dropped whole for them. */
+    public void nearDroppedForLostMessages() {
+        nearDroppedForLostMessages.increment();
     }
 
     /** A call got the result of another call's load on this node. */
@@ -172,7 +178,7 @@ public final class CacheCounters {
         return new CacheStatistics(cache, requestHits.sum(), nearHits.sum(), clusterHits.sum(), loads.sum(),
                 sharedLoads.sum(), invalidations.sum(), faults.sum(), waitsGivenUp.sum(), staleServed.sum(),
                 oversized.sum(), refreshes.sum(), invalidationsReceived.sum(), waits.sum(), preloaded.sum(),
-                preloadChunks.sum(), droppedByTags.sum());
+                preloadChunks.sum(), droppedByTags.sum(), nearDroppedForLostMessages.sum());
     }
 
     private static Throwable rootCause(Throwable failure) {

@@ -28,6 +28,7 @@ import static org.layeredcache.cluster.NodeCalls.increment;
 import static org.layeredcache.cluster.NodeCalls.incrementPlainly;
 import static org.layeredcache.cluster.NodeCalls.incrementTagged;
 import static org.layeredcache.cluster.NodeCalls.loads;
+import static org.layeredcache.cluster.NodeCalls.lostDrops;
 import static org.layeredcache.cluster.NodeCalls.millis;
 import static org.layeredcache.cluster.NodeCalls.post;
 import static org.layeredcache.cluster.NodeCalls.read;
@@ -506,6 +507,33 @@ class ClusterCoherenceIT {
         }
         NODES.report("A lost invalidation message: node B served the old version for "
                 + millis(System.nanoTime() - written) + " ms with near.ttl = " + SHORT_NEAR_TTL.toSeconds() + "s.");
+    }
+
+    /**
+     * A message lost on its way to one node, at the end of a quiet period: the sender's next heartbeat (every
+     * second) names it, and that node drops its near layers; stale for about a second instead of the near TTL.
+     */
+    @Test
+    @Order(6)
+    void aLostInvalidationMessageIsNoticedByTheSendersNextHeartbeat() throws Exception {
+        long id = NODES.newId();
+        increment(NODES.a(), id);
+        long old = read(NODES.b(), id);
+        assertThat(read(NODES.b(), id)).isEqualTo(old);                        // in B's near layer, for 30 s
+        long filled = System.nanoTime();
+        long dropsBefore = lostDrops(NODES.b(), "counters");
+        assertThat(post(NODES.b(), "invalidations/lose/1")).isEqualTo("true");
+        long version = Long.parseLong(post(NODES.a(), "counters/" + id + "/increment-natively"));
+        long written = System.nanoTime();                                      // its one message never reached B
+        while (read(NODES.b(), id) < version) {
+            assertThat(System.nanoTime()).as("B noticed the loss before its near copy could expire")
+                    .isLessThan(filled + NEAR_TTL.toNanos());
+            Thread.sleep(20);
+        }
+        long stale = System.nanoTime() - written;
+        assertThat(lostDrops(NODES.b(), "counters")).as("counted").isGreaterThan(dropsBefore);
+        NODES.report("A lost invalidation message, noticed by the sender's heartbeat (every 1 s): node B served the"
+                + " old version for " + millis(stale) + " ms (near.ttl = " + NEAR_TTL.toSeconds() + "s).");
     }
 
     record Write(long key, int node, long version, long returned) {

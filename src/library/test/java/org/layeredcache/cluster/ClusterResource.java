@@ -50,6 +50,9 @@ public class ClusterResource {
     @Inject
     CacheManager cacheManager;
 
+    @Inject
+    org.layeredcache.internal.cache.CacheRegistry registry;
+
     @GET
     @Path("counters/{id}")
     public long read(@PathParam("id") long id) {
@@ -153,6 +156,19 @@ public class ClusterResource {
         return tasks.status(id).map(TaskStatus::state).orElse("unknown");
     }
 
+    @POST
+    @Path("counters/{id}/increment-natively")
+    public long incrementNatively(@PathParam("id") long id) {
+        return store.incrementNatively(id);
+    }
+
+    /** Fault injection: the next {@code count} invalidation messages this node receives are lost. */
+    @POST
+    @Path("invalidations/lose/{count}")
+    public String loseInvalidations(@PathParam("count") int count) {
+        return String.valueOf(registry.dropReceivedInvalidations(count));
+    }
+
     /** Loads (method runs) so far, then each cache's statistics, one line each. */
     @GET
     @Path("statistics")
@@ -163,7 +179,8 @@ public class ClusterResource {
             text.append('\n').append(cache).append(" request=").append(s.requestHits()).append(" near=")
                     .append(s.nearHits()).append(" cluster=").append(s.clusterHits()).append(" loads=")
                     .append(s.loads()).append(" faults=").append(s.faults()).append(" waits=").append(s.waits())
-                    .append(" received=").append(s.invalidationsReceived());
+                    .append(" received=").append(s.invalidationsReceived())
+                    .append(" lostDrops=").append(s.nearDroppedForLostMessages());
         }
         return text.toString();
     }

@@ -97,6 +97,13 @@ public class CounterStore {
                 .getSingleResult()).longValue();
     }
 
+    /** A native write (no entity change for JPA to report) with one key's invalidation: exactly one message. */
+    @Transactional
+    @Invalidates(cache = "counters", key = "counter-{id}")
+    public long incrementNatively(long id) {
+        return incrementInBulk(id);
+    }
+
     /** A write whose invalidation reaches nobody: the caller then drops the cluster entry by hand. */
     @Transactional
     public long incrementWithoutInvalidation(long id) {

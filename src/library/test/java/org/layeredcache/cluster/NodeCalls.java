@@ -72,6 +72,11 @@ final class NodeCalls {
         return counter(node, cache, "received");
     }
 
+    /** How often the node dropped the near layer of {@code cache} because invalidation messages were lost. */
+    static long lostDrops(PayaraMicroProcess node, String cache) throws Exception {
+        return counter(node, cache, "lostDrops");
+    }
+
     private static long counter(PayaraMicroProcess node, String cache, String name) throws Exception {
         java.util.regex.Matcher line = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(cache)
                 + " .* " + name + "=(\\d+)").matcher(get(node, "statistics"));

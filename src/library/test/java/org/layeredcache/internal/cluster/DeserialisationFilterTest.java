@@ -201,6 +201,8 @@ class DeserialisationFilterTest {
             out.writeLong(sender.getMostSignificantBits());
             out.writeLong(sender.getLeastSignificantBits());
             out.writeByte('I');
+            out.writeLong(1);                                          // its first message
+            out.writeLong(0);                                          // from a node older than the receivers
             out.writeUTF(cache);
             out.writeBoolean(true);
             ObjectOutputStream objects = new ObjectOutputStream(out);
