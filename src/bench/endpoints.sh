@@ -61,6 +61,9 @@ trap stop_nodes EXIT
 # waits until it answers.
 start_node() {
     local name=$1 port=$2 cluster=$3; shift 3
+    if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+        echo "Something already answers on port $port: stop it first (or set PORT)" >&2; exit 1
+    fi
     payara_micro_command src/example/target/layered-cache-example.war "$port" "$name" "$cluster"
     env "$@" \
         EXAMPLE_ADMIN_USERS="bench:$ADMIN_SECRET:layered-cache-admin" \
