@@ -97,7 +97,7 @@ src/bench/report.sh jmh "$RESULTS/jmh.md"
         }
         END {
             n = split("2048 65536 2097152", order, " ")
-            m = split("java deflate lz4 zstd", codecs, " ")
+            m = split("java deflate lz4 zstd kryo fory", codecs, " ")
             for (i = 1; i <= n; i++) for (j = 1; j <= m; j++) {
                 k = codecs[j] " " order[i]
                 printf "| %s | %s | %s | %.1f | %.2f |\n", stored["serialized " order[i]], codecs[j], stored[k], \
@@ -106,7 +106,9 @@ src/bench/report.sh jmh "$RESULTS/jmh.md"
         }' "$RESULTS/codec.csv"
     echo
     echo "Java serialization plus the JDK's Deflater (\`BEST_SPEED\`) is what the library uses above"
-    echo "\`cluster.compress-above\` (16 KB); lz4-java and zstd-jni were measured as the alternatives."
+    echo "\`cluster.compress-above\` (16 KB); lz4-java and zstd-jni were measured as the alternative compressions, Kryo"
+    echo "and Apache Fory as the alternative serializers (no compression; any class without registration, read back"
+    echo "only through an allow-list, Fory in its compatible mode), on the same values."
 } > "$RESULTS/codec.md"
 cat "$RESULTS/codec.md"
 src/bench/report.sh codec "$RESULTS/codec.md"

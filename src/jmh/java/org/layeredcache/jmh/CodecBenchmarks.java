@@ -30,7 +30,10 @@ import java.util.zip.Inflater;
 
 /**
  * How the cluster layer's values could be stored: Java serialization alone (the baseline), then deflated with the
- * JDK, LZ4 (lz4-java) or Zstandard (zstd-jni). One operation is a put and a get's codec work: serialize and
+ * JDK, LZ4 (lz4-java) or Zstandard (zstd-jni); or serialized by Kryo or Apache Fory instead, each set up as the
+ * library would have to: any class without registration, but only classes an allow-list admits read back (the
+ * stand-in for the deserialisation filter), the application's class loader, and for Fory the compatible mode that
+ * a rolling upgrade with changed classes needs. One operation is a put and a get's codec work: serialize and
  * compress, then decompress and deserialize. Values are lists of template-like records (text with repeated
  * words, as the example's templates), of about 2 KB, 64 KB and 2 MB serialized. The stored sizes are kept in
  * {@link #SIZES} for the report.
@@ -49,7 +52,7 @@ public class CodecBenchmarks {
         @Param({"2048", "65536", "2097152"})
         int size;
 
-        @Param({"java", "deflate", "lz4", "zstd"})
+        @Param({"java", "deflate", "lz4", "zstd", "kryo", "fory"})
         String codec;
 
         ArrayList<Template> value;
@@ -81,7 +84,52 @@ public class CodecBenchmarks {
 
     private static final LZ4Factory LZ4 = LZ4Factory.fastestInstance();
 
+    /** The allow-list the serializers read through: what the benchmark's values hold, as a filter would admit. */
+    static boolean admitted(String className) {
+        return className.startsWith("java.util.") || className.startsWith("java.lang.")
+                || className.startsWith(CodecBenchmarks.class.getName());
+    }
+
+    /** Kryo refuses a class the allow-list does not admit when it loads it by name. */
+    private static final class AdmittingLoader extends ClassLoader {
+        AdmittingLoader(ClassLoader parent) {
+            super(parent);
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            if (!admitted(name)) {
+                throw new ClassNotFoundException(name + " is not admitted");
+            }
+            return super.loadClass(name, resolve);
+        }
+    }
+
+    private static final ThreadLocal<com.esotericsoftware.kryo.Kryo> KRYO = ThreadLocal.withInitial(() -> {
+        com.esotericsoftware.kryo.Kryo kryo = new com.esotericsoftware.kryo.Kryo();
+        kryo.setRegistrationRequired(false);
+        kryo.setReferences(true);
+        kryo.setClassLoader(new AdmittingLoader(CodecBenchmarks.class.getClassLoader()));
+        return kryo;
+    });
+
+    private static final org.apache.fory.ThreadSafeFory FORY = new org.apache.fory.config.ForyBuilder()
+            .requireClassRegistration(false)
+            .withTypeChecker((resolver, className) -> admitted(className))
+            .withClassLoader(CodecBenchmarks.class.getClassLoader())
+            .withCompatible(true)
+            .withRefTracking(true)
+            .buildThreadSafeFory();
+
     static byte[] encode(String codec, Object value) {
+        if (codec.equals("kryo")) {
+            com.esotericsoftware.kryo.io.Output out = new com.esotericsoftware.kryo.io.Output(4096, -1);
+            KRYO.get().writeClassAndObject(out, value);
+            return out.toBytes();
+        }
+        if (codec.equals("fory")) {
+            return FORY.serialize(value);
+        }
         byte[] plain = serialize(value);
         return switch (codec) {
             case "java" -> plain;
@@ -99,6 +147,12 @@ public class CodecBenchmarks {
     }
 
     static Object decode(String codec, byte[] stored) {
+        if (codec.equals("kryo")) {
+            return KRYO.get().readClassAndObject(new com.esotericsoftware.kryo.io.Input(stored));
+        }
+        if (codec.equals("fory")) {
+            return FORY.deserialize(stored);
+        }
         byte[] plain = switch (codec) {
             case "java" -> stored;
             case "deflate" -> inflate(stored);
