@@ -290,6 +290,14 @@ public final class TagVersions {
      * cluster for all their tags at once (see {@link #currentInCluster}).
      */
     public <K> Set<K> staleInCluster(Map<K, Object> stored, CacheCounters counters) {
+        return askStaleInCluster(stored).stale(counters);
+    }
+
+    /**
+     * As {@link #staleInCluster}, asked now and answered by {@link StaleCheck#stale}, so that the question travels
+     * together with the writes it checks.
+     */
+    public <K> StaleCheck<K> askStaleInCluster(Map<K, Object> stored) {
         Set<String> tags = new HashSet<>();
         stored.values().forEach(value -> {
             if (value instanceof Tagged tagged) {
@@ -297,14 +305,16 @@ public final class TagVersions {
             }
         });
         if (tags.isEmpty()) {
-            return Set.of();
+            return counters -> Set.of();
         }
-        Map<String, Long> versions;
         if (shared == null) {
-            versions = null;
-        } else {
+            return counters -> stale(stored, null);
+        }
+        java.util.concurrent.CompletableFuture<Map<String, Long>> asked = shared.getAllLater(tags);
+        return counters -> {
+            Map<String, Long> versions;
             try {
-                versions = shared.getAll(tags);
+                versions = asked.get(shared.timeoutMillis(), TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 interruptedAgain(e);
                 counters.fault("reading the versions of " + tags.size() + " tags", e);
@@ -316,7 +326,19 @@ public final class TagVersions {
                 });
                 return all;
             }
-        }
+            return stale(stored, versions);
+        };
+    }
+
+    /** A question of {@link #askStaleInCluster}, asked already. */
+    @FunctionalInterface
+    public interface StaleCheck<K> {
+        /** The stale keys, waited for within the cluster timeout; on a fault (counted) every tagged key. */
+        Set<K> stale(CacheCounters counters);
+    }
+
+    /** The keys whose tags' versions differ from {@code versions} (this node's, when {@code null}). */
+    private <K> Set<K> stale(Map<K, Object> stored, Map<String, Long> versions) {
         Set<K> stale = new HashSet<>();
         for (Map.Entry<K, Object> entry : stored.entrySet()) {
             if (entry.getValue() instanceof Tagged tagged) {
