@@ -230,19 +230,7 @@ final class ManyKeysRead {
     /** After the loads' transaction committed: the cluster writes at once, then each key as a single load's. */
     private void publishAll(ManyKeys read, List<CacheKey> loadedKeys, Map<CacheKey, Object> stored,
                             Map<CacheKey, Reservation> claims, Set<CacheKey> withoutCluster) {
-        Set<CacheKey> stale = layers.staleInCluster(stored);
-        List<CacheKey> keys = new ArrayList<>();
-        for (CacheKey key : loadedKeys) {
-            if (!stale.contains(key)) {
-                keys.add(key);
-                continue;
-            }
-            Reservation claim = claims.remove(key);            // a tag was invalidated while it loaded
-            if (claim != null) {
-                layers.cluster().release(key, claim);
-            }
-            flights.land(key, read.led().get(key), SingleFlight.Outcome.RETRY);
-        }
+        List<CacheKey> keys = new ArrayList<>(loadedKeys);
         Map<CacheKey, byte[]> entries = new HashMap<>();
         Map<CacheKey, byte[]> encoded = new HashMap<>();
         for (Map.Entry<CacheKey, Reservation> claim : claims.entrySet()) {
@@ -252,10 +240,11 @@ final class ManyKeysRead {
                 entries.put(claim.getKey(), entry);
             }
         }
+        TagVersions.StaleCheck<CacheKey> check = layers.askStaleInCluster(stored);   // travels with the writes
         GuardedCluster.Reached<Map<CacheKey, Boolean>> published = entries.isEmpty()
                 ? new GuardedCluster.Reached<>(true, Map.of())
                 : layers.cluster().publishAll(claims, entries, read.times().kept());
-        Set<CacheKey> staleSince = layers.staleInCluster(stored);  // a tag invalidated while it was written
+        Set<CacheKey> staleSince = check.stale(counters);            // a tag invalidated while it loaded
         for (CacheKey key : keys) {
             SingleFlight.Flight flight = read.led().get(key);
             boolean shared = false;

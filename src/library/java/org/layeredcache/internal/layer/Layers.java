@@ -48,9 +48,12 @@ public record Layers(String cache, NearLayer near, GuardedCluster cluster, Trans
         return tags.askCurrentInCluster(stored);
     }
 
-    /** The keys among {@code stored} whose stored form is no longer current in the cluster, asked at once. */
-    public <K> java.util.Set<K> staleInCluster(java.util.Map<K, Object> stored) {
-        return tags.staleInCluster(stored, counters);
+    /**
+     * The keys among {@code stored} whose stored form is no longer current in the cluster, asked now (all at once)
+     * and answered later ({@link TagVersions.StaleCheck#stale}).
+     */
+    public <K> TagVersions.StaleCheck<K> askStaleInCluster(java.util.Map<K, Object> stored) {
+        return tags.askStaleInCluster(stored);
     }
 
     /** The stored form of a load's result, carrying {@code tags} at the versions taken before it began. */
