@@ -114,6 +114,7 @@ public class CodecBenchmarks {
     });
 
     private static final org.apache.fory.ThreadSafeFory FORY = new org.apache.fory.config.ForyBuilder()
+            .withXlang(false)                                 // Java's own format: no cross-language registration
             .requireClassRegistration(false)
             .withTypeChecker((resolver, className) -> admitted(className))
             .withClassLoader(CodecBenchmarks.class.getClassLoader())
