@@ -28,8 +28,9 @@ import java.util.logging.Logger;
  * Tells the other nodes to drop keys from their near layers, over a Hazelcast topic of the cluster the cluster layer
  * lives in; the same topic carries operators' questions where a key is ({@link #ask}), a message type of their own
  * that only their answerer ({@link Questions}) receives. Messages are plain bytes (node id, kind, number, start
- * time, cache name, serialized key), so Hazelcast never has to load an application class on its own threads; this node decodes
- * them with the application's class loader, through a {@link KeyFilter} that admits only what a key may hold.
+ * time, cache name, serialized key), so Hazelcast never has to load an application class on its own threads; this
+ * node decodes them with the application's class loader, through a {@link KeyFilter} that admits only what a key
+ * may hold.
  *
  * <p>Delivery is best effort, as with any Hazelcast topic: a message can be lost when a member fails or is cut
  * off. So each node numbers its invalidations and sends a {@link #heartbeat} with the last number every heartbeat

@@ -37,10 +37,15 @@ final class ClusterTagVersions implements TagVersions.Shared {
         return found;
     }
 
+    /** A failure to even send the question (the map cannot be obtained, say) is answered as a failed future. */
     @Override
     public CompletableFuture<Long> getLater(String tag) {
-        return versions().getAsync(tag).toCompletableFuture()
-                .thenApply(version -> version == null ? TagVersions.NEVER_INVALIDATED : version);
+        try {
+            return versions().getAsync(tag).toCompletableFuture()
+                    .thenApply(version -> version == null ? TagVersions.NEVER_INVALIDATED : version);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     @Override

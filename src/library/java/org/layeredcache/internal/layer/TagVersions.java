@@ -113,7 +113,10 @@ public final class TagVersions {
         }
     }
 
-    /** Asks the current versions of {@code tags}, for a load about to begin: those this node does not know all at once. */
+    /**
+     * Asks the current versions of {@code tags}, for a load about to begin: those this node does not know, of the
+     * cluster, all at once.
+     */
     public Asked ask(String[] tags) {
         Object[] later = new Object[tags.length];
         for (int i = 0; i < tags.length; i++) {
