@@ -78,6 +78,37 @@ class LostInvalidationTest {
         assertThat(statistics(NODES.b(), "lost").nearDroppedForLostMessages()).isGreaterThan(before);
     }
 
+    /**
+     * A message in the form of the previous version (node id, then the kind at once): a node of another version
+     * during a rolling upgrade. It cannot be read, so it counts as lost: the near layers are dropped.
+     */
+    @Test
+    void aMessageOfAnotherFormCountsAsLost() throws Exception {
+        Rows b = bean(NODES.b(), Rows.class);
+        long id = newId();
+        assertThat(b.row(id)).endsWith(" v0");
+        assertThat(b.row(id)).endsWith(" v0");                               // a near hit now
+        long before = statistics(NODES.b(), "lost").nearDroppedForLostMessages();
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            java.util.UUID sender = java.util.UUID.randomUUID();
+            out.writeLong(sender.getMostSignificantBits());
+            out.writeLong(sender.getLeastSignificantBits());
+            out.writeByte('I');
+            out.writeUTF("lost");
+            out.writeBoolean(false);
+        }
+        org.layeredcache.testing.EmbeddedHazelcast.shared().<byte[]>getTopic("layered-cache-invalidations")
+                .publish(bytes.toByteArray());
+
+        assertThat(eventually(NOTICED_WITHIN,
+                () -> statistics(NODES.b(), "lost").nearDroppedForLostMessages() > before))
+                .as("counted as lost").isTrue();
+        long nearHits = statistics(NODES.b(), "lost").nearHits();
+        assertThat(b.row(id)).endsWith(" v0");
+        assertThat(statistics(NODES.b(), "lost").nearHits()).as("B dropped its near copy").isEqualTo(nearHits);
+    }
+
     @Test
     void aLostTagInvalidationIsNoticedAndTheTagsVersionReadAgain() throws Exception {
         Rows a = bean(NODES.a(), Rows.class);

@@ -27,8 +27,8 @@ import java.util.logging.Logger;
 /**
  * Tells the other nodes to drop keys from their near layers, over a Hazelcast topic of the cluster the cluster layer
  * lives in; the same topic carries operators' questions where a key is ({@link #ask}), a message type of their own
- * that only their answerer ({@link Questions}) receives. Messages are plain bytes (node id, kind, number, start
- * time, cache name, serialized key), so Hazelcast never has to load an application class on its own threads; this
+ * that only their answerer ({@link Questions}) receives. Messages are plain bytes (node id, form, kind, number,
+ * start time, cache name, serialized key), so Hazelcast never has to load an application class on its own threads; this
  * node decodes them with the application's class loader, through a {@link KeyFilter} that admits only what a key
  * may hold.
  *
@@ -80,12 +80,15 @@ public final class InvalidationBus {
     private static final byte QUESTION = 'Q';
     private static final byte TAGS = 'T';
     private static final byte HEARTBEAT = 'H';
+    /** The form of this version's messages, their first byte after the node id. */
+    private static final byte FORMAT = 1;
     private static final Logger LOG = Logger.getLogger(InvalidationBus.class.getName());
 
     private final ITopic<byte[]> topic;
     private final com.hazelcast.cluster.Cluster cluster;
     private final UUID node = UUID.randomUUID();
     private final AtomicBoolean unreadableLogged = new AtomicBoolean();
+    private final AtomicBoolean unknownFormatLogged = new AtomicBoolean();
     private final ClassLoader classLoader;
     private final KeyFilter filter;
     private final UUID registration;
@@ -192,6 +195,11 @@ public final class InvalidationBus {
             if (origin.equals(node)) {
                 return;
             }
+            byte format = in.readByte();
+            if (format != FORMAT) {
+                unknownFormat(format, receiver);
+                return;
+            }
             byte kind = in.readByte();
             long number = in.readLong();
             long originStarted = in.readLong();
@@ -231,6 +239,19 @@ public final class InvalidationBus {
         }
     }
 
+    /**
+     * A message of another form (a node of another version of the library, during a rolling upgrade): what it
+     * says cannot be read, so it counts as one lost message; logged once.
+     */
+    private void unknownFormat(byte format, Receiver receiver) {
+        if (unknownFormatLogged.compareAndSet(false, true)) {
+            LOG.warning("An invalidation message in form " + format + " arrived, which this version of the library"
+                    + " does not read (a node of another version?): it counts as lost, and the near layers are dropped"
+                    + " (logged once)");
+        }
+        receiver.lost(1);
+    }
+
     private static void missed(long count, Receiver receiver) {
         if (count > 0) {
             receiver.lost(count);
@@ -243,12 +264,16 @@ public final class InvalidationBus {
         void write(DataOutputStream out) throws IOException;
     }
 
-    /** The message: this node, its kind, its number (0 for a question), when this node started, then the body. */
+    /**
+     * The message: this node, the form, its kind, its number (0 for a question), when this node started, then the
+     * body.
+     */
     private byte[] message(byte kind, long number, Body body) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeLong(node.getMostSignificantBits());
             out.writeLong(node.getLeastSignificantBits());
+            out.writeByte(FORMAT);
             out.writeByte(kind);
             out.writeLong(number);
             out.writeLong(startedAt);

@@ -200,6 +200,7 @@ class DeserialisationFilterTest {
             UUID sender = UUID.randomUUID();
             out.writeLong(sender.getMostSignificantBits());
             out.writeLong(sender.getLeastSignificantBits());
+            out.writeByte(1);                                          // the form of this version's messages
             out.writeByte('I');
             out.writeLong(1);                                          // its first message
             out.writeLong(0);                                          // from a node older than the receivers
