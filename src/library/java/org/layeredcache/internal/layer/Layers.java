@@ -131,11 +131,6 @@ public record Layers(String cache, NearLayer near, GuardedCluster cluster, Trans
     /** The tag of a value whose tags could not be rendered: it is never current. */
     static final String UNRENDERED = "layered-cache:unrendered-tag";
 
-    /** The current versions of {@code tags}, taken before a load begins. */
-    public long[] versions(String[] tags) {
-        return versions(ask(tags));
-    }
-
     /** The versions {@link #ask} asked, waited for within the cluster timeout; an unrendered tag has none. */
     public long[] versions(TagVersions.Asked asked) {
         String[] tags = asked.tags();

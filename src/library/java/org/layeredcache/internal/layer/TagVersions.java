@@ -52,10 +52,6 @@ public final class TagVersions {
         /** The versions of {@code tags} (0 for one never invalidated), asked all at once, answered later. */
         java.util.concurrent.CompletableFuture<Map<String, Long>> getAllLater(Set<String> tags);
 
-        /** As {@link #getAllLater}, waited for within the timeout. */
-        default Map<String, Long> getAll(Set<String> tags) throws Exception {
-            return getAllLater(tags).get(timeoutMillis(), TimeUnit.MILLISECONDS);
-        }
     }
 
     private final Shared shared;
@@ -184,12 +180,8 @@ public final class TagVersions {
 
     /** Whether the cluster holds these versions of the tags; what it answers is remembered as seen. */
     private boolean currentInCluster(Map<String, Long> expected, CacheCounters counters) {
-        Map<String, Long> found;
-        try {
-            found = shared.getAll(expected.keySet());
-        } catch (Exception e) {
-            interruptedAgain(e);
-            counters.fault("reading the versions of " + expected.size() + " tags", e);
+        Map<String, Long> found = answer(shared.getAllLater(expected.keySet()), expected.size(), counters);
+        if (found == null) {
             return false;
         }
         boolean current = true;
@@ -260,12 +252,8 @@ public final class TagVersions {
         java.util.concurrent.CompletableFuture<Map<String, Long>> asked =
                 shared.getAllLater(new HashSet<>(Arrays.asList(tags)));        // all asked at once: one round trip
         return counters -> {
-            Map<String, Long> found;
-            try {
-                found = asked.get(shared.timeoutMillis(), TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                interruptedAgain(e);
-                counters.fault("reading the versions of " + tags.length + " tags", e);
+            Map<String, Long> found = answer(asked, tags.length, counters);
+            if (found == null) {
                 return false;
             }
             for (int i = 0; i < tags.length; i++) {
@@ -315,12 +303,8 @@ public final class TagVersions {
         }
         java.util.concurrent.CompletableFuture<Map<String, Long>> asked = shared.getAllLater(tags);
         return counters -> {
-            Map<String, Long> versions;
-            try {
-                versions = asked.get(shared.timeoutMillis(), TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                interruptedAgain(e);
-                counters.fault("reading the versions of " + tags.size() + " tags", e);
+            Map<String, Long> versions = answer(asked, tags.size(), counters);
+            if (versions == null) {
                 Set<K> all = new HashSet<>();
                 stored.forEach((key, value) -> {
                     if (value instanceof Tagged) {
@@ -406,6 +390,18 @@ public final class TagVersions {
     /** Which of {@code tags} this node saw change after {@code since}; see {@link TagChanges#since}. */
     java.util.Set<String> changedSince(long since, Collection<String> tags) {
         return changes.since(since, tags);
+    }
+
+    /** The answer to a question of many tags' versions, within the cluster timeout; {@code null} (counted) if none. */
+    private Map<String, Long> answer(java.util.concurrent.CompletableFuture<Map<String, Long>> asked, int tags,
+                                     CacheCounters counters) {
+        try {
+            return asked.get(shared.timeoutMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            interruptedAgain(e);
+            counters.fault("reading the versions of " + tags + " tags", e);
+            return null;
+        }
     }
 
     private static long newVersion() {
