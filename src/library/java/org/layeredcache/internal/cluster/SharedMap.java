@@ -65,6 +65,66 @@ public final class SharedMap {
         return cluster != null ? cluster.remove(key) : local.remove(key);
     }
 
+    /** Replaces {@code expected} by {@code value}; false if the key holds something else or nothing. */
+    public boolean replace(String key, String expected, String value) {
+        return cluster != null ? cluster.replace(key, expected, value) : local.replace(key, expected, value);
+    }
+
+    /** Stores every pair at once (one operation per member in the cluster). */
+    public void putAll(Map<String, String> pairs) {
+        if (cluster != null) {
+            cluster.putAll(pairs);
+        } else {
+            local.putAll(pairs);
+        }
+    }
+
+    /** The values of {@code keys} that are there. */
+    public Map<String, String> getAll(java.util.Set<String> keys) {
+        if (cluster != null) {
+            return Map.copyOf(cluster.getAll(keys));
+        }
+        Map<String, String> found = new java.util.HashMap<>();
+        keys.forEach(key -> {
+            String value = local.get(key);
+            if (value != null) {
+                found.put(key, value);
+            }
+        });
+        return found;
+    }
+
+    /** Every pair, a copy. */
+    public Map<String, String> entries() {
+        if (cluster != null) {
+            Map<String, String> copy = new java.util.HashMap<>();
+            cluster.entrySet().forEach(entry -> copy.put(entry.getKey(), entry.getValue()));
+            return copy;
+        }
+        return Map.copyOf(local);
+    }
+
+    /**
+     * The pairs whose value starts with {@code prefix}, found where they are kept (a query on every member, which
+     * reads Hazelcast's own predicate and the strings only).
+     */
+    public Map<String, String> entriesWhoseValueStartsWith(String prefix) {
+        Map<String, String> found = new java.util.HashMap<>();
+        if (cluster != null) {
+            com.hazelcast.query.Predicate<String, String> startsWith = com.hazelcast.query.Predicates.regex(
+                    com.hazelcast.query.QueryConstants.THIS_ATTRIBUTE_NAME.value(),
+                    java.util.regex.Pattern.quote(prefix) + ".*");
+            cluster.entrySet(startsWith).forEach(entry -> found.put(entry.getKey(), entry.getValue()));
+        } else {
+            local.forEach((key, value) -> {
+                if (value.startsWith(prefix)) {
+                    found.put(key, value);
+                }
+            });
+        }
+        return found;
+    }
+
     public List<String> values() {
         Collection<String> values = cluster != null ? cluster.values() : local.values();
         return List.copyOf(values);

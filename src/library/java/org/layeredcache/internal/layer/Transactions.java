@@ -113,6 +113,15 @@ public final class Transactions {
         return result;
     }
 
+    /**
+     * Whether JTA is there (a Jakarta EE server): then {@link #inOwnTransaction} runs work in a JTA transaction,
+     * which the connections it opens join; without it (Java SE), work that needs atomicity commits its own
+     * connection.
+     */
+    public boolean jta() {
+        return registry != null;
+    }
+
     private boolean inTransaction() {
         if (registry == null) {
             return false;

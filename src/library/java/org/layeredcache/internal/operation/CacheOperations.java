@@ -39,6 +39,7 @@ public final class CacheOperations {
     private final Map<Method, List<Invalidation>> invalidations = new ConcurrentHashMap<>();
     private final Map<Method, MemoOperation> memos = new ConcurrentHashMap<>();
     private final Map<String, PreloadOperation> preloads = new ConcurrentHashMap<>();
+    private final Map<String, CounterOperation> counters = new ConcurrentHashMap<>();
     private final Map<Called, ReadOperation> lateReads = new ConcurrentHashMap<>();
     private final Map<Called, List<Invalidation>> lateInvalidations = new ConcurrentHashMap<>();
     private final Map<Called, MemoOperation> lateMemos = new ConcurrentHashMap<>();
@@ -53,6 +54,20 @@ public final class CacheOperations {
 
     void add(Method method, MemoOperation operation) {
         memos.put(method, operation);
+    }
+
+    void add(Map<String, CounterOperation> declared) {
+        counters.putAll(declared);
+    }
+
+    /** The counter of that name, if the deployment declares it. */
+    public Optional<CounterOperation> counter(String name) {
+        return Optional.ofNullable(counters.get(name));
+    }
+
+    /** The deployment's counters by name. */
+    public Map<String, CounterOperation> counters() {
+        return Map.copyOf(counters);
     }
 
     void add(PreloadOperation operation) {

@@ -13,8 +13,10 @@ import jakarta.interceptor.Interceptor;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.layeredcache.CacheDefinitionException;
 import org.layeredcache.CachedRead;
+import org.layeredcache.FlushesCounter;
 import org.layeredcache.Invalidates;
 import org.layeredcache.Preloads;
+import org.layeredcache.ReadsCounter;
 import org.layeredcache.RequestCached;
 import org.layeredcache.internal.config.CacheCatalog;
 import org.layeredcache.internal.config.CacheSettings;
@@ -46,6 +48,7 @@ public class LayeredCacheExtension implements Extension {
     static final String HEARTBEAT = "layered-cache.invalidation.heartbeat";
 
     private final OperationParser parser = new OperationParser();
+    private final CounterParser counters = new CounterParser(parser.problems());
     private final CacheOperations operations = new CacheOperations();
     private final Set<String> cacheNames = new TreeSet<>();
     private final List<String> notes = new ArrayList<>();
@@ -54,7 +57,8 @@ public class LayeredCacheExtension implements Extension {
     private final List<PreloadOperation> preloads = new ArrayList<>();
 
     <T> void collect(@Observes @WithAnnotations({CachedRead.class, Invalidates.class, Invalidates.List.class,
-            RequestCached.class, Preloads.class}) ProcessAnnotatedType<T> event) {
+            RequestCached.class, Preloads.class, FlushesCounter.class, ReadsCounter.class})
+            ProcessAnnotatedType<T> event) {
         AnnotatedType<T> type = event.getAnnotatedType();
         if (type.isAnnotationPresent(Interceptor.class)) {
             return; // our own interceptors carry the bindings
@@ -96,6 +100,14 @@ public class LayeredCacheExtension implements Extension {
             if (operation != null) {
                 operations.add(method, operation);
             }
+        }
+        FlushesCounter flush = annotated.getAnnotation(FlushesCounter.class);
+        if (flush != null) {
+            counters.flush(method, flush);
+        }
+        ReadsCounter counterRead = annotated.getAnnotation(ReadsCounter.class);
+        if (counterRead != null) {
+            counters.read(method, counterRead);
         }
         Preloads preload = annotated.getAnnotation(Preloads.class);
         if (preload != null) {
@@ -159,6 +171,9 @@ public class LayeredCacheExtension implements Extension {
         java.time.Duration heartbeat = readHeartbeat();
         operations.resolveInvalidations();
         matchPreloads();
+        operations.add(counters.counters());
+        org.layeredcache.internal.config.CounterSettings counterSettings = org.layeredcache.internal.config
+                .CounterSettings.read(ConfigProvider.getConfig(), parser.problems());
         checkSharedEntries();
         checkEntryTimes(settings);
         for (PreloadOperation preload : preloads) {
@@ -186,6 +201,8 @@ public class LayeredCacheExtension implements Extension {
         CacheCatalog catalog = new CacheCatalog(settings, keyTypes(), serialFilter, tracksEntities, heartbeat);
         event.addBean().types(CacheCatalog.class).scope(Singleton.class).createWith(context -> catalog);
         event.addBean().types(CacheOperations.class).scope(Singleton.class).createWith(context -> operations);
+        event.addBean().types(org.layeredcache.internal.config.CounterSettings.class).scope(Singleton.class)
+                .createWith(context -> counterSettings);
     }
 
     /** A refresh that can only start once the entry has expired would never run: refused, with both values. */

@@ -55,7 +55,8 @@ final class ThreeNodes implements BeforeAllCallback, AfterAllCallback {
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         schema = PostgresSchema.create("cluster_it");
-        schema.execute("create table counter (id bigint primary key, version bigint not null)");
+        schema.execute("create table counter (id bigint primary key, version bigint not null)",
+                "create table tally (id bigint primary key, n bigint not null)");
         String name = context.getRequiredTestClass().getSimpleName();
         Path war = PayaraMicroProcess.buildDirectory().toPath().resolve(name + ".war");
         ShrinkWrap.create(WebArchive.class, name + ".war")
@@ -63,13 +64,15 @@ final class ThreeNodes implements BeforeAllCallback, AfterAllCallback {
                 .addAsLibrary(new File(PayaraMicroProcess.buildDirectory(), "war-libs/caffeine.jar"))
                 .addAsLibrary(new File(PayaraMicroProcess.buildDirectory(), "war-libs/postgresql.jar"))
                 .addClasses(Counter.class, CounterStore.class, LoadGate.class, ClusterResource.class,
-                        ClusterResource.Rest.class, AdminUsers.class)
+                        ClusterResource.Rest.class, AdminUsers.class, Tally.class, TallyResource.class)
                 .addAsResource("cluster/persistence.xml", "META-INF/persistence.xml")
                 .addAsResource("it/orm.xml", "META-INF/orm.xml")
                 .addAsResource(new StringAsset("""
                         cluster.datasource.url=%s
                         layered-cache.cache.counters.cluster.load-lease=3s
                         layered-cache.cache.counters-short.near.ttl=%ds
+                        layered-cache.counters.datasource=java:app/jdbc/cluster
+                        layered-cache.counters.flush-period=300ms
                         """.formatted(schema.url(), SHORT_NEAR_TTL.toSeconds()) + configuration),
                         "META-INF/microprofile-config.properties")
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml")
@@ -121,6 +124,17 @@ final class ThreeNodes implements BeforeAllCallback, AfterAllCallback {
 
     List<PayaraMicroProcess> all() {
         return List.copyOf(nodes);
+    }
+
+    /** What table {@code tally} holds for {@code id} (0 without a row), read from the database directly. */
+    long persisted(long id) throws java.sql.SQLException {
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(schema.url(), "postgres", "");
+             java.sql.PreparedStatement select = connection.prepareStatement("select n from tally where id = ?")) {
+            select.setLong(1, id);
+            try (java.sql.ResultSet row = select.executeQuery()) {
+                return row.next() ? row.getLong(1) : 0;
+            }
+        }
     }
 
     /** A counter id no test has used yet. */

@@ -129,6 +129,11 @@ public final class PayaraMicroProcess implements AutoCloseable {
         return awaitOutput(Pattern.compile("Payara Micro .* ready in"), limit);
     }
 
+    /** Whether the process still runs. */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** Kills the node at once, as a crash would. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -1,0 +1,45 @@
+package org.layeredcache.internal.config;
+
+import org.eclipse.microprofile.config.Config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How the deployment's counters are flushed, read once from MicroProfile Config: every
+ * {@code layered-cache.counters.flush-period} (5s), into the data source named
+ * {@code layered-cache.counters.datasource} (JNDI; {@code java:comp/DefaultDataSource}), whose ledger rows of
+ * removed entries are kept {@code layered-cache.counters.ledger-keep} (1d).
+ */
+public record CounterSettings(Duration flushPeriod, String dataSource, Duration ledgerKeep) {
+
+    static final String PREFIX = "layered-cache.counters.";
+
+    /** Reads the settings, reporting each unreadable one (by its property name) to {@code problems}. */
+    public static CounterSettings read(Config config, List<String> problems) {
+        Duration period = duration(config, "flush-period", Duration.ofSeconds(5), Duration.ofMillis(50), problems);
+        Duration keep = duration(config, "ledger-keep", Duration.ofDays(1), Duration.ofMinutes(1), problems);
+        String dataSource = config.getOptionalValue(PREFIX + "datasource", String.class)
+                .orElse("java:comp/DefaultDataSource");
+        return new CounterSettings(period, dataSource, keep);
+    }
+
+    private static Duration duration(Config config, String name, Duration otherwise, Duration least,
+                                     List<String> problems) {
+        String text = config.getOptionalValue(PREFIX + name, String.class).orElse(null);
+        if (text == null) {
+            return otherwise;
+        }
+        try {
+            Duration value = Durations.parse(text);
+            if (value.compareTo(least) < 0) {
+                throw new IllegalArgumentException("it must be at least " + least.toMillis() + "ms");
+            }
+            return value;
+        } catch (RuntimeException e) {
+            problems.add("configuration property " + PREFIX + name + " = '" + text + "' is not a valid duration"
+                    + " (500ms, 5s, 1d): " + e.getMessage());
+            return otherwise;
+        }
+    }
+}

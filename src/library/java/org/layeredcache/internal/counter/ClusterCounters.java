@@ -1,0 +1,312 @@
+package org.layeredcache.internal.counter;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import org.layeredcache.CounterStatus;
+import org.layeredcache.Counters;
+import org.layeredcache.internal.cache.CacheRegistry;
+import org.layeredcache.internal.cluster.SharedMap;
+import org.layeredcache.internal.config.CounterSettings;
+import org.layeredcache.internal.layer.ManagedExecutors;
+import org.layeredcache.internal.operation.BeanCalls;
+import org.layeredcache.internal.operation.CacheOperations;
+import org.layeredcache.internal.operation.CounterOperation;
+
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import javax.sql.DataSource;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The {@link Counters} of this deployment: checks each addition, hands it to {@link NodeAdditions} after the
+ * commit, and, once {@linkplain #start started}, flushes every {@code layered-cache.counters.flush-period} when this
+ * node is the cluster's oldest member (one flushing node per cluster; should two ever flush at once, the ledger
+ * keeps them from persisting anything twice) and retries the additions the cluster refused. Thread-safe.
+ */
+@ApplicationScoped
+public class ClusterCounters implements Counters {
+
+    private static final Logger LOG = Logger.getLogger(ClusterCounters.class.getName());
+
+    @Inject
+    CacheRegistry registry;
+
+    @Inject
+    CacheOperations operations;
+
+    @Inject
+    BeanCalls calls;
+
+    @Inject
+    CounterSettings settings;
+
+    /** A data source the application offers as a bean, used when the configured JNDI name finds none (Java SE). */
+    @Inject
+    Instance<DataSource> dataSources;
+
+    private final AtomicLong notInCluster = new AtomicLong();
+    private final Set<String> loggedFaults = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile NodeAdditions additions;
+    private volatile CounterFlusher flusher;
+    private volatile SharedMap persistedTotals;
+    private volatile SharedMap entries;
+    private volatile DataSource dataSource;
+    private ManagedExecutors.Scheduler scheduler;
+    private ScheduledFuture<?> flushes;
+
+    /** Starts the periodic flush (once; nothing when the deployment declares no counter). */
+    public synchronized void start() {
+        parts();
+        if (flushes != null || operations.counters().isEmpty()) {
+            return;
+        }
+        long period = settings.flushPeriod().toMillis();
+        scheduler = ManagedExecutors.findScheduler();
+        flushes = scheduler.service().scheduleWithFixedDelay(this::periodic, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops the periodic flush; this node flushes once more if it is the flushing node. */
+    public synchronized void stop() {
+        if (flushes == null) {
+            return;
+        }
+        flushes.cancel(false);
+        flushes = null;
+        if (scheduler.own()) {
+            scheduler.service().shutdownNow();
+        }
+        try {
+            additions.retry();
+            if (flushingNode()) {
+                flusher.flush();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "The last flush before this node stopped failed: the additions stay in the"
+                    + " cluster for the next flushing node", e);
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        stop();
+    }
+
+    /** Flushes now on this node, whichever node flushes by schedule (tests, operators). */
+    public void flushNow() {
+        parts();
+        additions.retry();
+        flusher.flush();
+    }
+
+    private void periodic() {
+        try {
+            additions.retry();
+            if (flushingNode()) {
+                flusher.flush();
+            }
+        } catch (RuntimeException e) {          // the next period tries again; the schedule must go on
+            LOG.log(Level.WARNING, "A periodic flush of the counters failed", e);
+        }
+    }
+
+    @Override
+    public void add(String counter, Object key, long delta) {
+        CounterOperation declared = declared("add", counter, key);
+        if (delta < 0 && !declared.negative()) {
+            throw new IllegalArgumentException(call("add", counter, key) + ": counter '" + counter + "' takes no"
+                    + " negative additions, and " + delta + " is one (@FlushesCounter(value = \"" + counter
+                    + "\", negative = true) on " + org.layeredcache.internal.operation.OperationParser
+                    .describe(declared.flush()) + " would allow them)");
+        }
+        if (delta == 0) {
+            return;
+        }
+        String text = CounterOperation.text(key);
+        parts().check(counter, text, delta);
+        registry.transactions().collect(TRANSACTION_ADDITIONS, List.of(new Addition(counter, text, delta)),
+                this::applyAll);
+    }
+
+    /** Where one transaction's additions are kept until it commits. */
+    private static final Object TRANSACTION_ADDITIONS = new Object();
+
+    /** One addition; two equal ones are two additions, so it keeps identity equality. */
+    private static final class Addition {
+        final String counter;
+        final String key;
+        final long delta;
+
+        Addition(String counter, String key, long delta) {
+            this.counter = counter;
+            this.key = key;
+            this.delta = delta;
+        }
+    }
+
+    /** Applies a committed transaction's additions: one per counter and key, with their sum. */
+    private void applyAll(Set<Addition> committed) {
+        Map<List<String>, Long> sums = new java.util.LinkedHashMap<>();
+        try {
+            for (Addition addition : committed) {
+                sums.merge(List.of(addition.counter, addition.key), addition.delta, Math::addExact);
+            }
+        } catch (ArithmeticException tooBigTogether) {
+            committed.forEach(addition -> apply(addition.counter, addition.key, addition.delta));
+            return;
+        }
+        sums.forEach((counterAndKey, sum) -> {
+            if (sum != 0) {
+                apply(counterAndKey.get(0), counterAndKey.get(1), sum);
+            }
+        });
+    }
+
+    private void apply(String counter, String key, long delta) {
+        try {
+            additions.add(counter, key, delta);
+        } catch (NodeAdditions.NotInCluster | ArithmeticException e) {
+            notInCluster.incrementAndGet();
+            if (loggedFaults.add(e.getClass().getName() + String.valueOf(e.getCause()))) {
+                LOG.log(Level.WARNING, "An addition to counter '" + counter + "' did not reach the cluster (logged"
+                        + " once per cause): this node keeps it and writes it with the next flush period; it would"
+                        + " be lost only if this node stopped before", e);
+            }
+        }
+    }
+
+    @Override
+    public long pending(String counter, Object key) {
+        declared("pending", counter, key);
+        String text = CounterOperation.text(key);
+        parts();
+        Map<String, String> found = entries.entriesWhoseValueStartsWith(CounterEntry.prefix(counter, text));
+        Map<String, String> persisted = found.isEmpty() ? Map.of() : persistedTotals.getAll(found.keySet());
+        long pending = additions.notInCluster(counter, text);
+        for (Map.Entry<String, String> entry : found.entrySet()) {
+            CounterEntry parsed = CounterEntry.parse(entry.getKey(), entry.getValue());
+            if (parsed != null) {
+                String done = persisted.get(entry.getKey());
+                pending += parsed.total() - (done == null ? 0 : Long.parseLong(done));
+            }
+        }
+        return pending;
+    }
+
+    @Override
+    public long read(String counter, Object key) {
+        CounterOperation declared = declared("read", counter, key);
+        if (declared.read() == null) {
+            throw new IllegalStateException(call("read", counter, key) + ": counter '" + counter + "' has no"
+                    + " @ReadsCounter method, so what the database holds is unknown; add one, or use pending()");
+        }
+        Object persisted;
+        try {
+            persisted = calls.later(declared.read(), declared.read().getDeclaringClass(), new Object[] {key}).call();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(call("read", counter, key) + ": "
+                    + org.layeredcache.internal.operation.OperationParser.describe(declared.read()) + " failed", e);
+        }
+        return (persisted == null ? 0 : (Long) persisted) + pending(counter, key);
+    }
+
+    @Override
+    public CounterStatus status(String counter) {
+        if (operations.counter(counter).isEmpty()) {
+            throw unknown("status", counter, null);
+        }
+        parts();
+        Map<String, String> found = entries.entriesWhoseValueStartsWith(counter + '\0');
+        Map<String, String> persisted = found.isEmpty() ? Map.of() : persistedTotals.getAll(found.keySet());
+        Map<String, Long> byKey = new java.util.HashMap<>();
+        found.forEach((id, text) -> {
+            CounterEntry entry = CounterEntry.parse(id, text);
+            String done = persisted.get(id);
+            if (entry != null) {
+                byKey.merge(entry.key(), entry.total() - (done == null ? 0 : Long.parseLong(done)), Long::sum);
+            }
+        });
+        byKey.values().removeIf(sum -> sum == 0);
+        return flusher.figures(counter).status(byKey.size(), byKey.values().stream().mapToLong(Long::longValue).sum(),
+                notInCluster.get(), flushingNode());
+    }
+
+    /** Whether this node flushes: the oldest member of the cluster, or the only node without one. */
+    boolean flushingNode() {
+        return registry.hazelcast().map(hazelcast -> hazelcast.getCluster().getMembers().iterator().next()
+                .localMember()).orElse(true);
+    }
+
+    private CounterOperation declared(String method, String counter, Object key) {
+        CounterOperation declared = operations.counter(counter).orElseThrow(() -> unknown(method, counter, key));
+        if (key == null || !declared.accepts(key)) {
+            throw new IllegalArgumentException(call(method, counter, key) + ": the keys of counter '" + counter
+                    + "' are " + declared.keyType().getSimpleName() + " (" + org.layeredcache.internal.operation
+                    .OperationParser.describe(declared.flush()) + "), and the key is "
+                    + (key == null ? "null" : "a " + key.getClass().getSimpleName()));
+        }
+        if (key instanceof String text && text.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException(call(method, counter, key) + ": a key may not hold a NUL character");
+        }
+        return declared;
+    }
+
+    private IllegalArgumentException unknown(String method, String counter, Object key) {
+        return new IllegalArgumentException(call(method, counter, key) + ": no @FlushesCounter method declares"
+                + " counter '" + counter + "'; the declared counters are "
+                + new TreeSet<>(operations.counters().keySet()));
+    }
+
+    private static String call(String method, String counter, Object key) {
+        return "Counters." + method + "(\"" + counter + "\"" + (key == null && method.equals("status") ? ""
+                : ", " + (key instanceof String ? "\"" + key + "\"" : key)) + ")";
+    }
+
+    /** Makes the parts on first use; this node's additions. */
+    private NodeAdditions parts() {
+        NodeAdditions made = additions;
+        if (made != null) {
+            return made;
+        }
+        synchronized (this) {
+            if (additions == null) {
+                entries = registry.sharedMap(CounterEntry.ADDITIONS);
+                persistedTotals = registry.sharedMap(CounterEntry.PERSISTED);
+                flusher = new CounterFlusher(operations.counters(), entries, persistedTotals,
+                        registry.transactions(), calls, this::dataSource, settings.ledgerKeep());
+                additions = new NodeAdditions(entries);
+            }
+            return additions;
+        }
+    }
+
+    /** The configured data source (JNDI), else the application's {@code DataSource} bean; found once. */
+    private DataSource dataSource() {
+        DataSource found = dataSource;
+        if (found != null) {
+            return found;
+        }
+        try {
+            found = (DataSource) new InitialContext().lookup(settings.dataSource());
+        } catch (NamingException | RuntimeException notThere) {
+            if (!dataSources.isResolvable()) {
+                throw new IllegalStateException("no data source " + settings.dataSource() + " (configuration property"
+                        + " layered-cache.counters.datasource) was found to flush the counters into", notThere);
+            }
+            found = dataSources.get();
+        }
+        dataSource = found;
+        return found;
+    }
+}

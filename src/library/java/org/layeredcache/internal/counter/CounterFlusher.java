@@ -1,0 +1,279 @@
+package org.layeredcache.internal.counter;
+
+import org.layeredcache.internal.cluster.SharedMap;
+import org.layeredcache.internal.layer.Transactions;
+import org.layeredcache.internal.operation.BeanCalls;
+import org.layeredcache.internal.operation.CounterOperation;
+import org.layeredcache.internal.operation.OperationParser;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+/**
+ * One flush of every counter: reads the cluster's {@link CounterEntry entries}, and per counter, in a transaction
+ * of its own, reads from the {@link FlushLedger} what is persisted of each entry, records the new totals and calls
+ * the counter's flush method with the sums per key; the two commit together or not at all. Afterwards it tells the
+ * cluster what is persisted (for reads of pending sums) and removes the entries persisted in full that no addition
+ * changed for a whole flush period. An entry leaves the cluster only once what it holds is persisted, so nothing
+ * is lost when a flushing node dies; the ledger's compare-and-set keeps two flushes from persisting anything twice.
+ * One flush at a time per instance.
+ */
+final class CounterFlusher {
+
+    private static final Logger LOG = Logger.getLogger(CounterFlusher.class.getName());
+
+    private final Map<String, CounterOperation> counters;
+    private final SharedMap entries;
+    private final SharedMap persistedTotals;
+    private final Transactions transactions;
+    private final BeanCalls calls;
+    private final Supplier<DataSource> dataSource;
+    private final Duration keepLedgerRows;
+    private final FlushLedger ledger = new FlushLedger();
+    private final Map<String, CounterFigures> figures = new ConcurrentHashMap<>();
+    private final Set<String> loggedCauses = ConcurrentHashMap.newKeySet();
+    /** The text of each entry persisted in full at the end of the last flush: unchanged since, it is idle. */
+    private Map<String, String> persistedInFull = Map.of();
+    private boolean ledgerCreated;
+    private Instant lastPrune = Instant.EPOCH;
+
+    CounterFlusher(Map<String, CounterOperation> counters, SharedMap entries, SharedMap persistedTotals,
+                   Transactions transactions, BeanCalls calls, Supplier<DataSource> dataSource,
+                   Duration keepLedgerRows) {
+        this.counters = counters;
+        this.entries = entries;
+        this.persistedTotals = persistedTotals;
+        this.transactions = transactions;
+        this.calls = calls;
+        this.dataSource = dataSource;
+        this.keepLedgerRows = keepLedgerRows;
+        counters.keySet().forEach(name -> figures.put(name, new CounterFigures(name)));
+    }
+
+    CounterFigures figures(String counter) {
+        return figures.get(counter);
+    }
+
+    /** Flushes every counter once; a counter whose flush fails keeps its entries, the others go on. */
+    synchronized void flush() {
+        Map<String, List<CounterEntry>> byCounter = new HashMap<>();
+        entries.entries().forEach((id, text) -> {
+            CounterEntry entry = CounterEntry.parse(id, text);
+            if (entry != null && counters.containsKey(entry.counter())) {
+                byCounter.computeIfAbsent(entry.counter(), name -> new ArrayList<>()).add(entry);
+            }
+        });
+        if (!byCounter.isEmpty() && !ensureLedger()) {
+            return;
+        }
+        Map<String, String> nowInFull = new HashMap<>();
+        for (Map.Entry<String, CounterOperation> counter : counters.entrySet()) {
+            List<CounterEntry> listed = byCounter.getOrDefault(counter.getKey(), List.of());
+            if (listed.isEmpty()) {
+                continue;
+            }
+            Map<String, Long> persisted = flush(counter.getValue(), listed);
+            if (persisted != null) {
+                nowInFull.putAll(afterCommit(listed, persisted));
+            }
+        }
+        persistedInFull = nowInFull;
+        pruneLedger(byCounter);
+    }
+
+    /** Flushes one counter's entries; what the ledger holds for each afterwards, or {@code null} if it failed. */
+    private Map<String, Long> flush(CounterOperation counter, List<CounterEntry> listed) {
+        CounterFigures counted = figures.get(counter.name());
+        try {
+            Persisted done = transactions.inOwnTransaction(() -> {
+                try (Connection connection = dataSource.get().getConnection()) {
+                    if (transactions.jta()) {
+                        return persist(connection, counter, listed);
+                    }
+                    connection.setAutoCommit(false);     // Java SE: the ledger commits once the method returned
+                    try {
+                        Persisted persisted = persist(connection, counter, listed);
+                        connection.commit();
+                        return persisted;
+                    } catch (Exception | Error failure) {
+                        connection.rollback();
+                        throw failure;
+                    }
+                }
+            });
+            if (done.sum() != null) {
+                counted.committed(done.sum(), Instant.now());
+            }
+            loggedCauses.removeIf(cause -> cause.startsWith(counter.name() + "\n"));
+            return done.totals();
+        } catch (Exception | LinkageError e) {
+            counted.failed(String.valueOf(e));
+            if (gaveWay(e)) {
+                LOG.log(Level.FINE, "A flush of counter '" + counter.name() + "' gave way to another node's", e);
+            } else if (loggedCauses.add(counter.name() + "\n" + e.getClass().getName())) {
+                LOG.log(Level.WARNING, "Flushing counter '" + counter.name() + "' through "
+                        + OperationParser.describe(counter.flush()) + " failed (logged once per cause until a flush"
+                        + " succeeds): nothing of it was persisted, its additions stay in the cluster for the next"
+                        + " flush. The flush method must write to the data source of layered-cache.counters"
+                        + ".datasource, in the transaction it is called in", e);
+            }
+            return null;
+        }
+    }
+
+    /**
+     * Whether a flush failed only because another flush persisted the same entries meanwhile (two flushing nodes
+     * for a moment, or an operator's flush): nothing to warn about, the other flush persisted them.
+     */
+    private static boolean gaveWay(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof FlushLedger.ConcurrentFlush
+                    || cause instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && sql.getSQLState().startsWith("23")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * What a flush of one counter leaves: the persisted total of each listed entry, and the sum it persisted
+     * ({@code null} when nothing had changed).
+     */
+    private record Persisted(Map<String, Long> totals, Long sum) {
+    }
+
+    /** Within the flush's transaction: reads the ledger, records the new totals, calls the flush method. */
+    private Persisted persist(Connection connection, CounterOperation counter, List<CounterEntry> listed)
+            throws Exception {
+        Map<String, Long> totals = new HashMap<>(ledger.persisted(connection,
+                listed.stream().map(CounterEntry::id).toList()));
+        Map<String, long[]> updates = new HashMap<>();
+        Map<String, Long> inserts = new HashMap<>();
+        Map<Object, Long> deltas = new LinkedHashMap<>();
+        long sum = 0;
+        for (CounterEntry entry : listed) {
+            Long before = totals.get(entry.id());
+            long delta = Math.subtractExact(entry.total(), before == null ? 0 : before);
+            if (delta == 0) {
+                continue;
+            }
+            if (before == null) {
+                inserts.put(entry.id(), entry.total());
+            } else {
+                updates.put(entry.id(), new long[] {before, entry.total()});
+            }
+            deltas.merge(counter.key(entry.key()), delta, Math::addExact);
+            sum = Math.addExact(sum, delta);
+        }
+        deltas.values().removeIf(delta -> delta == 0);
+        ledger.record(connection, updates, inserts, System.currentTimeMillis());
+        if (!deltas.isEmpty()) {
+            calls.later(counter.flush(), counter.flush().getDeclaringClass(),
+                    new Object[] {Collections.unmodifiableMap(deltas)}).call();
+        }
+        listed.forEach(entry -> totals.put(entry.id(), entry.total()));
+        return new Persisted(totals, updates.isEmpty() && inserts.isEmpty() ? null : sum);
+    }
+
+    /**
+     * Tells the cluster what is persisted of each entry, and removes the entries that were persisted in full at
+     * the end of the last flush and did not change since; the entries persisted in full now, by id and text.
+     */
+    private Map<String, String> afterCommit(List<CounterEntry> listed, Map<String, Long> persisted) {
+        Map<String, String> totals = new HashMap<>();
+        Map<String, String> inFull = new HashMap<>();
+        for (CounterEntry entry : listed) {
+            Long done = persisted.get(entry.id());
+            if (done != null) {
+                totals.put(entry.id(), Long.toString(done));
+                if (done == entry.total()) {
+                    inFull.put(entry.id(), entry.text());
+                }
+            }
+        }
+        try {
+            persistedTotals.putAll(totals);
+            for (Map.Entry<String, String> idle : inFull.entrySet()) {
+                if (idle.getValue().equals(persistedInFull.get(idle.getKey()))
+                        && entries.remove(idle.getKey(), idle.getValue())) {
+                    persistedTotals.remove(idle.getKey());
+                }
+            }
+        } catch (RuntimeException e) {
+            if (loggedCauses.add("cleanup\n" + e.getClass().getName())) {
+                LOG.log(Level.WARNING, "After a flush, the cluster could not be told what is persisted (logged"
+                        + " once): reads of pending sums may count persisted additions until the next flush", e);
+            }
+        }
+        return inFull;
+    }
+
+    /** Creates the ledger table once, in a transaction of its own; false (logged, counted) if that fails. */
+    private boolean ensureLedger() {
+        if (ledgerCreated) {
+            return true;
+        }
+        try {
+            transactions.inOwnTransaction(() -> {
+                try (Connection connection = dataSource.get().getConnection()) {
+                    ledger.create(connection);
+                }
+                return null;
+            });
+            ledgerCreated = true;
+        } catch (Exception | LinkageError e) {
+            figures.values().forEach(counted -> counted.failed("the ledger table could not be created: " + e));
+            if (loggedCauses.add("ledger\n" + e.getClass().getName())) {
+                LOG.log(Level.WARNING, "The counters' ledger table " + FlushLedger.TABLE + " could not be created"
+                        + " in the data source of layered-cache.counters.datasource (logged once): nothing is"
+                        + " flushed, the additions stay in the cluster", e);
+            }
+        }
+        return ledgerCreated;
+    }
+
+    /**
+     * Once an hour, deletes the ledger rows of entries that are no longer in the cluster and were not written for
+     * {@code layered-cache.counters.ledger-keep} (1 day): their entries were removed after being persisted in
+     * full, and no flush that started before that can still be running.
+     */
+    private void pruneLedger(Map<String, List<CounterEntry>> listed) {
+        Instant now = Instant.now();
+        if (Duration.between(lastPrune, now).toHours() < 1) {
+            return;
+        }
+        lastPrune = now;
+        Set<String> present = listed.values().stream().flatMap(List::stream).map(CounterEntry::id)
+                .collect(Collectors.toSet());
+        long before = now.minus(keepLedgerRows).toEpochMilli();
+        try {
+            transactions.inOwnTransaction(() -> {
+                try (Connection connection = dataSource.get().getConnection()) {
+                    List<String> old = new ArrayList<>(ledger.writtenBefore(connection, before));
+                    old.removeAll(present);
+                    if (!old.isEmpty()) {
+                        ledger.delete(connection, old, before);
+                    }
+                }
+                return null;
+            });
+        } catch (Exception | LinkageError e) {
+            LOG.log(Level.FINE, "Old rows of the counters' ledger were not deleted; the next hour tries again", e);
+        }
+    }
+}

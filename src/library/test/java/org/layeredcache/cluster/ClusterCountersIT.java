@@ -1,0 +1,184 @@
+package org.layeredcache.cluster;
+
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.layeredcache.testing.PayaraMicroProcess;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.layeredcache.cluster.NodeCalls.eventually;
+import static org.layeredcache.cluster.NodeCalls.get;
+import static org.layeredcache.cluster.NodeCalls.post;
+
+/**
+ * Counters on three Payara nodes ({@link ThreeNodes}, flushing every 300 ms into PostgreSQL): additions from 32
+ * callers per node while three nodes flush at once are persisted once each; a rollback adds nothing; a flush method that fails
+ * twice loses nothing; and killing the flushing node in the middle of a flush (its writes done, its commit not)
+ * loses nothing and persists nothing twice.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterCountersIT {
+
+    /** How long the database may take to hold every addition once the additions are over. */
+    static final Duration SETTLE = Duration.ofSeconds(30);
+
+    @RegisterExtension
+    static final ThreeNodes NODES = new ThreeNodes();
+
+    @Test
+    @Order(1)
+    void additionsFromThreeNodesWithThirtyTwoCallersEachArePersistedOnceEach() throws Exception {
+        long id = NODES.newId();
+        int calls = 40;
+        int perCall = 10;
+        long started = System.nanoTime();
+        java.util.concurrent.atomic.AtomicBoolean adding = new java.util.concurrent.atomic.AtomicBoolean(true);
+        ExecutorService extraFlushers = Executors.newFixedThreadPool(2);
+        List<Future<Integer>> extra = new ArrayList<>();
+        for (PayaraMicroProcess node : NODES.all()) {
+            if (!flushingNodes().contains(node)) {          // flushes besides the flushing node's, at the same time
+                extra.add(extraFlushers.submit(() -> {
+                    int flushes = 0;
+                    while (adding.get()) {
+                        assertThat(post(node, "tally/flush-now")).isEqualTo("flushed");
+                        flushes++;
+                    }
+                    return flushes;
+                }));
+            }
+        }
+        try {
+            add(id, NODES.all(), 32, calls, perCall);
+        } finally {
+            adding.set(false);
+            extraFlushers.shutdown();
+        }
+        for (Future<Integer> flushes : extra) {
+            assertThat(flushes.get(1, TimeUnit.MINUTES)).as("flushes of a node that does not flush by schedule")
+                    .isPositive();
+        }
+        long expected = 3L * 32 * calls * perCall;
+        NODES.report("Counters: " + expected + " additions from 3 nodes x 32 callers (" + perCall + " per call) in "
+                + NodeCalls.millis(System.nanoTime() - started) + " ms, flushed every 300 ms by one node and"
+                + " continuously by the two others meanwhile.");
+        assertThat(persistedEventually(id, expected)).as("the database holds every addition once").isEqualTo(expected);
+        for (PayaraMicroProcess node : NODES.all()) {
+            assertThat(Long.parseLong(get(node, "tally/" + id))).as("read on %s", node.name()).isEqualTo(expected);
+            assertThat(Long.parseLong(get(node, "tally/" + id + "/pending"))).isZero();
+        }
+        assertThat(flushingNodes()).as("one node flushes").hasSize(1);
+    }
+
+    @Test
+    @Order(2)
+    void aRollbackAddsNothing() throws Exception {
+        long id = NODES.newId();
+        assertThat(post(NODES.b(), "tally/" + id + "/add?times=5&rollBack=true")).isEqualTo("rolled back");
+        assertThat(post(NODES.c(), "tally/" + id + "/add?times=2")).isEqualTo("added");
+        assertThat(Long.parseLong(get(NODES.a(), "tally/" + id))).isEqualTo(2);
+        assertThat(persistedEventually(id, 2)).isEqualTo(2);
+    }
+
+    @Test
+    @Order(3)
+    void aFlushMethodThatFailsTwiceLosesNothing() throws Exception {
+        PayaraMicroProcess flusher = flushingNodes().get(0);
+        long failedBefore = figure(flusher, "failed");
+        long id = NODES.newId();
+        post(flusher, "tally/fail/2");
+        add(id, NODES.all(), 4, 5, 10);
+        assertThat(persistedEventually(id, 600)).isEqualTo(600);
+        assertThat(figure(flusher, "failed") - failedBefore).as("failed flushes").isEqualTo(2);
+        assertThat(get(flusher, "tally/status")).contains("lastError=null");
+    }
+
+    @Test
+    @Order(4)
+    void killingTheFlushingNodeInTheMiddleOfAFlushLosesNothingAndCountsNothingTwice() throws Exception {
+        PayaraMicroProcess flusher = flushingNodes().get(0);
+        List<PayaraMicroProcess> survivors = new ArrayList<>(NODES.all());
+        survivors.remove(flusher);
+        long id = NODES.newId();
+        ExecutorService holder = Executors.newSingleThreadExecutor();
+        try {
+            Future<String> held = holder.submit(() -> post(flusher, "tally/hold"));
+            add(id, NODES.all(), 8, 10, 10);                      // 2,400 additions, some held in the flush
+            assertThat(held.get(1, TimeUnit.MINUTES)).isEqualTo("held");
+            long killedAt = System.nanoTime();
+            flusher.kill();
+            NODES.report("Counters: the flushing node " + flusher.name() + " killed while a flush held its writes"
+                    + " uncommitted.");
+            long more = 0;
+            for (PayaraMicroProcess node : survivors) {
+                post(node, "tally/" + id + "/add?times=50");        // additions go on meanwhile
+                more += 50;
+            }
+            long expected = 2400 + more;
+            assertThat(persistedEventually(id, expected)).isEqualTo(expected);
+            NODES.report("Counters: after the kill, a survivor persisted every addition once within "
+                    + NodeCalls.millis(System.nanoTime() - killedAt) + " ms.");
+            assertThat(flushingNodes()).hasSize(1).doesNotContain(flusher);
+        } finally {
+            holder.shutdownNow();
+        }
+    }
+
+    /** Adds {@code perCall} x {@code calls} on each node from {@code callers} callers per node. */
+    private static void add(long id, List<PayaraMicroProcess> nodes, int callers, int calls, int perCall)
+            throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(nodes.size() * callers);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (PayaraMicroProcess node : nodes) {
+                for (int caller = 0; caller < callers; caller++) {
+                    done.add(pool.submit(() -> {
+                        for (int call = 0; call < calls; call++) {
+                            assertThat(post(node, "tally/" + id + "/add?times=" + perCall)).isEqualTo("added");
+                        }
+                        return null;
+                    }));
+                }
+            }
+            for (Future<?> caller : done) {
+                caller.get(3, TimeUnit.MINUTES);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The persisted count once it reached {@code expected} (or what it was at the deadline), and a while after. */
+    private static long persistedEventually(long id, long expected) throws Exception {
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        eventually(deadline, () -> NODES.persisted(id) >= expected);
+        Thread.sleep(1_000);       // a count persisted twice would show up with the next flushes
+        return NODES.persisted(id);
+    }
+
+    private static List<PayaraMicroProcess> flushingNodes() throws Exception {
+        List<PayaraMicroProcess> flushing = new ArrayList<>();
+        for (PayaraMicroProcess node : NODES.all()) {
+            if (node.isAlive() && get(node, "tally/status").contains("flushingNode=true")) {
+                flushing.add(node);
+            }
+        }
+        return flushing;
+    }
+
+    private static long figure(PayaraMicroProcess node, String name) throws Exception {
+        String status = get(node, "tally/status");
+        java.util.regex.Matcher figure = java.util.regex.Pattern.compile(name + "=(\\d+)").matcher(status);
+        assertThat(figure.find()).as(status).isTrue();
+        return Long.parseLong(figure.group(1));
+    }
+}
