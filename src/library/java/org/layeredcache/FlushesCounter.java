@@ -23,7 +23,8 @@ import java.lang.annotation.Target;
  * ({@code String}, {@code Long} or {@code Integer}) is the type of the counter's keys. The library calls it
  * through the bean, on one node of the cluster every {@code layered-cache.counters.flush-period} (5s), in a JTA
  * transaction of its own in which it also records, in the table {@code layered_cache_counter_ledger} of the data
- * source {@code layered-cache.counters.datasource} (the one the method writes to), how much of each node's
+ * source the method writes to ({@code layered-cache.counters.datasource}; when not set, the
+ * {@code jta-data-source} of the application's persistence unit), how much of each node's
  * additions is persisted: the method's writes and that record commit together or not at all, so an addition is
  * persisted once, even when the flushing node dies during the flush or two nodes flush at once. A flush that
  * throws persists nothing; its additions stay in the cluster for the next flush (the failure is logged once per

@@ -33,7 +33,7 @@ class ArchitectureTest {
 
     static {
         MAY_USE.put("interceptor", List.of("cache", "operation", "key", "config"));
-        MAY_USE.put("admin", List.of("cache", "operation", "layer", "cluster", "key", "config", "stats"));
+        MAY_USE.put("admin", List.of("counter", "cache", "operation", "layer", "cluster", "key", "config", "stats"));
         MAY_USE.put("task", List.of("cache", "operation", "cluster", "key", "config", "stats"));
         MAY_USE.put("counter", List.of("cache", "operation", "layer", "cluster", "config"));
         MAY_USE.put("observe", List.of("cache", "stats"));

@@ -32,6 +32,25 @@ final class AdminJson {
                 .add("calls", s.calls());
     }
 
+    /** One counter's flushing ({@code Counters.status}), its lag as of now. */
+    static JsonObjectBuilder counter(org.layeredcache.CounterStatus status) {
+        JsonObjectBuilder json = Json.createObjectBuilder().add("counter", status.counter())
+                .add("pendingKeys", status.pendingKeys()).add("pendingSum", status.pendingSum())
+                .add("flushes", status.flushes()).add("failedFlushes", status.failedFlushes())
+                .add("persisted", status.persisted()).add("notInCluster", status.notInCluster())
+                .add("lagMillis", status.lag(java.time.Instant.now()).toMillis());
+        if (status.lastFlush() != null) {
+            json.add("lastFlush", status.lastFlush().toString());
+        }
+        if (status.flushedBy() != null) {
+            json.add("flushedBy", status.flushedBy());
+        }
+        if (status.lastError() != null) {
+            json.add("lastError", status.lastError());
+        }
+        return json;
+    }
+
     static JsonObjectBuilder task(TaskStatus task) {
         JsonObjectBuilder json = Json.createObjectBuilder().add("id", task.id()).add("scope", task.scope())
                 .add("description", task.description()).add("state", task.state()).add("done", task.done())

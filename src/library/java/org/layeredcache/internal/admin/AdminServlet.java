@@ -56,7 +56,10 @@ import java.util.regex.Pattern;
  *       cache's bulk preload ({@code @Preloads}) the same way;</li>
  *   <li>{@code GET .../tasks}: the background tasks the cluster knows ({@code CacheTasks}), newest first;
  *       {@code GET} or {@code DELETE .../tasks/{id}}: one task's status, or cancelling it;
- *       {@code DELETE .../pending/{scope}}: releases a scope's pending flag (its task's node died).</li>
+ *       {@code DELETE .../pending/{scope}}: releases a scope's pending flag (its task's node died);</li>
+ *   <li>{@code GET .../counters}: each counter's flushing ({@code Counters.status}); {@code POST
+ *       .../counters/{counter}/flush}: flushes every counter now, on this node (the ledger keeps a flush that
+ *       overlaps the flushing node's from persisting anything twice).</li>
  * </ul>
  * Keys are written as they render ({@code service-42}) and read back through the cache's key templates. Bad input
  * gets a 4xx whose JSON names what was wrong.
@@ -75,6 +78,7 @@ public class AdminServlet extends HttpServlet {
     private static final Pattern TASK = Pattern.compile("/tasks/([^/]+)");
     private static final Pattern WARM_UP = Pattern.compile("/caches/([^/]+)/warm-up");
     private static final Pattern PRELOAD = Pattern.compile("/caches/([^/]+)/preload");
+    private static final Pattern COUNTER_FLUSH = Pattern.compile("/counters/([^/]+)/flush");
     private static final Pattern ENTITY_TYPE = Pattern.compile("/entities/([^/]+)");
     private static final Pattern CLASS_NAME = Pattern.compile("\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*"
             + "(\\.\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)*");
@@ -150,6 +154,20 @@ public class AdminServlet extends HttpServlet {
             json(response, cleared ? 200 : 404, Json.createObjectBuilder().add("scope", scope)
                     .add(cleared ? "cleared" : "error", cleared ? "the pending flag" : "no pending flag for scope '"
                             + scope + "'").build());
+        } else if (path.matches("/counters/?") && method.equals("GET")) {
+            JsonArrayBuilder list = Json.createArrayBuilder();
+            new java.util.TreeSet<>(bean(CacheOperations.class).counters().keySet()).forEach(counter -> list.add(
+                    AdminJson.counter(bean(org.layeredcache.Counters.class).status(counter))));
+            json(response, 200, Json.createObjectBuilder().add("counters", list).build());
+        } else if ((matcher = COUNTER_FLUSH.matcher(path)).matches() && method.equals("POST")) {
+            String counter = decode(matcher.group(1));
+            if (bean(CacheOperations.class).counter(counter).isEmpty()) {
+                error(response, 404, "no counter '" + counter + "'; the counters are "
+                        + new java.util.TreeSet<>(bean(CacheOperations.class).counters().keySet()));
+            } else {
+                bean(org.layeredcache.internal.counter.ClusterCounters.class).flushNow();
+                json(response, 200, AdminJson.counter(bean(org.layeredcache.Counters.class).status(counter)).build());
+            }
         } else if (CACHES.matcher(path).matches() && method.equals("GET")) {
             json(response, 200, figures.caches().add("preloadable", Json.createArrayBuilder(
                     new java.util.TreeSet<>(bean(CacheOperations.class).preloadedCaches()))).build());
@@ -176,7 +194,8 @@ public class AdminServlet extends HttpServlet {
             error(response, 404, method + " " + path + " is not part of this resource; try GET /caches,"
                     + " GET or DELETE /caches/{cache}/keys/{key}, DELETE /caches/{cache}, POST"
                     + " /caches/{cache}/warm-up, POST /caches/{cache}/preload, GET /tasks, GET or DELETE /tasks/{id},"
-                    + " DELETE /pending/{scope}, DELETE /entities/{entity class}");
+                    + " DELETE /pending/{scope}, DELETE /entities/{entity class}, GET /counters,"
+                    + " POST /counters/{counter}/flush");
         }
     }
 

@@ -8,10 +8,10 @@ import java.util.List;
 /**
  * How the deployment's counters are flushed, read once from MicroProfile Config: every
  * {@code layered-cache.counters.flush-period} (5s), into the data source named
- * {@code layered-cache.counters.datasource} (JNDI; {@code java:comp/DefaultDataSource}), whose ledger rows of
- * removed entries are kept {@code layered-cache.counters.ledger-keep} (1d).
+ * {@code layered-cache.counters.datasource} (JNDI; when not set, the one the persistence unit writes to), whose
+ * ledger rows of removed entries are kept {@code layered-cache.counters.ledger-keep} (1d).
  */
-public record CounterSettings(Duration flushPeriod, String dataSource, Duration ledgerKeep) {
+public record CounterSettings(Duration flushPeriod, java.util.Optional<String> dataSource, Duration ledgerKeep) {
 
     static final String PREFIX = "layered-cache.counters.";
 
@@ -19,9 +19,7 @@ public record CounterSettings(Duration flushPeriod, String dataSource, Duration 
     public static CounterSettings read(Config config, List<String> problems) {
         Duration period = duration(config, "flush-period", Duration.ofSeconds(5), Duration.ofMillis(50), problems);
         Duration keep = duration(config, "ledger-keep", Duration.ofDays(1), Duration.ofMinutes(1), problems);
-        String dataSource = config.getOptionalValue(PREFIX + "datasource", String.class)
-                .orElse("java:comp/DefaultDataSource");
-        return new CounterSettings(period, dataSource, keep);
+        return new CounterSettings(period, config.getOptionalValue(PREFIX + "datasource", String.class), keep);
     }
 
     private static Duration duration(Config config, String name, Duration otherwise, Duration least,

@@ -60,7 +60,9 @@ public class ClusterCounters implements Counters {
     private volatile CounterFlusher flusher;
     private volatile SharedMap persistedTotals;
     private volatile SharedMap entries;
+    private volatile SharedMap sharedFigures;
     private volatile DataSource dataSource;
+    private volatile String dataSourceName;
     private ManagedExecutors.Scheduler scheduler;
     private ScheduledFuture<?> flushes;
 
@@ -238,7 +240,10 @@ public class ClusterCounters implements Counters {
             }
         });
         byKey.values().removeIf(sum -> sum == 0);
-        return flusher.figures(counter).status(byKey.size(), byKey.values().stream().mapToLong(Long::longValue).sum(),
+        String shared = sharedFigures.get(counter);
+        CounterFigures.Shared figures = shared != null ? CounterFigures.Shared.read(shared)
+                : flusher.figures(counter).shared(null);
+        return figures.status(counter, byKey.size(), byKey.values().stream().mapToLong(Long::longValue).sum(),
                 notInCluster.get(), flushingNode());
     }
 
@@ -283,8 +288,17 @@ public class ClusterCounters implements Counters {
             if (additions == null) {
                 entries = registry.sharedMap(CounterEntry.ADDITIONS);
                 persistedTotals = registry.sharedMap(CounterEntry.PERSISTED);
-                flusher = new CounterFlusher(operations.counters(), entries, persistedTotals,
-                        registry.transactions(), calls, this::dataSource, settings.ledgerKeep());
+                sharedFigures = registry.sharedMap(CounterFigures.SHARED);
+                flusher = new CounterFlusher(operations.counters(), entries, persistedTotals, sharedFigures,
+                        registry::nodeName, registry.transactions(), calls, this::dataSource, settings.ledgerKeep());
+                ClassLoader application = Thread.currentThread().getContextClassLoader();
+                dataSourceName = LedgerDataSource.find(settings.dataSource(),
+                        application != null ? application : ClusterCounters.class.getClassLoader());
+                if (!operations.counters().isEmpty()) {
+                    LOG.info("Counters " + new TreeSet<>(operations.counters().keySet()) + " are flushed every "
+                            + settings.flushPeriod().toMillis() + " ms; their ledger is in data source "
+                            + dataSourceName);
+                }
                 additions = new NodeAdditions(entries);
             }
             return additions;
@@ -298,10 +312,10 @@ public class ClusterCounters implements Counters {
             return found;
         }
         try {
-            found = (DataSource) new InitialContext().lookup(settings.dataSource());
+            found = (DataSource) new InitialContext().lookup(dataSourceName);
         } catch (NamingException | RuntimeException notThere) {
             if (!dataSources.isResolvable()) {
-                throw new IllegalStateException("no data source " + settings.dataSource() + " (configuration property"
+                throw new IllegalStateException("no data source " + dataSourceName + " (configuration property"
                         + " layered-cache.counters.datasource) was found to flush the counters into", notThere);
             }
             found = dataSources.get();

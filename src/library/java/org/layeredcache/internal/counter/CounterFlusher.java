@@ -25,8 +25,9 @@ import java.util.stream.Collectors;
 
 /**
  * One flush of every counter: reads the cluster's {@link CounterEntry entries}, and per counter, in a transaction
- * of its own, reads from the {@link FlushLedger} what is persisted of each entry, records the new totals and calls
- * the counter's flush method with the sums per key; the two commit together or not at all. Afterwards it tells the
+ * of its own, calls the counter's flush method with the sums per key of what each entry holds beyond what is
+ * persisted of it, and records the new totals in the {@link FlushLedger}, on the condition that it holds the old
+ * ones; the two commit together or not at all. Afterwards it tells the
  * cluster what is persisted (for reads of pending sums) and removes the entries persisted in full that no addition
  * changed for a whole flush period. An entry leaves the cluster only once what it holds is persisted, so nothing
  * is lost when a flushing node dies; the ledger's compare-and-set keeps two flushes from persisting anything twice.
@@ -39,6 +40,8 @@ final class CounterFlusher {
     private final Map<String, CounterOperation> counters;
     private final SharedMap entries;
     private final SharedMap persistedTotals;
+    private final SharedMap sharedFigures;
+    private final Supplier<String> nodeName;
     private final Transactions transactions;
     private final BeanCalls calls;
     private final Supplier<DataSource> dataSource;
@@ -51,9 +54,17 @@ final class CounterFlusher {
     private boolean ledgerCreated;
     private Instant lastPrune = Instant.EPOCH;
 
+    /**
+     * @param entries         the cluster map of {@link CounterEntry entries}
+     * @param persistedTotals the cluster map of what is persisted of each entry
+     * @param sharedFigures   the cluster map of each counter's {@link CounterFigures}
+     * @param nodeName        this node's name, for the figures it shares
+     */
     CounterFlusher(Map<String, CounterOperation> counters, SharedMap entries, SharedMap persistedTotals,
-                   Transactions transactions, BeanCalls calls, Supplier<DataSource> dataSource,
-                   Duration keepLedgerRows) {
+                   SharedMap sharedFigures, Supplier<String> nodeName, Transactions transactions, BeanCalls calls,
+                   Supplier<DataSource> dataSource, Duration keepLedgerRows) {
+        this.sharedFigures = sharedFigures;
+        this.nodeName = nodeName;
         this.counters = counters;
         this.entries = entries;
         this.persistedTotals = persistedTotals;
@@ -90,6 +101,7 @@ final class CounterFlusher {
             if (persisted != null) {
                 nowInFull.putAll(afterCommit(listed, persisted));
             }
+            share(counter.getKey());
         }
         persistedInFull = nowInFull;
         pruneLedger(byCounter);
@@ -98,32 +110,23 @@ final class CounterFlusher {
     /** Flushes one counter's entries; what the ledger holds for each afterwards, or {@code null} if it failed. */
     private Map<String, Long> flush(CounterOperation counter, List<CounterEntry> listed) {
         CounterFigures counted = figures.get(counter.name());
+        Map<String, Long> assumed = new HashMap<>();
         try {
-            Persisted done = transactions.inOwnTransaction(() -> {
-                try (Connection connection = dataSource.get().getConnection()) {
-                    if (transactions.jta()) {
-                        return persist(connection, counter, listed);
-                    }
-                    connection.setAutoCommit(false);     // Java SE: the ledger commits once the method returned
-                    try {
-                        Persisted persisted = persist(connection, counter, listed);
-                        connection.commit();
-                        return persisted;
-                    } catch (Exception | Error failure) {
-                        connection.rollback();
-                        throw failure;
-                    }
-                }
-            });
-            if (done.sum() != null) {
-                counted.committed(done.sum(), Instant.now());
+            persistedTotals.getAll(listed.stream().map(CounterEntry::id).collect(Collectors.toSet()))
+                    .forEach((id, total) -> assumed.put(id, Long.parseLong(total)));
+            Long sum = transactions.inOwnTransaction(() -> persist(counter, listed, assumed));
+            if (sum != null) {
+                counted.committed(sum, Instant.now());
             }
             loggedCauses.removeIf(cause -> cause.startsWith(counter.name() + "\n"));
-            return done.totals();
+            Map<String, Long> totals = new HashMap<>();
+            listed.forEach(entry -> totals.put(entry.id(), entry.total()));
+            return totals;
         } catch (Exception | LinkageError e) {
             counted.failed(String.valueOf(e));
             if (gaveWay(e)) {
                 LOG.log(Level.FINE, "A flush of counter '" + counter.name() + "' gave way to another node's", e);
+                repair(listed);
             } else if (loggedCauses.add(counter.name() + "\n" + e.getClass().getName())) {
                 LOG.log(Level.WARNING, "Flushing counter '" + counter.name() + "' through "
                         + OperationParser.describe(counter.flush()) + " failed (logged once per cause until a flush"
@@ -136,8 +139,68 @@ final class CounterFlusher {
     }
 
     /**
-     * Whether a flush failed only because another flush persisted the same entries meanwhile (two flushing nodes
-     * for a moment, or an operator's flush): nothing to warn about, the other flush persisted them.
+     * Within the flush's transaction: calls the flush method with the sums of what each entry holds beyond what
+     * the cluster says is persisted of it ({@code assumed}), then records the new totals in the ledger on the
+     * condition that it holds what was assumed, which fails the transaction if another flush persisted any of
+     * them (or the cluster's figure was old). The ledger's connection is opened after the method's writes, so
+     * that it joins the connection the method's persistence unit opened on the same data source. The sum
+     * persisted, or {@code null} when nothing had changed.
+     */
+    private Long persist(CounterOperation counter, List<CounterEntry> listed, Map<String, Long> assumed)
+            throws Exception {
+        Map<String, long[]> updates = new HashMap<>();
+        Map<String, Long> inserts = new HashMap<>();
+        Map<Object, Long> deltas = new LinkedHashMap<>();
+        long sum = 0;
+        for (CounterEntry entry : listed) {
+            Long before = assumed.get(entry.id());
+            long delta = Math.subtractExact(entry.total(), before == null ? 0 : before);
+            if (delta == 0) {
+                continue;
+            }
+            if (before == null) {
+                inserts.put(entry.id(), entry.total());
+            } else {
+                updates.put(entry.id(), new long[] {before, entry.total()});
+            }
+            deltas.merge(counter.key(entry.key()), delta, Math::addExact);
+            sum = Math.addExact(sum, delta);
+        }
+        if (updates.isEmpty() && inserts.isEmpty()) {
+            return null;
+        }
+        deltas.values().removeIf(delta -> delta == 0);
+        if (!deltas.isEmpty()) {
+            calls.later(counter.flush(), counter.flush().getDeclaringClass(),
+                    new Object[] {Collections.unmodifiableMap(deltas)}).call();
+        }
+        try (Connection connection = dataSource.get().getConnection()) {
+            if (transactions.jta()) {
+                ledger.record(connection, updates, inserts, System.currentTimeMillis());
+            } else {
+                recordLocally(connection, updates, inserts);
+            }
+        }
+        return sum;
+    }
+
+    /** Java SE: the ledger commits its own connection once the method returned (no JTA to join them). */
+    private void recordLocally(Connection connection, Map<String, long[]> updates, Map<String, Long> inserts)
+            throws java.sql.SQLException {
+        connection.setAutoCommit(false);
+        try {
+            ledger.record(connection, updates, inserts, System.currentTimeMillis());
+            connection.commit();
+        } catch (java.sql.SQLException | RuntimeException failure) {
+            connection.rollback();
+            throw failure;
+        }
+    }
+
+    /**
+     * Whether a flush failed only because the ledger did not hold what it assumed: another flush persisted the
+     * same entries meanwhile (two flushing nodes for a moment, or an operator's flush), or the cluster's figure
+     * was older than the ledger's. Nothing to warn about: nothing was persisted twice.
      */
     private static boolean gaveWay(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
@@ -151,43 +214,22 @@ final class CounterFlusher {
     }
 
     /**
-     * What a flush of one counter leaves: the persisted total of each listed entry, and the sum it persisted
-     * ({@code null} when nothing had changed).
+     * After a flush gave way: tells the cluster what the ledger holds of the entries, so that the next flush
+     * assumes it (another flush persisted them, or the cluster's figure was older than the ledger's).
      */
-    private record Persisted(Map<String, Long> totals, Long sum) {
-    }
-
-    /** Within the flush's transaction: reads the ledger, records the new totals, calls the flush method. */
-    private Persisted persist(Connection connection, CounterOperation counter, List<CounterEntry> listed)
-            throws Exception {
-        Map<String, Long> totals = new HashMap<>(ledger.persisted(connection,
-                listed.stream().map(CounterEntry::id).toList()));
-        Map<String, long[]> updates = new HashMap<>();
-        Map<String, Long> inserts = new HashMap<>();
-        Map<Object, Long> deltas = new LinkedHashMap<>();
-        long sum = 0;
-        for (CounterEntry entry : listed) {
-            Long before = totals.get(entry.id());
-            long delta = Math.subtractExact(entry.total(), before == null ? 0 : before);
-            if (delta == 0) {
-                continue;
-            }
-            if (before == null) {
-                inserts.put(entry.id(), entry.total());
-            } else {
-                updates.put(entry.id(), new long[] {before, entry.total()});
-            }
-            deltas.merge(counter.key(entry.key()), delta, Math::addExact);
-            sum = Math.addExact(sum, delta);
+    private void repair(List<CounterEntry> listed) {
+        try {
+            Map<String, Long> recorded = transactions.inOwnTransaction(() -> {
+                try (Connection connection = dataSource.get().getConnection()) {
+                    return ledger.persisted(connection, listed.stream().map(CounterEntry::id).toList());
+                }
+            });
+            Map<String, String> totals = new HashMap<>();
+            recorded.forEach((id, total) -> totals.put(id, Long.toString(total)));
+            persistedTotals.putAll(totals);
+        } catch (Exception | LinkageError e) {
+            LOG.log(Level.FINE, "What the ledger holds was not read back; the next flush tries again", e);
         }
-        deltas.values().removeIf(delta -> delta == 0);
-        ledger.record(connection, updates, inserts, System.currentTimeMillis());
-        if (!deltas.isEmpty()) {
-            calls.later(counter.flush(), counter.flush().getDeclaringClass(),
-                    new Object[] {Collections.unmodifiableMap(deltas)}).call();
-        }
-        listed.forEach(entry -> totals.put(entry.id(), entry.total()));
-        return new Persisted(totals, updates.isEmpty() && inserts.isEmpty() ? null : sum);
     }
 
     /**
@@ -221,6 +263,15 @@ final class CounterFlusher {
             }
         }
         return inFull;
+    }
+
+    /** Shares the counter's figures with the other nodes; a failure only leaves them older there. */
+    private void share(String counter) {
+        try {
+            sharedFigures.put(counter, figures.get(counter).text(nodeName.get()), 0);
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "The figures of counter '" + counter + "' were not shared", e);
+        }
     }
 
     /** Creates the ledger table once, in a transaction of its own; false (logged, counted) if that fails. */

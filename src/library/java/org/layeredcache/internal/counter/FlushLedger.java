@@ -13,10 +13,10 @@ import java.util.Map;
 
 /**
  * How much of each {@link CounterEntry} is persisted, in a table of the database the flush methods write to
- * ({@value #TABLE}: entry id, persisted total, when it was written), read and written on the flush's own
- * connection, inside its transaction. This is what makes a flush exactly-once: a flush writes the new totals with
- * a compare-and-set on the old ones (or an insert, which the primary key lets only one flush make), so of two
- * flushes that read the same totals, one commits and the other fails and rolls back with the method's writes.
+ * ({@value #TABLE}: entry id, persisted total, when it was written), written inside the flush's transaction. This
+ * is what makes a flush exactly-once: a flush writes the new totals with a compare-and-set on the totals it
+ * assumed (or an insert, which the primary key lets only one flush make), so of two flushes that assumed the same
+ * totals, one commits and the other fails and rolls back with the method's writes.
  * Stateless; thread-safe.
  */
 final class FlushLedger {
@@ -84,7 +84,9 @@ final class FlushLedger {
                 int[] counts = update.executeBatch();
                 for (int i = 0; i < counts.length; i++) {
                     if (counts[i] == 0) {
-                        throw new ConcurrentFlush("entry " + order.get(i) + " was persisted by another flush meanwhile");
+                        throw new ConcurrentFlush("the ledger does not hold what the flush assumed of entry "
+                                + order.get(i) + " (another flush persisted it meanwhile, or the cluster's figure"
+                                + " was older)");
                     }
                 }
             }
