@@ -10,6 +10,7 @@ import org.layeredcache.example.data.ServiceView;
 import org.layeredcache.example.data.TemplateStore;
 import org.layeredcache.example.data.TemplateSummary;
 import org.layeredcache.example.data.TemplateVersionView;
+import org.layeredcache.example.data.TemplateViews;
 import org.layeredcache.example.data.UserStore;
 import org.layeredcache.example.data.UserView;
 
@@ -44,6 +45,10 @@ public class PageService {
     @Inject
     PageService self;
 
+    @Inject
+    TemplateViews views;
+
+    /** The admin page of a template, as the user sees it; each page shown counts as one view of the template. */
     public Page page(long serviceId, long templateId, long userId) {
         ServiceView service = found(services.service(serviceId), "service", serviceId);
         UserView user = found(users.user(userId), "user", userId);
@@ -56,6 +61,7 @@ public class PageService {
         TemplateVersionView version = templates.version(templateId, template.currentVersion())
                 .orElseThrow(() -> new NotFoundException("template " + templateId + " has no current version"));
         Set<String> permissions = self.permissions(userId, serviceId);
+        views.viewed(templateId);
         return new Page(service.id(), service.name(), user.id(), user.name(), List.copyOf(permissions),
                 permissions.contains("manage_templates"), template.id(), template.name(), version.version(),
                 version.subject(), version.content());

@@ -135,6 +135,25 @@ class DashboardIT {
                 assertEquals(String.valueOf(figure(caches, cache, "loads")), shown.get(cache + " loads"), cache);
             }
             assertEquals("rebuild service 4", shown.get("task"));
+
+            // The counters' row: page views of template 15 gathered in the cluster, flushed by the button.
+            for (int i = 0; i < 3; i++) {
+                send("GET", "services/5/templates/15/page?user=5", false);
+            }
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-counter='template-views']")));
+            wait.until(driver -> {
+                try {
+                    driver.findElement(By.cssSelector("tr[data-counter='template-views'] button.flush")).click();
+                    return true;
+                } catch (org.openqa.selenium.StaleElementReferenceException redrawn) {
+                    return false;
+                }
+            });
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"),
+                    "Counter 'template-views' flushed"));
+            String stats = send("GET", "templates/15/stats", false);
+            assertTrue(stats.contains("\"pending\":0") && !stats.contains("\"persisted\":0"), stats);
+            assertTrue(send("GET", "layered-cache/counters", true).contains("\"counter\":\"template-views\""));
             Path screenshot = Path.of(System.getProperty("project.buildDirectory", "target"), "dashboard.png");
             Files.write(screenshot, browser.getScreenshotAs(OutputType.BYTES));
 

@@ -467,6 +467,41 @@ abstract class ExampleContract {
         assertTrue(get(page).contains("\"subject\":\"" + subject + "\""), "the page shows the new version");
     }
 
+    /**
+     * Story 2's write half: each page view adds one to the template's view counter in the cluster, which
+     * {@code /templates/{id}/stats} answers at once (pending) and the background flush persists once.
+     */
+    @Test
+    void eachPageViewIsCountedAtOnceAndPersistedOnceByTheFlush() throws Exception {
+        String stats = "templates/" + TEMPLATE_TO_EDIT + "/stats";
+        long before = number(flushed(stats), "views");  // nothing in flight: a read overlapping a flush may be off
+        for (int i = 0; i < 5; i++) {
+            get("services/" + SERVICE + "/templates/" + TEMPLATE_TO_EDIT + "/page?user=" + USER);
+        }
+        assertEquals(before + 5, number(get(stats), "views"), "persisted + pending right after the views");
+        String flushed = flushed(stats);
+        assertEquals(before + 5, number(flushed, "persisted"), flushed);
+        call("GET", "templates/123456789/stats", null, 404);
+    }
+
+    /** The stats once nothing is pending (within 30 s; the example flushes every 2 s). */
+    private String flushed(String stats) throws Exception {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        String flushed = get(stats);
+        while (number(flushed, "pending") != 0 && System.nanoTime() - deadline < 0) {
+            Thread.sleep(100);
+            flushed = get(stats);
+        }
+        assertEquals(0, number(flushed, "pending"), "the flush persisted the views: " + flushed);
+        return flushed;
+    }
+
+    private static long number(String json, String name) {
+        Matcher number = Pattern.compile("\"" + name + "\":(\\d+)").matcher(json);
+        assertTrue(number.find(), name + " in " + json);
+        return Long.parseLong(number.group(1));
+    }
+
     private long newestTemplateOfService() throws Exception {
         String list = get("services/" + SERVICE + "/templates");
         Matcher ids = Pattern.compile("\"id\":(\\d+)").matcher(list);
