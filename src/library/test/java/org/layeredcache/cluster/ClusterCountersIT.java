@@ -114,6 +114,16 @@ class ClusterCountersIT {
             Future<String> held = holder.submit(() -> post(flusher, "tally/hold"));
             add(id, NODES.all(), 8, 10, 10);                      // 2,400 additions, some held in the flush
             assertThat(held.get(1, TimeUnit.MINUTES)).isEqualTo("held");
+            long owned = 0;
+            long backups = 0;
+            for (PayaraMicroProcess node : NODES.all()) {
+                String[] replicas = get(node, "tally/replicas").split(" ");
+                owned += Long.parseLong(replicas[0]);
+                backups += Long.parseLong(replicas[1]);
+            }
+            NODES.report("Counters: before the kill the cluster held " + owned + " entries and " + backups
+                    + " backups of them.");
+            assertThat(backups).as("each entry has a backup on another member").isEqualTo(owned);
             long killedAt = System.nanoTime();
             flusher.kill();
             NODES.report("Counters: the flushing node " + flusher.name() + " killed while a flush held its writes"

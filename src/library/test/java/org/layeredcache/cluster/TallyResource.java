@@ -69,6 +69,18 @@ public class TallyResource {
         return "flushed";
     }
 
+    @Inject
+    org.layeredcache.internal.cache.CacheRegistry registry;
+
+    /** How many entries of the counters' cluster map this member holds as owner and as backup: "owned backups". */
+    @GET
+    @Path("replicas")
+    public String replicas() {
+        com.hazelcast.map.LocalMapStats stats = registry.hazelcast().orElseThrow()
+                .getMap("layered-cache-counter-additions").getLocalMapStats();
+        return stats.getOwnedEntryCount() + " " + stats.getBackupEntryCount();
+    }
+
     @POST
     @Path("fail/{times}")
     public String failNext(@PathParam("times") int times) {
