@@ -245,6 +245,94 @@ public class BenchmarkResource {
                 .append(',').append(reloaded < 0 ? "" : String.valueOf(reloaded)).append('\n');
     }
 
+    @Inject
+    org.layeredcache.Counters injectedCounters;
+
+    @Inject
+    BenchViews injectedViews;
+
+    private static volatile org.layeredcache.Counters counters;
+    private static volatile BenchViews views;
+
+    static org.layeredcache.Counters counters() {
+        return counters;
+    }
+
+    static BenchViews views() {
+        return views;
+    }
+
+    /**
+     * {@code POST /jmh/counters?threads=32&iterations=3&seconds=5}: {@link CounterBenchmarks}, throughput with
+     * {@code threads} threads; afterwards waits (at most 60 s) until the flushes have persisted every addition, and
+     * appends what the database holds against what was added, the flushes' statements, and the flush lag of the
+     * sampled additions (from an addition's return to the end of the first flush call that began after it).
+     */
+    @POST
+    @Path("counters")
+    @Produces(MediaType.TEXT_PLAIN)
+    public synchronized String counters(@QueryParam("threads") @DefaultValue("32") int threads,
+                                        @QueryParam("iterations") @DefaultValue("3") int iterations,
+                                        @QueryParam("seconds") @DefaultValue("5") int seconds) throws Exception {
+        if (threads < 1 || threads > 64 || iterations < 1 || iterations > 10 || seconds < 1 || seconds > 30) {
+            throw new jakarta.ws.rs.BadRequestException("threads 1 to 64, iterations 1 to 10, seconds 1 to 30");
+        }
+        counters = injectedCounters;
+        views = injectedViews;
+        injectedViews.reset();
+        CounterBenchmarks.ADDED.reset();
+        CounterBenchmarks.DIRECT.reset();
+        CounterBenchmarks.SAMPLES.clear();
+        Collection<RunResult> results = new Runner(new OptionsBuilder()
+                .include(CounterBenchmarks.class.getName())
+                .forks(0)
+                .threads(threads)
+                .warmupIterations(iterations)
+                .warmupTime(TimeValue.seconds(seconds))
+                .measurementIterations(iterations)
+                .measurementTime(TimeValue.seconds(seconds))
+                .mode(org.openjdk.jmh.annotations.Mode.Throughput)
+                .timeUnit(TimeUnit.SECONDS)
+                .build()).run();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long pending = 1;
+        while (pending != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            pending = 0;
+            for (long key = 1; key <= BenchViews.KEYS; key++) {
+                pending += injectedCounters.pending(BenchViews.COUNTER, key);
+            }
+        }
+        long[] totals = injectedViews.totals();
+        java.util.List<long[]> flushes = new java.util.ArrayList<>(BenchViews.FLUSHES);
+        flushes.sort(java.util.Comparator.comparingLong(flush -> flush[0]));
+        java.util.List<Long> lags = new java.util.ArrayList<>();
+        for (long returned : CounterBenchmarks.SAMPLES) {
+            flushes.stream().filter(flush -> flush[0] > returned).findFirst()
+                    .ifPresent(flush -> lags.add(flush[1] - returned));
+        }
+        java.util.Collections.sort(lags);
+        ByteArrayOutputStream csv = new ByteArrayOutputStream();
+        ResultFormatFactory.getInstance(ResultFormatType.CSV, new PrintStream(csv, true, StandardCharsets.UTF_8))
+                .writeOut(results);
+        long added = CounterBenchmarks.ADDED.sum();
+        return csv.toString(StandardCharsets.UTF_8)
+                + "# added " + added + " persisted " + totals[0] + " pending " + pending + "\n"
+                + "# direct " + CounterBenchmarks.DIRECT.sum() + " in the database " + totals[1] + "\n"
+                + "# flush calls " + BenchViews.FLUSH_CALLS.get() + " statements " + BenchViews.FLUSH_STATEMENTS.get()
+                + "\n"
+                + "# lag samples " + lags.size() + " p50 " + millis(lags, 0.5) + " p99 " + millis(lags, 0.99)
+                + " max " + millis(lags, 1.0) + "\n";
+    }
+
+    private static String millis(java.util.List<Long> sorted, double quantile) {
+        if (sorted.isEmpty()) {
+            return "-";
+        }
+        int index = (int) Math.min(sorted.size() - 1, Math.ceil(quantile * sorted.size()) - 1);
+        return String.format(java.util.Locale.ROOT, "%.1f", sorted.get(Math.max(0, index)) / 1e6);
+    }
+
     @POST
     @Produces(MediaType.TEXT_PLAIN)
     public synchronized String run(@QueryParam("iterations") @DefaultValue("5") int iterations,

@@ -116,10 +116,22 @@ public class ClusterCounters implements Counters {
             if (flushingNode()) {
                 flusher.flush();
             }
+            if (System.nanoTime() - lastForget > TimeUnit.HOURS.toNanos(1)) {
+                lastForget = System.nanoTime();
+                additions.forgetIdle();
+            }
+            periodicFailureLogged = false;
         } catch (RuntimeException e) {          // the next period tries again; the schedule must go on
-            LOG.log(Level.WARNING, "A periodic flush of the counters failed", e);
+            if (!periodicFailureLogged) {
+                periodicFailureLogged = true;
+                LOG.log(Level.WARNING, "A periodic flush of the counters failed (logged once until one succeeds):"
+                        + " the additions stay in the cluster", e);
+            }
         }
     }
+
+    private volatile boolean periodicFailureLogged;
+    private volatile long lastForget = System.nanoTime();
 
     @Override
     public void add(String counter, Object key, long delta) {

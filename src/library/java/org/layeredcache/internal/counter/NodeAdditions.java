@@ -62,14 +62,21 @@ final class NodeAdditions {
      * @throws NotInCluster if the cluster refused the write that carried it: it stays here and is retried
      */
     void add(String counter, String key, long delta) {
-        Slot slot = slots.computeIfAbsent(CounterEntry.prefix(counter, key), prefix -> new Slot(counter, key));
+        Slot slot;
         long ticket;
         boolean writer;
-        synchronized (slot) {
-            slot.unwritten = Math.addExact(slot.unwritten, delta);
-            ticket = ++slot.added;
-            writer = !slot.writing;
-            slot.writing |= writer;
+        while (true) {
+            slot = slots.computeIfAbsent(CounterEntry.prefix(counter, key), prefix -> new Slot(counter, key));
+            synchronized (slot) {
+                if (slot.retired) {
+                    continue;                       // forgotten meanwhile: a fresh slot takes it
+                }
+                slot.unwritten = Math.addExact(slot.unwritten, delta);
+                ticket = ++slot.added;
+                writer = !slot.writing;
+                slot.writing |= writer;
+                break;
+            }
         }
         if (!writer && !awaitWrite(slot, ticket)) {
             writer = true;                          // the writer stopped before carrying it: write it ourselves
@@ -194,7 +201,8 @@ final class NodeAdditions {
     void forgetIdle() {
         slots.values().removeIf(slot -> {
             synchronized (slot) {
-                return !slot.writing && slot.unwritten == 0 && slot.added == slot.written;
+                slot.retired = !slot.writing && slot.unwritten == 0 && slot.added == slot.written;
+                return slot.retired;
             }
         });
     }
@@ -209,6 +217,8 @@ final class NodeAdditions {
         long failedUpTo;
         RuntimeException failure;
         boolean writing;
+        /** Removed from the slots: additions go to a fresh one. */
+        boolean retired;
         CounterEntry entry;
         /** The total of {@link #entry}, for the overflow check. */
         volatile long inCluster;

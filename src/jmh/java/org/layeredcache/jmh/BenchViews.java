@@ -1,0 +1,87 @@
+package org.layeredcache.jmh;
+
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.layeredcache.FlushesCounter;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The counter benchmark's data in PostgreSQL (the preload benchmark's data source): table {@value #TABLE}, one row
+ * per key, written two ways: by the flushes of counter {@value #COUNTER}, and by one {@code UPDATE ... n = n + 1}
+ * per addition (the baseline, into column {@code direct}). The flush method counts its statements and keeps when
+ * each of its calls began and ended, for the lag.
+ */
+@ApplicationScoped
+public class BenchViews {
+
+    static final String COUNTER = "bench-views";
+    static final String TABLE = "layered_cache_bench_views";
+    static final int KEYS = 10;
+
+    static final AtomicLong FLUSH_STATEMENTS = new AtomicLong();
+    static final AtomicLong FLUSH_CALLS = new AtomicLong();
+    /** {start, end} of each flush method call, in System.nanoTime(). */
+    static final ConcurrentLinkedQueue<long[]> FLUSHES = new ConcurrentLinkedQueue<>();
+
+    @Resource(lookup = "java:app/jdbc/bench")
+    DataSource database;
+
+    /** Makes the table hold one row per key, all at 0. */
+    public void reset() throws SQLException {
+        try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("create table if not exists " + TABLE + " (id bigint primary key, counted bigint not"
+                    + " null, direct bigint not null)");
+            statement.execute("truncate " + TABLE);
+            statement.execute("insert into " + TABLE + " select g, 0, 0 from generate_series(1, " + KEYS + ") g");
+        }
+        FLUSH_STATEMENTS.set(0);
+        FLUSH_CALLS.set(0);
+        FLUSHES.clear();
+    }
+
+    /** The baseline: one autocommitted update per addition, on a pooled connection. */
+    public void updateDirectly(long key) throws SQLException {
+        try (Connection connection = database.getConnection();
+             PreparedStatement update = connection.prepareStatement("update " + TABLE
+                     + " set direct = direct + 1 where id = ?")) {
+            update.setLong(1, key);
+            update.executeUpdate();
+        }
+    }
+
+    @FlushesCounter(COUNTER)
+    public void persist(Map<Long, Long> deltas) throws SQLException {
+        long started = System.nanoTime();
+        FLUSH_CALLS.incrementAndGet();
+        try (Connection connection = database.getConnection();
+             PreparedStatement update = connection.prepareStatement("update " + TABLE
+                     + " set counted = counted + ? where id = ?")) {
+            for (Map.Entry<Long, Long> delta : deltas.entrySet()) {
+                update.setLong(1, delta.getValue());
+                update.setLong(2, delta.getKey());
+                update.addBatch();
+            }
+            update.executeBatch();
+            FLUSH_STATEMENTS.addAndGet(deltas.size());
+        }
+        FLUSHES.add(new long[] {started, System.nanoTime()});
+    }
+
+    /** The sums of both columns: {counted, direct}. */
+    public long[] totals() throws SQLException {
+        try (Connection connection = database.getConnection(); Statement statement = connection.createStatement();
+             java.sql.ResultSet row = statement.executeQuery("select coalesce(sum(counted), 0),"
+                     + " coalesce(sum(direct), 0) from " + TABLE)) {
+            row.next();
+            return new long[] {row.getLong(1), row.getLong(2)};
+        }
+    }
+}
