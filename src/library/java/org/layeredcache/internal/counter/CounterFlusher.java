@@ -204,9 +204,7 @@ final class CounterFlusher {
      */
     private static boolean gaveWay(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof FlushLedger.ConcurrentFlush
-                    || cause instanceof java.sql.SQLException sql && sql.getSQLState() != null
-                    && sql.getSQLState().startsWith("23")) {
+            if (cause instanceof FlushLedger.ConcurrentFlush) {
                 return true;
             }
         }

@@ -100,7 +100,17 @@ final class FlushLedger {
                     insert.setLong(3, now);
                     insert.addBatch();
                 }
-                insert.executeBatch();         // a duplicate key (another flush inserted it) throws: roll back
+                try {
+                    insert.executeBatch();
+                } catch (SQLException e) {
+                    if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {   // integrity: a duplicate key
+                        ConcurrentFlush inserted = new ConcurrentFlush("another flush recorded one of entries "
+                                + inserts.keySet() + " first");
+                        inserted.initCause(e);
+                        throw inserted;
+                    }
+                    throw e;
+                }
             }
         }
     }
