@@ -70,6 +70,24 @@ public final class SharedMap {
         return cluster != null ? cluster.replace(key, expected, value) : local.replace(key, expected, value);
     }
 
+    /** Stores {@code value} without waiting; the stage completes once the cluster (with its backup) holds it. */
+    public java.util.concurrent.CompletionStage<Void> setAsync(String key, String value) {
+        if (cluster != null) {
+            return cluster.setAsync(key, value);
+        }
+        local.put(key, value);
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
+    /** Removes the key without waiting; the stage completes once the cluster has removed it. */
+    public java.util.concurrent.CompletionStage<Void> deleteAsync(String key) {
+        if (cluster != null) {
+            return cluster.removeAsync(key).thenApply(removed -> null);
+        }
+        local.remove(key);
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
     /** Stores every pair at once (one operation per member in the cluster). */
     public void putAll(Map<String, String> pairs) {
         if (cluster != null) {

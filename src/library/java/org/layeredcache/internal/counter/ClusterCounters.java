@@ -108,6 +108,7 @@ public class ClusterCounters implements Counters {
         parts();
         additions.retry();
         flusher.flush();
+        additions.removePersisted();
     }
 
     private void periodic() {
@@ -116,6 +117,7 @@ public class ClusterCounters implements Counters {
             if (flushingNode()) {
                 flusher.flush();
             }
+            additions.removePersisted();
             if (System.nanoTime() - lastForget > TimeUnit.HOURS.toNanos(1)) {
                 lastForget = System.nanoTime();
                 additions.forgetIdle();
@@ -259,6 +261,13 @@ public class ClusterCounters implements Counters {
                 notInCluster.get(), flushingNode());
     }
 
+    /** The ids of the cluster's members now, or {@code null} without a cluster. */
+    private Set<String> liveMembers() {
+        return registry.hazelcast().map(hazelcast -> hazelcast.getCluster().getMembers().stream()
+                .map(member -> member.getUuid().toString()).collect(java.util.stream.Collectors.toSet()))
+                .orElse(null);
+    }
+
     /** Whether this node flushes: the oldest member of the cluster, or the only node without one. */
     boolean flushingNode() {
         return registry.hazelcast().map(hazelcast -> hazelcast.getCluster().getMembers().iterator().next()
@@ -302,7 +311,8 @@ public class ClusterCounters implements Counters {
                 persistedTotals = registry.sharedMap(CounterEntry.PERSISTED);
                 sharedFigures = registry.sharedMap(CounterFigures.SHARED);
                 flusher = new CounterFlusher(operations.counters(), entries, persistedTotals, sharedFigures,
-                        registry::nodeName, registry.transactions(), calls, this::dataSource, settings.ledgerKeep());
+                        registry::nodeName, this::liveMembers, registry.transactions(), calls, this::dataSource,
+                        settings.ledgerKeep());
                 ClassLoader application = Thread.currentThread().getContextClassLoader();
                 dataSourceName = LedgerDataSource.find(settings.dataSource(),
                         application != null ? application : ClusterCounters.class.getClassLoader());
@@ -311,7 +321,9 @@ public class ClusterCounters implements Counters {
                             + settings.flushPeriod().toMillis() + " ms; their ledger is in data source "
                             + dataSourceName);
                 }
-                additions = new NodeAdditions(entries);
+                additions = new NodeAdditions(entries, persistedTotals, registry.hazelcast()
+                        .map(hazelcast -> hazelcast.getCluster().getLocalMember().getUuid().toString())
+                        .orElse("local"), settings.timeout());
             }
             return additions;
         }

@@ -2,9 +2,10 @@ package org.layeredcache.internal.counter;
 
 /**
  * One node's additions to one key of one counter, as the cluster keeps them: under an id of its own (the node's
- * run and a number), the text {@code counter NUL key NUL total}. Only the node that made the entry changes its
- * total, and only upwards in time (a compare-and-set on the text); the flusher persists {@code total} minus what
- * the ledger says is persisted, and removes the entry once it is persisted in full and idle.
+ * cluster member id, its run and a number), the text {@code counter NUL key NUL total}. Only the node that made the
+ * entry writes its total and removes it (once it is persisted in full and idle); the flusher persists
+ * {@code total} minus what the ledger says is persisted, and removes the entries of nodes that left the cluster
+ * once they are persisted in full.
  *
  * @param id      the entry's id in the cluster map and in the ledger
  * @param counter the counter's name
@@ -21,6 +22,20 @@ record CounterEntry(String id, String counter, String key, long total) {
     /** The entry's text in the cluster map. */
     String text() {
         return prefix(counter, key) + total;
+    }
+
+    /**
+     * The first part of the ids of the entries one run of a node makes: its cluster member id, then a random part
+     * (nodes that share one member, as in-process tests do, still make different ids).
+     */
+    static String runOf(String member) {
+        return member + "/" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** The cluster member id of the node that made the entry {@code id}. */
+    static String memberOf(String id) {
+        int slash = id.indexOf('/');
+        return slash < 0 ? id : id.substring(0, slash);
     }
 
     /** What the text of every entry of {@code key} of {@code counter} starts with. */

@@ -28,9 +28,9 @@ import java.util.stream.Collectors;
  * of its own, calls the counter's flush method with the sums per key of what each entry holds beyond what is
  * persisted of it, and records the new totals in the {@link FlushLedger}, on the condition that it holds the old
  * ones; the two commit together or not at all. Afterwards it tells the
- * cluster what is persisted (for reads of pending sums) and removes the entries persisted in full that no addition
- * changed for a whole flush period. An entry leaves the cluster only once what it holds is persisted, so nothing
- * is lost when a flushing node dies; the ledger's compare-and-set keeps two flushes from persisting anything twice.
+ * cluster what is persisted (for reads of pending sums, and for each node to remove its entries persisted in full),
+ * and removes those of nodes that left the cluster. An entry leaves the cluster only once what it holds is
+ * persisted, so nothing is lost when a flushing node dies; the ledger's compare-and-set keeps two flushes from persisting anything twice.
  * One flush at a time per instance.
  */
 final class CounterFlusher {
@@ -49,8 +49,7 @@ final class CounterFlusher {
     private final FlushLedger ledger = new FlushLedger();
     private final Map<String, CounterFigures> figures = new ConcurrentHashMap<>();
     private final Set<String> loggedCauses = ConcurrentHashMap.newKeySet();
-    /** The text of each entry persisted in full at the end of the last flush: unchanged since, it is idle. */
-    private Map<String, String> persistedInFull = Map.of();
+    private final Supplier<Set<String>> liveMembers;
     private boolean ledgerCreated;
     private Instant lastPrune = Instant.EPOCH;
 
@@ -59,10 +58,13 @@ final class CounterFlusher {
      * @param persistedTotals the cluster map of what is persisted of each entry
      * @param sharedFigures   the cluster map of each counter's {@link CounterFigures}
      * @param nodeName        this node's name, for the figures it shares
+     * @param liveMembers     the ids of the cluster's members now ({@code null}: unknown, none is taken for gone)
      */
     CounterFlusher(Map<String, CounterOperation> counters, SharedMap entries, SharedMap persistedTotals,
-                   SharedMap sharedFigures, Supplier<String> nodeName, Transactions transactions, BeanCalls calls,
-                   Supplier<DataSource> dataSource, Duration keepLedgerRows) {
+                   SharedMap sharedFigures, Supplier<String> nodeName, Supplier<Set<String>> liveMembers,
+                   Transactions transactions, BeanCalls calls, Supplier<DataSource> dataSource,
+                   Duration keepLedgerRows) {
+        this.liveMembers = liveMembers;
         this.sharedFigures = sharedFigures;
         this.nodeName = nodeName;
         this.counters = counters;
@@ -91,7 +93,6 @@ final class CounterFlusher {
         if (!byCounter.isEmpty() && !ensureLedger()) {
             return;
         }
-        Map<String, String> nowInFull = new HashMap<>();
         for (Map.Entry<String, CounterOperation> counter : counters.entrySet()) {
             List<CounterEntry> listed = byCounter.getOrDefault(counter.getKey(), List.of());
             if (listed.isEmpty()) {
@@ -99,11 +100,10 @@ final class CounterFlusher {
             }
             Map<String, Long> persisted = flush(counter.getValue(), listed);
             if (persisted != null) {
-                nowInFull.putAll(afterCommit(listed, persisted));
+                afterCommit(listed, persisted);
             }
             share(counter.getKey());
         }
-        persistedInFull = nowInFull;
         pruneLedger(byCounter);
     }
 
@@ -231,27 +231,20 @@ final class CounterFlusher {
     }
 
     /**
-     * Tells the cluster what is persisted of each entry, and removes the entries that were persisted in full at
-     * the end of the last flush and did not change since; the entries persisted in full now, by id and text.
+     * Tells the cluster what is persisted of each entry, and removes the entries of nodes that left the cluster
+     * once they are persisted in full (a node removes its own).
      */
-    private Map<String, String> afterCommit(List<CounterEntry> listed, Map<String, Long> persisted) {
+    private void afterCommit(List<CounterEntry> listed, Map<String, Long> persisted) {
         Map<String, String> totals = new HashMap<>();
-        Map<String, String> inFull = new HashMap<>();
-        for (CounterEntry entry : listed) {
-            Long done = persisted.get(entry.id());
-            if (done != null) {
-                totals.put(entry.id(), Long.toString(done));
-                if (done == entry.total()) {
-                    inFull.put(entry.id(), entry.text());
-                }
-            }
-        }
+        persisted.forEach((id, total) -> totals.put(id, Long.toString(total)));
         try {
             persistedTotals.putAll(totals);
-            for (Map.Entry<String, String> idle : inFull.entrySet()) {
-                if (idle.getValue().equals(persistedInFull.get(idle.getKey()))
-                        && entries.remove(idle.getKey(), idle.getValue())) {
-                    persistedTotals.remove(idle.getKey());
+            Set<String> live = liveMembers.get();
+            for (CounterEntry entry : listed) {
+                if (live != null && !live.contains(CounterEntry.memberOf(entry.id()))
+                        && persisted.getOrDefault(entry.id(), -1L) == entry.total()
+                        && entries.remove(entry.id(), entry.text())) {
+                    persistedTotals.remove(entry.id());
                 }
             }
         } catch (RuntimeException e) {
@@ -260,7 +253,6 @@ final class CounterFlusher {
                         + " once): reads of pending sums may count persisted additions until the next flush", e);
             }
         }
-        return inFull;
     }
 
     /** Shares the counter's figures with the other nodes; a failure only leaves them older there. */

@@ -2,34 +2,47 @@ package org.layeredcache.internal.counter;
 
 import org.layeredcache.internal.cluster.SharedMap;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
  * This node's additions on their way to the cluster: one slot per counter and key, each with one
- * {@link CounterEntry} in the cluster that only this node writes. Additions of one key made at once share one
- * cluster write (the first caller writes what all of them added while it waited; the others wait for it), so a hot
- * key costs one round trip per batch, not per addition. An amount the cluster refused stays in its slot, counted
- * as pending here, until {@link #retry} writes it. Thread-safe.
+ * {@link CounterEntry} in the cluster that only this node writes and removes. A write sets the entry's new total
+ * (the value is absolute, so writing it again is harmless) without blocking a thread; additions of one key made
+ * while a write is on its way go together in the next one, so a hot key costs one cluster write per batch, not per
+ * addition. One write per slot is on its way at a time, also after a caller stopped waiting for it, so writes
+ * never overtake each other. A caller waits for the write that carries its addition at most the timeout; then (or
+ * when the cluster refuses it) its addition stays in the slot, counted as pending here, and goes with the next
+ * write ({@link #retry}). Once the cluster says an idle entry is persisted in full, this node removes it
+ * ({@link #removePersisted}); the next addition starts a new one. Thread-safe.
  */
 final class NodeAdditions {
 
-    /** How long a caller waits for another caller's write that carries its addition. */
-    static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
-
     private final SharedMap entries;
-    private final String run = UUID.randomUUID().toString();
+    private final SharedMap persistedTotals;
+    private final String run;
+    private final long timeoutNanos;
     private final AtomicLong numbers = new AtomicLong();
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
 
-    NodeAdditions(SharedMap entries) {
+    /**
+     * @param member  this node's cluster member id (its entries carry it, so that the flusher knows whose they are)
+     * @param timeout how long a caller waits for the write that carries its addition
+     */
+    NodeAdditions(SharedMap entries, SharedMap persistedTotals, String member, Duration timeout) {
         this.entries = entries;
+        this.persistedTotals = persistedTotals;
+        this.run = CounterEntry.runOf(member);
+        this.timeoutNanos = timeout.toNanos();
     }
 
-    /** What an addition that did not reach the cluster leaves: the amount stays here, to be retried. */
+    /** What an addition that did not reach the cluster leaves: the amount stays here, to be written later. */
     static final class NotInCluster extends RuntimeException {
         NotInCluster(String message, Throwable cause) {
             super(message, cause);
@@ -45,12 +58,13 @@ final class NodeAdditions {
         Slot slot = slots.get(CounterEntry.prefix(counter, key));
         if (slot != null) {
             synchronized (slot) {
+                long held = slot.entry == null ? slot.unwritten : slot.entry.total() + slot.unwritten;
                 try {
-                    Math.addExact(Math.addExact(slot.inCluster, slot.unwritten), delta);
+                    Math.addExact(held, delta);
                 } catch (ArithmeticException e) {
                     throw new ArithmeticException("Counters.add(\"" + counter + "\", " + key + ", " + delta + "): the"
-                            + " sum this node holds for the key (" + (slot.inCluster + slot.unwritten) + " not yet"
-                            + " persisted) would overflow a long; wait for a flush");
+                            + " sum this node holds for the key (" + held + ", not all persisted yet) would overflow"
+                            + " a long; wait for a flush");
                 }
             }
         }
@@ -59,12 +73,11 @@ final class NodeAdditions {
     /**
      * Adds {@code delta} and returns once it is in the cluster.
      *
-     * @throws NotInCluster if the cluster refused the write that carried it: it stays here and is retried
+     * @throws NotInCluster if the write that carried it failed or took longer than the timeout: it stays here
      */
     void add(String counter, String key, long delta) {
         Slot slot;
         long ticket;
-        boolean writer;
         while (true) {
             slot = slots.computeIfAbsent(CounterEntry.prefix(counter, key), prefix -> new Slot(counter, key));
             synchronized (slot) {
@@ -73,34 +86,25 @@ final class NodeAdditions {
                 }
                 slot.unwritten = Math.addExact(slot.unwritten, delta);
                 ticket = ++slot.added;
-                writer = !slot.writing;
-                slot.writing |= writer;
                 break;
             }
         }
-        if (!writer && !awaitWrite(slot, ticket)) {
-            writer = true;                          // the writer stopped before carrying it: write it ourselves
-        }
-        if (writer) {
-            drain(slot, ticket);
-        }
+        write(slot);
+        await(slot, ticket);
     }
 
-    /** Waits until a write carried {@code ticket}; false if the writer stopped first and this caller must write. */
-    private static boolean awaitWrite(Slot slot, long ticket) {
-        long deadline = System.nanoTime() + WAIT_NANOS;
+    /** Waits until a write carried {@code ticket}, at most the timeout. */
+    private void await(Slot slot, long ticket) {
+        long deadline = System.nanoTime() + timeoutNanos;
         synchronized (slot) {
             while (slot.written < ticket) {
                 if (slot.failedUpTo >= ticket) {
                     throw new NotInCluster("the cluster refused the write that carried it", slot.failure);
                 }
-                if (!slot.writing) {
-                    slot.writing = true;
-                    return false;
-                }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new NotInCluster("the write that carries it takes more than 30 s", null);
+                    throw new NotInCluster("the write that carries it took more than "
+                            + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms", null);
                 }
                 try {
                     TimeUnit.NANOSECONDS.timedWait(slot, left);
@@ -109,78 +113,80 @@ final class NodeAdditions {
                     throw new NotInCluster("interrupted while its write went on", e);
                 }
             }
-            return true;
         }
     }
 
-    /** Writes what the slot holds until nothing is left (as the one writer of the slot). */
-    private void drain(Slot slot, long ticket) {
+    /**
+     * Sends what the slot holds unless a write of it is on its way already (that one's completion sends the rest).
+     * Never blocks on the cluster.
+     */
+    private void write(Slot slot) {
         while (true) {
+            CounterEntry next;
             long amount;
             long upTo;
             synchronized (slot) {
-                amount = slot.unwritten;
-                upTo = slot.added;
-                if (upTo == slot.written && amount == 0) {
-                    slot.writing = false;
-                    slot.notifyAll();
+                if (slot.writing || slot.unwritten == 0 && slot.added == slot.written) {
                     return;
                 }
+                amount = slot.unwritten;
+                upTo = slot.added;
+                next = slot.entry == null
+                        ? new CounterEntry(run + "-" + numbers.incrementAndGet(), slot.counter, slot.key, amount)
+                        : new CounterEntry(slot.entry.id(), slot.counter, slot.key,
+                                Math.addExact(slot.entry.total(), amount));
+                slot.writing = true;
             }
+            java.util.concurrent.CompletableFuture<Void> sent;
             try {
-                write(slot, amount);
+                sent = entries.setAsync(next.id(), next.text()).toCompletableFuture();
             } catch (RuntimeException e) {
-                synchronized (slot) {
-                    slot.failedUpTo = upTo;
-                    slot.failure = e;
-                    slot.writing = false;
-                    slot.notifyAll();
-                }
-                if (ticket > 0 && ticket <= upTo) {
-                    throw new NotInCluster("the cluster refused it", e);
-                }
+                sent = java.util.concurrent.CompletableFuture.failedFuture(e);
+            }
+            if (!sent.isDone()) {
+                sent.whenComplete((done, failure) -> {
+                    if (written(slot, next, amount, upTo, failure)) {
+                        write(slot);                // what was added meanwhile
+                    }
+                });
                 return;
             }
-            synchronized (slot) {
+            Throwable failure = null;
+            try {
+                sent.join();
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            if (!written(slot, next, amount, upTo, failure)) {
+                return;
+            }
+        }
+    }
+
+    /** Records how a write ended and wakes its callers; whether it succeeded. */
+    private static boolean written(Slot slot, CounterEntry next, long amount, long upTo, Throwable failure) {
+        synchronized (slot) {
+            slot.writing = false;
+            if (failure == null) {
+                slot.entry = next;
                 slot.unwritten -= amount;
                 slot.written = upTo;
-                slot.notifyAll();
+            } else {
+                slot.failedUpTo = upTo;
+                slot.failure = failure;
             }
+            slot.notifyAll();
         }
+        return failure == null;
     }
 
-    /** One cluster write of {@code amount} more; only the slot's writer calls it. */
-    private void write(Slot slot, long amount) {
-        if (slot.entry != null) {
-            CounterEntry next = new CounterEntry(slot.entry.id(), slot.counter, slot.key,
-                    Math.addExact(slot.entry.total(), amount));
-            if (entries.replace(next.id(), slot.entry.text(), next.text())) {
-                slot.entry = next;
-                slot.inCluster = next.total();
-                return;
-            }
-            // The flusher removed it, persisted in full: the additions go on in a new entry.
-        }
-        CounterEntry fresh = new CounterEntry(run + "-" + numbers.incrementAndGet(), slot.counter, slot.key, amount);
-        entries.put(fresh.id(), fresh.text(), 0);
-        slot.entry = fresh;
-        slot.inCluster = fresh.total();
-    }
-
-    /** Writes the amounts the cluster refused before; what it refuses again stays. How many slots are still owed. */
+    /** Sends again what the cluster refused before. How many slots still owe something to the cluster. */
     int retry() {
         int owed = 0;
         for (Slot slot : slots.values()) {
-            boolean writer;
+            write(slot);
             synchronized (slot) {
-                writer = slot.unwritten != 0 && !slot.writing;
-                slot.writing |= writer;
-            }
-            if (writer) {
-                drain(slot, 0);
-                synchronized (slot) {
-                    owed += slot.unwritten != 0 ? 1 : 0;
-                }
+                owed += slot.unwritten != 0 ? 1 : 0;
             }
         }
         return owed;
@@ -197,17 +203,70 @@ final class NodeAdditions {
         }
     }
 
-    /** Drops the slots that owe nothing and wait for no write, so that keys no longer added to free their memory. */
+    /**
+     * Removes from the cluster this node's entries that the cluster says are persisted in full and that no
+     * addition changed since the last call: the slot is idle, its next addition starts a new entry. Waits for the
+     * removals at most the timeout each; one that fails or is late leaves the entry for the next call.
+     */
+    void removePersisted() {
+        List<Slot> idle = new ArrayList<>();
+        for (Slot slot : slots.values()) {
+            synchronized (slot) {
+                boolean quiet = slot.entry != null && !slot.writing && slot.unwritten == 0
+                        && slot.added == slot.written && slot.added == slot.addedAtLastLook;
+                slot.addedAtLastLook = slot.added;
+                if (quiet) {
+                    slot.writing = true;             // no write of this slot until the removal is done
+                    idle.add(slot);
+                }
+            }
+        }
+        if (idle.isEmpty()) {
+            return;
+        }
+        Map<String, String> persisted;
+        try {
+            persisted = persistedTotals.getAll(idle.stream().map(slot -> slot.entry.id()).collect(Collectors.toSet()));
+        } catch (RuntimeException e) {
+            persisted = Map.of();
+        }
+        for (Slot slot : idle) {
+            String done = persisted.get(slot.entry.id());
+            boolean removed = false;
+            if (done != null && Long.parseLong(done) == slot.entry.total()) {
+                try {
+                    entries.deleteAsync(slot.entry.id()).toCompletableFuture().get(timeoutNanos, TimeUnit.NANOSECONDS);
+                    persistedTotals.deleteAsync(slot.entry.id());
+                    removed = true;
+                } catch (Exception notNow) {
+                    if (notNow instanceof InterruptedException) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+            synchronized (slot) {
+                if (removed) {
+                    slot.entry = null;
+                }
+                slot.writing = false;
+                slot.notifyAll();
+            }
+            write(slot);
+        }
+    }
+
+    /** Drops the slots that owe nothing and hold no entry, so that keys no longer added to free their memory. */
     void forgetIdle() {
         slots.values().removeIf(slot -> {
             synchronized (slot) {
-                slot.retired = !slot.writing && slot.unwritten == 0 && slot.added == slot.written;
+                slot.retired = slot.entry == null && !slot.writing && slot.unwritten == 0
+                        && slot.added == slot.written;
                 return slot.retired;
             }
         });
     }
 
-    /** One key's state on this node; its fields are guarded by its monitor, {@link #entry} by being the writer. */
+    /** One key's state on this node, guarded by its monitor. */
     private static final class Slot {
         final String counter;
         final String key;
@@ -215,13 +274,14 @@ final class NodeAdditions {
         long added;
         long written;
         long failedUpTo;
-        RuntimeException failure;
+        long addedAtLastLook = -1;
+        Throwable failure;
+        /** A write (or the removal) of this slot's entry is on its way. */
         boolean writing;
         /** Removed from the slots: additions go to a fresh one. */
         boolean retired;
+        /** The entry as the cluster holds it after the last write, or {@code null} before the first. */
         CounterEntry entry;
-        /** The total of {@link #entry}, for the overflow check. */
-        volatile long inCluster;
 
         Slot(String counter, String key) {
             this.counter = counter;

@@ -104,6 +104,52 @@ class ClusterCountersIT {
 
     @Test
     @Order(4)
+    void whileAMemberIsFrozenAnAdditionWaitsAtMostTheTimeoutAndIsPersistedAfterwards() throws Exception {
+        PayaraMicroProcess flusher = flushingNodes().get(0);
+        List<PayaraMicroProcess> others = new ArrayList<>(NODES.all());
+        others.remove(flusher);
+        PayaraMicroProcess frozen = others.get(0);
+        PayaraMicroProcess adder = others.get(1);
+        long first = NODES.newId();
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {     // 30 entries: some of them live on the frozen member
+            ids.add(i == 0 ? first : NODES.newId());
+        }
+        long notInClusterBefore = figure(adder, "notInCluster");
+        NodeCalls.signal(frozen, "-STOP");
+        long slowest = 0;
+        try {
+            for (long id : ids) {
+                long started = System.nanoTime();
+                assertThat(post(adder, "tally/" + id + "/add?times=1")).isEqualTo("added");
+                slowest = Math.max(slowest, System.nanoTime() - started);
+            }
+        } finally {
+            NodeCalls.signal(frozen, "-CONT");
+        }
+        NODES.report("Counters: with " + frozen.name() + " frozen, the slowest of 30 additions on " + adder.name()
+                + " answered in " + NodeCalls.millis(slowest) + " ms (timeout 1 s); "
+                + (figure(adder, "notInCluster") - notInClusterBefore) + " were kept on the node for later.");
+        assertThat(Duration.ofNanos(slowest)).as("an addition never waits long for a frozen member")
+                .isLessThan(Duration.ofSeconds(5));
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        eventually(deadline, () -> ids.stream().mapToLong(id -> {
+            try {
+                return NODES.persisted(id);
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }).sum() == ids.size());
+        long persisted = 0;
+        for (long id : ids) {
+            assertThat(NODES.persisted(id)).as("counter %d", id).isEqualTo(1);
+            persisted += NODES.persisted(id);
+        }
+        assertThat(persisted).isEqualTo(ids.size());
+    }
+
+    @Test
+    @Order(5)
     void killingTheFlushingNodeInTheMiddleOfAFlushLosesNothingAndCountsNothingTwice() throws Exception {
         PayaraMicroProcess flusher = flushingNodes().get(0);
         List<PayaraMicroProcess> survivors = new ArrayList<>(NODES.all());

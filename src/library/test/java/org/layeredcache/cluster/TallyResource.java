@@ -55,7 +55,8 @@ public class TallyResource {
     public String status() {
         CounterStatus status = counters.status("tally");
         return "flushingNode=" + status.flushingNode() + " flushes=" + status.flushes() + " failed="
-                + status.failedFlushes() + " pendingSum=" + status.pendingSum() + " lastError=" + status.lastError();
+                + status.failedFlushes() + " pendingSum=" + status.pendingSum() + " notInCluster="
+                + status.notInCluster() + " lastError=" + status.lastError();
     }
 
     @Inject
