@@ -13,13 +13,12 @@ import java.util.stream.Collectors;
 
 /**
  * This node's additions on their way to the cluster: one slot per counter and key, each with one
- * {@link CounterEntry} in the cluster that only this node writes and removes. A write sets the entry's new total
- * (the value is absolute, so writing it again is harmless) without blocking a thread; additions of one key made
- * while a write is on its way go together in the next one, so a hot key costs one cluster write per batch, not per
- * addition. One write per slot is on its way at a time, also after a caller stopped waiting for it, so writes
- * never overtake each other. A caller waits for the write that carries its addition at most the timeout; then (or
- * when the cluster refuses it) its addition stays in the slot, counted as pending here, and goes with the next
- * write ({@link #retry}). Once the cluster says an idle entry is persisted in full, this node removes it
+ * {@link CounterEntry} in the cluster that only this node writes and removes. A write sets the entry's new total;
+ * the first caller of a key sends it and waits for it, then sends what the callers who came meanwhile added, so a
+ * hot key costs one cluster write per batch, not per addition. One write per slot is on its way at a time, also
+ * after a caller stopped waiting for it, so writes never overtake each other. A caller waits for the write that
+ * carries its addition at most the timeout; then (or when the cluster refuses it) its addition stays in the slot,
+ * counted as pending here, and goes with the next write ({@link #retry}). Once the cluster says an idle entry is persisted in full, this node removes it
  * ({@link #removePersisted}); the next addition starts a new one. Thread-safe.
  */
 final class NodeAdditions {
@@ -89,38 +88,50 @@ final class NodeAdditions {
                 break;
             }
         }
-        write(slot);
-        await(slot, ticket);
+        long deadline = System.nanoTime() + timeoutNanos;
+        write(slot, deadline);
+        await(slot, ticket, deadline);
     }
 
-    /** Waits until a write carried {@code ticket}, at most the timeout. */
-    private void await(Slot slot, long ticket) {
-        long deadline = System.nanoTime() + timeoutNanos;
-        synchronized (slot) {
-            while (slot.written < ticket) {
+    /**
+     * Waits until a write carried {@code ticket}, at most until {@code deadline}; when no write of the slot is on
+     * its way and the addition is still here, sends it itself.
+     */
+    private void await(Slot slot, long ticket, long deadline) {
+        while (true) {
+            synchronized (slot) {
+                while (slot.writing && slot.written < ticket) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        throw new NotInCluster("the write that carries it took more than "
+                                + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms", null);
+                    }
+                    try {
+                        TimeUnit.NANOSECONDS.timedWait(slot, left);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new NotInCluster("interrupted while its write went on", e);
+                    }
+                }
+                if (slot.written >= ticket) {
+                    return;
+                }
                 if (slot.failedUpTo >= ticket) {
                     throw new NotInCluster("the cluster refused the write that carried it", slot.failure);
                 }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new NotInCluster("the write that carries it took more than "
-                            + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms", null);
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(slot, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new NotInCluster("interrupted while its write went on", e);
-                }
             }
+            write(slot, deadline);
         }
     }
 
     /**
-     * Sends what the slot holds unless a write of it is on its way already (that one's completion sends the rest).
-     * Never blocks on the cluster.
+     * Sends what the slot holds unless a write of it is on its way already, and waits for it on this thread (at most
+     * until {@code deadline}), then sends what was added meanwhile, until nothing is left: the first caller of a
+     * key carries the additions of the callers that came while it waited. A write that is late goes on without this
+     * thread; its end is recorded when it comes, and what was added meanwhile goes with the next caller's write or
+     * the next {@link #retry}.
      */
-    private void write(Slot slot) {
+    private void write(Slot slot, long deadline) {
         while (true) {
             CounterEntry next;
             long amount;
@@ -143,19 +154,18 @@ final class NodeAdditions {
             } catch (RuntimeException e) {
                 sent = java.util.concurrent.CompletableFuture.failedFuture(e);
             }
-            if (!sent.isDone()) {
-                sent.whenComplete((done, failure) -> {
-                    if (written(slot, next, amount, upTo, failure)) {
-                        write(slot);                // what was added meanwhile
-                    }
-                });
-                return;
-            }
             Throwable failure = null;
             try {
-                sent.join();
-            } catch (RuntimeException e) {
-                failure = e;
+                sent.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException late) {
+                sent.whenComplete((done, lateFailure) -> written(slot, next, amount, upTo, lateFailure));
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                failure = e.getCause();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                sent.whenComplete((done, lateFailure) -> written(slot, next, amount, upTo, lateFailure));
+                return;
             }
             if (!written(slot, next, amount, upTo, failure)) {
                 return;
@@ -184,7 +194,7 @@ final class NodeAdditions {
     int retry() {
         int owed = 0;
         for (Slot slot : slots.values()) {
-            write(slot);
+            write(slot, System.nanoTime() + timeoutNanos);
             synchronized (slot) {
                 owed += slot.unwritten != 0 ? 1 : 0;
             }
@@ -251,7 +261,7 @@ final class NodeAdditions {
                 slot.writing = false;
                 slot.notifyAll();
             }
-            write(slot);
+            write(slot, System.nanoTime() + timeoutNanos);
         }
     }
 
