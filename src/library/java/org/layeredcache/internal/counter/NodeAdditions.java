@@ -215,54 +215,59 @@ final class NodeAdditions {
 
     /**
      * Removes from the cluster this node's entries that the cluster says are persisted in full and that no
-     * addition changed since the last call: the slot is idle, its next addition starts a new entry. Waits for the
-     * removals at most the timeout each; one that fails or is late leaves the entry for the next call.
+     * addition changed since the last call: the slot is idle, its next addition starts a new entry. Each removal
+     * holds back only its own key's writes, only while it is on its way; one that fails leaves the entry for the
+     * next call.
      */
     void removePersisted() {
-        List<Slot> idle = new ArrayList<>();
+        Map<String, Slot> quiet = new java.util.HashMap<>();
         for (Slot slot : slots.values()) {
             synchronized (slot) {
-                boolean quiet = slot.entry != null && !slot.writing && slot.unwritten == 0
-                        && slot.added == slot.written && slot.added == slot.addedAtLastLook;
-                slot.addedAtLastLook = slot.added;
-                if (quiet) {
-                    slot.writing = true;             // no write of this slot until the removal is done
-                    idle.add(slot);
+                if (slot.entry != null && !slot.writing && slot.unwritten == 0 && slot.added == slot.written
+                        && slot.added == slot.addedAtLastLook) {
+                    quiet.put(slot.entry.id(), slot);
                 }
+                slot.addedAtLastLook = slot.added;
             }
         }
-        if (idle.isEmpty()) {
+        if (quiet.isEmpty()) {
             return;
         }
         Map<String, String> persisted;
         try {
-            persisted = persistedTotals.getAll(idle.stream().map(slot -> slot.entry.id()).collect(Collectors.toSet()));
-        } catch (RuntimeException e) {
-            persisted = Map.of();
+            persisted = persistedTotals.getAll(quiet.keySet());
+        } catch (RuntimeException notNow) {
+            return;
         }
-        for (Slot slot : idle) {
-            String done = persisted.get(slot.entry.id());
-            boolean removed = false;
-            if (done != null && Long.parseLong(done) == slot.entry.total()) {
-                try {
-                    entries.deleteAsync(slot.entry.id()).toCompletableFuture().get(timeoutNanos, TimeUnit.NANOSECONDS);
-                    persistedTotals.deleteAsync(slot.entry.id());
-                    removed = true;
-                } catch (Exception notNow) {
-                    if (notNow instanceof InterruptedException) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            }
+        quiet.forEach((id, slot) -> {
+            String done = persisted.get(id);
             synchronized (slot) {
-                if (removed) {
-                    slot.entry = null;
+                if (done == null || slot.writing || slot.entry == null || !slot.entry.id().equals(id)
+                        || Long.parseLong(done) != slot.entry.total() || slot.unwritten != 0
+                        || slot.added != slot.written) {
+                    return;                         // added to meanwhile, or not persisted in full yet
                 }
-                slot.writing = false;
-                slot.notifyAll();
+                slot.writing = true;                // no write of this key until the removal is done
             }
-            write(slot, System.nanoTime() + timeoutNanos);
-        }
+            java.util.concurrent.CompletionStage<Void> removal;
+            try {
+                removal = entries.deleteAsync(id);
+            } catch (RuntimeException e) {
+                removal = java.util.concurrent.CompletableFuture.failedFuture(e);
+            }
+            removal.whenComplete((removed, failure) -> {
+                synchronized (slot) {
+                    if (failure == null) {
+                        slot.entry = null;
+                    }
+                    slot.writing = false;
+                    slot.notifyAll();               // a caller that came meanwhile sends its addition now
+                }
+                if (failure == null) {
+                    persistedTotals.deleteAsync(id);
+                }
+            });
+        });
     }
 
     /** Drops the slots that owe nothing and hold no entry, so that keys no longer added to free their memory. */
