@@ -215,9 +215,9 @@ final class NodeAdditions {
 
     /**
      * Removes from the cluster this node's entries that the cluster says are persisted in full and that no
-     * addition changed since the last call: the slot is idle, its next addition starts a new entry. Each removal
-     * holds back only its own key's writes, only while it is on its way; one that fails leaves the entry for the
-     * next call.
+     * addition changed since the last call: the slot is idle, its next addition starts a new entry. One removal at
+     * a time, each holding back only its own key's writes while it is on its way (at most the timeout); one that
+     * fails leaves the entry for the next call.
      */
     void removePersisted() {
         Map<String, Slot> quiet = new java.util.HashMap<>();
@@ -249,25 +249,36 @@ final class NodeAdditions {
                 }
                 slot.writing = true;                // no write of this key until the removal is done
             }
-            java.util.concurrent.CompletionStage<Void> removal;
+            java.util.concurrent.CompletableFuture<Void> removal;
             try {
-                removal = entries.deleteAsync(id);
+                removal = entries.deleteAsync(id).toCompletableFuture();
             } catch (RuntimeException e) {
                 removal = java.util.concurrent.CompletableFuture.failedFuture(e);
             }
-            removal.whenComplete((removed, failure) -> {
-                synchronized (slot) {
-                    if (failure == null) {
-                        slot.entry = null;
-                    }
-                    slot.writing = false;
-                    slot.notifyAll();               // a caller that came meanwhile sends its addition now
-                }
-                if (failure == null) {
-                    persistedTotals.deleteAsync(id);
-                }
-            });
+            try {
+                removal.get(timeoutNanos, TimeUnit.NANOSECONDS);   // on this (periodic) thread: no pool hop
+                removed(slot, null);
+                persistedTotals.deleteAsync(id);
+            } catch (java.util.concurrent.TimeoutException late) {
+                removal.whenComplete((ignored, failure) -> removed(slot, failure));
+            } catch (java.util.concurrent.ExecutionException e) {
+                removed(slot, e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                removal.whenComplete((ignored, failure) -> removed(slot, failure));
+            }
         });
+    }
+
+    /** Records how a removal of the slot's entry ended and lets its key's writes go on. */
+    private static void removed(Slot slot, Throwable failure) {
+        synchronized (slot) {
+            if (failure == null) {
+                slot.entry = null;
+            }
+            slot.writing = false;
+            slot.notifyAll();                       // a caller that came meanwhile sends its addition now
+        }
     }
 
     /** Drops the slots that owe nothing and hold no entry, so that keys no longer added to free their memory. */
