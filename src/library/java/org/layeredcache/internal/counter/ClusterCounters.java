@@ -61,6 +61,7 @@ public class ClusterCounters implements Counters {
     private volatile SharedMap persistedTotals;
     private volatile SharedMap entries;
     private volatile SharedMap sharedFigures;
+    private volatile PendingSums pendingSums;
     private volatile DataSource dataSource;
     private volatile String dataSourceName;
     private ManagedExecutors.Scheduler scheduler;
@@ -203,19 +204,8 @@ public class ClusterCounters implements Counters {
     @Override
     public long pending(String counter, Object key) {
         declared("pending", counter, key);
-        String text = CounterOperation.text(key);
         parts();
-        Map<String, String> found = entries.entriesWhoseValueStartsWith(CounterEntry.prefix(counter, text));
-        Map<String, String> persisted = found.isEmpty() ? Map.of() : persistedTotals.getAll(found.keySet());
-        long pending = additions.notInCluster(counter, text);
-        for (Map.Entry<String, String> entry : found.entrySet()) {
-            CounterEntry parsed = CounterEntry.parse(entry.getKey(), entry.getValue());
-            if (parsed != null) {
-                String done = persisted.get(entry.getKey());
-                pending += parsed.total() - (done == null ? 0 : Long.parseLong(done));
-            }
-        }
-        return pending;
+        return pendingSums.of(counter, CounterOperation.text(key));
     }
 
     @Override
@@ -243,17 +233,7 @@ public class ClusterCounters implements Counters {
             throw unknown("status", counter, null);
         }
         parts();
-        Map<String, String> found = entries.entriesWhoseValueStartsWith(counter + '\0');
-        Map<String, String> persisted = found.isEmpty() ? Map.of() : persistedTotals.getAll(found.keySet());
-        Map<String, Long> byKey = new java.util.HashMap<>();
-        found.forEach((id, text) -> {
-            CounterEntry entry = CounterEntry.parse(id, text);
-            String done = persisted.get(id);
-            if (entry != null) {
-                byKey.merge(entry.key(), entry.total() - (done == null ? 0 : Long.parseLong(done)), Long::sum);
-            }
-        });
-        byKey.values().removeIf(sum -> sum == 0);
+        Map<String, Long> byKey = pendingSums.byKey(counter);
         String shared = sharedFigures.get(counter);
         CounterFigures.Shared figures = shared != null ? CounterFigures.Shared.read(shared)
                 : flusher.figures(counter).shared(null);
@@ -321,9 +301,11 @@ public class ClusterCounters implements Counters {
                             + settings.flushPeriod().toMillis() + " ms; their ledger is in data source "
                             + dataSourceName);
                 }
-                additions = new NodeAdditions(entries, persistedTotals, registry.hazelcast()
+                NodeAdditions added = new NodeAdditions(entries, persistedTotals, registry.hazelcast()
                         .map(hazelcast -> hazelcast.getCluster().getLocalMember().getUuid().toString())
                         .orElse("local"), settings.timeout());
+                pendingSums = new PendingSums(entries, persistedTotals, added);
+                additions = added;                  // last: its being set means every part is there
             }
             return additions;
         }

@@ -1,0 +1,51 @@
+package org.layeredcache.internal.counter;
+
+import org.layeredcache.internal.cluster.SharedMap;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What the cluster holds of a counter that no flush has persisted yet: each entry's total minus what the cluster
+ * says is persisted of it (one query over the members for the entries, one read of their persisted totals), plus
+ * what this node holds back. Thread-safe.
+ */
+final class PendingSums {
+
+    private final SharedMap entries;
+    private final SharedMap persistedTotals;
+    private final NodeAdditions additions;
+
+    PendingSums(SharedMap entries, SharedMap persistedTotals, NodeAdditions additions) {
+        this.entries = entries;
+        this.persistedTotals = persistedTotals;
+        this.additions = additions;
+    }
+
+    /** The pending sum of one key, from every node. */
+    long of(String counter, String key) {
+        return additions.notInCluster(counter, key)
+                + sumsOf(CounterEntry.prefix(counter, key)).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** The pending sum of each key of the counter that has one (not what nodes hold back). */
+    Map<String, Long> byKey(String counter) {
+        return sumsOf(counter + '\0');
+    }
+
+    /** The pending sum of each key whose entries' text starts with {@code prefix}. */
+    private Map<String, Long> sumsOf(String prefix) {
+        Map<String, String> found = entries.entriesWhoseValueStartsWith(prefix);
+        Map<String, String> persisted = found.isEmpty() ? Map.of() : persistedTotals.getAll(found.keySet());
+        Map<String, Long> sums = new HashMap<>();
+        found.forEach((id, text) -> {
+            CounterEntry entry = CounterEntry.parse(id, text);
+            String done = persisted.get(id);
+            if (entry != null) {
+                sums.merge(entry.key(), entry.total() - (done == null ? 0 : Long.parseLong(done)), Long::sum);
+            }
+        });
+        sums.values().removeIf(sum -> sum == 0);
+        return sums;
+    }
+}
