@@ -482,6 +482,13 @@ abstract class ExampleContract {
         String flushed = flushed(stats);
         assertEquals(before + 5, number(flushed, "persisted"), flushed);
         call("GET", "templates/123456789/stats", null, 404);
+        String counter = "counter=\"template-views\"";
+        String metrics = metrics();
+        assertTrue(metric(metrics, "layered_cache_counter_flushes", counter) >= 1, "the flushes are counted");
+        assertEquals(0, metric(metrics, "layered_cache_counter_flush_failures", counter));
+        assertEquals(0, metric(metrics, "layered_cache_counter_pending", counter), "nothing pending once flushed");
+        metric(metrics, "layered_cache_counter_flush_lag_seconds", counter);
+        metric(metrics, "layered_cache_counter_not_in_cluster", counter);
     }
 
     /** The stats once nothing is pending (within 30 s; the example flushes every 2 s). */
