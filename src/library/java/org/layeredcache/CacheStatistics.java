@@ -33,12 +33,16 @@ package org.layeredcache;
  *                      the next layer)
  * @param nearDroppedForLostMessages times this node dropped its near layer of the cache whole because invalidation
  *                      messages of another node were found lost (numbers skipped), which may have named any key
+ * @param uncachedCalls calls whose {@link CachedRead#condition() condition} was false: the method ran and no layer
+ *                      was asked; not part of {@link #calls()}
+ * @param notCached     loads whose value {@link CachedRead#unless() unless} kept out of every layer (among
+ *                      {@code loads}; a refresh-ahead's value too)
  */
 public record CacheStatistics(String cache, long requestHits, long nearHits, long clusterHits, long loads,
                               long sharedLoads, long invalidations, long faults, long waitsGivenUp,
                               long staleServed, long oversized, long refreshes, long invalidationsReceived,
                               long waits, long preloaded, long preloadChunks, long droppedByTags,
-                              long nearDroppedForLostMessages) {
+                              long nearDroppedForLostMessages, long uncachedCalls, long notCached) {
 
     /** All calls counted: {@code requestHits + nearHits + clusterHits + loads + sharedLoads}. */
     public long calls() {

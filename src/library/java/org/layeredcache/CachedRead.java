@@ -101,7 +101,8 @@ import java.lang.annotation.Target;
  * unparsable or negative duration, a {@code refreshAfter} not shorter than the TTL, a blank cache name, an
  * {@link #each()} read whose result cannot be matched to its ids, a blank tag or one whose placeholder names no
  * parameter, {@link #trackEntities()} on a read of many keys, tags or entity tracking on a cache that a
- * {@link Preloads} method fills.
+ * {@link Preloads} method fills, a {@link #condition()} or {@link #unless()} that is not a valid expression or names
+ * something that is not a parameter (or, in {@code unless}, the result).
  */
 @InterceptorBinding
 @Documented
@@ -217,4 +218,30 @@ public @interface CachedRead {
      */
     @Nonbinding
     String idOf() default "";
+
+    /**
+     * Whether this call is cached at all, decided on its arguments before anything else: a Jakarta Expression
+     * Language expression ({@code "id > 0"}, {@code "not empty name"}, {@code "user.premium"}; with or without
+     * {@code ${ }}) over the method's parameters by name and their properties (getters, record components, map
+     * entries, list and array elements). When it is {@code false} (or {@code null}) the method simply runs: no
+     * layer is asked or filled, and the call is counted in {@link CacheStatistics#uncachedCalls()}. Parsed and
+     * checked at deployment: a syntax error or a name that is not a parameter fails it, naming the method and the
+     * expression. One that cannot be evaluated for a call (a property that does not exist at run time) counts as a
+     * fault and the method runs uncached. Empty: every call is cached.
+     */
+    @Nonbinding
+    String condition() default "";
+
+    /**
+     * Whether a loaded value is kept out of every layer, decided on the result after the method ran: an expression
+     * as for {@link #condition()} that may also name the method's {@code result} (an {@code Optional}'s content, or
+     * {@code null}), such as {@code "result == null"} or {@code "result.size() > 1000"}. When it is {@code true}
+     * the value is returned (and shared with the callers that waited for this load) but stored in no layer, not
+     * even the current request's; counted in {@link CacheStatistics#notCached()}. A refresh-ahead whose value it
+     * keeps out publishes nothing, and the entry it refreshed stays until its TTL or an invalidation. An evaluation
+     * that fails counts as a fault and keeps the value out. Not available with {@link #each()}. Empty: every loaded
+     * value is cached.
+     */
+    @Nonbinding
+    String unless() default "";
 }

@@ -73,6 +73,19 @@ public @interface Invalidates {
     @Nonbinding
     String[] tags() default {};
 
+    /**
+     * Whether this invalidation happens, decided after the method ran: a Jakarta Expression Language expression
+     * (with or without {@code ${ }}) over the method's parameters by name, their properties, and the method's
+     * {@code result}, such as {@code "result > 0"} for a method that answers how many rows it changed. When it is
+     * {@code false} (or {@code null}) this annotation drops nothing; another {@code @Invalidates} of the method
+     * decides for itself. When the method throws, the condition is not asked and the invalidation happens, as it
+     * does without one (a write may have happened before the exception). Parsed and checked at deployment like
+     * {@link CachedRead#condition()}; one that cannot be evaluated counts as a fault and the invalidation happens.
+     * Empty: always.
+     */
+    @Nonbinding
+    String condition() default "";
+
     /** Holds repeated {@link Invalidates} annotations; written by the compiler, not by hand. */
     @Documented
     @Retention(RetentionPolicy.RUNTIME)

@@ -32,18 +32,19 @@ class ArchitectureTest {
     private static final Map<String, List<String>> MAY_USE = new LinkedHashMap<>();
 
     static {
-        MAY_USE.put("interceptor", List.of("cache", "operation", "key", "config"));
+        MAY_USE.put("interceptor", List.of("cache", "operation", "condition", "key", "config"));
         MAY_USE.put("admin", List.of("counter", "cache", "operation", "layer", "cluster", "key", "config", "stats"));
         MAY_USE.put("task", List.of("cache", "operation", "cluster", "key", "config", "stats"));
         MAY_USE.put("counter", List.of("cache", "operation", "layer", "cluster", "config"));
         MAY_USE.put("observe", List.of("cache", "stats"));
-        MAY_USE.put("operation", List.of("key", "config"));
+        MAY_USE.put("operation", List.of("condition", "key", "config"));
         MAY_USE.put("cache", List.of("load", "layer", "cluster", "key", "config", "stats"));
         MAY_USE.put("load", List.of("layer", "cluster", "key", "config", "stats"));
         MAY_USE.put("layer", List.of("cluster", "key", "config", "stats"));
         MAY_USE.put("cluster", List.of("key", "config"));
         MAY_USE.put("stats", List.of("key"));
         MAY_USE.put("config", List.of());
+        MAY_USE.put("condition", List.of());
         MAY_USE.put("key", List.of());
     }
 

@@ -29,6 +29,7 @@ final class AdminJson {
                 .add("oversized", s.oversized()).add("refreshes", s.refreshes()).add("preloaded", s.preloaded())
                 .add("preloadChunks", s.preloadChunks()).add("droppedByTags", s.droppedByTags())
                 .add("nearDroppedForLostMessages", s.nearDroppedForLostMessages())
+                .add("uncachedCalls", s.uncachedCalls()).add("notCached", s.notCached())
                 .add("calls", s.calls());
     }
 

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -40,12 +41,14 @@ public class CacheLayers {
      * @param trackEntities whether the read tracks the JPA entities its loads read (configuration may override)
      * @param times        the read's annotated entry times (configuration may override them)
      * @param optional     whether the method returns an {@code Optional}, which the layers store unwrapped
+     * @param unless       whether a loaded result (an {@code Optional}'s content, or {@code null}) is kept out of
+     *                     every layer; {@code null}: never
      * @param method       the call's own method, proceeding with the interceptor chain
      * @param reinvocation the same call made again through the bean, for a refresh-ahead on another thread
      * @throws Exception whatever the method throws, unchanged
      */
     public Object read(String cache, CacheKey key, Supplier<String[]> tags, boolean trackEntities, EntryTimes times,
-                       boolean optional, Callable<Object> method,
+                       boolean optional, Predicate<Object> unless, Callable<Object> method,
                        Supplier<Callable<Object>> reinvocation) throws Exception {
         LayeredCache layers = registry.cache(cache);
         Callable<Object> loader = optional ? () -> unwrapOptional(method.call()) : method;
@@ -54,7 +57,8 @@ public class CacheLayers {
         }
         RequestEntries request = layers.usesRequestLayer() ? requestLayer.entries(layers.requestNamespace())
                 : RequestEntries.NONE;
-        Object stored = layers.read(request, key, tags, trackEntities, times, loader, reinvocation);
+        Predicate<Object> keptOut = unless == null ? null : stored -> unless.test(NullValue.unwrap(stored, false));
+        Object stored = layers.read(request, key, tags, trackEntities, times, keptOut, loader, reinvocation);
         EntityDependencies.carried(stored);                 // an enclosing load was built from the same entities
         return NullValue.unwrap(stored, optional);
     }
@@ -84,6 +88,11 @@ public class CacheLayers {
             values.put(key, NullValue.unwrap(value, false));
         });
         return values;
+    }
+
+    /** Counts a call whose condition was false, which runs without any layer. */
+    public void uncachedCall(String cache) {
+        registry.cache(cache).layers().counters().uncachedCall();
     }
 
     /** Runs a read's method without any layer, because its key could not be computed; counted as a load. */

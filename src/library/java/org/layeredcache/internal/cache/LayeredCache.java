@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -122,11 +123,13 @@ final class LayeredCache {
      * @param tags         the entry's tags for this call, rendered only if a load needs them (none: an empty array)
      * @param trackEntities whether the read's annotation asks to track JPA entities (configuration may override)
      * @param times        the entry times as annotated (configuration may override them)
+     * @param unless       whether a loaded value (its stored form) is kept out of every layer; {@code null}: never
      * @param reinvocation the same call through the bean, for a refresh-ahead
      * @throws Exception whatever the method throws, unchanged
      */
     Object read(RequestEntries request, CacheKey key, Supplier<String[]> tags, boolean trackEntities, EntryTimes times,
-                Callable<Object> method, Supplier<Callable<Object>> reinvocation) throws Exception {
+                Predicate<Object> unless, Callable<Object> method, Supplier<Callable<Object>> reinvocation)
+            throws Exception {
         boolean tracking = settings.tracksEntities(trackEntities);
         RefreshAhead.Refresh refresh = refreshAhead.claim(key);
         if (refresh != null) {
@@ -141,8 +144,8 @@ final class LayeredCache {
             counters.requestHit();
             return stored;
         }
-        KeyRead read = new KeyRead(request, key, tags, tracking, settings.resolve(times), method, reinvocation,
-                System.nanoTime() + loadWaitNanos);
+        KeyRead read = new KeyRead(request, key, tags, tracking, settings.resolve(times), unless, method,
+                reinvocation, System.nanoTime() + loadWaitNanos);
         while (true) {
             // 2. This node's near layer (absent until the node hears other nodes' invalidations); its stamp guards
             //    what this read publishes there later. An entry one of whose tags was invalidated is a miss.

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /** Routes calls of {@link CachedRead} methods through the cache layers. Internal: enabled by its priority. */
 @CachedRead(cache = "")
@@ -46,6 +47,9 @@ public class CachedReadInterceptor {
         if (operation == null) {
             return call.proceed();
         }
+        if (operation.condition() != null && !conditionHolds(operation, call.getParameters())) {
+            return call.proceed();
+        }
         if (operation.each() != null) {
             return readEach(call, operation);
         }
@@ -57,9 +61,29 @@ public class CachedReadInterceptor {
             return layers.uncached(operation.cache(), operation.optional(), call::proceed);
         }
         Object[] arguments = call.getParameters();
+        Predicate<Object> unless = operation.unless() == null ? null
+                : result -> operation.unless().test(arguments, result);
         return layers.read(operation.cache(), key, () -> operation.tagsFor(arguments), operation.trackEntities(),
-                operation.times(), operation.optional(), call::proceed,
+                operation.times(), operation.optional(), unless, call::proceed,
                 () -> beanCalls.later(call.getMethod(), call.getTarget().getClass(), call.getParameters()));
+    }
+
+    /**
+     * Whether the read's condition lets this call use the layers; when not, the call is counted as uncached. A
+     * condition that cannot be evaluated counts as a fault, and the call runs uncached.
+     */
+    private boolean conditionHolds(ReadOperation operation, Object[] arguments) {
+        boolean holds;
+        try {
+            holds = operation.condition().test(arguments, null);
+        } catch (RuntimeException e) {
+            layers.fault(operation.cache(), "condition", e);
+            holds = false;
+        }
+        if (!holds) {
+            layers.uncachedCall(operation.cache());
+        }
+        return holds;
     }
 
     /**

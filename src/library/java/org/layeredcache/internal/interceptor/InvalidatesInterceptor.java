@@ -39,12 +39,37 @@ public class InvalidatesInterceptor {
         if (invalidations == null) {
             return call.proceed();
         }
+        Object result = null;
+        boolean returned = false;
         try {
-            return call.proceed();
+            result = call.proceed();
+            returned = true;
+            return result;
         } finally {
             for (Invalidation invalidation : invalidations) {
-                invalidate(invalidation, call.getParameters());
+                if (!returned || conditionHolds(invalidation, call.getParameters(), result)) {
+                    invalidate(invalidation, call.getParameters());
+                }
             }
+        }
+    }
+
+    /**
+     * Whether an invalidation's condition lets it happen after a call that returned {@code result}; one that cannot
+     * be evaluated counts as a fault, and the invalidation happens.
+     */
+    private boolean conditionHolds(Invalidation invalidation, Object[] arguments, Object result) {
+        if (invalidation.condition() == null) {
+            return true;
+        }
+        try {
+            return invalidation.condition().test(arguments, result);
+        } catch (RuntimeException e) {
+            for (String cache : invalidation.tags().isEmpty() ? List.of(invalidation.cache())
+                    : operations.cachesWithTags()) {
+                layers.fault(cache, "condition", e);
+            }
+            return true;
         }
     }
 

@@ -62,6 +62,9 @@ public final class KeyLoader {
             flights.land(key, flight, SingleFlight.Outcome.RETRY);
             throw failure;
         }
+        if (read.keepsOut(stored, counters)) {
+            return notCached(read, flight, load, stored);
+        }
         read.request().remember(key, stored);
         layers.transactions().afterCompletion(() -> {
             boolean shared = false;
@@ -76,6 +79,18 @@ public final class KeyLoader {
             publication.release(load);
             read.request().forget(key, stored);
         });
+        return stored;
+    }
+
+    /**
+     * A value the read's {@code unless} keeps out: stored in no layer, its claim given up; the callers waiting for
+     * it on this node get it once the transaction commits (after a rollback they read again).
+     */
+    private Object notCached(KeyRead read, SingleFlight.Flight flight, Publication.Load load, Object stored) {
+        publication.release(load);
+        layers.transactions().afterCompletion(
+                () -> flights.land(read.key(), flight, new SingleFlight.Outcome.Value(stored)),
+                () -> flights.land(read.key(), flight, SingleFlight.Outcome.RETRY));
         return stored;
     }
 }

@@ -93,6 +93,9 @@ public final class RefreshAhead {
         Object stored = layers.load(method, tags, trackEntities);
         layers.counters().loaded(System.nanoTime() - started);
         KeyRead read = refresh.read();
+        if (read.keepsOut(stored, layers.counters())) {
+            return stored;                               // published nowhere; the old entry stays until it expires
+        }
         layers.transactions().afterCompletion(() -> publication.publishReplacing(refresh.key(), refresh.entry(),
                 stored, refresh.stamp(), read.ttl(), read.times().kept()), () -> { });
         return stored;

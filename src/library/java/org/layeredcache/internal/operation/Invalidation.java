@@ -1,5 +1,6 @@
 package org.layeredcache.internal.operation;
 
+import org.layeredcache.internal.condition.Condition;
 import org.layeredcache.internal.key.KeyTemplate;
 
 import java.lang.reflect.Method;
@@ -22,21 +23,27 @@ import java.util.List;
  * @param arguments  for an unresolved template-less invalidation, the invalidating method's parameters;
  *                   otherwise {@code null}
  * @param method     the invalidating method, for messages
+ * @param condition  whether it happens, decided on the arguments and result after the call ({@code null}: always)
  */
 public record Invalidation(String cache, boolean allEntries, List<KeyTemplate> keys, List<KeyTemplate> tags,
-                           KeyTemplate arguments, Method method) {
+                           KeyTemplate arguments, Method method, Condition condition) {
+
+    /** This invalidation, happening only when {@code condition} holds ({@code null}: always). */
+    Invalidation when(Condition condition) {
+        return new Invalidation(cache, allEntries, keys, tags, arguments, method, condition);
+    }
 
     static Invalidation allEntries(String cache, Method method) {
-        return new Invalidation(cache, true, List.of(), List.of(), null, method);
+        return new Invalidation(cache, true, List.of(), List.of(), null, method, null);
     }
 
     static Invalidation of(String cache, KeyTemplate key, Method method) {
-        return new Invalidation(cache, false, List.of(key), List.of(), null, method);
+        return new Invalidation(cache, false, List.of(key), List.of(), null, method, null);
     }
 
     /** The entries of every cache that carry one of these tags. */
     static Invalidation ofTags(List<KeyTemplate> tags, Method method) {
-        return new Invalidation("", false, List.of(), List.copyOf(tags), null, method);
+        return new Invalidation("", false, List.of(), List.copyOf(tags), null, method, null);
     }
 
     /** The tags this invalidation drops, rendered for a call with these arguments. */
@@ -50,7 +57,7 @@ public record Invalidation(String cache, boolean allEntries, List<KeyTemplate> k
 
     /** An invalidation without a template, to be resolved against the deployment's reads. */
     static Invalidation sameArgumentsAsReads(String cache, KeyTemplate arguments, Method method) {
-        return new Invalidation(cache, false, List.of(), List.of(), arguments, method);
+        return new Invalidation(cache, false, List.of(), List.of(), arguments, method, null);
     }
 
     /**
@@ -68,7 +75,7 @@ public record Invalidation(String cache, boolean allEntries, List<KeyTemplate> k
                 resolved.add(arguments.under(read.key()));
             }
         }
-        return new Invalidation(cache, false, List.copyOf(resolved), List.of(), null, method);
+        return new Invalidation(cache, false, List.copyOf(resolved), List.of(), null, method, condition);
     }
 
     private static boolean sameParameters(Method read, Method write) {

@@ -4,6 +4,7 @@ import org.layeredcache.CachedRead;
 import org.layeredcache.Invalidates;
 import org.layeredcache.Preloads;
 import org.layeredcache.RequestCached;
+import org.layeredcache.internal.condition.Condition;
 import org.layeredcache.internal.config.Durations;
 import org.layeredcache.internal.config.EntryTimes;
 import org.layeredcache.internal.key.KeyTemplate;
@@ -74,10 +75,21 @@ public final class OperationParser {
             report.accept("idOf = \"" + annotation.idOf() + "\" is only for reads of many keys; name the collection"
                     + " parameter of ids with each, or remove idOf");
         }
+        String where = describe(method) + " " + describe(annotation);
+        Condition condition = annotation.condition().isEmpty() ? null
+                : Condition.parse("condition", annotation.condition(), method, false, where, report);
+        Condition unless = null;
+        if (!annotation.unless().isEmpty()) {
+            unless = Condition.parse("unless", annotation.unless(), method, true, where, report);
+            if (!annotation.each().isEmpty()) {
+                report.accept("unless is not available for a read of many keys (each) yet; read one key per call,"
+                        + " or leave unless out");
+            }
+        }
         return problems.size() == before
                 ? new ReadOperation(annotation.cache(), key, List.copyOf(tags), annotation.trackEntities(), times,
                         ReadOperation.isOptional(method),
-                        annotation.key().isEmpty(), method, each)
+                        annotation.key().isEmpty(), method, each, condition, unless)
                 : null;
     }
 
@@ -231,29 +243,43 @@ public final class OperationParser {
         List<Invalidation> invalidations = new ArrayList<>();
         for (Invalidates annotation : annotations) {
             Consumer<String> report = reporter(method, describe(annotation));
-            if (annotation.tags().length > 0) {
-                invalidationOfTags(method, annotation, report).ifPresent(invalidations::add);
-                continue;
-            }
-            checkCacheName(annotation.cache(), report);
-            if (annotation.allEntries()) {
-                if (!annotation.key().isEmpty()) {
-                    report.accept("allEntries = true drops the whole cache; leave key empty");
-                }
-                invalidations.add(Invalidation.allEntries(annotation.cache(), method));
-            } else if (annotation.key().isEmpty()) {
-                KeyTemplate arguments = KeyTemplate.allParameters(method, true, report);
-                if (arguments != null) {
-                    invalidations.add(Invalidation.sameArgumentsAsReads(annotation.cache(), arguments, method));
-                }
-            } else {
-                KeyTemplate key = KeyTemplate.parse(annotation.key(), method, report);
-                if (key != null) {
-                    invalidations.add(Invalidation.of(annotation.cache(), key, method));
+            int first = invalidations.size();
+            invalidation(method, annotation, report, invalidations);
+            if (!annotation.condition().isEmpty()) {
+                Condition condition = Condition.parse("condition", annotation.condition(), method, true,
+                        describe(method) + " " + describe(annotation), report);
+                for (int i = first; i < invalidations.size(); i++) {
+                    invalidations.set(i, invalidations.get(i).when(condition));
                 }
             }
         }
         return problems.size() == before ? List.copyOf(invalidations) : null;
+    }
+
+    /** Adds what one {@code @Invalidates} drops to {@code invalidations}, reporting its problems. */
+    private void invalidation(Method method, Invalidates annotation, Consumer<String> report,
+                              List<Invalidation> invalidations) {
+        if (annotation.tags().length > 0) {
+            invalidationOfTags(method, annotation, report).ifPresent(invalidations::add);
+            return;
+        }
+        checkCacheName(annotation.cache(), report);
+        if (annotation.allEntries()) {
+            if (!annotation.key().isEmpty()) {
+                report.accept("allEntries = true drops the whole cache; leave key empty");
+            }
+            invalidations.add(Invalidation.allEntries(annotation.cache(), method));
+        } else if (annotation.key().isEmpty()) {
+            KeyTemplate arguments = KeyTemplate.allParameters(method, true, report);
+            if (arguments != null) {
+                invalidations.add(Invalidation.sameArgumentsAsReads(annotation.cache(), arguments, method));
+            }
+        } else {
+            KeyTemplate key = KeyTemplate.parse(annotation.key(), method, report);
+            if (key != null) {
+                invalidations.add(Invalidation.of(annotation.cache(), key, method));
+            }
+        }
     }
 
     /**
@@ -361,16 +387,20 @@ public final class OperationParser {
                 + (annotation.ttl().isEmpty() ? "" : ", ttl = \"" + annotation.ttl() + "\"")
                 + (annotation.refreshAfter().isEmpty() ? "" : ", refreshAfter = \"" + annotation.refreshAfter() + "\"")
                 + (annotation.staleIfError().isEmpty() ? "" : ", staleIfError = \"" + annotation.staleIfError() + "\"")
-                + tags(annotation.tags()) + (annotation.trackEntities() ? ", trackEntities = true" : "") + ")";
+                + tags(annotation.tags()) + (annotation.trackEntities() ? ", trackEntities = true" : "")
+                + (annotation.condition().isEmpty() ? "" : ", condition = \"" + annotation.condition() + "\"")
+                + (annotation.unless().isEmpty() ? "" : ", unless = \"" + annotation.unless() + "\"") + ")";
     }
 
     private static String describe(Invalidates annotation) {
+        String condition = annotation.condition().isEmpty() ? ""
+                : ", condition = \"" + annotation.condition() + "\"";
         if (annotation.tags().length > 0 && annotation.cache().isEmpty()) {
-            return "@Invalidates(" + tags(annotation.tags()).substring(2) + ")";
+            return "@Invalidates(" + tags(annotation.tags()).substring(2) + condition + ")";
         }
         return "@Invalidates(cache = \"" + annotation.cache() + "\""
                 + (annotation.key().isEmpty() ? "" : ", key = \"" + annotation.key() + "\"")
-                + (annotation.allEntries() ? ", allEntries = true" : "") + tags(annotation.tags()) + ")";
+                + (annotation.allEntries() ? ", allEntries = true" : "") + tags(annotation.tags()) + condition + ")";
     }
 
     private static String tags(String[] tags) {

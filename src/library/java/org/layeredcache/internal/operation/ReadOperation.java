@@ -1,5 +1,6 @@
 package org.layeredcache.internal.operation;
 
+import org.layeredcache.internal.condition.Condition;
 import org.layeredcache.internal.config.EntryTimes;
 import org.layeredcache.internal.key.KeyTemplate;
 
@@ -22,10 +23,13 @@ import java.util.Optional;
  * @param templateLess whether the annotation wrote no key template (the key is the method and its arguments)
  * @param method       the annotated method
  * @param each         for a read of many keys ({@code each}): how; {@code null} for a read of one key
+ * @param condition    whether a call is cached, on its arguments ({@code null}: always)
+ * @param unless       whether a loaded value is kept out of the layers, on the arguments and result ({@code null}:
+ *                     never)
  */
 public record ReadOperation(String cache, KeyTemplate key, List<KeyTemplate> tags, boolean trackEntities,
                             EntryTimes times, boolean optional, boolean templateLess,
-                     Method method, PerElement each) {
+                            Method method, PerElement each, Condition condition, Condition unless) {
 
     /**
      * The type of what the layers store for this read: the declared result, with {@code Optional<T>} as

@@ -37,6 +37,8 @@ public final class CacheCounters {
     private final LongAdder preloadChunks = new LongAdder();
     private final LongAdder droppedByTags = new LongAdder();
     private final LongAdder nearDroppedForLostMessages = new LongAdder();
+    private final LongAdder uncachedCalls = new LongAdder();
+    private final LongAdder notCached = new LongAdder();
     private final MinuteCounts recentLoads = new MinuteCounts();
     private final MinuteCounts recentFaults = new MinuteCounts();
     private final MinuteCounts recentDelays = new MinuteCounts();
@@ -96,6 +98,16 @@ public final class CacheCounters {
     /** Another node's invalidation messages were lost, and this cache's near layer was dropped whole for them. */
     public void nearDroppedForLostMessages() {
         nearDroppedForLostMessages.increment();
+    }
+
+    /** A call's condition was false: the method ran without any layer. */
+    public void uncachedCall() {
+        uncachedCalls.increment();
+    }
+
+    /** A loaded value was kept out of every layer by the read's {@code unless}. */
+    public void notCached() {
+        notCached.increment();
     }
 
     /** A call got the result of another call's load on this node. */
@@ -178,7 +190,8 @@ public final class CacheCounters {
         return new CacheStatistics(cache, requestHits.sum(), nearHits.sum(), clusterHits.sum(), loads.sum(),
                 sharedLoads.sum(), invalidations.sum(), faults.sum(), waitsGivenUp.sum(), staleServed.sum(),
                 oversized.sum(), refreshes.sum(), invalidationsReceived.sum(), waits.sum(), preloaded.sum(),
-                preloadChunks.sum(), droppedByTags.sum(), nearDroppedForLostMessages.sum());
+                preloadChunks.sum(), droppedByTags.sum(), nearDroppedForLostMessages.sum(), uncachedCalls.sum(),
+                notCached.sum());
     }
 
     private static Throwable rootCause(Throwable failure) {

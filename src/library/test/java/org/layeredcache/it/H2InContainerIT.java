@@ -30,6 +30,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -394,6 +395,31 @@ class H2InContainerIT extends TransactionContract {
 
         assertEquals(1, loads.runs("nothing"));
         assertEquals(1, loads.runs("maybe"));
+    }
+
+    /** The server's Jakarta EL implementation evaluates conditions; each outcome is counted. */
+    @Test
+    @Order(3)
+    void conditionsDecideWhatIsCachedAndWhatIsInvalidated() throws Exception {
+        long id = newId();
+        int runs = loads.runs("conditional");
+        CacheStatistics before = admin.statistics("it-results");
+
+        requests.run(() -> lookups.conditional(-id, "negative"));
+        requests.run(() -> lookups.conditional(-id, "negative"));
+        requests.run(() -> lookups.conditional(id, "draft"));
+        requests.run(() -> lookups.conditional(id, "draft"));
+        assertEquals(runs + 4, loads.runs("conditional"), "condition false, unless true: nothing cached");
+        CacheStatistics after = admin.statistics("it-results");
+        assertEquals(2, after.uncachedCalls() - before.uncachedCalls());
+        assertEquals(2, after.notCached() - before.notCached());
+
+        String cached = requests.run(() -> lookups.conditional(id, "final"));
+        assertEquals(cached, requests.run(() -> lookups.conditional(id, "final")));
+        lookups.changeConditional(id, false);
+        assertEquals(cached, requests.run(() -> lookups.conditional(id, "final")), "the condition said no");
+        lookups.changeConditional(id, true);
+        assertNotEquals(cached, requests.run(() -> lookups.conditional(id, "final")), "invalidated after commit");
     }
 
     @Test

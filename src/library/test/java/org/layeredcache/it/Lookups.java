@@ -50,6 +50,21 @@ public class Lookups {
         return new Handle(id, new Object());
     }
 
+    /** Cached only for positive ids, and only values that are not drafts. */
+    @CachedRead(cache = "it-results", key = "conditional-{id}", condition = "id > 0",
+            unless = "result.startsWith('draft')")
+    public String conditional(long id, String value) {
+        loads.ran("conditional");
+        return value + " " + loads.runs("conditional");
+    }
+
+    /** Invalidates, after its transaction commits, only when it says it changed something. */
+    @Transactional
+    @Invalidates(cache = "it-results", key = "conditional-{id}", condition = "result")
+    public boolean changeConditional(long id, boolean changed) {
+        return changed;
+    }
+
     /** Writes, then fails: {@code @Transactional} rolls the write back, so nothing may be invalidated. */
     @Transactional
     @Invalidates(cache = "it-services", key = "service-{id}")

@@ -32,7 +32,7 @@ class MisuseOnPayaraIT {
         war.as(ZipExporter.class).exportTo(file.toFile(), true);
 
         try (PayaraMicroProcess payara = PayaraMicroProcess.start("misuse", file, List.of())) {
-            assertThat(payara.awaitOutput(Pattern.compile("4 caching problems in this deployment"),
+            assertThat(payara.awaitOutput(Pattern.compile("5 caching problems in this deployment"),
                     Duration.ofMinutes(3))).as("the deployment failed with our message:%n%s", payara.output())
                     .isTrue();
             String bean = MisusedBean.class.getName();
@@ -45,7 +45,9 @@ class MisuseOnPayaraIT {
                     bean + "#nothingToCache(long) @CachedRead(cache = \"misused\", key = \"s-{id}\"): the method"
                             + " returns void: there is no result to cache",
                     bean + "#keyAndAllEntries(long) @Invalidates(cache = \"misused\", key = \"s-{id}\","
-                            + " allEntries = true): allEntries = true drops the whole cache; leave key empty");
+                            + " allEntries = true): allEntries = true drops the whole cache; leave key empty",
+                    bean + "#badCondition(long) @CachedRead(cache = \"misused\", key = \"c-{id}\", condition ="
+                            + " \"id >> 0\"): condition = \"id >> 0\": not a valid Jakarta EL expression");
         }
     }
 }

@@ -22,6 +22,11 @@ public class MisusedBean {
     public void nothingToCache(long id) {
     }
 
+    @CachedRead(cache = "misused", key = "c-{id}", condition = "id >> 0")
+    public String badCondition(long id) {
+        return "";
+    }
+
     @Invalidates(cache = "misused", key = "s-{id}", allEntries = true)
     public void keyAndAllEntries(long id) {
     }
