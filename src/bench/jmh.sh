@@ -55,6 +55,7 @@ row() {
     row nearLayerHit "\`@CachedRead\`, near-layer hit (Caffeine)"
     row nearLayerHitTwoTags "\`@CachedRead\`, near-layer hit of an entry with two tags (both checked)"
     row nearLayerHitTenTags "\`@CachedRead\`, near-layer hit of an entry with eleven tags (as one built from ten tracked entities of one type)"
+    row nearLayerHitWithCondition "\`@CachedRead(condition = \"id > 0\", unless = \"result == null\")\`, near-layer hit (the condition evaluated per call)"
     row nearLayerHitOnStatelessEjb "\`@CachedRead\`, near-layer hit, on a \`@Stateless\` EJB (container transaction per call)"
     row clusterLayerHit "\`@CachedRead\`, cluster-layer hit (JCache on Hazelcast, local member)"
     row payaraCacheResultHit "Payara's JSR-107 \`@CacheResult\` hit (JCache on the same Hazelcast)"
@@ -73,6 +74,8 @@ row() {
     printf '| near-layer hit with two tags / without (tags issue) | %.2f× | ≤ 1.3× | %s |\n' "$t" "$(met "$t" 1.3)"
     e=$(ratio nearLayerHitTenTags nearLayerHit)
     printf '| near-layer hit with ten tracked entities (eleven tags) / without | %.2f× | ≤ 1.3× | %s |\n' "$e" "$(met "$e" 1.3)"
+    k=$(ratio nearLayerHitWithCondition nearLayerHit)
+    printf '| near-layer hit with a condition / without (conditions issue) | %.2f× | ≤ 1.3× | %s |\n' "$k" "$(met "$k" 1.3)"
     echo
     echo "A hit costs less than the no-op interceptor call because it skips the method body (building the 2 KB value);"
     echo "the plain call runs the body without any interceptor. Raw JMH results: \`target/bench/jmh.csv\`."

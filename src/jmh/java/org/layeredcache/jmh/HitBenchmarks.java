@@ -33,6 +33,7 @@ public class HitBenchmarks {
             items.nearLayer(ID);
             items.nearLayerTagged(ID);
             items.nearLayerTenTags(ID);
+            items.nearLayerConditional(ID);
             ejb.nearLayer(ID);
             items.clusterLayer(ID);
             items.payaraCacheResult(ID);
@@ -116,6 +117,11 @@ public class HitBenchmarks {
     @Benchmark
     public Object nearLayerHitTwoTags(Application application) {
         return application.items.nearLayerTagged(ID);
+    }
+
+    @Benchmark
+    public Object nearLayerHitWithCondition(Application application) {
+        return application.items.nearLayerConditional(ID);
     }
 
     @Benchmark

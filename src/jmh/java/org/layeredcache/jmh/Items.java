@@ -42,6 +42,12 @@ public class Items {
         return load(id);
     }
 
+    /** As {@link #nearLayer}, with a condition decided per call and an unless decided per load. */
+    @CachedRead(cache = "bench-near", key = "conditional-{id}", condition = "id > 0", unless = "result == null")
+    public Item nearLayerConditional(long id) {
+        return load(id);
+    }
+
     @CachedRead(cache = "bench-cluster", key = "item-{id}")
     public Item clusterLayer(long id) {
         return load(id);
