@@ -72,6 +72,17 @@ import java.lang.annotation.Target;
  * {@link java.io.ObjectInputFilter.Config#createFilter}, is asked first, to allow more (such as
  * {@code org.eclipse.persistence.**} for cached entities) or refuse some.
  *
+ * <h2>Asynchronous results</h2>
+ * A method that returns {@code CompletionStage<T>} or {@code CompletableFuture<T>} is cached by its stage's value:
+ * a hit answers a completed stage (a {@code CompletableFuture}); on a miss the method is called and its stage
+ * answered at once, without waiting for it, and its value is published, under the rules above, once the stage
+ * completed normally and the caller's transaction (if any) committed. Concurrent misses of a key share one call, on
+ * a node and across the cluster; a caller that finds the key's call in flight waits for its value on its own thread
+ * (at most {@code load.wait}), as a synchronous read does, and then answers a completed stage. A stage that
+ * completes exceptionally is never cached; its failure reaches the callers that waited for it as a failed stage.
+ * {@link #each()}, {@link #refreshAfter()}, {@link #staleIfError()} and {@link #trackEntities()} are not available
+ * for such reads (configuration that sets them for the cache leaves these reads alone).
+ *
  * <h2>Faults</h2>
  * A failing cache layer never changes a result: the call counts as a miss, the method's value is returned, and
  * the fault is logged (once per cause) and counted in {@link CacheStatistics#faults()}.
@@ -97,7 +108,8 @@ import java.lang.annotation.Target;
  * intercepted.
  *
  * <p>Misuse fails the deployment with one message that lists every problem: a {@code void}, {@code private},
- * {@code final} or {@code static} method, an asynchronous result, an unknown placeholder or property, an
+ * {@code final} or {@code static} method, an asynchronous result other than a {@code CompletionStage} or
+ * {@code CompletableFuture} (or one of those with an attribute it does not offer), an unknown placeholder or property, an
  * unparsable or negative duration, a {@code refreshAfter} not shorter than the TTL, a blank cache name, an
  * {@link #each()} read whose result cannot be matched to its ids, a blank tag or one whose placeholder names no
  * parameter, {@link #trackEntities()} on a read of many keys, tags or entity tracking on a cache that a

@@ -29,6 +29,8 @@ import java.lang.annotation.Target;
  *   <li>Also when the method throws: a write may have happened before the exception, and a needless
  *       invalidation only costs a reload. (Inside a transaction this still waits for a commit.)</li>
  *   <li>The current request's own layer is cleared at once, so the rest of the request reads its own writes.</li>
+ *   <li>A method that returns a {@code CompletionStage} or {@code CompletableFuture}: once its stage completes
+ *       (normally or not; {@link #condition()} is asked only when normally), on the thread that completes it.</li>
  * </ul>
  * An invalidation removes the entry from the cluster layer, then from this node's near layer, then tells the
  * other nodes to drop it from theirs. A load of the same key that started earlier never publishes its value

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -67,7 +68,12 @@ class DefinitionProblemsTest {
         }
 
         @CachedRead(cache = "services", key = "s-{id}")
-        public CompletionStage<String> asyncRead(long id) {
+        public Future<String> asyncRead(long id) {
+            return CompletableFuture.completedFuture("");
+        }
+
+        @CachedRead(cache = "services", key = "s-{id}", refreshAfter = "1m", trackEntities = true)
+        public CompletionStage<String> asyncWithRefresh(long id) {
             return CompletableFuture.completedFuture("");
         }
 
@@ -141,7 +147,15 @@ class DefinitionProblemsTest {
                 misused + "#finalRead(long) @CachedRead(cache = \"services\", key = \"s-{id}\"): the method is"
                         + " final, so its calls cannot be intercepted; remove final",
                 misused + "#asyncRead(long) @CachedRead(cache = \"services\", key = \"s-{id}\"): the method returns"
-                        + " CompletionStage: asynchronous results are not cached; return the value itself",
+                        + " Future: of asynchronous results, @CachedRead caches a CompletionStage or"
+                        + " CompletableFuture; declare one of those",
+                misused + "#asyncWithRefresh(long) @CachedRead(cache = \"services\", key = \"s-{id}\", refreshAfter ="
+                        + " \"1m\", trackEntities = true): refreshAfter is not available for an asynchronous result"
+                        + " yet; remove it, or return the value itself",
+                misused + "#asyncWithRefresh(long) @CachedRead(cache = \"services\", key = \"s-{id}\", refreshAfter ="
+                        + " \"1m\", trackEntities = true): trackEntities is not available for an asynchronous"
+                        + " result: the entities are loaded on another thread, where the load cannot see them; name"
+                        + " tags, or return the value itself",
                 misused + "#blankCache(long) @CachedRead(cache = \" \"): the cache name is blank",
                 misused + "#both(long) @CachedRead and @RequestCached: a method carries one of them, not both;"
                         + " @CachedRead already keeps results in the request layer",
@@ -156,7 +170,7 @@ class DefinitionProblemsTest {
                         + " staleIfError = \"-5s\"): staleIfError '-5s' is not a duration; write 500ms, 30s, 5m, 24h,"
                         + " 7d or ISO-8601 such as PT24H",
                 AnnotatedClass.class.getName() + " @CachedRead: put the annotation on methods, not on the class");
-        assertThat(definition.getMessage()).startsWith("17 caching problems in this deployment:");
+        assertThat(definition.getMessage()).startsWith("19 caching problems in this deployment:");
     }
 
     @Dependent

@@ -9,6 +9,8 @@ import org.layeredcache.internal.layer.NullValue;
 import org.layeredcache.internal.layer.RequestEntries;
 import org.layeredcache.internal.layer.RequestLayer;
 import org.layeredcache.internal.load.BulkLoader;
+import org.layeredcache.internal.load.PendingLoad;
+import org.layeredcache.internal.load.StageFailure;
 
 import java.util.Collection;
 import java.util.HashMap;
@@ -17,6 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -58,9 +62,56 @@ public class CacheLayers {
         RequestEntries request = layers.usesRequestLayer() ? requestLayer.entries(layers.requestNamespace())
                 : RequestEntries.NONE;
         Predicate<Object> keptOut = unless == null ? null : stored -> unless.test(NullValue.unwrap(stored, false));
-        Object stored = layers.read(request, key, tags, trackEntities, times, keptOut, loader, reinvocation);
+        Object stored;
+        try {
+            stored = layers.read(request, key, tags, trackEntities, times, keptOut, loader, reinvocation);
+        } catch (StageFailure failure) {                 // it waited for an asynchronous read's load, which failed
+            throw failure.getCause() instanceof Exception exception ? exception : failure;
+        }
         EntityDependencies.carried(stored);                 // an enclosing load was built from the same entities
         return NullValue.unwrap(stored, optional);
+    }
+
+    /**
+     * As {@link #read}, for a method that answers a {@code CompletionStage} (or {@code CompletableFuture}) of its
+     * value: a hit answers a completed stage; a miss calls the method and answers a stage of its value, published
+     * once the stage completed and the transaction (if any) committed; concurrent misses share one call. A stage that
+     * completes exceptionally is never cached, and its failure reaches every caller that waited for it as a failed
+     * stage.
+     *
+     * @param optional whether the stage's value is an {@code Optional}, which the layers store unwrapped
+     * @throws Exception whatever the method throws before it answers a stage, unchanged
+     */
+    public CompletionStage<Object> readAsync(String cache, CacheKey key, Supplier<String[]> tags, EntryTimes times,
+                                             boolean optional, Predicate<Object> unless, Callable<Object> method)
+            throws Exception {
+        LayeredCache layers = registry.cache(cache);
+        if (!layers.enabled()) {
+            layers.layers().counters().load();
+            return stageOf(method.call());
+        }
+        Callable<Object> loader = !optional ? method : () -> {
+            CompletionStage<Object> stage = stageOf(method.call());
+            return stage == null ? null : stage.thenApply(CacheLayers::unwrapOptional);
+        };
+        RequestEntries request = layers.usesRequestLayer() ? requestLayer.entries(layers.requestNamespace())
+                : RequestEntries.NONE;
+        Predicate<Object> keptOut = unless == null ? null : stored -> unless.test(NullValue.unwrap(stored, false));
+        Object stored;
+        try {
+            stored = layers.read(request, key, tags, false, times, keptOut, loader, null, true);
+        } catch (StageFailure failure) {                 // the stage of the load this call waited for failed
+            return CompletableFuture.failedFuture(failure.getCause());
+        }
+        if (stored instanceof PendingLoad pending) {
+            return pending.stored() == null ? null : pending.stored().thenApply(value -> NullValue.unwrap(value, optional));
+        }
+        return CompletableFuture.completedFuture(NullValue.unwrap(stored, optional));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static CompletionStage<Object> stageOf(Object result) {
+        return (CompletionStage<Object>) result;
     }
 
     /**

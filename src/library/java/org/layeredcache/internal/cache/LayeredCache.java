@@ -130,6 +130,18 @@ final class LayeredCache {
     Object read(RequestEntries request, CacheKey key, Supplier<String[]> tags, boolean trackEntities, EntryTimes times,
                 Predicate<Object> unless, Callable<Object> method, Supplier<Callable<Object>> reinvocation)
             throws Exception {
+        return read(request, key, tags, trackEntities, times, unless, method, reinvocation, false);
+    }
+
+    /**
+     * As {@link #read(RequestEntries, CacheKey, Supplier, boolean, EntryTimes, Predicate, Callable, Supplier)}; with
+     * {@code async}, the method answers a {@code CompletionStage} of its value, and a read that leads the key's load
+     * answers a {@link PendingLoad} (one that waits for another caller's load waits for its value on this thread,
+     * as a synchronous read does).
+     */
+    Object read(RequestEntries request, CacheKey key, Supplier<String[]> tags, boolean trackEntities, EntryTimes times,
+                Predicate<Object> unless, Callable<Object> method, Supplier<Callable<Object>> reinvocation,
+                boolean async) throws Exception {
         boolean tracking = settings.tracksEntities(trackEntities);
         RefreshAhead.Refresh refresh = refreshAhead.claim(key);
         if (refresh != null) {
@@ -144,8 +156,8 @@ final class LayeredCache {
             counters.requestHit();
             return stored;
         }
-        KeyRead read = new KeyRead(request, key, tags, tracking, settings.resolve(times), unless, method,
-                reinvocation, System.nanoTime() + loadWaitNanos);
+        KeyRead read = new KeyRead(request, key, tags, tracking && !async, settings.resolve(times), unless, method,
+                reinvocation, System.nanoTime() + loadWaitNanos, async);
         while (true) {
             // 2. This node's near layer (absent until the node hears other nodes' invalidations); its stamp guards
             //    what this read publishes there later. An entry one of whose tags was invalidated is a miss.

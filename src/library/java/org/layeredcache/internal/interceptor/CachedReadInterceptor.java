@@ -58,11 +58,15 @@ public class CachedReadInterceptor {
             key = operation.key().keyFor(call.getParameters());
         } catch (RuntimeException e) {
             layers.fault(operation.cache(), "key " + operation.key(), e);
-            return layers.uncached(operation.cache(), operation.optional(), call::proceed);
+            return layers.uncached(operation.cache(), operation.optional() && !operation.async(), call::proceed);
         }
         Object[] arguments = call.getParameters();
         Predicate<Object> unless = operation.unless() == null ? null
                 : result -> operation.unless().test(arguments, result);
+        if (operation.async()) {
+            return layers.readAsync(operation.cache(), key, () -> operation.tagsFor(arguments), operation.times(),
+                    operation.optional(), unless, call::proceed);
+        }
         return layers.read(operation.cache(), key, () -> operation.tagsFor(arguments), operation.trackEntities(),
                 operation.times(), operation.optional(), unless, call::proceed,
                 () -> beanCalls.later(call.getMethod(), call.getTarget().getClass(), call.getParameters()));

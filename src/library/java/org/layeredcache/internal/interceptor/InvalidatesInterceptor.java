@@ -13,10 +13,13 @@ import org.layeredcache.internal.operation.CacheOperations;
 import org.layeredcache.internal.operation.Invalidation;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
- * Carries out the {@link Invalidates} of a method once it has run (normally or not); the layers wait for the
- * transaction's commit. Keys are computed from the arguments after the call, so an id that the method assigns
+ * Carries out the {@link Invalidates} of a method once it has run (normally or not), or, for a method that answers
+ * a {@code CompletionStage}, once its stage completed; the layers wait for the transaction's commit. Keys are
+ * computed from the arguments after the call, so an id that the method assigns
  * (such as a persisted entity's) is seen. Internal: enabled by its priority.
  */
 @Invalidates(cache = "")
@@ -39,17 +42,31 @@ public class InvalidatesInterceptor {
         if (invalidations == null) {
             return call.proceed();
         }
-        Object result = null;
-        boolean returned = false;
+        Object result;
         try {
             result = call.proceed();
-            returned = true;
+        } catch (Exception | Error failure) {
+            invalidate(invalidations, call.getParameters(), null, false);
+            throw failure;
+        }
+        if (result instanceof CompletionStage<?> stage && (call.getMethod().getReturnType() == CompletionStage.class
+                || call.getMethod().getReturnType() == CompletableFuture.class)) {
+            Object[] arguments = call.getParameters();       // an asynchronous write: once its stage completes
+            stage.whenComplete((value, failure) -> invalidate(invalidations, arguments, value, failure == null));
             return result;
-        } finally {
-            for (Invalidation invalidation : invalidations) {
-                if (!returned || conditionHolds(invalidation, call.getParameters(), result)) {
-                    invalidate(invalidation, call.getParameters());
-                }
+        }
+        invalidate(invalidations, call.getParameters(), result, true);
+        return result;
+    }
+
+    /**
+     * Carries out the invalidations after a call; {@code returned} says whether it returned {@code result} (whose
+     * conditions are then asked) or failed (then every one happens).
+     */
+    private void invalidate(List<Invalidation> invalidations, Object[] arguments, Object result, boolean returned) {
+        for (Invalidation invalidation : invalidations) {
+            if (!returned || conditionHolds(invalidation, arguments, result)) {
+                invalidate(invalidation, arguments);
             }
         }
     }

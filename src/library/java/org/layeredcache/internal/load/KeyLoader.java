@@ -5,6 +5,10 @@ import org.layeredcache.internal.layer.Layers;
 import org.layeredcache.internal.layer.TagVersions;
 import org.layeredcache.internal.stats.CacheCounters;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
 /**
  * The load of one key that missed every layer: the method runs, and its value is published once its transaction
  * commits, under {@link Publication}'s rules; after a rollback nothing is. A load that throws is answered by an
@@ -36,6 +40,9 @@ public final class KeyLoader {
      */
     public Object load(KeyRead read, SingleFlight.Flight flight, Publication.Load load, TagVersions.Asked versions)
             throws Exception {
+        if (read.async()) {
+            return loadAsync(read, flight, load, versions);
+        }
         CacheKey key = read.key();
         counters.load();
         if (layers.recordings().active()) {
@@ -80,6 +87,87 @@ public final class KeyLoader {
             read.request().forget(key, stored);
         });
         return stored;
+    }
+
+    /**
+     * The load of an asynchronous result: the method is called on the caller's thread and answers a stage at once;
+     * when the stage completes, its value is answered ({@link PendingLoad}) and, once the caller's transaction (if
+     * any) committed, published under the same rules as a synchronous load, and the key's flight lands. A stage that
+     * completes exceptionally publishes nothing, and its failure reaches the callers waiting for it. Entity tracking
+     * and stale-if-error do not apply (the method's work runs on other threads).
+     *
+     * @throws Exception whatever the method throws before it answers a stage, unchanged
+     */
+    private Object loadAsync(KeyRead read, SingleFlight.Flight flight, Publication.Load load,
+                             TagVersions.Asked versions) throws Exception {
+        CacheKey key = read.key();
+        counters.load();
+        if (layers.recordings().active()) {
+            layers.recordings().miss(layers.cache(), key);
+        }
+        TagVersions.Asked asked = versions == null ? layers.ask(read.tags()) : versions;
+        long[] tagVersions = layers.versions(asked);
+        long started = System.nanoTime();
+        CompletionStage<?> stage;
+        try {
+            stage = (CompletionStage<?>) read.method().call();
+        } catch (Exception failure) {
+            publication.release(load);
+            flights.land(key, flight, new SingleFlight.Outcome.Failed(failure));
+            throw failure;
+        } catch (Error failure) {
+            publication.release(load);
+            flights.land(key, flight, SingleFlight.Outcome.RETRY);
+            throw failure;
+        }
+        if (stage == null) {                              // nothing to wait for, nothing to cache
+            publication.release(load);
+            flights.land(key, flight, SingleFlight.Outcome.RETRY);
+            return new PendingLoad(null);
+        }
+        CompletableFuture<Boolean> committed = new CompletableFuture<>();
+        layers.transactions().afterCompletion(() -> committed.complete(true), () -> committed.complete(false));
+        CompletableFuture<Object> answer = new CompletableFuture<>();
+        stage.whenComplete((value, failure) -> {
+            counters.loaded(System.nanoTime() - started);
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                publication.release(load);
+                flights.land(key, flight, new SingleFlight.Outcome.Failed(new StageFailure(cause)));
+                answer.completeExceptionally(cause);
+                return;
+            }
+            Object stored = layers.stored(value, asked.tags(), tagVersions);
+            boolean keptOut = read.keepsOut(stored, counters);
+            if (committed.isDone()) {                     // no transaction, or it ended: publish, then answer
+                settle(read, flight, load, stored, keptOut, committed.join());
+                answer.complete(stored);
+            } else {                                      // answer now: the caller may be what the commit waits for
+                answer.complete(stored);
+                committed.thenAccept(commit -> settle(read, flight, load, stored, keptOut, commit));
+            }
+        });
+        return new PendingLoad(answer);
+    }
+
+    /** After an asynchronous load's value came and its transaction ended: publish it (or not), land the flight. */
+    private void settle(KeyRead read, SingleFlight.Flight flight, Publication.Load load, Object stored,
+                        boolean keptOut, boolean committed) {
+        boolean shared = false;
+        try {
+            if (!committed || keptOut) {
+                publication.release(load);
+                shared = committed;                       // a value kept out is still shared with the waiters
+            } else {
+                shared = publication.publish(load, stored, read.times().kept());
+            }
+        } catch (RuntimeException e) {
+            counters.fault("publishing a load", e);
+        } finally {
+            flights.land(read.key(), flight, shared ? new SingleFlight.Outcome.Value(stored)
+                    : SingleFlight.Outcome.RETRY);
+        }
     }
 
     /**

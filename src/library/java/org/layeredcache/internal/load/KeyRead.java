@@ -21,10 +21,12 @@ import java.util.function.Supplier;
  * @param method       the call's own method, proceeding with the interceptor chain
  * @param reinvocation the same call through the bean, for a refresh-ahead
  * @param deadline     the {@link System#nanoTime()} until which it may wait for another load
+ * @param async        whether the method answers a {@code CompletionStage} of its value: a load then answers a
+ *                     {@link PendingLoad}
  */
 public record KeyRead(RequestEntries request, CacheKey key, Supplier<String[]> tags, boolean trackEntities,
                       EntryTimes times, Predicate<Object> unless, Callable<Object> method,
-                      Supplier<Callable<Object>> reinvocation, long deadline) {
+                      Supplier<Callable<Object>> reinvocation, long deadline, boolean async) {
 
     public Duration ttl() {
         return times.ttl();

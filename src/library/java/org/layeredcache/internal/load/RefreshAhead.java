@@ -62,7 +62,7 @@ public final class RefreshAhead {
 
     /** Starts one background reload if the entry a read answered with is older than its refresh-after. */
     public void ifOld(KeyRead read, long writtenAt) {
-        if (old(read.times(), writtenAt) && !running.contains(read.key())) {
+        if (!read.async() && old(read.times(), writtenAt) && !running.contains(read.key())) {
             Callable<Object> again = read.reinvocation().get();   // taken now, while the call is still on
             start(read.key(), () -> {
                 refresh(read, again);

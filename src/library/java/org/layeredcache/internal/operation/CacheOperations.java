@@ -33,7 +33,7 @@ public final class CacheOperations {
     }
 
     private static final ReadOperation UNCACHED_READ = new ReadOperation("", null, List.of(), false, null, false, false, null, null,
-            null, null);
+            null, null, false);
     private static final MemoOperation UNCACHED_MEMO = new MemoOperation("", null);
 
     private final Map<Method, ReadOperation> reads = new ConcurrentHashMap<>();

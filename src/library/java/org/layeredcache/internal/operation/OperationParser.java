@@ -40,7 +40,12 @@ public final class OperationParser {
         Consumer<String> report = reporter(method, describe(annotation));
         int before = problems.size();
         checkInterceptable(method, report);
-        checkResult(method, report);
+        boolean async = ReadOperation.isAsync(method);
+        if (async) {
+            checkAsync(annotation, report);
+        } else {
+            checkResult(method, report);
+        }
         checkCacheName(annotation.cache(), report);
         PerElement each = annotation.each().isEmpty() ? null : perElement(method, annotation, report);
         KeyTemplate key;
@@ -89,7 +94,7 @@ public final class OperationParser {
         return problems.size() == before
                 ? new ReadOperation(annotation.cache(), key, List.copyOf(tags), annotation.trackEntities(), times,
                         ReadOperation.isOptional(method),
-                        annotation.key().isEmpty(), method, each, condition, unless)
+                        annotation.key().isEmpty(), method, each, condition, unless, async)
                 : null;
     }
 
@@ -355,8 +360,25 @@ public final class OperationParser {
         if (result == void.class || result == Void.class) {
             report.accept("the method returns void: there is no result to cache");
         } else if (CompletionStage.class.isAssignableFrom(result) || Future.class.isAssignableFrom(result)) {
-            report.accept("the method returns " + result.getSimpleName() + ": asynchronous results are not cached;"
-                    + " return the value itself");
+            report.accept("the method returns " + result.getSimpleName() + ": of asynchronous results, "
+                    + (method.isAnnotationPresent(CachedRead.class)
+                    ? "@CachedRead caches a CompletionStage or CompletableFuture; declare one of those"
+                    : "only @CachedRead caches one (a CompletionStage or CompletableFuture)"));
+        }
+    }
+
+    /** What a read of an asynchronous result does not offer yet. */
+    private static void checkAsync(CachedRead annotation, Consumer<String> report) {
+        for (String[] attribute : new String[][] {{"each", annotation.each()},
+                {"refreshAfter", annotation.refreshAfter()}, {"staleIfError", annotation.staleIfError()}}) {
+            if (!attribute[1].isEmpty()) {
+                report.accept(attribute[0] + " is not available for an asynchronous result yet; remove it, or"
+                        + " return the value itself");
+            }
+        }
+        if (annotation.trackEntities()) {
+            report.accept("trackEntities is not available for an asynchronous result: the entities are loaded on"
+                    + " another thread, where the load cannot see them; name tags, or return the value itself");
         }
     }
 

@@ -10,6 +10,8 @@ import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * What one {@code @CachedRead} method does, parsed and checked once at deployment.
@@ -26,10 +28,13 @@ import java.util.Optional;
  * @param condition    whether a call is cached, on its arguments ({@code null}: always)
  * @param unless       whether a loaded value is kept out of the layers, on the arguments and result ({@code null}:
  *                     never)
+ * @param async        whether the method returns a {@code CompletionStage} or {@code CompletableFuture}, whose
+ *                     value is what the layers store
  */
 public record ReadOperation(String cache, KeyTemplate key, List<KeyTemplate> tags, boolean trackEntities,
                             EntryTimes times, boolean optional, boolean templateLess,
-                            Method method, PerElement each, Condition condition, Condition unless) {
+                            Method method, PerElement each, Condition condition, Condition unless,
+                            boolean async) {
 
     /**
      * The type of what the layers store for this read: the declared result, with {@code Optional<T>} as
@@ -39,7 +44,7 @@ public record ReadOperation(String cache, KeyTemplate key, List<KeyTemplate> tag
         if (each != null) {
             return each.valueType();
         }
-        Type result = method.getGenericReturnType();
+        Type result = resultType(method);
         if (optional) {
             return result instanceof ParameterizedType parameterized ? parameterized.getActualTypeArguments()[0]
                     : Object.class;
@@ -73,6 +78,22 @@ public record ReadOperation(String cache, KeyTemplate key, List<KeyTemplate> tag
     }
 
     static boolean isOptional(Method method) {
-        return method.getReturnType() == Optional.class;
+        Type result = resultType(method);
+        return result == Optional.class
+                || result instanceof ParameterizedType parameterized && parameterized.getRawType() == Optional.class;
+    }
+
+    /** Whether the method's result is asynchronous: a stage whose value the layers store. */
+    static boolean isAsync(Method method) {
+        return method.getReturnType() == CompletionStage.class || method.getReturnType() == CompletableFuture.class;
+    }
+
+    /** The declared result; for an asynchronous method, the type of its stage's value. */
+    private static Type resultType(Method method) {
+        if (!isAsync(method)) {
+            return method.getGenericReturnType();
+        }
+        return method.getGenericReturnType() instanceof ParameterizedType parameterized
+                ? parameterized.getActualTypeArguments()[0] : Object.class;
     }
 }

@@ -25,6 +25,7 @@ import javax.naming.InitialContext;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -420,6 +421,31 @@ class H2InContainerIT extends TransactionContract {
         assertEquals(cached, requests.run(() -> lookups.conditional(id, "final")), "the condition said no");
         lookups.changeConditional(id, true);
         assertNotEquals(cached, requests.run(() -> lookups.conditional(id, "final")), "invalidated after commit");
+    }
+
+    /** An asynchronous read's value is published once its stage completed and its transaction committed. */
+    @Test
+    @Order(3)
+    void aStageThatCompletesAfterARollbackPublishesNothing() throws Exception {
+        long id = newId();
+        int loaded = loads.runs("async");
+        transaction.begin();
+        CompletionStage<String> first;
+        try {
+            first = lookups.asyncValue(id);
+        } finally {
+            transaction.rollback();
+        }
+        lookups.completeAsync(id, "loaded in a transaction that rolled back");
+        assertEquals("loaded in a transaction that rolled back", first.toCompletableFuture().get(5, TimeUnit.SECONDS));
+
+        CompletionStage<String> second = lookups.asyncValue(id);
+        assertEquals(loaded + 2, loads.runs("async"), "nothing was published: the next read loads again");
+        lookups.completeAsync(id, "loaded without a transaction");
+        assertEquals("loaded without a transaction", second.toCompletableFuture().get(5, TimeUnit.SECONDS));
+        assertEquals("loaded without a transaction", lookups.asyncValue(id).toCompletableFuture().getNow(null),
+                "published at once: a hit");
+        assertEquals(loaded + 2, loads.runs("async"));
     }
 
     @Test

@@ -8,7 +8,11 @@ import jakarta.transaction.Transactional;
 import org.layeredcache.CachedRead;
 import org.layeredcache.Invalidates;
 
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** A CDI bean (no EJB container around it): results, exceptions, faults, and {@code @Transactional}. */
 @ApplicationScoped
@@ -63,6 +67,21 @@ public class Lookups {
     @Invalidates(cache = "it-results", key = "conditional-{id}", condition = "result")
     public boolean changeConditional(long id, boolean changed) {
         return changed;
+    }
+
+    private final Map<Long, CompletableFuture<String>> stages = new ConcurrentHashMap<>();
+
+    /** Answers a stage that {@link #completeAsync} completes. */
+    @CachedRead(cache = "it-results", key = "async-{id}")
+    public CompletionStage<String> asyncValue(long id) {
+        loads.ran("async");
+        CompletableFuture<String> stage = new CompletableFuture<>();
+        stages.put(id, stage);
+        return stage;
+    }
+
+    public void completeAsync(long id, String value) {
+        stages.get(id).complete(value);
     }
 
     /** Writes, then fails: {@code @Transactional} rolls the write back, so nothing may be invalidated. */
