@@ -183,6 +183,55 @@ public class CacheLayers {
         }, () -> { });
     }
 
+    /** Invalidates {@code key} of {@code cache} at once, whatever the transaction (the JSR-107 timing). */
+    public void invalidateNow(String cache, CacheKey key) {
+        LayeredCache layers = registry.cache(cache);
+        if (layers.enabled()) {
+            requestLayer.entries(layers.requestNamespace()).forget(key);
+            layers.invalidate(key);
+        }
+    }
+
+    /** Invalidates every entry of {@code cache} at once, whatever the transaction (the JSR-107 timing). */
+    public void invalidateAllNow(String cache) {
+        LayeredCache layers = registry.cache(cache);
+        if (layers.enabled()) {
+            requestLayer.entries(layers.requestNamespace()).forgetAll();
+            layers.invalidateAll();
+        }
+    }
+
+    /**
+     * Makes {@code value} the entry of {@code key} in {@code cache} on every node (a JSR-107 put): once the current
+     * transaction commits (now, without one, or with {@code now}); nothing after a rollback. The current request's
+     * layer forgets the key at once.
+     */
+    public void put(String cache, CacheKey key, Object value, EntryTimes times, boolean now) {
+        LayeredCache layers = registry.cache(cache);
+        if (!layers.enabled()) {
+            return;
+        }
+        RequestEntries request = requestLayer.entries(layers.requestNamespace());
+        request.forget(key);
+        Object stored = NullValue.wrap(value);
+        Runnable put = () -> {
+            request.forget(key);
+            layers.put(key, stored, times);
+        };
+        if (now) {
+            put.run();
+        } else {
+            registry.transactions().afterCompletion(put, () -> { });
+        }
+    }
+
+    /** The value a layer of {@code cache} holds for {@code key} ({@code null} when none does); loads nothing. */
+    public Object peek(String cache, CacheKey key) {
+        LayeredCache layers = registry.cache(cache);
+        Object stored = layers.enabled() ? layers.peek(key) : null;
+        return stored == null ? null : NullValue.unwrap(stored, false);
+    }
+
     /** Invalidates every entry of {@code cache}, with the same timing as {@link #invalidate}. */
     public void invalidateAll(String cache) {
         LayeredCache layers = registry.cache(cache);

@@ -292,6 +292,37 @@ final class LayeredCache {
         }
     }
 
+    /**
+     * Makes {@code stored} the key's entry (a JSR-107 put): the key is dropped everywhere first, as by
+     * {@link #invalidate}, so that no load in flight publishes over it; then the value is published as a load's
+     * would be: into the cluster under a claim of its own (unless another load claimed the key meanwhile, whose
+     * value is newer), then near.
+     */
+    void put(CacheKey key, Object stored, EntryTimes times) {
+        invalidate(key);
+        EntryTimes resolved = settings.resolve(times);
+        NearLayer near = layers.nearNow();
+        long stamp = near.stamp(key);
+        GuardedCluster.Reached<Reservation> claim = layers.cluster().reserve(key, null);
+        if (claim.reached() && claim.value() == null) {
+            return;                                             // another load holds the key: its value wins
+        }
+        publication.publish(new Publication.Load(key, near.present(), stamp, resolved.ttl(),
+                claim.reached() ? claim.value() : null, !claim.reached(), null), stored, resolved.kept());
+    }
+
+    /** The key's stored form if a layer holds a current one (near, then cluster), else {@code null}; loads nothing. */
+    Object peek(CacheKey key) {
+        NearLayer.Entry entry = layers.nearNow().entry(key);
+        if (entry != null && layers.current(entry.value())) {
+            return entry.value();
+        }
+        GuardedCluster.Reached<ClusterLayer.Entry> found = layers.cluster().get(key);
+        ClusterLayer.Entry inCluster = found.reached() ? found.value() : null;
+        return inCluster != null && !inCluster.isClaim() && layers.current(inCluster.value()) ? inCluster.value()
+                : null;
+    }
+
     /** Drops every entry, in the same order as {@link #invalidate}. */
     void invalidateAll() {
         counters.invalidation();

@@ -146,6 +146,35 @@ public final class KeyTemplate {
         return ok ? new KeyTemplate(text, shape, sources) : null;
     }
 
+    /**
+     * The key of the JSR-107 annotations: the values of the given parameters, in order, and nothing else, so that
+     * the methods of one cache that take the same key parameters ({@code get(id)}, {@code put(id, value)},
+     * {@code remove(id)}) name the same entry. Written as {@code "({id})"}.
+     *
+     * @param indexes the key parameters' positions
+     * @return the template, or {@code null} if a value could not travel to the cluster (said to {@code problems})
+     */
+    public static KeyTemplate ofParameters(Method method, int[] indexes, Consumer<String> problems) {
+        Parameter[] parameters = method.getParameters();
+        ValueSource[] sources = new ValueSource[indexes.length];
+        boolean ok = true;
+        for (int i = 0; i < indexes.length; i++) {
+            Parameter parameter = parameters[indexes[i]];
+            sources[i] = new ValueSource("{" + parameter.getName() + "}", indexes[i], new Accessor[0],
+                    parameter.getType());
+            if (!canSerialize(parameter.getType())) {
+                problems.accept("key parameter '" + parameter.getName() + "' has type " + parameter.getType().getName()
+                        + ", which is not Serializable, so it cannot be part of a key; mark the serializable"
+                        + " parameters that identify the entry with @CacheKey");
+                ok = false;
+            }
+        }
+        String text = Arrays.stream(indexes).mapToObj(i -> "{" + parameters[i].getName() + "}")
+                .collect(Collectors.joining(", ", "(", ")"));
+        String shape = "(" + String.join(", ", Collections.nCopies(indexes.length, "{}")) + ")";
+        return ok ? new KeyTemplate(text, shape, sources) : null;
+    }
+
     /** How template-less keys name their method: the declaring class's binary name, '#', the method name. */
     private static String methodName(Method method) {
         return method.getDeclaringClass().getName() + "#" + method.getName();

@@ -39,6 +39,7 @@ public final class CacheOperations {
     private final Map<Method, ReadOperation> reads = new ConcurrentHashMap<>();
     private final Map<Method, List<Invalidation>> invalidations = new ConcurrentHashMap<>();
     private final Map<Method, MemoOperation> memos = new ConcurrentHashMap<>();
+    private final Map<Method, StandardOperation> standard = new ConcurrentHashMap<>();
     private final Map<String, PreloadOperation> preloads = new ConcurrentHashMap<>();
     private final Map<String, CounterOperation> counters = new ConcurrentHashMap<>();
     private final Map<Called, ReadOperation> lateReads = new ConcurrentHashMap<>();
@@ -55,6 +56,27 @@ public final class CacheOperations {
 
     void add(Method method, MemoOperation operation) {
         memos.put(method, operation);
+    }
+
+    void add(Method method, StandardOperation operation) {
+        standard.put(method, operation);
+    }
+
+    /**
+     * The JSR-107 operation of the called method (or, for a business interface's method, of the target class's
+     * implementation of it), or {@code null} when it runs uncached.
+     */
+    public StandardOperation standard(Method method, Object target) {
+        StandardOperation found = standard.get(method);
+        for (Class<?> type = target == null ? null : target.getClass(); found == null && type != null;
+             type = type.getSuperclass()) {
+            try {
+                found = standard.get(type.getDeclaredMethod(method.getName(), method.getParameterTypes()));
+            } catch (NoSuchMethodException notHere) {
+                // keep looking in the superclass
+            }
+        }
+        return found;
     }
 
     void add(Map<String, CounterOperation> declared) {

@@ -23,6 +23,10 @@ import org.layeredcache.internal.config.CacheSettings;
 import org.layeredcache.internal.config.EntryTimes;
 import org.layeredcache.internal.key.KeyTemplate;
 
+import javax.cache.annotation.CachePut;
+import javax.cache.annotation.CacheRemove;
+import javax.cache.annotation.CacheRemoveAll;
+import javax.cache.annotation.CacheResult;
 import java.io.ObjectInputFilter;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
@@ -71,6 +75,54 @@ public class LayeredCacheExtension implements Extension {
         for (AnnotatedMethod<? super T> annotated : type.getMethods()) {
             collect(annotated);
         }
+    }
+
+    /**
+     * The JSR-107 annotations: each method's operation is parsed, and its annotation replaced by the library's
+     * binding, so that the library's interceptor runs for it and the server's own JSR-107 interceptors do not.
+     * Classes named in {@code layered-cache.jsr107.leave-to-server} are left alone.
+     */
+    <T> void collectStandard(@Observes @WithAnnotations({CacheResult.class, CachePut.class, CacheRemove.class,
+            CacheRemoveAll.class}) ProcessAnnotatedType<T> event) {
+        AnnotatedType<T> type = event.getAnnotatedType();
+        if (type.isAnnotationPresent(Interceptor.class) || standardSettings().leftToServer(type.getJavaClass())) {
+            return; // interceptors carry the bindings; the server's own handle classes left to them
+        }
+        type.getAnnotations().stream().filter(StandardParser::isStandard).forEach(annotation -> parser.onClass(
+                type.getJavaClass(), "@" + annotation.annotationType().getSimpleName()));
+        boolean any = false;
+        for (AnnotatedMethod<? super T> annotated : type.getMethods()) {
+            if (StandardParser.annotated(annotated)) {
+                any = true;
+                Method method = annotated.getJavaMember();
+                StandardOperation operation = standardSettings().parser(parser).parse(method);
+                if (operation != null) {
+                    operations.add(method, operation);
+                    cacheNames.add(operation.cache());
+                    if (operation.exceptionCache() != null) {
+                        cacheNames.add(operation.exceptionCache());
+                    }
+                    if (operation.read() != null) {
+                        operations.add(method, operation.read());
+                    }
+                }
+            }
+        }
+        if (any) {
+            var configurator = event.configureAnnotatedType().remove(StandardParser::isStandard);
+            configurator.filterMethods(StandardParser::annotated).forEach(method -> method
+                    .remove(StandardParser::isStandard).add(StandardCaching.Literal.INSTANCE));
+        }
+    }
+
+    private StandardSettings standard;
+
+    /** The JSR-107 settings, read once from MicroProfile Config. */
+    private StandardSettings standardSettings() {
+        if (standard == null) {
+            standard = StandardSettings.read(ConfigProvider.getConfig(), parser.problems());
+        }
+        return standard;
     }
 
     private void collect(AnnotatedMethod<?> annotated) {

@@ -339,7 +339,7 @@ public final class OperationParser {
         reporter(method, annotation).accept("the interceptor was called, but the method carries no " + annotation);
     }
 
-    private static void checkInterceptable(Method method, Consumer<String> report) {
+    static void checkInterceptable(Method method, Consumer<String> report) {
         int modifiers = method.getModifiers();
         if (Modifier.isPrivate(modifiers)) {
             report.accept("the method is private, so its calls are never intercepted; make it public");
@@ -382,7 +382,7 @@ public final class OperationParser {
         }
     }
 
-    private static void checkCacheName(String cache, Consumer<String> report) {
+    static void checkCacheName(String cache, Consumer<String> report) {
         if (cache.isBlank()) {
             report.accept("the cache name is blank");
         } else if (!cache.equals(cache.trim())) {
@@ -390,7 +390,7 @@ public final class OperationParser {
         }
     }
 
-    private Consumer<String> reporter(Method method, String annotation) {
+    Consumer<String> reporter(Method method, String annotation) {
         String where = describe(method) + " " + annotation + ": ";
         return problem -> problems.add(where + problem);
     }

@@ -54,10 +54,11 @@ class H2InContainerIT extends TransactionContract {
                         layered-cache.cache.it-cluster-only.near.enabled=false
                         layered-cache.cache.it-preload.cluster.max-value-size=2KB
                         layered-cache.cache.it-preload.preload.chunk-size=10
+                        layered-cache.jsr107.leave-to-server=org.layeredcache.it.ServerCachedLookups
                         """)
                 .addClasses(TransactionContract.class, TimedReader.class, TimedValues.class, Colours.class,
                         PriceSource.class, EuroPrices.class, DollarPrices.class, PreloadItems.class,
-                        PreloadItems.Item.class);
+                        PreloadItems.Item.class, StandardLookups.class, ServerCachedLookups.class);
     }
 
     @Inject
@@ -137,6 +138,67 @@ class H2InContainerIT extends TransactionContract {
 
     @Inject
     CacheManager cacheManager;
+
+    @Inject
+    StandardLookups standard;
+
+    @Inject
+    ServerCachedLookups serverCached;
+
+    /**
+     * The JSR-107 annotations go through the library's layers (a near hit after the first load, a put and a removal
+     * after the commit) and never through Payara's own interceptors, whose work would leave entries keyed by their
+     * generated keys in the cache of the same name; a class left to the server shows that such entries are seen.
+     */
+    @Test
+    @Order(3)
+    void theStandardAnnotationsGoThroughTheLayersAndNotThroughPayarasInterceptors() throws Exception {
+        long id = newId();
+        int runs = loads.runs("standard");
+        CacheStatistics before = admin.statistics("it-standard");
+        String first = requests.run(() -> standard.find(id));
+        assertEquals(first, requests.run(() -> standard.find(id)));
+        assertEquals(first, requests.run(() -> standard.find(id)));
+        assertEquals(runs + 1, loads.runs("standard"));
+        assertThatChange(before, admin.statistics("it-standard")).loads(1).nearHits(2);
+        assertEquals(0, writtenByPayara("it-standard"), "Payara's @CacheResult interceptor never ran for it");
+
+        int serverRuns = loads.runs("server-standard");
+        serverCached.find(id);
+        serverCached.find(id);
+        assertEquals(serverRuns + 1, loads.runs("server-standard"), "Payara's interceptor caches the class left to it");
+        assertTrue(writtenByPayara("it-server-standard") > 0, "and its entries are what the count looks for");
+
+        transaction.begin();
+        try {
+            standard.save(id, "saved " + id);
+            assertEquals(first, requests.run(() -> standard.find(id)), "before the commit, the old entry");
+        } finally {
+            transaction.commit();
+        }
+        assertEquals("saved " + id, requests.run(() -> standard.find(id)), "after it, the put value");
+        transaction.begin();
+        standard.delete(id);
+        transaction.rollback();
+        assertEquals("saved " + id, requests.run(() -> standard.find(id)), "a rollback removes nothing");
+        standard.delete(id);
+        assertNotEquals("saved " + id, requests.run(() -> standard.find(id)));
+        assertEquals(runs + 2, loads.runs("standard"));
+    }
+
+    /** Entries of the cluster cache {@code name} that the library did not write (its keys are bytes). */
+    private long writtenByPayara(String name) {
+        Cache<Object, Object> cache = cacheManager.getCache(name);
+        long count = 0;
+        if (cache != null) {
+            for (Cache.Entry<Object, Object> entry : cache) {
+                if (!(entry.getKey() instanceof byte[])) {
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
 
     /**
      * Refresh-ahead inside Payara: the reload runs on the server's managed executor and calls the EJB again

@@ -1,0 +1,76 @@
+package org.layeredcache.internal.operation;
+
+import org.layeredcache.internal.config.EntryTimes;
+import org.layeredcache.internal.key.CacheKey;
+import org.layeredcache.internal.key.KeyTemplate;
+
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What one method's JSR-107 annotation does, parsed and checked once at deployment.
+ *
+ * @param kind             which annotation
+ * @param cache            the cache's name: the annotation's, else {@code @CacheDefaults}', else the specification's
+ *                         default ({@code com.example.Prices.priceOf(long)})
+ * @param key              the key: the {@code @CacheKey} parameters, else all (but the {@code @CacheValue} one);
+ *                         {@code null} for {@code @CacheRemoveAll}
+ * @param read             for {@code @CacheResult}: the read through the layers
+ * @param valueParameter   for {@code @CachePut}: the position of the {@code @CacheValue} parameter, else -1
+ * @param afterInvocation  whether a put or removal follows the call (else it precedes it, whatever the outcome)
+ * @param skipGet          for {@code @CacheResult}: always call the method and put its value
+ * @param exceptionCache   for {@code @CacheResult}: where exceptions are cached, {@code null} for nowhere
+ * @param onFailure        which exceptions cause the put or removal ({@code @CachePut}, {@code @CacheRemove...}), or
+ *                         are cached ({@code @CacheResult})
+ * @param immediate        the specification's timing: puts and removals at once, not after the commit
+ * @param method           the annotated method
+ */
+public record StandardOperation(Kind kind, String cache, KeyTemplate key, ReadOperation read, int valueParameter,
+                                boolean afterInvocation, boolean skipGet, String exceptionCache,
+                                ExceptionFilter onFailure, boolean immediate, Method method) {
+
+    /**
+     * The entry times of every entry the annotations write: the specification has no TTL, so the library's default
+     * (24 hours; {@code layered-cache.cache.<cache>.ttl} overrides it).
+     */
+    public static final EntryTimes TIMES = new EntryTimes(OperationParser.DEFAULT_TTL, Duration.ZERO, Duration.ZERO);
+
+    /** The four annotations. */
+    public enum Kind {
+        RESULT("@CacheResult"), PUT("@CachePut"), REMOVE("@CacheRemove"), REMOVE_ALL("@CacheRemoveAll");
+
+        private final String annotation;
+
+        Kind(String annotation) {
+            this.annotation = annotation;
+        }
+
+        @Override
+        public String toString() {
+            return annotation;
+        }
+    }
+
+    /** The entry a call with these arguments names. */
+    public CacheKey keyFor(Object[] arguments) {
+        return key.keyFor(arguments);
+    }
+
+    /**
+     * Which exceptions count, as the specification decides it: those of {@code include} (all when it is empty and
+     * {@code whenBothEmpty} or {@code exclude} is not empty), minus those of {@code exclude}.
+     */
+    public record ExceptionFilter(List<Class<? extends Throwable>> include, List<Class<? extends Throwable>> exclude,
+                                  boolean whenBothEmpty) {
+
+        /** Whether {@code failure} counts. */
+        public boolean test(Throwable failure) {
+            if (include.isEmpty() && exclude.isEmpty()) {
+                return whenBothEmpty;
+            }
+            boolean included = include.isEmpty() || include.stream().anyMatch(type -> type.isInstance(failure));
+            return included && exclude.stream().noneMatch(type -> type.isInstance(failure));
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package org.layeredcache.internal.operation;
+
+import jakarta.enterprise.inject.spi.AnnotatedMethod;
+import org.layeredcache.CachedRead;
+import org.layeredcache.Invalidates;
+import org.layeredcache.RequestCached;
+import org.layeredcache.internal.key.KeyTemplate;
+
+import javax.cache.annotation.CacheDefaults;
+import javax.cache.annotation.CacheKey;
+import javax.cache.annotation.CacheKeyGenerator;
+import javax.cache.annotation.CachePut;
+import javax.cache.annotation.CacheRemove;
+import javax.cache.annotation.CacheRemoveAll;
+import javax.cache.annotation.CacheResolverFactory;
+import javax.cache.annotation.CacheResult;
+import javax.cache.annotation.CacheValue;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * Turns the JSR-107 caching annotations of one method into a {@link StandardOperation}, with the meaning the
+ * specification gives them (cache names from the annotation, {@code @CacheDefaults} or the method; keys from the
+ * {@code @CacheKey} parameters or all of them; {@code @CacheValue}; the exception filters), and reports what the
+ * layers do not offer in the deployment's one message. Not thread-safe: one per deployment.
+ */
+final class StandardParser {
+
+    static final List<Class<? extends Annotation>> ANNOTATIONS = List.of(CacheResult.class, CachePut.class,
+            CacheRemove.class, CacheRemoveAll.class);
+
+    private final OperationParser parser;
+    private final boolean immediate;
+
+    /**
+     * @param immediate the specification's timing (puts and removals at once) instead of after the commit
+     */
+    StandardParser(OperationParser parser, boolean immediate) {
+        this.parser = parser;
+        this.immediate = immediate;
+    }
+
+    /** Whether {@code annotation} is one of the JSR-107 caching annotations. */
+    static boolean isStandard(Annotation annotation) {
+        return ANNOTATIONS.contains(annotation.annotationType());
+    }
+
+    /** Whether the method carries one of them. */
+    static boolean annotated(AnnotatedMethod<?> method) {
+        return method.getAnnotations().stream().anyMatch(StandardParser::isStandard);
+    }
+
+    /** The operation of a method that carries one of them, or {@code null} if a problem was reported. */
+    StandardOperation parse(Method method) {
+        List<Annotation> found = Arrays.stream(method.getAnnotations()).filter(StandardParser::isStandard).toList();
+        Annotation annotation = found.get(0);
+        Consumer<String> report = parser.reporter(method, "@" + annotation.annotationType().getSimpleName());
+        int before = parser.problems().size();
+        if (found.size() > 1) {
+            report.accept("the method carries " + found.stream().map(a -> "@" + a.annotationType().getSimpleName())
+                    .collect(Collectors.joining(" and ")) + "; the specification allows one of them per method");
+        }
+        for (Class<? extends Annotation> ours : List.of(CachedRead.class, Invalidates.class, Invalidates.List.class,
+                RequestCached.class)) {
+            if (method.isAnnotationPresent(ours)) {
+                report.accept("the method carries @" + ours.getSimpleName() + " too; use one kind of annotation per"
+                        + " method");
+            }
+        }
+        OperationParser.checkInterceptable(method, report);
+        CacheDefaults defaults = method.getDeclaringClass().getAnnotation(CacheDefaults.class);
+        StandardOperation operation;
+        if (annotation instanceof CacheResult result) {
+            operation = result(method, result, defaults, report);
+        } else if (annotation instanceof CachePut put) {
+            operation = put(method, put, defaults, report);
+        } else if (annotation instanceof CacheRemove remove) {
+            String cache = cacheName(remove.cacheName(), defaults, method, report);
+            custom(remove.cacheKeyGenerator(), remove.cacheResolverFactory(), defaults, report);
+            operation = new StandardOperation(StandardOperation.Kind.REMOVE, cache, key(method, -1, report), null, -1,
+                    remove.afterInvocation(), false, null, filter(remove.evictFor(), remove.noEvictFor(), false),
+                    immediate, method);
+        } else {
+            CacheRemoveAll all = (CacheRemoveAll) annotation;
+            String cache = cacheName(all.cacheName(), defaults, method, report);
+            custom(CacheKeyGenerator.class, all.cacheResolverFactory(), defaults, report);
+            operation = new StandardOperation(StandardOperation.Kind.REMOVE_ALL, cache, null, null, -1,
+                    all.afterInvocation(), false, null, filter(all.evictFor(), all.noEvictFor(), false),
+                    immediate, method);
+        }
+        return parser.problems().size() == before ? operation : null;
+    }
+
+    private StandardOperation result(Method method, CacheResult result, CacheDefaults defaults,
+                                     Consumer<String> report) {
+        String cache = cacheName(result.cacheName(), defaults, method, report);
+        custom(result.cacheKeyGenerator(), result.cacheResolverFactory(), defaults, report);
+        Class<?> type = method.getReturnType();
+        if (type == void.class || type == Void.class) {
+            report.accept("the method returns void: there is no result to cache");
+        } else if (CompletionStage.class.isAssignableFrom(type) || Future.class.isAssignableFrom(type)) {
+            report.accept("the method returns " + type.getSimpleName() + ": asynchronous results are cached by"
+                    + " @CachedRead, not through @CacheResult");
+        }
+        String exceptionCache = result.exceptionCacheName().isEmpty() ? null : result.exceptionCacheName();
+        if (cache.equals(exceptionCache)) {
+            report.accept("exceptionCacheName is the cache of the results ('" + cache + "'); name a cache of its own");
+        }
+        KeyTemplate key = key(method, -1, report);
+        ReadOperation read = key == null ? null : new ReadOperation(cache, key, List.of(), false,
+                StandardOperation.TIMES,
+                ReadOperation.isOptional(method), false, method, null, null, null, false);
+        return new StandardOperation(StandardOperation.Kind.RESULT, cache, key, read, -1, true, result.skipGet(),
+                exceptionCache, filter(result.cachedExceptions(), result.nonCachedExceptions(), true), immediate,
+                method);
+    }
+
+    private StandardOperation put(Method method, CachePut put, CacheDefaults defaults, Consumer<String> report) {
+        String cache = cacheName(put.cacheName(), defaults, method, report);
+        custom(put.cacheKeyGenerator(), put.cacheResolverFactory(), defaults, report);
+        Parameter[] parameters = method.getParameters();
+        List<Integer> values = new ArrayList<>();
+        for (int i = 0; i < parameters.length; i++) {
+            if (parameters[i].isAnnotationPresent(CacheValue.class)) {
+                values.add(i);
+            }
+        }
+        if (values.size() != 1) {
+            report.accept(values.isEmpty() ? "no parameter is marked @CacheValue; mark the one whose value is put"
+                    : values.size() + " parameters are marked @CacheValue; mark only the one whose value is put");
+        }
+        int value = values.isEmpty() ? -1 : values.get(0);
+        return new StandardOperation(StandardOperation.Kind.PUT, cache, key(method, value, report), null, value,
+                put.afterInvocation(), false, null, filter(put.cacheFor(), put.noCacheFor(), false), immediate,
+                method);
+    }
+
+    /**
+     * The specification's cache name: the annotation's, else {@code @CacheDefaults}', else
+     * {@code fully.qualified.Class.method(fully.qualified.ParameterType, ...)}.
+     */
+    static String cacheName(String named, CacheDefaults defaults, Method method, Consumer<String> report) {
+        if (!named.isEmpty()) {
+            OperationParser.checkCacheName(named, report);
+            return named;
+        }
+        if (defaults != null && !defaults.cacheName().isEmpty()) {
+            OperationParser.checkCacheName(defaults.cacheName(), report);
+            return defaults.cacheName();
+        }
+        return method.getDeclaringClass().getName() + "." + method.getName()
+                + Arrays.stream(method.getParameterTypes()).map(Class::getTypeName)
+                        .collect(Collectors.joining(",", "(", ")"));
+    }
+
+    /** The key: the {@code @CacheKey} parameters, else every parameter but the {@code @CacheValue} one. */
+    private static KeyTemplate key(Method method, int valueParameter, Consumer<String> report) {
+        Parameter[] parameters = method.getParameters();
+        int[] marked = java.util.stream.IntStream.range(0, parameters.length)
+                .filter(i -> parameters[i].isAnnotationPresent(CacheKey.class)).toArray();
+        int[] indexes = marked.length > 0 ? marked
+                : java.util.stream.IntStream.range(0, parameters.length).filter(i -> i != valueParameter).toArray();
+        return KeyTemplate.ofParameters(method, indexes, report);
+    }
+
+    /** Custom key generators and cache resolvers are not offered through the layers yet: refused, saying why. */
+    private static void custom(Class<?> generator, Class<?> resolverFactory, CacheDefaults defaults,
+                               Consumer<String> report) {
+        if (generator != CacheKeyGenerator.class
+                || defaults != null && defaults.cacheKeyGenerator() != CacheKeyGenerator.class) {
+            report.accept("a custom cacheKeyGenerator is not offered through the layers yet: the key is the @CacheKey"
+                    + " parameters (or all of them); remove it, or leave this class to the server's interceptors"
+                    + " (layered-cache.jsr107.leave-to-server)");
+        }
+        if (resolverFactory != CacheResolverFactory.class
+                || defaults != null && defaults.cacheResolverFactory() != CacheResolverFactory.class) {
+            report.accept("a custom cacheResolverFactory is not offered through the layers yet: the layers resolve"
+                    + " the cache by its name; remove it, or leave this class to the server's interceptors"
+                    + " (layered-cache.jsr107.leave-to-server)");
+        }
+    }
+
+    private static StandardOperation.ExceptionFilter filter(Class<? extends Throwable>[] include,
+                                                            Class<? extends Throwable>[] exclude,
+                                                            boolean whenBothEmpty) {
+        return new StandardOperation.ExceptionFilter(List.of(include), List.of(exclude), whenBothEmpty);
+    }
+}
