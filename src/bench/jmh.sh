@@ -58,6 +58,7 @@ row() {
     row nearLayerHitWithCondition "\`@CachedRead(condition = \"id > 0\", unless = \"result == null\")\`, near-layer hit (the condition evaluated per call)"
     row nearLayerHitOnStatelessEjb "\`@CachedRead\`, near-layer hit, on a \`@Stateless\` EJB (container transaction per call)"
     row clusterLayerHit "\`@CachedRead\`, cluster-layer hit (JCache on Hazelcast, local member)"
+    row standardCacheResultHit "JSR-107 \`@CacheResult\` through the library, near-layer hit"
     row payaraCacheResultHit "Payara's JSR-107 \`@CacheResult\` hit (JCache on the same Hazelcast)"
     row redisGetAndJsonDecode "Redis GET of the same item as JSON + JSON-B decode (127.0.0.1:6379, pooled connection)"
     echo
@@ -74,6 +75,10 @@ row() {
     printf '| near-layer hit with two tags / without (tags issue) | %.2f× | ≤ 1.3× | %s |\n' "$t" "$(met "$t" 1.3)"
     e=$(ratio nearLayerHitTenTags nearLayerHit)
     printf '| near-layer hit with ten tracked entities (eleven tags) / without | %.2f× | ≤ 1.3× | %s |\n' "$e" "$(met "$e" 1.3)"
+    j=$(ratio standardCacheResultHit nearLayerHit)
+    printf '| JSR-107 \`@CacheResult\` hit through the library / \`@CachedRead\` near hit (JSR-107 issue) | %.2f× | ≤ 1.3× | %s |\n' "$j" "$(met "$j" 1.3)"
+    p=$(ratio payaraCacheResultHit standardCacheResultHit)
+    printf '| Payara'"'"'s own \`@CacheResult\` hit / through the library (for information) | %.1f× | – | – |\n' "$p"
     k=$(ratio nearLayerHitWithCondition nearLayerHit)
     printf '| near-layer hit with a condition / without (conditions issue) | %.2f× | ≤ 1.3× | %s |\n' "$k" "$(met "$k" 1.3)"
     echo

@@ -41,6 +41,7 @@ public class BenchmarkResource {
 
     private static volatile Items items;
     private static volatile StatelessItems statelessItems;
+    private static volatile StandardItems standardItems;
     private static volatile Instance<RequestContextController> requestContexts;
 
     @Inject
@@ -50,10 +51,17 @@ public class BenchmarkResource {
     StatelessItems injectedStatelessItems;
 
     @Inject
+    StandardItems injectedStandardItems;
+
+    @Inject
     Instance<RequestContextController> injectedRequestContexts;
 
     static Items items() {
         return items;
+    }
+
+    static StandardItems standardItems() {
+        return standardItems;
     }
 
     static StatelessItems statelessItems() {
@@ -345,6 +353,7 @@ public class BenchmarkResource {
         }
         items = injectedItems;
         statelessItems = injectedStatelessItems;
+        standardItems = injectedStandardItems;
         if (benchmarks.startsWith("ManyKeysBenchmarks")) {
             manyKeysCheck(injectedItems);
         }

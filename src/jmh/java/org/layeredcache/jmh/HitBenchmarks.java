@@ -25,11 +25,14 @@ public class HitBenchmarks {
     public static class Application {
         Items items;
         StatelessItems ejb;
+        StandardItems standard;
 
         @Setup(Level.Trial)
         public void warm() {
             items = BenchmarkResource.items();
             ejb = BenchmarkResource.statelessItems();
+            standard = BenchmarkResource.standardItems();
+            standard.find(ID);
             items.nearLayer(ID);
             items.nearLayerTagged(ID);
             items.nearLayerTenTags(ID);
@@ -117,6 +120,11 @@ public class HitBenchmarks {
     @Benchmark
     public Object nearLayerHitTwoTags(Application application) {
         return application.items.nearLayerTagged(ID);
+    }
+
+    @Benchmark
+    public Object standardCacheResultHit(Application application) {
+        return application.standard.find(ID);
     }
 
     @Benchmark
