@@ -26,6 +26,7 @@ import static org.layeredcache.cluster.NodeCalls.eventually;
 import static org.layeredcache.cluster.NodeCalls.get;
 import static org.layeredcache.cluster.NodeCalls.increment;
 import static org.layeredcache.cluster.NodeCalls.incrementPlainly;
+import static org.layeredcache.cluster.NodeCalls.incrementStandard;
 import static org.layeredcache.cluster.NodeCalls.incrementTagged;
 import static org.layeredcache.cluster.NodeCalls.loads;
 import static org.layeredcache.cluster.NodeCalls.lostDrops;
@@ -33,6 +34,7 @@ import static org.layeredcache.cluster.NodeCalls.millis;
 import static org.layeredcache.cluster.NodeCalls.post;
 import static org.layeredcache.cluster.NodeCalls.read;
 import static org.layeredcache.cluster.NodeCalls.readShortLived;
+import static org.layeredcache.cluster.NodeCalls.readStandard;
 import static org.layeredcache.cluster.NodeCalls.readTagged;
 import static org.layeredcache.cluster.NodeCalls.readTracked;
 import static org.layeredcache.cluster.NodeCalls.received;
@@ -189,6 +191,51 @@ class ClusterCoherenceIT {
             post(NODES.a(), "gate/release");
             readers.shutdownNow();
         }
+    }
+
+    /**
+     * A bean cached with the JSR-107 annotations only: while node A loads a key, the readers on B and C wait for
+     * its value (one load in the cluster); a committed {@code @CacheRemove} on B reaches every node.
+     */
+    @Test
+    @Order(4)
+    void theStandardAnnotationsLoadOnceInTheClusterAndRemoveOnEveryNodeAfterTheCommit() throws Exception {
+        long id = NODES.newId();
+        incrementStandard(NODES.a(), id);
+        long loadsBefore = loads(NODES.a()) + loads(NODES.b()) + loads(NODES.c());
+        post(NODES.a(), "gate/" + id);
+        ExecutorService readers = Executors.newFixedThreadPool(5);
+        try {
+            Future<Long> loader = readers.submit(() -> readStandard(NODES.a(), id));
+            assertThat(get(NODES.a(), "gate/paused")).isEqualTo("paused");
+            long waitsB = waits(NODES.b(), "standard-counters");
+            long waitsC = waits(NODES.c(), "standard-counters");
+            List<Future<Long>> waiters = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                PayaraMicroProcess node = i % 2 == 0 ? NODES.b() : NODES.c();
+                waiters.add(readers.submit(() -> readStandard(node, id)));
+            }
+            long reached = System.nanoTime() + Duration.ofSeconds(4).toNanos();   // load.wait is 5 s
+            assertThat(eventually(reached, () -> waits(NODES.b(), "standard-counters") >= waitsB + 2
+                    && waits(NODES.c(), "standard-counters") >= waitsC + 2)).isTrue();
+            post(NODES.a(), "gate/release");
+            assertThat(loader.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+            for (Future<Long> waiter : waiters) {
+                assertThat(waiter.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+            }
+            assertThat(loads(NODES.a()) + loads(NODES.b()) + loads(NODES.c()) - loadsBefore)
+                    .as("one load in the cluster").isEqualTo(1);
+        } finally {
+            post(NODES.a(), "gate/release");
+            readers.shutdownNow();
+        }
+
+        assertThat(readStandard(NODES.c(), id)).isEqualTo(1);
+        assertThat(incrementStandard(NODES.b(), id)).isEqualTo(2);
+        assertThat(readStandard(NODES.b(), id)).as("on the writing node at once").isEqualTo(2);
+        long deadline = System.nanoTime() + GRACE.toNanos();
+        assertThat(eventually(deadline, () -> readStandard(NODES.a(), id) == 2 && readStandard(NODES.c(), id) == 2))
+                .as("on the others once the message arrived").isTrue();
     }
 
     @Test

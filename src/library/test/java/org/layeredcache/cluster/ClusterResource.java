@@ -156,6 +156,18 @@ public class ClusterResource {
         return tasks.status(id).map(TaskStatus::state).orElse("unknown");
     }
 
+    @GET
+    @Path("standard-counters/{id}")
+    public long readStandard(@PathParam("id") long id) {
+        return store.readStandard(id);
+    }
+
+    @POST
+    @Path("standard-counters/{id}/increment")
+    public long incrementStandard(@PathParam("id") long id) {
+        return store.incrementStandard(id);
+    }
+
     @POST
     @Path("counters/{id}/increment-natively")
     public long incrementNatively(@PathParam("id") long id) {

@@ -10,6 +10,10 @@ import org.layeredcache.CachedRead;
 import org.layeredcache.Invalidates;
 import org.layeredcache.Preloads;
 
+import javax.cache.annotation.CacheKey;
+import javax.cache.annotation.CacheRemove;
+import javax.cache.annotation.CacheResult;
+
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Reads through the caches and writes with after-commit invalidation, on a database all nodes share. */
@@ -102,6 +106,18 @@ public class CounterStore {
     @Invalidates(cache = "counters", key = "counter-{id}")
     public long incrementNatively(long id) {
         return incrementInBulk(id);
+    }
+
+    /** The same row, cached with the JSR-107 annotations only. */
+    @CacheResult(cacheName = "standard-counters")
+    public long readStandard(@CacheKey long id) {
+        return load(id);
+    }
+
+    @Transactional
+    @CacheRemove(cacheName = "standard-counters")
+    public long incrementStandard(@CacheKey long id) {
+        return incrementRow(id);
     }
 
     /** A write whose invalidation reaches nobody: the caller then drops the cluster entry by hand. */

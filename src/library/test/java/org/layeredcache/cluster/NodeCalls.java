@@ -34,6 +34,14 @@ final class NodeCalls {
         return Long.parseLong(post(node, "counters/" + id + "/increment"));
     }
 
+    static long readStandard(PayaraMicroProcess node, long id) throws Exception {
+        return Long.parseLong(get(node, "standard-counters/" + id));
+    }
+
+    static long incrementStandard(PayaraMicroProcess node, long id) throws Exception {
+        return Long.parseLong(post(node, "standard-counters/" + id + "/increment"));
+    }
+
     static long readTagged(PayaraMicroProcess node, long id) throws Exception {
         return Long.parseLong(get(node, "tagged-counters/" + id));
     }
