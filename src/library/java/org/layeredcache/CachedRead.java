@@ -109,8 +109,8 @@ import java.lang.annotation.Target;
  *
  * <p>Misuse fails the deployment with one message that lists every problem: a {@code void}, {@code private},
  * {@code final} or {@code static} method, an asynchronous result other than a {@code CompletionStage} or
- * {@code CompletableFuture} (or one of those with an attribute it does not offer), an unknown placeholder or property, an
- * unparsable or negative duration, a {@code refreshAfter} not shorter than the TTL, a blank cache name, an
+ * {@code CompletableFuture} (or one of those with an attribute it does not offer), an unknown placeholder or
+ * property, an unparsable or negative duration, a {@code refreshAfter} not shorter than the TTL, a blank cache name, an
  * {@link #each()} read whose result cannot be matched to its ids, a blank tag or one whose placeholder names no
  * parameter, {@link #trackEntities()} on a read of many keys, tags or entity tracking on a cache that a
  * {@link Preloads} method fills, a {@link #condition()} or {@link #unless()} that is not a valid expression or names

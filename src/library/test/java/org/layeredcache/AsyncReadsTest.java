@@ -69,7 +69,8 @@ class AsyncReadsTest {
         @CachedRead(cache = "async", key = "maybe-{id}", unless = "result == null")
         public CompletableFuture<Optional<String>> maybe(long id, boolean present) {
             calls.next();
-            return CompletableFuture.completedFuture(present ? Optional.of("maybe " + calls.count()) : Optional.empty());
+            return CompletableFuture.completedFuture(present ? Optional.of("maybe " + calls.count())
+                    : Optional.empty());
         }
 
         @Invalidates(cache = "async", key = "now-{id}")

@@ -15,6 +15,9 @@ import javax.cache.annotation.CacheKeyInvocationContext;
 import javax.cache.annotation.CachePut;
 import javax.cache.annotation.CacheRemove;
 import javax.cache.annotation.CacheRemoveAll;
+import javax.cache.annotation.CacheMethodDetails;
+import javax.cache.annotation.CacheResolver;
+import javax.cache.annotation.CacheResolverFactory;
 import javax.cache.annotation.CacheResult;
 import javax.cache.annotation.CacheValue;
 import javax.cache.annotation.GeneratedCacheKey;
@@ -88,6 +91,12 @@ class StandardAnnotationsTest {
         @CacheRemoveAll
         public void deleteAll() {
             rows.clear();
+        }
+
+        @CacheResult(cacheName = "standard-letters", cacheKeyGenerator = FirstLetter.class)
+        public String byLetter(String name) {
+            calls.next();
+            return name;
         }
 
         @CacheResult(cacheName = "standard-checked", exceptionCacheName = "standard-failures",
@@ -166,6 +175,17 @@ class StandardAnnotationsTest {
     }
 
     @Test
+    void anApplicationsKeyGeneratorMakesTheKeys() {
+        Items a = bean(NODES.a(), Items.class);
+        int calls = a.calls();
+
+        assertThat(a.byLetter("kiwi")).isEqualTo("kiwi");
+        assertThat(a.byLetter("kumquat")).as("the same first letter: the same key").isEqualTo("kiwi");
+        assertThat(a.byLetter("lime")).isEqualTo("lime");
+        assertThat(a.calls() - calls).isEqualTo(2);
+    }
+
+    @Test
     void removeAllDropsEveryEntryOfTheCache() {
         long one = newId();
         long two = newId();
@@ -231,10 +251,37 @@ class StandardAnnotationsTest {
         assertThat(a.find(id, "a")).as("an exception in evictFor removes").startsWith("row " + id);
     }
 
-    /** Generates keys; the layers do not take custom generators yet. */
-    public static class OwnKeys implements CacheKeyGenerator {
+    /** Keys a name by its first letter. */
+    public static class FirstLetter implements CacheKeyGenerator {
         @Override
         public GeneratedCacheKey generateCacheKey(CacheKeyInvocationContext<? extends Annotation> context) {
+            return new Letter(((String) context.getKeyParameters()[0].getValue()).substring(0, 1));
+        }
+    }
+
+    public record Letter(String letter) implements GeneratedCacheKey {
+    }
+
+    /** Cannot be created by the deployment: no constructor without parameters. */
+    public static class OwnKeys implements CacheKeyGenerator {
+        public OwnKeys(String seed) {
+        }
+
+        @Override
+        public GeneratedCacheKey generateCacheKey(CacheKeyInvocationContext<? extends Annotation> context) {
+            return null;
+        }
+    }
+
+    /** Resolves caches itself: not offered through the layers. */
+    public static class OwnCaches implements CacheResolverFactory {
+        @Override
+        public CacheResolver getCacheResolver(CacheMethodDetails<? extends Annotation> details) {
+            return null;
+        }
+
+        @Override
+        public CacheResolver getExceptionCacheResolver(CacheMethodDetails<CacheResult> details) {
             return null;
         }
     }
@@ -257,6 +304,10 @@ class StandardAnnotationsTest {
             return "";
         }
 
+        @CacheRemove(cacheName = "standard-misused", cacheResolverFactory = OwnCaches.class)
+        public void ownCaches(long id) {
+        }
+
         @CacheResult(cacheName = "standard-misused")
         @CachedRead(cache = "standard-misused")
         public String twoKinds(long id) {
@@ -275,9 +326,13 @@ class StandardAnnotationsTest {
                         + " specification allows one of them per method",
                 misused + "#noValue(long, String) @CachePut: no parameter is marked @CacheValue; mark the one whose"
                         + " value is put",
-                misused + "#ownKeys(long) @CacheResult: a custom cacheKeyGenerator is not offered through the layers"
-                        + " yet: the key is the @CacheKey parameters (or all of them); remove it, or leave this class"
-                        + " to the server's interceptors (layered-cache.jsr107.leave-to-server)",
+                misused + "#ownKeys(long) @CacheResult: cacheKeyGenerator " + OwnKeys.class.getName() + " cannot be"
+                        + " created (java.lang.NoSuchMethodException: " + OwnKeys.class.getName() + ".<init>()): give"
+                        + " it a public constructor without parameters",
+                misused + "#ownCaches(long) @CacheRemove: a custom cacheResolverFactory is not offered through the"
+                        + " layers: they choose the cache by its name and never use the javax.cache.Cache a resolver"
+                        + " gives; remove it, or leave this class to the server's interceptors"
+                        + " (layered-cache.jsr107.leave-to-server)",
                 misused + "#twoKinds(long) @CacheResult: the method carries @CachedRead too; use one kind of"
                         + " annotation per method");
     }

@@ -104,7 +104,8 @@ public class CacheLayers {
             return CompletableFuture.failedFuture(failure.getCause());
         }
         if (stored instanceof PendingLoad pending) {
-            return pending.stored() == null ? null : pending.stored().thenApply(value -> NullValue.unwrap(value, optional));
+            return pending.stored() == null ? null
+                    : pending.stored().thenApply(value -> NullValue.unwrap(value, optional));
         }
         return CompletableFuture.completedFuture(NullValue.unwrap(stored, optional));
     }

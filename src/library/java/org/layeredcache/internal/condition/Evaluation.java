@@ -16,7 +16,12 @@ final class Evaluation extends ELContext {
         this.resolver = resolver;
         this.arguments = arguments;
         this.result = result;
-        putContext(Evaluation.class, this);       // the EL implementation may wrap this context; this finds it
+    }
+
+    /** This evaluation, however the EL implementation wraps this context; nothing is put in its map per call. */
+    @Override
+    public Object getContext(Class<?> key) {
+        return key == Evaluation.class ? this : super.getContext(key);
     }
 
     @Override

@@ -47,7 +47,8 @@ public class CachedReadInterceptor {
         if (operation == null) {
             return call.proceed();
         }
-        if (operation.condition() != null && !conditionHolds(operation, call.getParameters())) {
+        Object[] arguments = call.getParameters();
+        if (operation.condition() != null && !conditionHolds(operation, arguments)) {
             return call.proceed();
         }
         if (operation.each() != null) {
@@ -55,12 +56,11 @@ public class CachedReadInterceptor {
         }
         CacheKey key;
         try {
-            key = operation.key().keyFor(call.getParameters());
+            key = operation.key().keyFor(arguments);
         } catch (RuntimeException e) {
             layers.fault(operation.cache(), "key " + operation.key(), e);
             return layers.uncached(operation.cache(), operation.optional() && !operation.async(), call::proceed);
         }
-        Object[] arguments = call.getParameters();
         Predicate<Object> unless = operation.unless() == null ? null
                 : result -> operation.unless().test(arguments, result);
         if (operation.async()) {

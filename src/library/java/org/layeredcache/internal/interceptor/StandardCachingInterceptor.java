@@ -46,10 +46,11 @@ public class StandardCachingInterceptor {
         }
         CacheKey key;
         try {
-            key = operation.keyFor(call.getParameters());
+            key = operation.keyFor(call.getTarget(), call.getParameters());
         } catch (RuntimeException e) {
             // Without the key: a read runs uncached; a write drops the whole cache, the only safe change.
-            layers.fault(operation.cache(), "key " + operation.key(), e);
+            layers.fault(operation.cache(), "key " + (operation.generator() == null ? operation.key()
+                    : operation.generator().getClass().getName()), e);
             if (operation.kind() == StandardOperation.Kind.RESULT) {
                 return layers.uncached(operation.cache(), false, call::proceed);
             }

@@ -32,8 +32,8 @@ public final class CacheOperations {
                 .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
     }
 
-    private static final ReadOperation UNCACHED_READ = new ReadOperation("", null, List.of(), false, null, false, false, null, null,
-            null, null, false);
+    private static final ReadOperation UNCACHED_READ = new ReadOperation("", null, List.of(), false, null, false,
+            false, null, null, null, null, false);
     private static final MemoOperation UNCACHED_MEMO = new MemoOperation("", null);
 
     private final Map<Method, ReadOperation> reads = new ConcurrentHashMap<>();

@@ -102,8 +102,8 @@ public class LayeredCacheExtension implements Extension {
                     if (operation.exceptionCache() != null) {
                         cacheNames.add(operation.exceptionCache());
                     }
-                    if (operation.read() != null) {
-                        operations.add(method, operation.read());
+                    if (operation.read() != null && operation.generator() == null) {
+                        operations.add(method, operation.read());   // its keys checked with the other reads'
                     }
                 }
             }

@@ -4,6 +4,8 @@ import org.layeredcache.internal.config.EntryTimes;
 import org.layeredcache.internal.key.CacheKey;
 import org.layeredcache.internal.key.KeyTemplate;
 
+import javax.cache.annotation.CacheKeyGenerator;
+import javax.cache.annotation.GeneratedCacheKey;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.List;
@@ -25,10 +27,16 @@ import java.util.List;
  *                         are cached ({@code @CacheResult})
  * @param immediate        the specification's timing: puts and removals at once, not after the commit
  * @param method           the annotated method
+ * @param keyParameters    the positions of the key parameters
+ * @param generator        the application's {@code CacheKeyGenerator}, or {@code null} for the specification's key
  */
 public record StandardOperation(Kind kind, String cache, KeyTemplate key, ReadOperation read, int valueParameter,
                                 boolean afterInvocation, boolean skipGet, String exceptionCache,
-                                ExceptionFilter onFailure, boolean immediate, Method method) {
+                                ExceptionFilter onFailure, boolean immediate, Method method, int[] keyParameters,
+                                CacheKeyGenerator generator) {
+
+    /** The shape of the keys an application's generator makes: one value, the generated key. */
+    static final String GENERATED = "generated({})";
 
     /**
      * The entry times of every entry the annotations write: the specification has no TTL, so the library's default
@@ -52,9 +60,22 @@ public record StandardOperation(Kind kind, String cache, KeyTemplate key, ReadOp
         }
     }
 
-    /** The entry a call with these arguments names. */
-    public CacheKey keyFor(Object[] arguments) {
-        return key.keyFor(arguments);
+    /**
+     * The entry a call of {@code target} with these arguments names: the key parameters' values, or the key the
+     * application's generator makes of the call.
+     *
+     * @throws RuntimeException if a value cannot be read, or the generator fails or gives no key
+     */
+    public CacheKey keyFor(Object target, Object[] arguments) {
+        if (generator == null) {
+            return key.keyFor(arguments);
+        }
+        GeneratedCacheKey generated = generator.generateCacheKey(new StandardInvocation(this, target, arguments));
+        if (generated == null) {
+            throw new IllegalStateException(generator.getClass().getName() + " generated no key for "
+                    + OperationParser.describe(method));
+        }
+        return CacheKey.of(GENERATED, generated);
     }
 
     /**

@@ -25,6 +25,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Turns the JSR-107 caching annotations of one method into a {@link StandardOperation}, with the meaning the
@@ -84,17 +85,20 @@ final class StandardParser {
             operation = put(method, put, defaults, report);
         } else if (annotation instanceof CacheRemove remove) {
             String cache = cacheName(remove.cacheName(), defaults, method, report);
-            custom(remove.cacheKeyGenerator(), remove.cacheResolverFactory(), defaults, report);
-            operation = new StandardOperation(StandardOperation.Kind.REMOVE, cache, key(method, -1, report), null, -1,
-                    remove.afterInvocation(), false, null, filter(remove.evictFor(), remove.noEvictFor(), false),
-                    immediate, method);
+            resolverFactory(remove.cacheResolverFactory(), defaults, report);
+            CacheKeyGenerator generator = generator(remove.cacheKeyGenerator(), defaults, report);
+            int[] keyParameters = keyParameters(method, -1);
+            operation = new StandardOperation(StandardOperation.Kind.REMOVE, cache,
+                    key(method, keyParameters, generator, report), null, -1, remove.afterInvocation(), false, null,
+                    filter(remove.evictFor(), remove.noEvictFor(), false), immediate, method, keyParameters,
+                    generator);
         } else {
             CacheRemoveAll all = (CacheRemoveAll) annotation;
             String cache = cacheName(all.cacheName(), defaults, method, report);
-            custom(CacheKeyGenerator.class, all.cacheResolverFactory(), defaults, report);
+            resolverFactory(all.cacheResolverFactory(), defaults, report);
             operation = new StandardOperation(StandardOperation.Kind.REMOVE_ALL, cache, null, null, -1,
                     all.afterInvocation(), false, null, filter(all.evictFor(), all.noEvictFor(), false),
-                    immediate, method);
+                    immediate, method, new int[0], null);
         }
         return parser.problems().size() == before ? operation : null;
     }
@@ -102,7 +106,8 @@ final class StandardParser {
     private StandardOperation result(Method method, CacheResult result, CacheDefaults defaults,
                                      Consumer<String> report) {
         String cache = cacheName(result.cacheName(), defaults, method, report);
-        custom(result.cacheKeyGenerator(), result.cacheResolverFactory(), defaults, report);
+        resolverFactory(result.cacheResolverFactory(), defaults, report);
+        CacheKeyGenerator generator = generator(result.cacheKeyGenerator(), defaults, report);
         Class<?> type = method.getReturnType();
         if (type == void.class || type == Void.class) {
             report.accept("the method returns void: there is no result to cache");
@@ -114,18 +119,20 @@ final class StandardParser {
         if (cache.equals(exceptionCache)) {
             report.accept("exceptionCacheName is the cache of the results ('" + cache + "'); name a cache of its own");
         }
-        KeyTemplate key = key(method, -1, report);
+        int[] keyParameters = keyParameters(method, -1);
+        KeyTemplate key = key(method, keyParameters, generator, report);
         ReadOperation read = key == null ? null : new ReadOperation(cache, key, List.of(), false,
                 StandardOperation.TIMES,
                 ReadOperation.isOptional(method), false, method, null, null, null, false);
         return new StandardOperation(StandardOperation.Kind.RESULT, cache, key, read, -1, true, result.skipGet(),
                 exceptionCache, filter(result.cachedExceptions(), result.nonCachedExceptions(), true), immediate,
-                method);
+                method, keyParameters, generator);
     }
 
     private StandardOperation put(Method method, CachePut put, CacheDefaults defaults, Consumer<String> report) {
         String cache = cacheName(put.cacheName(), defaults, method, report);
-        custom(put.cacheKeyGenerator(), put.cacheResolverFactory(), defaults, report);
+        resolverFactory(put.cacheResolverFactory(), defaults, report);
+        CacheKeyGenerator generator = generator(put.cacheKeyGenerator(), defaults, report);
         Parameter[] parameters = method.getParameters();
         List<Integer> values = new ArrayList<>();
         for (int i = 0; i < parameters.length; i++) {
@@ -138,9 +145,10 @@ final class StandardParser {
                     : values.size() + " parameters are marked @CacheValue; mark only the one whose value is put");
         }
         int value = values.isEmpty() ? -1 : values.get(0);
-        return new StandardOperation(StandardOperation.Kind.PUT, cache, key(method, value, report), null, value,
-                put.afterInvocation(), false, null, filter(put.cacheFor(), put.noCacheFor(), false), immediate,
-                method);
+        int[] keyParameters = keyParameters(method, value);
+        return new StandardOperation(StandardOperation.Kind.PUT, cache, key(method, keyParameters, generator, report),
+                null, value, put.afterInvocation(), false, null, filter(put.cacheFor(), put.noCacheFor(), false),
+                immediate, method, keyParameters, generator);
     }
 
     /**
@@ -161,30 +169,52 @@ final class StandardParser {
                         .collect(Collectors.joining(",", "(", ")"));
     }
 
-    /** The key: the {@code @CacheKey} parameters, else every parameter but the {@code @CacheValue} one. */
-    private static KeyTemplate key(Method method, int valueParameter, Consumer<String> report) {
+    /** The key parameters: those marked {@code @CacheKey}, else every one but the {@code @CacheValue} one. */
+    private static int[] keyParameters(Method method, int valueParameter) {
         Parameter[] parameters = method.getParameters();
-        int[] marked = java.util.stream.IntStream.range(0, parameters.length)
+        int[] marked = IntStream.range(0, parameters.length)
                 .filter(i -> parameters[i].isAnnotationPresent(CacheKey.class)).toArray();
-        int[] indexes = marked.length > 0 ? marked
-                : java.util.stream.IntStream.range(0, parameters.length).filter(i -> i != valueParameter).toArray();
-        return KeyTemplate.ofParameters(method, indexes, report);
+        return marked.length > 0 ? marked
+                : IntStream.range(0, parameters.length).filter(i -> i != valueParameter).toArray();
     }
 
-    /** Custom key generators and cache resolvers are not offered through the layers yet: refused, saying why. */
-    private static void custom(Class<?> generator, Class<?> resolverFactory, CacheDefaults defaults,
-                               Consumer<String> report) {
-        if (generator != CacheKeyGenerator.class
-                || defaults != null && defaults.cacheKeyGenerator() != CacheKeyGenerator.class) {
-            report.accept("a custom cacheKeyGenerator is not offered through the layers yet: the key is the @CacheKey"
-                    + " parameters (or all of them); remove it, or leave this class to the server's interceptors"
-                    + " (layered-cache.jsr107.leave-to-server)");
+    /**
+     * The key template of the key parameters; with an application's generator, which makes the keys itself, one
+     * that stands for them (its parameters need not travel to the cluster, the generated key does).
+     */
+    private static KeyTemplate key(Method method, int[] keyParameters, CacheKeyGenerator generator,
+                                   Consumer<String> report) {
+        return KeyTemplate.ofParameters(method, generator == null ? keyParameters : new int[0], report);
+    }
+
+    /**
+     * The application's key generator (the annotation's, else {@code @CacheDefaults}'), created once through its
+     * constructor without parameters; {@code null} for the specification's key.
+     */
+    private static CacheKeyGenerator generator(Class<? extends CacheKeyGenerator> named, CacheDefaults defaults,
+                                               Consumer<String> report) {
+        Class<? extends CacheKeyGenerator> type = named != CacheKeyGenerator.class ? named
+                : defaults != null && defaults.cacheKeyGenerator() != CacheKeyGenerator.class
+                        ? defaults.cacheKeyGenerator() : null;
+        if (type == null) {
+            return null;
         }
-        if (resolverFactory != CacheResolverFactory.class
+        try {
+            return type.getConstructor().newInstance();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            report.accept("cacheKeyGenerator " + type.getName() + " cannot be created (" + e
+                    + "): give it a public constructor without parameters");
+            return null;
+        }
+    }
+
+    /** Custom cache resolvers are not offered through the layers: refused, saying why. */
+    private static void resolverFactory(Class<?> named, CacheDefaults defaults, Consumer<String> report) {
+        if (named != CacheResolverFactory.class
                 || defaults != null && defaults.cacheResolverFactory() != CacheResolverFactory.class) {
-            report.accept("a custom cacheResolverFactory is not offered through the layers yet: the layers resolve"
-                    + " the cache by its name; remove it, or leave this class to the server's interceptors"
-                    + " (layered-cache.jsr107.leave-to-server)");
+            report.accept("a custom cacheResolverFactory is not offered through the layers: they choose the cache by"
+                    + " its name and never use the javax.cache.Cache a resolver gives; remove it, or leave this class"
+                    + " to the server's interceptors (layered-cache.jsr107.leave-to-server)");
         }
     }
 
