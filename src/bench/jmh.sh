@@ -63,7 +63,7 @@ row() {
     row redisGetAndJsonDecode "Redis GET of the same item as JSON + JSON-B decode (127.0.0.1:6379, pooled connection)"
     echo
     ratio() { echo "$(score "$1") / $(score "$2")" | bc -l; }
-    echo "Goals of the under-load issue, measured in this run:"
+    echo "Goals of the issues, measured in this run:"
     echo
     echo "| comparison | measured | goal | met |"
     echo "|---|---|---|---|"
@@ -76,9 +76,9 @@ row() {
     e=$(ratio nearLayerHitTenTags nearLayerHit)
     printf '| near-layer hit with ten tracked entities (eleven tags) / without | %.2f× | ≤ 1.3× | %s |\n' "$e" "$(met "$e" 1.3)"
     j=$(ratio standardCacheResultHit nearLayerHit)
-    printf '| JSR-107 \`@CacheResult\` hit through the library / \`@CachedRead\` near hit (JSR-107 issue) | %.2f× | ≤ 1.3× | %s |\n' "$j" "$(met "$j" 1.3)"
+    printf '| JSR-107 `@CacheResult` hit through the library / `@CachedRead` near hit (JSR-107 issue) | %.2f× | ≤ 1.3× | %s |\n' "$j" "$(met "$j" 1.3)"
     p=$(ratio payaraCacheResultHit standardCacheResultHit)
-    printf '| Payara'"'"'s own \`@CacheResult\` hit / through the library (for information) | %.1f× | – | – |\n' "$p"
+    printf '| Payara'"'"'s own `@CacheResult` hit / through the library (for information) | %.1f× | – | – |\n' "$p"
     k=$(ratio nearLayerHitWithCondition nearLayerHit)
     printf '| near-layer hit with a condition / without (conditions issue) | %.2f× | ≤ 1.3× | %s |\n' "$k" "$(met "$k" 1.3)"
     echo
