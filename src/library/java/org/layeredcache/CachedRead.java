@@ -77,8 +77,10 @@ import java.lang.annotation.Target;
  * a hit answers a completed stage (a {@code CompletableFuture}); on a miss the method is called and its stage
  * answered at once, without waiting for it, and its value is published, under the rules above, once the stage
  * completed normally and the caller's transaction (if any) committed. Concurrent misses of a key share one call, on
- * a node and across the cluster; a caller that finds the key's call in flight waits for its value on its own thread
- * (at most {@code load.wait}), as a synchronous read does, and then answers a completed stage. A stage that
+ * a node and across the cluster: a caller that finds the key's call in flight on its node is answered a stage at
+ * once, completed with that call's value (when the value cannot be shared, or {@code load.wait} passed, the call is
+ * made again through the bean, on the server's executor); one that finds another node's call in flight waits for
+ * its value in the cluster on its own thread, at most {@code load.wait}, as a synchronous read does. A stage that
  * completes exceptionally is never cached; its failure reaches the callers that waited for it as a failed stage.
  * {@link #each()}, {@link #refreshAfter()}, {@link #staleIfError()} and {@link #trackEntities()} are not available
  * for such reads (configuration that sets them for the cache leaves these reads alone).

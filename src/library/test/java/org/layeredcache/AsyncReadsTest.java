@@ -73,6 +73,11 @@ class AsyncReadsTest {
                     : Optional.empty());
         }
 
+        @Invalidates(cache = "async", key = "price-{id}")
+        public void changePrice(long id) {
+            // the annotation is the work
+        }
+
         @Invalidates(cache = "async", key = "now-{id}")
         public CompletionStage<Void> change(long id, CompletableFuture<Void> done) {
             return done;
@@ -108,6 +113,10 @@ class AsyncReadsTest {
         List<Future<CompletionStage<String>>> others = callConcurrently(63, () -> a.price(id));
         assertThat(eventually(Duration.ofSeconds(10), () -> statistics(NODES.a(), "async").waits() - waits == 63))
                 .as("the other 63 wait for the load in flight").isTrue();
+        for (Future<CompletionStage<String>> other : others) {
+            assertThat(other.get(5, TimeUnit.SECONDS).toCompletableFuture())
+                    .as("each caller got its stage at once; none waits on its thread").isNotDone();
+        }
 
         a.pending(id).complete("price of " + id);
 
@@ -149,6 +158,33 @@ class AsyncReadsTest {
         assertThat(a.calls() - calls).as("the failure was not cached: the next call runs the method").isEqualTo(2);
         a.pending(id).complete("recovered");
         assertThat(again.toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo("recovered");
+    }
+
+    @Test
+    void waitersOfALoadThatAnInvalidationOvertookCallAgainAndGetTheNewValue() throws Exception {
+        long id = newId();
+        Prices a = bean(NODES.a(), Prices.class);
+        int calls = a.calls();
+        long waits = statistics(NODES.a(), "async").waits();
+
+        CompletionStage<String> leader = a.price(id);
+        CompletableFuture<String> overtaken = a.pending(id);
+        List<Future<CompletionStage<String>>> others = callConcurrently(3, () -> a.price(id));
+        assertThat(eventually(Duration.ofSeconds(10), () -> statistics(NODES.a(), "async").waits() - waits == 3))
+                .isTrue();
+
+        a.changePrice(id);                             // the load in flight can no longer be shared
+        overtaken.complete("old price");
+        assertThat(leader.toCompletableFuture().get(5, TimeUnit.SECONDS)).as("its own caller gets what it read")
+                .isEqualTo("old price");
+        assertThat(eventually(Duration.ofSeconds(10), () -> a.calls() - calls == 2))
+                .as("the waiters call again, sharing one new load").isTrue();
+        a.pending(id).complete("new price");
+        for (Future<CompletionStage<String>> other : others) {
+            assertThat(other.get(10, TimeUnit.SECONDS).toCompletableFuture().get(5, TimeUnit.SECONDS))
+                    .isEqualTo("new price");
+        }
+        assertThat(a.calls() - calls).isEqualTo(2);
     }
 
     @Test

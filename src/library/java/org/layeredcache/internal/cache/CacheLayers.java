@@ -75,16 +75,18 @@ public class CacheLayers {
     /**
      * As {@link #read}, for a method that answers a {@code CompletionStage} (or {@code CompletableFuture}) of its
      * value: a hit answers a completed stage; a miss calls the method and answers a stage of its value, published
-     * once the stage completed and the transaction (if any) committed; concurrent misses share one call. A stage that
-     * completes exceptionally is never cached, and its failure reaches every caller that waited for it as a failed
-     * stage.
+     * once the stage completed and the transaction (if any) committed; concurrent misses share one call, and the
+     * callers that wait for it are answered a stage at once. A stage that completes exceptionally is never cached,
+     * and its failure reaches every caller that waited for it as a failed stage. A waiter whose load cannot be
+     * shared, or that waited {@code load.wait}, is made again through the bean ({@code reinvocation}) on the server's
+     * executor.
      *
      * @param optional whether the stage's value is an {@code Optional}, which the layers store unwrapped
      * @throws Exception whatever the method throws before it answers a stage, unchanged
      */
     public CompletionStage<Object> readAsync(String cache, CacheKey key, Supplier<String[]> tags, EntryTimes times,
-                                             boolean optional, Predicate<Object> unless, Callable<Object> method)
-            throws Exception {
+                                             boolean optional, Predicate<Object> unless, Callable<Object> method,
+                                             Supplier<Callable<Object>> reinvocation) throws Exception {
         LayeredCache layers = registry.cache(cache);
         if (!layers.enabled()) {
             layers.layers().counters().load();
@@ -97,17 +99,27 @@ public class CacheLayers {
         RequestEntries request = layers.usesRequestLayer() ? requestLayer.entries(layers.requestNamespace())
                 : RequestEntries.NONE;
         Predicate<Object> keptOut = unless == null ? null : stored -> unless.test(NullValue.unwrap(stored, false));
-        Object stored;
-        try {
-            stored = layers.read(request, key, tags, false, times, keptOut, loader, null, true);
-        } catch (StageFailure failure) {                 // the stage of the load this call waited for failed
-            return CompletableFuture.failedFuture(failure.getCause());
-        }
+        Object stored = layers.read(request, key, tags, false, times, keptOut, loader, reinvocation, true);
         if (stored instanceof PendingLoad pending) {
-            return pending.stored() == null ? null
-                    : pending.stored().thenApply(value -> NullValue.unwrap(value, optional));
+            if (pending.stored() == null) {
+                return null;
+            }
+            Callable<Object> again = reinvocation.get();          // taken now, while the call is still on
+            return pending.stored().thenCompose(value -> value != PendingLoad.AGAIN
+                    ? CompletableFuture.completedFuture(NullValue.unwrap(value, optional))
+                    : CompletableFuture.supplyAsync(() -> callAgain(again), layers.executor())
+                            .thenCompose(answer -> answer));
         }
         return CompletableFuture.completedFuture(NullValue.unwrap(stored, optional));
+    }
+
+    /** An asynchronous read made again through the bean (a new read through the layers): its answer. */
+    private static CompletionStage<Object> callAgain(Callable<Object> again) {
+        try {
+            return stageOf(again.call());
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     @SuppressWarnings("unchecked")

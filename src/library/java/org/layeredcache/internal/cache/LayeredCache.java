@@ -19,9 +19,11 @@ import org.layeredcache.internal.load.BulkLoader;
 import org.layeredcache.internal.load.ClaimWait;
 import org.layeredcache.internal.load.KeyLoader;
 import org.layeredcache.internal.load.KeyRead;
+import org.layeredcache.internal.load.PendingLoad;
 import org.layeredcache.internal.load.Publication;
 import org.layeredcache.internal.load.RefreshAhead;
 import org.layeredcache.internal.load.SingleFlight;
+import org.layeredcache.internal.load.StageFailure;
 import org.layeredcache.internal.load.StaleIfError;
 import org.layeredcache.internal.stats.CacheCounters;
 import org.layeredcache.internal.stats.CacheObserver;
@@ -30,6 +32,7 @@ import org.layeredcache.internal.stats.Recordings;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -67,6 +70,7 @@ final class LayeredCache {
     private final ManyKeysRead manyKeys;
     private final Preload.Running preloads = new Preload.Running();
     private final long loadWaitNanos;
+    private final Executor executor;
 
     /**
      * @param cluster the cache's cluster layer, or {@code null} when the server offers none
@@ -88,6 +92,7 @@ final class LayeredCache {
         this.layers = new Layers(settings.cache(), near, guarded, transactions, counters, recordings,
                 server::hearsInvalidations, tags);
         this.loadWaitNanos = settings.loadWait().toNanos();
+        this.executor = executor;
         this.claims = new ClaimWait(settings.loadLease(), counters);
         this.publication = new Publication(layers, settings.maxValueSize());
         this.loader = new KeyLoader(layers, flights, publication, new StaleIfError(layers, publication));
@@ -135,9 +140,9 @@ final class LayeredCache {
 
     /**
      * As {@link #read(RequestEntries, CacheKey, Supplier, boolean, EntryTimes, Predicate, Callable, Supplier)}; with
-     * {@code async}, the method answers a {@code CompletionStage} of its value, and a read that leads the key's load
-     * answers a {@link PendingLoad} (one that waits for another caller's load waits for its value on this thread,
-     * as a synchronous read does).
+     * {@code async}, the method answers a {@code CompletionStage} of its value, and a read that leads the key's load,
+     * or waits for another caller's load on this node, answers a {@link PendingLoad} at once (one that finds another
+     * node's claim waits for its value on this thread, as a synchronous read does).
      */
     Object read(RequestEntries request, CacheKey key, Supplier<String[]> tags, boolean trackEntities, EntryTimes times,
                 Predicate<Object> unless, Callable<Object> method, Supplier<Callable<Object>> reinvocation,
@@ -178,6 +183,9 @@ final class LayeredCache {
             if (joined.leads()) {
                 return lead(read, near, stamp, joined.flight());
             }
+            if (read.async() && read.reinvocation() != null) {
+                return new PendingLoad(waitLater(read, joined.flight()));
+            }
             SingleFlight.Waited waited = SingleFlight.await(joined.flight(), read.deadline(), counters);
             if (waited.got()) {
                 request.remember(key, waited.stored());
@@ -191,6 +199,36 @@ final class LayeredCache {
             }
             // The load it waited for could not be shared (a rollback, an invalidation): read again.
         }
+    }
+
+    /**
+     * An asynchronous read's wait for another caller's load of its key, without blocking its thread: it completes
+     * with the load's value, or with the failure of the load's stage; with {@link PendingLoad#AGAIN} when the load
+     * could not be shared (a rollback, an invalidation) or {@code load.wait} passed.
+     */
+    private CompletableFuture<Object> waitLater(KeyRead read, SingleFlight.Flight flight) {
+        counters.waitStarted();
+        return flight.outcome(read.deadline() - System.nanoTime()).thenCompose(outcome -> {
+            if (outcome instanceof SingleFlight.Outcome.Value value) {
+                counters.sharedLoad();
+                return CompletableFuture.completedFuture(value.stored());
+            }
+            if (outcome instanceof SingleFlight.Outcome.Failed failed) {
+                counters.sharedLoad();
+                Throwable failure = failed.failure();
+                return CompletableFuture.failedFuture(failure instanceof StageFailure stage ? stage.getCause()
+                        : failure);
+            }
+            if (outcome == SingleFlight.Outcome.TIMED_OUT) {
+                counters.waitGivenUp();
+            }
+            return CompletableFuture.completedFuture(PendingLoad.AGAIN);
+        });
+    }
+
+    /** The server's executor, where an asynchronous read that must be made again is made. */
+    Executor executor() {
+        return executor;
     }
 
     /** Leads the key's flight: whatever happens, the flight lands, so no waiter waits past its bound for nothing. */

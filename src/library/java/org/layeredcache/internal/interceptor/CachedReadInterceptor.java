@@ -65,7 +65,8 @@ public class CachedReadInterceptor {
                 : result -> operation.unless().test(arguments, result);
         if (operation.async()) {
             return layers.readAsync(operation.cache(), key, () -> operation.tagsFor(arguments), operation.times(),
-                    operation.optional(), unless, call::proceed);
+                    operation.optional(), unless, call::proceed,
+                    () -> beanCalls.later(call.getMethod(), call.getTarget().getClass(), arguments));
         }
         return layers.read(operation.cache(), key, () -> operation.tagsFor(arguments), operation.trackEntities(),
                 operation.times(), operation.optional(), unless, call::proceed,

@@ -48,6 +48,15 @@ public final class SingleFlight {
         private final Thread leader = Thread.currentThread();
         private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
 
+        /**
+         * The outcome as a stage of its own, {@link Outcome#TIMED_OUT} once {@code nanos} passed: for a waiter that
+         * must not block its thread.
+         */
+        public CompletableFuture<Outcome> outcome(long nanos) {
+            return outcome.thenApply(landed -> landed)
+                    .completeOnTimeout(Outcome.TIMED_OUT, Math.max(0, nanos), TimeUnit.NANOSECONDS);
+        }
+
         /** Waits at most {@code nanos} for the outcome. */
         public Outcome await(long nanos) {
             try {
