@@ -9,6 +9,7 @@ import org.layeredcache.testing.Counter;
 import org.layeredcache.testing.InProcessNodes;
 
 import javax.cache.annotation.CacheDefaults;
+import javax.cache.annotation.CacheInvocationContext;
 import javax.cache.annotation.CacheKey;
 import javax.cache.annotation.CacheKeyGenerator;
 import javax.cache.annotation.CacheKeyInvocationContext;
@@ -99,6 +100,12 @@ class StandardAnnotationsTest {
             return name;
         }
 
+        @CacheResult(cacheName = "fruit", cacheResolverFactory = Prefixed.class)
+        public String fruit(long id) {
+            calls.next();
+            return "fruit " + id + " #" + calls.count();
+        }
+
         @CacheResult(cacheName = "standard-checked", exceptionCacheName = "standard-failures",
                 cachedExceptions = IllegalArgumentException.class)
         public String checked(long id) {
@@ -183,6 +190,18 @@ class StandardAnnotationsTest {
         assertThat(a.byLetter("kumquat")).as("the same first letter: the same key").isEqualTo("kiwi");
         assertThat(a.byLetter("lime")).isEqualTo("lime");
         assertThat(a.calls() - calls).isEqualTo(2);
+    }
+
+    @Test
+    void anApplicationsCacheResolverChoosesTheCacheTheLayersUse() {
+        long id = newId();
+        Items a = bean(NODES.a(), Items.class);
+        long loads = statistics(NODES.a(), "resolved-fruit").loads();
+
+        String first = a.fruit(id);
+        assertThat(a.fruit(id)).isEqualTo(first);
+        assertThat(statistics(NODES.a(), "resolved-fruit").loads() - loads).as("the resolved cache's name")
+                .isEqualTo(1);
     }
 
     @Test
@@ -273,7 +292,35 @@ class StandardAnnotationsTest {
         }
     }
 
-    /** Resolves caches itself: not offered through the layers. */
+    /** Resolves each method's cache to one named after it with a prefix, as an application's factory may. */
+    public static class Prefixed implements CacheResolverFactory {
+        @Override
+        public CacheResolver getCacheResolver(CacheMethodDetails<? extends Annotation> details) {
+            return new ByName("resolved-" + details.getCacheName());
+        }
+
+        @Override
+        public CacheResolver getExceptionCacheResolver(CacheMethodDetails<CacheResult> details) {
+            return new ByName("resolved-" + details.getCacheName());
+        }
+    }
+
+    /** Gives a cache of that name; the layers read only its name. */
+    record ByName(String name) implements CacheResolver {
+        @Override
+        @SuppressWarnings("unchecked")
+        public <K, V> javax.cache.Cache<K, V> resolveCache(CacheInvocationContext<? extends Annotation> context) {
+            return (javax.cache.Cache<K, V>) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] {javax.cache.Cache.class}, (proxy, method, arguments) -> {
+                        if (method.getName().equals("getName")) {
+                            return name;
+                        }
+                        throw new UnsupportedOperationException(method.getName());
+                    });
+        }
+    }
+
+    /** Gives no resolver at all. */
     public static class OwnCaches implements CacheResolverFactory {
         @Override
         public CacheResolver getCacheResolver(CacheMethodDetails<? extends Annotation> details) {
@@ -329,10 +376,8 @@ class StandardAnnotationsTest {
                 misused + "#ownKeys(long) @CacheResult: cacheKeyGenerator " + OwnKeys.class.getName() + " cannot be"
                         + " created (java.lang.NoSuchMethodException: " + OwnKeys.class.getName() + ".<init>()): give"
                         + " it a public constructor without parameters",
-                misused + "#ownCaches(long) @CacheRemove: a custom cacheResolverFactory is not offered through the"
-                        + " layers: they choose the cache by its name and never use the javax.cache.Cache a resolver"
-                        + " gives; remove it, or leave this class to the server's interceptors"
-                        + " (layered-cache.jsr107.leave-to-server)",
+                misused + "#ownCaches(long) @CacheRemove: cacheResolverFactory " + OwnCaches.class.getName()
+                        + " gave no cache resolver for it",
                 misused + "#twoKinds(long) @CacheResult: the method carries @CachedRead too; use one kind of"
                         + " annotation per method");
     }

@@ -12,6 +12,8 @@ import org.layeredcache.internal.operation.CacheOperations;
 import org.layeredcache.internal.operation.StandardCaching;
 import org.layeredcache.internal.operation.StandardOperation;
 
+import java.util.concurrent.Callable;
+
 /**
  * Routes calls of methods annotated with the JSR-107 annotations through the cache layers: {@code @CacheResult}
  * reads as {@code @CachedRead} does (request, near, cluster, single flight, claims, publication after the commit),
@@ -41,53 +43,79 @@ public class StandardCachingInterceptor {
         if (operation == null) {
             return call.proceed();
         }
+        Object[] arguments = call.getParameters();
+        String cache;
+        try {
+            cache = operation.cacheFor(call.getTarget(), arguments);
+        } catch (RuntimeException e) {
+            // Without the cache: the call runs; nothing is read, put or removed.
+            layers.fault(operation.cache(), "cache resolver", e);
+            return call.proceed();
+        }
         if (operation.kind() == StandardOperation.Kind.REMOVE_ALL) {
-            return around(call, operation, () -> invalidateAll(operation));
+            return around(call, operation, () -> invalidateAll(operation, cache));
         }
         CacheKey key;
         try {
-            key = operation.keyFor(call.getTarget(), call.getParameters());
+            key = operation.keyFor(call.getTarget(), arguments);
         } catch (RuntimeException e) {
             // Without the key: a read runs uncached; a write drops the whole cache, the only safe change.
-            layers.fault(operation.cache(), "key " + (operation.generator() == null ? operation.key()
+            layers.fault(cache, "key " + (operation.generator() == null ? operation.key()
                     : operation.generator().getClass().getName()), e);
             if (operation.kind() == StandardOperation.Kind.RESULT) {
-                return layers.uncached(operation.cache(), false, call::proceed);
+                return layers.uncached(cache, false, call::proceed);
             }
-            return around(call, operation, () -> invalidateAll(operation));
+            return around(call, operation, () -> invalidateAll(operation, cache));
         }
         return switch (operation.kind()) {
-            case RESULT -> result(call, operation, key);
-            case PUT -> around(call, operation, () -> put(operation, key,
-                    call.getParameters()[operation.valueParameter()]));
-            default -> around(call, operation, () -> invalidate(operation, key));
+            case RESULT -> result(call, operation, cache, key);
+            case PUT -> around(call, operation, () -> layers.put(cache, key,
+                    arguments[operation.valueParameter()], StandardOperation.TIMES, operation.immediate()));
+            default -> around(call, operation, () -> invalidate(operation, cache, key));
         };
     }
 
     /**
-     * {@code @CacheResult}: an exception cached for the key is thrown again; else the value is read through the
-     * layers ({@code skipGet}: the method always runs and its value is put); an exception the filter names is
-     * cached, at once, in the exception cache.
+     * {@code @CacheResult}: the value is read through the layers ({@code skipGet}: the method always runs and its
+     * value is put); on a miss, an exception cached for the key is thrown again instead of calling the method (so a
+     * hit costs no look at the exception cache); an exception the filter names is cached, at once, in the exception
+     * cache.
      */
-    private Object result(InvocationContext call, StandardOperation operation, CacheKey key) throws Exception {
-        if (operation.exceptionCache() != null
-                && layers.peek(operation.exceptionCache(), key) instanceof Throwable cached) {
-            throw rethrowable(cached);
-        }
+    private Object result(InvocationContext call, StandardOperation operation, String cache, CacheKey key)
+            throws Exception {
+        String exceptionCache = exceptionCache(call, operation);
+        boolean[] fromExceptionCache = {false};
+        Callable<Object> method = exceptionCache == null ? call::proceed : () -> {
+            if (layers.peek(exceptionCache, key) instanceof Throwable cached) {
+                fromExceptionCache[0] = true;
+                throw rethrowable(cached);
+            }
+            return call.proceed();
+        };
         try {
-            if (operation.skipGet()) {
+            if (operation.skipGet()) {                   // no look at either cache: the method always runs
                 Object result = call.proceed();
-                layers.put(operation.cache(), key, result, StandardOperation.TIMES, operation.immediate());
+                layers.put(cache, key, result, StandardOperation.TIMES, operation.immediate());
                 return result;
             }
-            return layers.read(operation.cache(), key, () -> NO_TAGS, false, operation.read().times(),
-                    operation.read().optional(), null, call::proceed,
+            return layers.read(cache, key, () -> NO_TAGS, false, operation.read().times(),
+                    operation.read().optional(), null, method,
                     () -> beanCalls.later(call.getMethod(), call.getTarget().getClass(), call.getParameters()));
         } catch (Exception | Error failure) {
-            if (operation.exceptionCache() != null && operation.onFailure().test(failure)) {
-                layers.put(operation.exceptionCache(), key, failure, StandardOperation.TIMES, true);
+            if (exceptionCache != null && !fromExceptionCache[0] && operation.onFailure().test(failure)) {
+                layers.put(exceptionCache, key, failure, StandardOperation.TIMES, true);
             }
             throw failure;
+        }
+    }
+
+    /** The call's exception cache, or {@code null}: none named, or its resolver failed (counted). */
+    private String exceptionCache(InvocationContext call, StandardOperation operation) {
+        try {
+            return operation.exceptionCacheFor(call.getTarget(), call.getParameters());
+        } catch (RuntimeException e) {
+            layers.fault(operation.cache(), "exception cache resolver", e);
+            return null;
         }
     }
 
@@ -113,23 +141,19 @@ public class StandardCachingInterceptor {
         return result;
     }
 
-    private void put(StandardOperation operation, CacheKey key, Object value) {
-        layers.put(operation.cache(), key, value, StandardOperation.TIMES, operation.immediate());
-    }
-
-    private void invalidate(StandardOperation operation, CacheKey key) {
+    private void invalidate(StandardOperation operation, String cache, CacheKey key) {
         if (operation.immediate()) {
-            layers.invalidateNow(operation.cache(), key);
+            layers.invalidateNow(cache, key);
         } else {
-            layers.invalidate(operation.cache(), key);
+            layers.invalidate(cache, key);
         }
     }
 
-    private void invalidateAll(StandardOperation operation) {
+    private void invalidateAll(StandardOperation operation, String cache) {
         if (operation.immediate()) {
-            layers.invalidateAllNow(operation.cache());
+            layers.invalidateAllNow(cache);
         } else {
-            layers.invalidateAll(operation.cache());
+            layers.invalidateAll(cache);
         }
     }
 

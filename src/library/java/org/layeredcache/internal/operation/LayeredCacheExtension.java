@@ -95,7 +95,7 @@ public class LayeredCacheExtension implements Extension {
             if (StandardParser.annotated(annotated)) {
                 any = true;
                 Method method = annotated.getJavaMember();
-                StandardOperation operation = standardSettings().parser(parser).parse(method);
+                StandardOperation operation = standardParser().parse(method);
                 if (operation != null) {
                     operations.add(method, operation);
                     cacheNames.add(operation.cache());
@@ -116,6 +116,7 @@ public class LayeredCacheExtension implements Extension {
     }
 
     private StandardSettings standard;
+    private StandardParser standardParser;
 
     /** The JSR-107 settings, read once from MicroProfile Config. */
     private StandardSettings standardSettings() {
@@ -123,6 +124,23 @@ public class LayeredCacheExtension implements Extension {
             standard = StandardSettings.read(ConfigProvider.getConfig(), parser.problems());
         }
         return standard;
+    }
+
+    /** The parser of the JSR-107 annotations, one for the deployment. */
+    private StandardParser standardParser() {
+        if (standardParser == null) {
+            standardParser = standardSettings().parser(parser);
+        }
+        return standardParser;
+    }
+
+    /**
+     * The settings of a cache a JSR-107 cache resolver names at run time, read from MicroProfile Config when it is
+     * first used; a value that cannot be read is logged and replaced by its default.
+     */
+    private static CacheSettings lateSettings(String cache) {
+        return CacheSettings.read(cache, ConfigProvider.getConfig(), problem -> LOG.warning("Cache '" + cache
+                + "', named by a cache resolver: " + problem));
     }
 
     private void collect(AnnotatedMethod<?> annotated) {
@@ -250,7 +268,8 @@ public class LayeredCacheExtension implements Extension {
         }
         boolean tracksEntities = operations.reads().stream().anyMatch(read -> settings.containsKey(read.cache())
                 && settings.get(read.cache()).tracksEntities(read.trackEntities()));
-        CacheCatalog catalog = new CacheCatalog(settings, keyTypes(), serialFilter, tracksEntities, heartbeat);
+        CacheCatalog catalog = new CacheCatalog(settings, keyTypes(), serialFilter, tracksEntities, heartbeat,
+                standardParser != null && standardParser.resolvesLate() ? LayeredCacheExtension::lateSettings : null);
         event.addBean().types(CacheCatalog.class).scope(Singleton.class).createWith(context -> catalog);
         event.addBean().types(CacheOperations.class).scope(Singleton.class).createWith(context -> operations);
         event.addBean().types(org.layeredcache.internal.config.CounterSettings.class).scope(Singleton.class)

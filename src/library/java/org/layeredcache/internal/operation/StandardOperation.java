@@ -4,7 +4,9 @@ import org.layeredcache.internal.config.EntryTimes;
 import org.layeredcache.internal.key.CacheKey;
 import org.layeredcache.internal.key.KeyTemplate;
 
+import javax.cache.Cache;
 import javax.cache.annotation.CacheKeyGenerator;
+import javax.cache.annotation.CacheResolver;
 import javax.cache.annotation.GeneratedCacheKey;
 import java.lang.reflect.Method;
 import java.time.Duration;
@@ -29,11 +31,47 @@ import java.util.List;
  * @param method           the annotated method
  * @param keyParameters    the positions of the key parameters
  * @param generator        the application's {@code CacheKeyGenerator}, or {@code null} for the specification's key
+ * @param resolvers        the caches the application's {@code CacheResolverFactory} resolves per call, or
+ *                         {@code null} for the named ones
  */
 public record StandardOperation(Kind kind, String cache, KeyTemplate key, ReadOperation read, int valueParameter,
                                 boolean afterInvocation, boolean skipGet, String exceptionCache,
                                 ExceptionFilter onFailure, boolean immediate, Method method, int[] keyParameters,
-                                CacheKeyGenerator generator) {
+                                CacheKeyGenerator generator, Resolvers resolvers) {
+
+    /**
+     * The resolvers an application's {@code CacheResolverFactory} gave at deployment.
+     *
+     * @param cache      resolves the cache of the results, puts and removals
+     * @param exceptions resolves the exception cache, or {@code null} when none is named
+     */
+    public record Resolvers(CacheResolver cache, CacheResolver exceptions) {
+    }
+
+    /**
+     * The cache a call of {@code target} with these arguments uses: the name of the cache the application's
+     * resolver gives, else the operation's.
+     *
+     * @throws RuntimeException if the resolver fails or gives no cache
+     */
+    public String cacheFor(Object target, Object[] arguments) {
+        return resolvers == null ? cache : resolved(resolvers.cache(), target, arguments);
+    }
+
+    /** As {@link #cacheFor}, for the exception cache; {@code null} when the operation caches no exceptions. */
+    public String exceptionCacheFor(Object target, Object[] arguments) {
+        return resolvers == null || resolvers.exceptions() == null || exceptionCache == null ? exceptionCache
+                : resolved(resolvers.exceptions(), target, arguments);
+    }
+
+    private String resolved(CacheResolver resolver, Object target, Object[] arguments) {
+        Cache<?, ?> resolved = resolver.resolveCache(new StandardInvocation(this, target, arguments));
+        if (resolved == null) {
+            throw new IllegalStateException(resolver.getClass().getName() + " resolved no cache for "
+                    + OperationParser.describe(method));
+        }
+        return resolved.getName();
+    }
 
     /** The shape of the keys an application's generator makes: one value, the generated key. */
     static final String GENERATED = "generated({})";

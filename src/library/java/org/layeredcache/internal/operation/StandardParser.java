@@ -12,6 +12,7 @@ import javax.cache.annotation.CacheKeyGenerator;
 import javax.cache.annotation.CachePut;
 import javax.cache.annotation.CacheRemove;
 import javax.cache.annotation.CacheRemoveAll;
+import javax.cache.annotation.CacheResolver;
 import javax.cache.annotation.CacheResolverFactory;
 import javax.cache.annotation.CacheResult;
 import javax.cache.annotation.CacheValue;
@@ -85,20 +86,22 @@ final class StandardParser {
             operation = put(method, put, defaults, report);
         } else if (annotation instanceof CacheRemove remove) {
             String cache = cacheName(remove.cacheName(), defaults, method, report);
-            resolverFactory(remove.cacheResolverFactory(), defaults, report);
+            StandardOperation.Resolvers resolvers = resolvers(remove.cacheResolverFactory(), defaults,
+                    new StandardDetails(method, remove, cache), null, report);
             CacheKeyGenerator generator = generator(remove.cacheKeyGenerator(), defaults, report);
             int[] keyParameters = keyParameters(method, -1);
             operation = new StandardOperation(StandardOperation.Kind.REMOVE, cache,
                     key(method, keyParameters, generator, report), null, -1, remove.afterInvocation(), false, null,
                     filter(remove.evictFor(), remove.noEvictFor(), false), immediate, method, keyParameters,
-                    generator);
+                    generator, resolvers);
         } else {
             CacheRemoveAll all = (CacheRemoveAll) annotation;
             String cache = cacheName(all.cacheName(), defaults, method, report);
-            resolverFactory(all.cacheResolverFactory(), defaults, report);
+            StandardOperation.Resolvers resolvers = resolvers(all.cacheResolverFactory(), defaults,
+                    new StandardDetails(method, all, cache), null, report);
             operation = new StandardOperation(StandardOperation.Kind.REMOVE_ALL, cache, null, null, -1,
                     all.afterInvocation(), false, null, filter(all.evictFor(), all.noEvictFor(), false),
-                    immediate, method, new int[0], null);
+                    immediate, method, new int[0], null, resolvers);
         }
         return parser.problems().size() == before ? operation : null;
     }
@@ -106,7 +109,6 @@ final class StandardParser {
     private StandardOperation result(Method method, CacheResult result, CacheDefaults defaults,
                                      Consumer<String> report) {
         String cache = cacheName(result.cacheName(), defaults, method, report);
-        resolverFactory(result.cacheResolverFactory(), defaults, report);
         CacheKeyGenerator generator = generator(result.cacheKeyGenerator(), defaults, report);
         Class<?> type = method.getReturnType();
         if (type == void.class || type == Void.class) {
@@ -121,17 +123,20 @@ final class StandardParser {
         }
         int[] keyParameters = keyParameters(method, -1);
         KeyTemplate key = key(method, keyParameters, generator, report);
+        StandardOperation.Resolvers resolvers = resolvers(result.cacheResolverFactory(), defaults,
+                new StandardDetails(method, result, cache), exceptionCache, report);
         ReadOperation read = key == null ? null : new ReadOperation(cache, key, List.of(), false,
                 StandardOperation.TIMES,
                 ReadOperation.isOptional(method), false, method, null, null, null, false);
         return new StandardOperation(StandardOperation.Kind.RESULT, cache, key, read, -1, true, result.skipGet(),
                 exceptionCache, filter(result.cachedExceptions(), result.nonCachedExceptions(), true), immediate,
-                method, keyParameters, generator);
+                method, keyParameters, generator, resolvers);
     }
 
     private StandardOperation put(Method method, CachePut put, CacheDefaults defaults, Consumer<String> report) {
         String cache = cacheName(put.cacheName(), defaults, method, report);
-        resolverFactory(put.cacheResolverFactory(), defaults, report);
+        StandardOperation.Resolvers resolvers = resolvers(put.cacheResolverFactory(), defaults,
+                new StandardDetails(method, put, cache), null, report);
         CacheKeyGenerator generator = generator(put.cacheKeyGenerator(), defaults, report);
         Parameter[] parameters = method.getParameters();
         List<Integer> values = new ArrayList<>();
@@ -148,7 +153,7 @@ final class StandardParser {
         int[] keyParameters = keyParameters(method, value);
         return new StandardOperation(StandardOperation.Kind.PUT, cache, key(method, keyParameters, generator, report),
                 null, value, put.afterInvocation(), false, null, filter(put.cacheFor(), put.noCacheFor(), false),
-                immediate, method, keyParameters, generator);
+                immediate, method, keyParameters, generator, resolvers);
     }
 
     /**
@@ -208,14 +213,42 @@ final class StandardParser {
         }
     }
 
-    /** Custom cache resolvers are not offered through the layers: refused, saying why. */
-    private static void resolverFactory(Class<?> named, CacheDefaults defaults, Consumer<String> report) {
-        if (named != CacheResolverFactory.class
-                || defaults != null && defaults.cacheResolverFactory() != CacheResolverFactory.class) {
-            report.accept("a custom cacheResolverFactory is not offered through the layers: they choose the cache by"
-                    + " its name and never use the javax.cache.Cache a resolver gives; remove it, or leave this class"
-                    + " to the server's interceptors (layered-cache.jsr107.leave-to-server)");
+    /**
+     * The application's cache resolvers (the annotation's {@code CacheResolverFactory}, else
+     * {@code @CacheDefaults}'), asked once for this method; {@code null} for the caches named.
+     */
+    private StandardOperation.Resolvers resolvers(Class<? extends CacheResolverFactory> named, CacheDefaults defaults,
+                                                  StandardDetails details, String exceptionCache,
+                                                  Consumer<String> report) {
+        Class<? extends CacheResolverFactory> type = named != CacheResolverFactory.class ? named
+                : defaults != null && defaults.cacheResolverFactory() != CacheResolverFactory.class
+                        ? defaults.cacheResolverFactory() : null;
+        if (type == null) {
+            return null;
         }
+        try {
+            CacheResolverFactory factory = type.getConstructor().newInstance();
+            CacheResolver cache = factory.getCacheResolver(details);
+            CacheResolver exceptions = exceptionCache == null ? null : factory.getExceptionCacheResolver(
+                    new StandardDetails(details.method(), details.annotation(), exceptionCache).asResult());
+            if (cache == null || exceptionCache != null && exceptions == null) {
+                report.accept("cacheResolverFactory " + type.getName() + " gave no cache resolver for it");
+                return null;
+            }
+            resolvesLate = true;
+            return new StandardOperation.Resolvers(cache, exceptions);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            report.accept("cacheResolverFactory " + type.getName() + " cannot be created or asked (" + e
+                    + "): give it a public constructor without parameters");
+            return null;
+        }
+    }
+
+    private boolean resolvesLate;
+
+    /** Whether some method's caches are resolved per call, so that their names are known only at run time. */
+    boolean resolvesLate() {
+        return resolvesLate;
     }
 
     private static StandardOperation.ExceptionFilter filter(Class<? extends Throwable>[] include,
