@@ -4,6 +4,7 @@ import jakarta.enterprise.inject.spi.CDI;
 import jakarta.enterprise.inject.literal.NamedLiteral;
 import jakarta.enterprise.util.TypeLiteral;
 import jakarta.persistence.PostLoad;
+import jakarta.persistence.PostPersist;
 import jakarta.persistence.PostRemove;
 import jakarta.persistence.PostUpdate;
 
@@ -24,7 +25,8 @@ import java.util.logging.Logger;
  * </persistence-unit-metadata>
  * }</pre>
  *
- * or on single entities with {@code @EntityListeners(EntityTracking.class)}. A loaded entity costs a thread-local
+ * or on single entities with {@code @EntityListeners(EntityTracking.class)}. A new or removed entity drops the
+ * entries built from queries of its type only where {@link EntityQueryTracking} reports those queries. A loaded entity costs a thread-local
  * look-up unless a tracking load runs on the thread; a changed entity, once its transaction commits, one cluster
  * write of its tag's version, the transaction's changes going out in one message; nothing when no cache tracks
  * entities. A
@@ -43,9 +45,23 @@ public class EntityTracking {
     }
 
     @PostUpdate
-    @PostRemove
     public void changed(Object entity) {
         tell("changed", entity);
+    }
+
+    @PostRemove
+    public void removed(Object entity) {
+        tell("removed", entity);
+    }
+
+    @PostPersist
+    public void created(Object entity) {
+        tell("created", entity);
+    }
+
+    /** A load's query read entities of this type ({@link EntityQueryTracking}). */
+    static void queried(Class<?> type) {
+        tell("queried", type);
     }
 
     private static void tell(String what, Object entity) {

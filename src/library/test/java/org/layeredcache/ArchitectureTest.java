@@ -71,8 +71,10 @@ class ArchitectureTest {
                 .should().beInterfaces().orShould().beRecords()
                 .orShould().beAssignableTo(RuntimeException.class)
                 .orShould().haveFullyQualifiedName(org.layeredcache.EntityTracking.class.getName())
-                .because("interceptors, extensions and layers are internal; the one class is the JPA entity"
-                        + " listener, which users name in their orm.xml")
+                .orShould().haveFullyQualifiedName(org.layeredcache.EntityQueryTracking.class.getName())
+                .because("interceptors, extensions and layers are internal; the classes are the JPA entity"
+                        + " listener and the JPA provider's customizer, which users name in their orm.xml and"
+                        + " persistence.xml")
                 .check(library);
     }
 

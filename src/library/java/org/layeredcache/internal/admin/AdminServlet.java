@@ -179,7 +179,7 @@ public class AdminServlet extends HttpServlet {
                 error(response, 400, "'" + type + "' is not a class name; write the entity's fully qualified class"
                         + " name, such as com.example.Service");
             } else {
-                bean(CacheLayers.class).invalidateTags(java.util.Set.of(EntityDependencies.typeTagOf(type)));
+                bean(CacheLayers.class).invalidateTags(EntityDependencies.typeTagsOf(type));
                 json(response, 200, Json.createObjectBuilder().add("entityType", type)
                         .add("invalidated", "every entry built from an entity of this type").build());
             }

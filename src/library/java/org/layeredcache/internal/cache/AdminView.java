@@ -36,7 +36,7 @@ public class AdminView implements CacheAdmin {
 
     @Override
     public void invalidateEntityType(Class<?> entityType) {
-        layers.invalidateTags(Set.of(EntityDependencies.typeTagOf(entityType.getName())));
+        layers.invalidateTags(EntityDependencies.typeTagsOf(entityType.getName()));
     }
 
     @Override

@@ -9,8 +9,9 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
- * What {@code EntityTracking} reports, carried out: an entity loaded joins the load recorded on its thread; an
- * entity changed has its tag invalidated once the transaction commits, when some cache of the deployment tracks
+ * What {@code EntityTracking} and {@code EntityQueryTracking} report, carried out: an entity loaded, or a query of
+ * an entity type, joins the load recorded on its thread; an entity changed has its tag invalidated once the
+ * transaction commits, a new or removed one also its type's query tag, when some cache of the deployment tracks
  * entities. Internal: found by its name.
  */
 @ApplicationScoped
@@ -25,10 +26,21 @@ public class EntityEvents implements BiConsumer<String, Object> {
 
     @Override
     public void accept(String what, Object entity) {
-        if ("loaded".equals(what)) {
-            EntityDependencies.loaded(entity);
-        } else if ("changed".equals(what) && registry.tracksEntities()) {
-            layers.invalidateTagsOfTransaction(Set.of(EntityDependencies.tagOf(entity)));
+        switch (what) {
+            case "loaded" -> EntityDependencies.loaded(entity);
+            case "queried" -> EntityDependencies.queried((Class<?>) entity);
+            case "changed" -> changed(Set.of(EntityDependencies.tagOf(entity)));
+            case "removed" -> changed(Set.of(EntityDependencies.tagOf(entity),
+                    EntityDependencies.queryTagOf(entity.getClass().getName())));
+            case "created" -> changed(Set.of(EntityDependencies.queryTagOf(entity.getClass().getName())));
+            default -> throw new IllegalArgumentException("not an entity event: " + what);
+        }
+    }
+
+    /** Entities changed: their tags are invalidated after the commit, when some cache tracks entities. */
+    private void changed(Set<String> tags) {
+        if (registry.tracksEntities()) {
+            layers.invalidateTagsOfTransaction(tags);
         }
     }
 }

@@ -96,6 +96,20 @@ public final class EntityDependencies {
         }
     }
 
+    /**
+     * A query of the load recorded on this thread (if any) read entities of this type: the value depends on every
+     * row of the type, so a new or removed one drops it ({@link #queryTagOf}), even when the query returned none.
+     */
+    public static void queried(Class<?> type) {
+        Recording recording = CURRENT.get();
+        if (recording != null) {
+            String tag = queryTagOf(type.getName());
+            if (!recording.tags.containsKey(tag)) {
+                recording.add(tag, recording.versions.versionLater(tag));
+            }
+        }
+    }
+
     /** A read answered {@code stored}; if a load is being recorded on this thread, the value's tags join it. */
     public static void carried(Object stored) {
         Recording recording = CURRENT.get();
@@ -117,6 +131,19 @@ public final class EntityDependencies {
      */
     public static String typeTagOf(String entityClass) {
         return "jpa:" + entityClass;
+    }
+
+    /**
+     * The tag of the entries built from a query of this entity class ({@code jpa-query:com.example.Service}): what a
+     * new or removed entity of the class invalidates.
+     */
+    public static String queryTagOf(String entityClass) {
+        return "jpa-query:" + entityClass;
+    }
+
+    /** The tags that dropping a whole entity type invalidates: everything built from it, by entity or by query. */
+    public static java.util.Set<String> typeTagsOf(String entityClass) {
+        return java.util.Set.of(typeTagOf(entityClass), queryTagOf(entityClass));
     }
 
     /** The entity's id: its {@code @Id} or {@code @EmbeddedId} member, or a list of its {@code @Id} members. */

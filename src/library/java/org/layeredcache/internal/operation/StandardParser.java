@@ -41,6 +41,7 @@ final class StandardParser {
 
     private final OperationParser parser;
     private final boolean immediate;
+    private boolean resolvesLate;
 
     /**
      * @param immediate the specification's timing (puts and removals at once) instead of after the commit
@@ -243,8 +244,6 @@ final class StandardParser {
             return null;
         }
     }
-
-    private boolean resolvesLate;
 
     /** Whether some method's caches are resolved per call, so that their names are known only at run time. */
     boolean resolvesLate() {

@@ -80,6 +80,15 @@ public class ServiceRepository {
                 .getResultStream().map(ServiceRow::getName).toList();
     }
 
+    /** The names starting with {@code prefix}: an entry built from a query, which may return no rows at all. */
+    @CachedRead(cache = "it-tracked", key = "starting-{prefix}", trackEntities = true)
+    public java.util.List<String> namesStartingWith(String prefix) {
+        loads.ran("namesStartingWith");
+        return em.createQuery("select s from ServiceRow s where s.name like :prefix order by s.name",
+                        ServiceRow.class).setParameter("prefix", prefix + "%")
+                .getResultStream().map(ServiceRow::getName).toList();
+    }
+
     /** One row, tracked: its entry knows the entity it was built from. */
     @CachedRead(cache = "it-tracked", key = "tracked-{id}", trackEntities = true)
     public ServiceView findTracked(long id) {

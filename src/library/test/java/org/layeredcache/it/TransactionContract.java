@@ -158,6 +158,35 @@ abstract class TransactionContract {
         assertEquals(loaded + 2, loads.runs("namesBetween"), "one of the entities removed: loaded again");
     }
 
+    /**
+     * With {@code EntityQueryTracking} registered, an entry built from a query depends on the rows its type may
+     * gain: a new row drops it, even when the query returned none, once the transaction commits; a rollback drops
+     * nothing, and neither does a change of a row the query did not return.
+     */
+    @Test
+    void aNewRowDropsTheEntriesBuiltFromAQueryOfItsTypeEvenAnEmptyOne() throws Exception {
+        String prefix = "q" + newId() + "-";
+        assertEquals(List.of(), requests.run(() -> repository.namesStartingWith(prefix)));
+        int loaded = loads.runs("namesStartingWith");
+        assertEquals(List.of(), requests.run(() -> repository.namesStartingWith(prefix)), "cached, empty");
+
+        transaction.begin();
+        repository.create(newId(), prefix + "rolled back");
+        transaction.rollback();
+        assertEquals(List.of(), requests.run(() -> repository.namesStartingWith(prefix)));
+        assertEquals(loaded, loads.runs("namesStartingWith"), "a rolled-back new row drops nothing");
+
+        transaction.begin();
+        try {
+            repository.create(newId(), prefix + "a");
+            assertEquals(List.of(), requests.run(() -> repository.namesStartingWith(prefix)), "before the commit");
+        } finally {
+            transaction.commit();
+        }
+        assertEquals(List.of(prefix + "a"), requests.run(() -> repository.namesStartingWith(prefix)));
+        assertEquals(loaded + 1, loads.runs("namesStartingWith"), "the new row dropped the empty list");
+    }
+
     /** A change through plain JPA is seen by the next read of an entry built from that entity, after the commit. */
     @Test
     void aPlainJpaChangeIsSeenAfterItsCommitWithoutAnyInvalidation() throws Exception {
