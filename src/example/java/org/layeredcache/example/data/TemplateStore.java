@@ -62,11 +62,11 @@ public class TemplateStore {
     }
 
     /**
-     * Creates the template with its first version; empty if there is no such service. The one explicit key: the
-     * service's list was built before this template existed, so tracking its entities cannot tell it to go.
+     * Creates the template with its first version; empty if there is no such service. No key named: the service's
+     * list was built from a query of templates, so a new template drops it ({@code EntityQueryTracking} in
+     * persistence.xml).
      */
     @Transactional
-    @Invalidates(cache = "templates", key = "service-{serviceId}-templates")
     public Optional<TemplateSummary> create(long serviceId, TemplateDraft draft) {
         Service service = em.find(Service.class, serviceId);
         if (service == null) {

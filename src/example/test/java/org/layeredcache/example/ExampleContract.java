@@ -53,6 +53,7 @@ abstract class ExampleContract {
     static final long TEMPLATE_ON_PAGE = 15;
     /** The template entity's class, whose changes entity tracking sees. */
     static final String TEMPLATE_CLASS = "org.layeredcache.example.data.Template";
+    static final String VERSION_CLASS = "org.layeredcache.example.data.TemplateVersion";
     static final long TEMPLATE_TO_EDIT = 13;
 
     /** The built example WAR, with the given configuration in place of its own. */
@@ -326,16 +327,21 @@ abstract class ExampleContract {
         dropped(grant, "users", "user-" + user);
         dropped(grant, "services", service);
 
+        call("GET", "services/" + SERVICE + "/templates", null, 200);           // the list, cached
         CacheRecording create = recorded(() -> call("POST", "services/" + SERVICE + "/templates",
                 "{\"name\":\"Draft\",\"subject\":\"Hello\",\"content\":\"First\"}", 201));
-        dropped(create, "templates", service + "-templates");
+        dropped(create, "templates");                             // no key: the new rows' types
+        assertEquals(Set.of("jpa-query:" + TEMPLATE_CLASS, "jpa-query:" + VERSION_CLASS),
+                Set.copyOf(create.tagInvalidations()), "tags dropped");
         long created = newestTemplateOfService();
+        assertTrue(call("GET", "services/" + SERVICE + "/templates", null, 200).contains("\"id\":" + created),
+                "the service's list was dropped by the new template, with no key named");
 
         CacheRecording update = recorded(() -> call("PUT", "services/" + SERVICE + "/templates/" + TEMPLATE_TO_EDIT,
                 "{\"subject\":\"Hello again\",\"content\":\"Second\"}", 200));
         dropped(update, "templates");                             // no key: a tag, and the template entity
-        assertEquals(Set.of("template-" + TEMPLATE_TO_EDIT, "jpa:" + TEMPLATE_CLASS + "#" + TEMPLATE_TO_EDIT),
-                Set.copyOf(update.tagInvalidations()), "tags dropped");
+        assertEquals(Set.of("template-" + TEMPLATE_TO_EDIT, "jpa:" + TEMPLATE_CLASS + "#" + TEMPLATE_TO_EDIT,
+                "jpa-query:" + VERSION_CLASS), Set.copyOf(update.tagInvalidations()), "tags dropped");
 
         call("PUT", "services/" + SERVICE + "/templates/" + created, "{\"subject\":\"v2\",\"content\":\"2\"}", 200);
         call("GET", "templates/" + created + "/versions/1", null, 200);        // cached, with the template's tag
@@ -345,8 +351,8 @@ abstract class ExampleContract {
         CacheRecording delete = recorded(() -> call("DELETE", "services/" + SERVICE + "/templates/" + created,
                 null, 204));
         dropped(delete, "templates");
-        assertEquals(Set.of("template-" + created, "jpa:" + TEMPLATE_CLASS + "#" + created),
-                Set.copyOf(delete.tagInvalidations()), "tags dropped");
+        assertEquals(Set.of("template-" + created, "jpa:" + TEMPLATE_CLASS + "#" + created,
+                "jpa-query:" + TEMPLATE_CLASS), Set.copyOf(delete.tagInvalidations()), "tags dropped");
         call("GET", "templates/" + created + "/versions/1", null, 404);
         assertFalse(call("GET", "services/" + SERVICE + "/templates", null, 200).contains("\"id\":" + created),
                 "the list was dropped by the template entity's removal, with no key named");
