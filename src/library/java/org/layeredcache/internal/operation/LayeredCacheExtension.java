@@ -59,6 +59,7 @@ public class LayeredCacheExtension implements Extension {
     private final List<String> summary = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
     private final List<PreloadOperation> preloads = new ArrayList<>();
+    private final StandardCollector standard = new StandardCollector(parser, operations, cacheNames);
 
     <T> void collect(@Observes @WithAnnotations({CachedRead.class, Invalidates.class, Invalidates.List.class,
             RequestCached.class, Preloads.class, FlushesCounter.class, ReadsCounter.class})
@@ -79,68 +80,12 @@ public class LayeredCacheExtension implements Extension {
 
     /**
      * The JSR-107 annotations: each method's operation is parsed, and its annotation replaced by the library's
-     * binding, so that the library's interceptor runs for it and the server's own JSR-107 interceptors do not.
-     * Classes named in {@code layered-cache.jsr107.leave-to-server} are left alone.
+     * binding, so that the library's interceptor runs for it and the server's own JSR-107 interceptors do not
+     * ({@link StandardCollector}).
      */
     <T> void collectStandard(@Observes @WithAnnotations({CacheResult.class, CachePut.class, CacheRemove.class,
             CacheRemoveAll.class}) ProcessAnnotatedType<T> event) {
-        AnnotatedType<T> type = event.getAnnotatedType();
-        if (type.isAnnotationPresent(Interceptor.class) || standardSettings().leftToServer(type.getJavaClass())) {
-            return; // interceptors carry the bindings; the server's own handle classes left to them
-        }
-        type.getAnnotations().stream().filter(StandardParser::isStandard).forEach(annotation -> parser.onClass(
-                type.getJavaClass(), "@" + annotation.annotationType().getSimpleName()));
-        boolean any = false;
-        for (AnnotatedMethod<? super T> annotated : type.getMethods()) {
-            if (StandardParser.annotated(annotated)) {
-                any = true;
-                Method method = annotated.getJavaMember();
-                StandardOperation operation = standardParser().parse(method);
-                if (operation != null) {
-                    operations.add(method, operation);
-                    cacheNames.add(operation.cache());
-                    if (operation.exceptionCache() != null) {
-                        cacheNames.add(operation.exceptionCache());
-                    }
-                    if (operation.read() != null && operation.generator() == null) {
-                        operations.add(method, operation.read());   // its keys checked with the other reads'
-                    }
-                }
-            }
-        }
-        if (any) {
-            var configurator = event.configureAnnotatedType().remove(StandardParser::isStandard);
-            configurator.filterMethods(StandardParser::annotated).forEach(method -> method
-                    .remove(StandardParser::isStandard).add(StandardCaching.Literal.INSTANCE));
-        }
-    }
-
-    private StandardSettings standard;
-    private StandardParser standardParser;
-
-    /** The JSR-107 settings, read once from MicroProfile Config. */
-    private StandardSettings standardSettings() {
-        if (standard == null) {
-            standard = StandardSettings.read(ConfigProvider.getConfig(), parser.problems());
-        }
-        return standard;
-    }
-
-    /** The parser of the JSR-107 annotations, one for the deployment. */
-    private StandardParser standardParser() {
-        if (standardParser == null) {
-            standardParser = standardSettings().parser(parser);
-        }
-        return standardParser;
-    }
-
-    /**
-     * The settings of a cache a JSR-107 cache resolver names at run time, read from MicroProfile Config when it is
-     * first used; a value that cannot be read is logged and replaced by its default.
-     */
-    private static CacheSettings lateSettings(String cache) {
-        return CacheSettings.read(cache, ConfigProvider.getConfig(), problem -> LOG.warning("Cache '" + cache
-                + "', named by a cache resolver: " + problem));
+        standard.collect(event);
     }
 
     private void collect(AnnotatedMethod<?> annotated) {
@@ -269,7 +214,7 @@ public class LayeredCacheExtension implements Extension {
         boolean tracksEntities = operations.reads().stream().anyMatch(read -> settings.containsKey(read.cache())
                 && settings.get(read.cache()).tracksEntities(read.trackEntities()));
         CacheCatalog catalog = new CacheCatalog(settings, keyTypes(), serialFilter, tracksEntities, heartbeat,
-                standardParser != null && standardParser.resolvesLate() ? LayeredCacheExtension::lateSettings : null);
+                standard.lateSettings());
         event.addBean().types(CacheCatalog.class).scope(Singleton.class).createWith(context -> catalog);
         event.addBean().types(CacheOperations.class).scope(Singleton.class).createWith(context -> operations);
         event.addBean().types(org.layeredcache.internal.config.CounterSettings.class).scope(Singleton.class)
