@@ -68,7 +68,7 @@ public class StandardCachingInterceptor {
             return around(call, operation, () -> invalidateAll(operation, cache));
         }
         return switch (operation.kind()) {
-            case RESULT -> result(call, operation, cache, key);
+            case RESULT -> result(call, arguments, operation, cache, key);
             case PUT -> around(call, operation, () -> layers.put(cache, key,
                     arguments[operation.valueParameter()], StandardOperation.TIMES, operation.immediate()));
             default -> around(call, operation, () -> invalidate(operation, cache, key));
@@ -81,10 +81,10 @@ public class StandardCachingInterceptor {
      * hit costs no look at the exception cache); an exception the filter names is cached, at once, in the exception
      * cache.
      */
-    private Object result(InvocationContext call, StandardOperation operation, String cache, CacheKey key)
-            throws Exception {
-        String exceptionCache = exceptionCache(call, operation);
-        boolean[] fromExceptionCache = {false};
+    private Object result(InvocationContext call, Object[] arguments, StandardOperation operation, String cache,
+                          CacheKey key) throws Exception {
+        String exceptionCache = exceptionCache(call, arguments, operation);
+        boolean[] fromExceptionCache = exceptionCache == null ? null : new boolean[1];
         Callable<Object> method = exceptionCache == null ? call::proceed : () -> {
             if (layers.peek(exceptionCache, key) instanceof Throwable cached) {
                 fromExceptionCache[0] = true;
@@ -100,7 +100,7 @@ public class StandardCachingInterceptor {
             }
             return layers.read(cache, key, () -> NO_TAGS, false, operation.read().times(),
                     operation.read().optional(), null, method,
-                    () -> beanCalls.later(call.getMethod(), call.getTarget().getClass(), call.getParameters()));
+                    () -> beanCalls.later(call.getMethod(), call.getTarget().getClass(), arguments));
         } catch (Exception | Error failure) {
             if (exceptionCache != null && !fromExceptionCache[0] && operation.onFailure().test(failure)) {
                 layers.put(exceptionCache, key, failure, StandardOperation.TIMES, true);
@@ -110,9 +110,9 @@ public class StandardCachingInterceptor {
     }
 
     /** The call's exception cache, or {@code null}: none named, or its resolver failed (counted). */
-    private String exceptionCache(InvocationContext call, StandardOperation operation) {
+    private String exceptionCache(InvocationContext call, Object[] arguments, StandardOperation operation) {
         try {
-            return operation.exceptionCacheFor(call.getTarget(), call.getParameters());
+            return operation.exceptionCacheFor(call.getTarget(), arguments);
         } catch (RuntimeException e) {
             layers.fault(operation.cache(), "exception cache resolver", e);
             return null;

@@ -61,12 +61,10 @@ public final class KeyLoader {
                 flights.land(key, flight, new SingleFlight.Outcome.Value(standIn));
                 return standIn;
             }
-            publication.release(load);
-            flights.land(key, flight, new SingleFlight.Outcome.Failed(failure));
+            giveUp(load, flight, new SingleFlight.Outcome.Failed(failure));
             throw failure;
         } catch (Error failure) {
-            publication.release(load);
-            flights.land(key, flight, SingleFlight.Outcome.RETRY);
+            giveUp(load, flight, SingleFlight.Outcome.RETRY);
             throw failure;
         }
         if (read.keepsOut(stored, counters)) {
@@ -112,17 +110,14 @@ public final class KeyLoader {
         try {
             stage = (CompletionStage<?>) read.method().call();
         } catch (Exception failure) {
-            publication.release(load);
-            flights.land(key, flight, new SingleFlight.Outcome.Failed(failure));
+            giveUp(load, flight, new SingleFlight.Outcome.Failed(failure));
             throw failure;
         } catch (Error failure) {
-            publication.release(load);
-            flights.land(key, flight, SingleFlight.Outcome.RETRY);
+            giveUp(load, flight, SingleFlight.Outcome.RETRY);
             throw failure;
         }
         if (stage == null) {                              // nothing to wait for, nothing to cache
-            publication.release(load);
-            flights.land(key, flight, SingleFlight.Outcome.RETRY);
+            giveUp(load, flight, SingleFlight.Outcome.RETRY);
             return new PendingLoad(null);
         }
         CompletableFuture<Boolean> committed = new CompletableFuture<>();
@@ -133,8 +128,7 @@ public final class KeyLoader {
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure;
-                publication.release(load);
-                flights.land(key, flight, new SingleFlight.Outcome.Failed(new StageFailure(cause)));
+                giveUp(load, flight, new SingleFlight.Outcome.Failed(new StageFailure(cause)));
                 answer.completeExceptionally(cause);
                 return;
             }
@@ -168,6 +162,12 @@ public final class KeyLoader {
             flights.land(read.key(), flight, shared ? new SingleFlight.Outcome.Value(stored)
                     : SingleFlight.Outcome.RETRY);
         }
+    }
+
+    /** Gives the load's claim up and lands its flight with {@code outcome}: nothing of it is published. */
+    private void giveUp(Publication.Load load, SingleFlight.Flight flight, SingleFlight.Outcome outcome) {
+        publication.release(load);
+        flights.land(load.key(), flight, outcome);
     }
 
     /**
