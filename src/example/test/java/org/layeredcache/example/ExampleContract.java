@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -54,6 +55,7 @@ abstract class ExampleContract {
     /** The template entity's class, whose changes entity tracking sees. */
     static final String TEMPLATE_CLASS = "org.layeredcache.example.data.Template";
     static final String VERSION_CLASS = "org.layeredcache.example.data.TemplateVersion";
+    static final String STATS_CLASS = "org.layeredcache.example.data.TemplateStats";
     static final long TEMPLATE_TO_EDIT = 13;
 
     /** The built example WAR, with the given configuration in place of its own. */
@@ -153,6 +155,16 @@ abstract class ExampleContract {
     private static void dropped(CacheRecording recording, String cache, String... keys) {
         assertEquals(Set.of(keys), Set.copyOf(recording.invalidations(cache)), cache + " invalidations");
         assertEquals(keys.length, recording.invalidations(cache).size(), cache + " invalidations, counted");
+    }
+
+    /**
+     * The tags a recorded call dropped, less those of the page-view counter's flush: a recording sees the whole
+     * node, and the flush runs in the background every few seconds, persisting {@code TemplateStats} rows (a new
+     * row drops that type's query tag) whenever earlier tests viewed a template.
+     */
+    private static Set<String> tagsDropped(CacheRecording recording) {
+        return recording.tagInvalidations().stream().filter(tag -> !tag.contains(STATS_CLASS))
+                .collect(Collectors.toSet());
     }
 
     /**
@@ -332,7 +344,7 @@ abstract class ExampleContract {
                 "{\"name\":\"Draft\",\"subject\":\"Hello\",\"content\":\"First\"}", 201));
         dropped(create, "templates");                             // no key: the new rows' types
         assertEquals(Set.of("jpa-query:" + TEMPLATE_CLASS, "jpa-query:" + VERSION_CLASS),
-                Set.copyOf(create.tagInvalidations()), "tags dropped");
+                tagsDropped(create), "tags dropped");
         long created = newestTemplateOfService();
         assertTrue(call("GET", "services/" + SERVICE + "/templates", null, 200).contains("\"id\":" + created),
                 "the service's list was dropped by the new template, with no key named");
@@ -341,7 +353,7 @@ abstract class ExampleContract {
                 "{\"subject\":\"Hello again\",\"content\":\"Second\"}", 200));
         dropped(update, "templates");                             // no key: a tag, and the template entity
         assertEquals(Set.of("template-" + TEMPLATE_TO_EDIT, "jpa:" + TEMPLATE_CLASS + "#" + TEMPLATE_TO_EDIT,
-                "jpa-query:" + VERSION_CLASS), Set.copyOf(update.tagInvalidations()), "tags dropped");
+                "jpa-query:" + VERSION_CLASS), tagsDropped(update), "tags dropped");
 
         call("PUT", "services/" + SERVICE + "/templates/" + created, "{\"subject\":\"v2\",\"content\":\"2\"}", 200);
         call("GET", "templates/" + created + "/versions/1", null, 200);        // cached, with the template's tag
@@ -352,7 +364,7 @@ abstract class ExampleContract {
                 null, 204));
         dropped(delete, "templates");
         assertEquals(Set.of("template-" + created, "jpa:" + TEMPLATE_CLASS + "#" + created,
-                "jpa-query:" + TEMPLATE_CLASS), Set.copyOf(delete.tagInvalidations()), "tags dropped");
+                "jpa-query:" + TEMPLATE_CLASS), tagsDropped(delete), "tags dropped");
         call("GET", "templates/" + created + "/versions/1", null, 404);
         assertFalse(call("GET", "services/" + SERVICE + "/templates", null, 200).contains("\"id\":" + created),
                 "the list was dropped by the template entity's removal, with no key named");
