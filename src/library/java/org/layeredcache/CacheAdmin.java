@@ -20,6 +20,14 @@ public interface CacheAdmin {
     CacheStatistics statistics(String cache);
 
     /**
+     * What the consistency auditor found for the cache on this node (all zeros while it is not audited, the
+     * default; see {@link ConsistencyAudit}).
+     *
+     * @throws IllegalArgumentException if no annotation in the deployment names this cache
+     */
+    ConsistencyAudit audit(String cache);
+
+    /**
      * Drops every entry of the cache from every layer on every node, like {@code @Invalidates(allEntries = true)}:
      * after the current transaction commits, or at once without one.
      *

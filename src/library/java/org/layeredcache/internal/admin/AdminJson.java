@@ -6,6 +6,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.servlet.http.HttpServletResponse;
 import org.layeredcache.CacheStatistics;
+import org.layeredcache.ConsistencyAudit;
 import org.layeredcache.TaskStatus;
 
 import java.io.IOException;
@@ -31,6 +32,32 @@ final class AdminJson {
                 .add("nearDroppedForLostMessages", s.nearDroppedForLostMessages())
                 .add("uncachedCalls", s.uncachedCalls()).add("notCached", s.notCached())
                 .add("calls", s.calls());
+    }
+
+    /** What the consistency auditor found for one cache on this node, with its last divergences. */
+    static JsonObjectBuilder audit(ConsistencyAudit audit) {
+        JsonObjectBuilder layers = Json.createObjectBuilder();
+        new java.util.TreeMap<>(audit.layers()).forEach((layer, figures) -> layers.add(layer,
+                Json.createObjectBuilder().add("compared", figures.compared())
+                        .add("disagreements", figures.disagreements())));
+        JsonArrayBuilder divergences = Json.createArrayBuilder();
+        long now = System.currentTimeMillis();
+        audit.divergences().forEach(d -> divergences.add(Json.createObjectBuilder().add("key", d.key())
+                .add("layer", d.layer()).add("cachedAt", d.cachedAt().toString())
+                .add("cachedAgeMillis", now - d.cachedAt().toEpochMilli())
+                .add("checkedAt", d.checkedAt().toString())
+                .add("checkedAgeMillis", now - d.checkedAt().toEpochMilli())
+                .add("cached", d.cached()).add("current", d.current()).add("dropped", d.dropped())));
+        JsonObjectBuilder json = Json.createObjectBuilder().add("cache", audit.cache()).add("enabled", audit.enabled())
+                .add("checks", audit.checks()).add("agreements", audit.agreements())
+                .add("disagreements", audit.disagreements()).add("superseded", audit.superseded())
+                .add("failed", audit.failed()).add("lastHourChecks", audit.lastHourChecks())
+                .add("lastHourDisagreements", audit.lastHourDisagreements()).add("layers", layers)
+                .add("divergences", divergences);
+        if (audit.lastHourChecks() > 0) {
+            json.add("nines", audit.nines());
+        }
+        return json;
     }
 
     /** One counter's flushing ({@code Counters.status}), its lag as of now. */

@@ -78,6 +78,7 @@ public class AdminServlet extends HttpServlet {
     private static final Pattern TASK = Pattern.compile("/tasks/([^/]+)");
     private static final Pattern WARM_UP = Pattern.compile("/caches/([^/]+)/warm-up");
     private static final Pattern PRELOAD = Pattern.compile("/caches/([^/]+)/preload");
+    private static final Pattern AUDIT = Pattern.compile("/caches/([^/]+)/audit");
     private static final Pattern COUNTER_FLUSH = Pattern.compile("/counters/([^/]+)/flush");
     private static final Pattern ENTITY_TYPE = Pattern.compile("/entities/([^/]+)");
     private static final Pattern CLASS_NAME = Pattern.compile("\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*"
@@ -144,6 +145,11 @@ public class AdminServlet extends HttpServlet {
             if (known(response, cache)) {
                 startTask(request, response, () -> bean(CacheTasks.class).preload(cache));
             }
+        } else if ((matcher = AUDIT.matcher(path)).matches() && method.equals("GET")) {
+            String cache = decode(matcher.group(1));
+            if (known(response, cache)) {
+                json(response, 200, AdminJson.audit(bean(CacheAdmin.class).audit(cache)).build());
+            }
         } else if (path.matches("/tasks/?") && method.equals("GET")) {
             JsonArrayBuilder list = Json.createArrayBuilder();
             bean(CacheTasks.class).recent().forEach(task -> list.add(AdminJson.task(task)));
@@ -192,7 +198,7 @@ public class AdminServlet extends HttpServlet {
             }
         } else {
             error(response, 404, method + " " + path + " is not part of this resource; try GET /caches,"
-                    + " GET or DELETE /caches/{cache}/keys/{key}, DELETE /caches/{cache}, POST"
+                    + " GET or DELETE /caches/{cache}/keys/{key}, DELETE /caches/{cache}, GET /caches/{cache}/audit, POST"
                     + " /caches/{cache}/warm-up, POST /caches/{cache}/preload, GET /tasks, GET or DELETE /tasks/{id},"
                     + " DELETE /pending/{scope}, DELETE /entities/{entity class}, GET /counters,"
                     + " POST /counters/{counter}/flush");

@@ -8,6 +8,7 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 import org.layeredcache.CacheAdmin;
+import org.layeredcache.ConsistencyAudit;
 import org.layeredcache.internal.cache.CacheRegistry;
 import org.layeredcache.internal.cluster.CleanContext;
 import org.layeredcache.internal.stats.RecentFigures;
@@ -76,7 +77,10 @@ final class NodeFigures {
         JsonObjectBuilder figures = Json.createObjectBuilder();
         for (String cache : admin.cacheNames()) {
             RecentFigures recent = registry.recent(cache, RECENT_MINUTES);
+            ConsistencyAudit audit = admin.audit(cache);
             figures.add(cache, AdminJson.counters(admin.statistics(cache)).add("recentLoads", recent.loads())
+                    .add("audited", audit.enabled() ? 1 : 0).add("auditChecksLastHour", audit.lastHourChecks())
+                    .add("auditDisagreementsLastHour", audit.lastHourDisagreements())
                     .add("recentFaults", recent.faults()).add("recentDelays", recent.delays())
                     .add("recentDelayTotalMillis", recent.delayTotalMillis())
                     .add("recentDelayMaxMillis", recent.delayMaxMillis()));

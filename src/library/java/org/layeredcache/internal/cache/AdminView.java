@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import org.layeredcache.CacheAdmin;
 import org.layeredcache.CacheRecording;
 import org.layeredcache.CacheStatistics;
+import org.layeredcache.ConsistencyAudit;
 import org.layeredcache.internal.layer.EntityDependencies;
 
 import java.util.Set;
@@ -27,6 +28,12 @@ public class AdminView implements CacheAdmin {
     @Override
     public CacheStatistics statistics(String cache) {
         return registry.cache(cache).layers().counters().snapshot();
+    }
+
+    @Override
+    public ConsistencyAudit audit(String cache) {
+        return registry.cache(cache).layers().counters().audit().snapshot(cache,
+                registry.settings(cache).audit().enabled());
     }
 
     @Override

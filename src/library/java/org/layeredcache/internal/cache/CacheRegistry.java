@@ -210,6 +210,21 @@ public class CacheRegistry {
         return executor;
     }
 
+    /** The reads {@code cache} offers the consistency auditor on this node (making the cache if not made yet). */
+    public AuditSamples auditSamples(String cache) {
+        return cache(cache).auditSamples();
+    }
+
+    /** The settings of {@code cache}, as configured. */
+    public org.layeredcache.internal.config.CacheSettings settings(String cache) {
+        return catalog.settings(cache);
+    }
+
+    /** Where short periodic cache work runs: the server's managed scheduler (a thread of the library's own in SE). */
+    public java.util.concurrent.ScheduledExecutorService scheduler() {
+        return scheduler.service();
+    }
+
     /** The layers of {@code cache} on this node (making the cache if it was not used yet). */
     public Layers layersOf(String cache) {
         return cache(cache).layers();

@@ -17,6 +17,7 @@ import org.layeredcache.internal.layer.TagVersions;
 import org.layeredcache.internal.layer.Transactions;
 import org.layeredcache.internal.load.BulkLoader;
 import org.layeredcache.internal.load.ClaimWait;
+import org.layeredcache.internal.load.FreshLoad;
 import org.layeredcache.internal.load.KeyLoader;
 import org.layeredcache.internal.load.KeyRead;
 import org.layeredcache.internal.load.PendingLoad;
@@ -71,6 +72,7 @@ final class LayeredCache {
     private final Preload.Running preloads = new Preload.Running();
     private final long loadWaitNanos;
     private final Executor executor;
+    private final AuditSamples audit;
 
     /**
      * @param cluster the cache's cluster layer, or {@code null} when the server offers none
@@ -98,6 +100,7 @@ final class LayeredCache {
         this.loader = new KeyLoader(layers, flights, publication, new StaleIfError(layers, publication));
         this.refreshAhead = new RefreshAhead(layers, executor, publication);
         this.manyKeys = new ManyKeysRead(settings, layers, flights, publication);
+        this.audit = new AuditSamples(settings.audit().enabled());
     }
 
     boolean enabled() {
@@ -111,6 +114,11 @@ final class LayeredCache {
     /** Where this cache keeps its entries in a request's layer. */
     String requestNamespace() {
         return requestNamespace;
+    }
+
+    /** The reads this cache offers the consistency auditor. */
+    AuditSamples auditSamples() {
+        return audit;
     }
 
     /** The cache's layers, for the operators' questions (where a key is, sizes, health). */
@@ -148,6 +156,12 @@ final class LayeredCache {
                 Predicate<Object> unless, Callable<Object> method, Supplier<Callable<Object>> reinvocation,
                 boolean async) throws Exception {
         boolean tracking = settings.tracksEntities(trackEntities);
+        if (audit.audited()) {
+            FreshLoad fresh = FreshLoad.claim(settings.cache(), key);
+            if (fresh != null) {
+                return fresh.load(method);                                  // the auditor's call: no layer
+            }
+        }
         RefreshAhead.Refresh refresh = refreshAhead.claim(key);
         if (refresh != null) {
             return refreshAhead.reload(refresh, tags, tracking, method);   // a background refresh's call
@@ -173,6 +187,9 @@ final class LayeredCache {
                 counters.nearHit();
                 request.remember(key, entry.value());
                 refreshAhead.ifOld(read, entry.writtenAt());
+                if (!async) {
+                    audit.hit(key, reinvocation);
+                }
                 return entry.value();
             }
             // 3. One load per key on this node: lead it, or wait for the one in flight.
@@ -269,6 +286,9 @@ final class LayeredCache {
                     read.request().remember(key, entry.value());
                     flights.land(key, flight, new SingleFlight.Outcome.Value(entry.value()));
                     refreshAhead.ifOld(read, entry.writtenAt());
+                    if (!read.async()) {
+                        audit.hit(key, read.reinvocation());
+                    }
                     return entry.value();
                 }
                 expired = current ? entry : null;               // past its TTL, kept for stale-if-error

@@ -46,6 +46,7 @@ import java.util.function.Function;
  * @param preloadChunkSize {@code preload.chunk-size}: how many entries a preload writes with one bulk put (default
  *                         500)
  * @param trackEntities    {@code track-entities}: overrides every annotation's {@code trackEntities} (default: none)
+ * @param audit            the consistency auditor's settings for this cache ({@code audit.*}; off by default)
  * @param configured       each setting read from configuration, with the property it came from (a setting not
  *                         listed has its built-in default)
  */
@@ -55,7 +56,25 @@ public record CacheSettings(String cache, boolean enabled, Optional<Duration> tt
                             Duration clusterRetryAfter, long nearMaxBytes, Duration loadWait, int maxValueSize,
                             int compressAbove, Optional<Duration> staleIfError, Optional<Duration> refreshAfter,
                             boolean preloadOnStart, int preloadChunkSize, Optional<Boolean> trackEntities,
-                            Map<String, String> configured) {
+                            Audit audit, Map<String, String> configured) {
+
+    /**
+     * Whether and how the background consistency auditor checks this cache's entries against its method.
+     *
+     * @param enabled       {@code audit.enabled}: whether entries of this cache are checked (default false)
+     * @param period        {@code audit.period}: one entry read on this node is checked per period, at most
+     *                      (default 1s)
+     * @param recheckAfter  {@code audit.recheck-after}: a difference is checked again after this while, so that a
+     *                      write committed during the check (whose invalidation is on its way) is not counted as a
+     *                      disagreement (default 1s)
+     * @param dropDiverging {@code audit.drop-diverging}: whether an entry found to disagree is dropped everywhere
+     *                      (default false: only counted and reported)
+     */
+    public record Audit(boolean enabled, Duration period, Duration recheckAfter, boolean dropDiverging) {
+
+        /** No auditing. */
+        public static final Audit OFF = new Audit(false, Duration.ofSeconds(1), Duration.ofSeconds(1), false);
+    }
 
     static final String PREFIX = "layered-cache.";
 
@@ -87,6 +106,10 @@ public record CacheSettings(String cache, boolean enabled, Optional<Duration> tt
                 reader.get("preload.on-start", CacheSettings::flag, false),
                 reader.get("preload.chunk-size", text -> Math.toIntExact(positiveLong(text)), 500),
                 Optional.ofNullable(reader.get("track-entities", CacheSettings::flag, null)),
+                new Audit(reader.get("audit.enabled", CacheSettings::flag, false),
+                        reader.get("audit.period", CacheSettings::positiveDuration, Duration.ofSeconds(1)),
+                        reader.get("audit.recheck-after", Durations::parse, Duration.ofSeconds(1)),
+                        reader.get("audit.drop-diverging", CacheSettings::flag, false)),
                 Map.copyOf(reader.configured()));
     }
 
@@ -120,6 +143,14 @@ public record CacheSettings(String cache, boolean enabled, Optional<Duration> tt
             throw new IllegalArgumentException("'" + text + "' is not a positive number");
         }
         return value;
+    }
+
+    private static Duration positiveDuration(String text) {
+        Duration duration = Durations.parse(text);
+        if (duration.isZero() || duration.isNegative()) {
+            throw new IllegalArgumentException("'" + text + "' is not a positive duration");
+        }
+        return duration;
     }
 
     private static boolean flag(String text) {

@@ -114,6 +114,25 @@ public final class Transactions {
     }
 
     /**
+     * Runs {@code work} in a transaction of its own that is always rolled back, so that nothing it does (nor the
+     * work registered to follow its commit) takes effect; without JTA (Java SE), simply runs it.
+     */
+    public <T> T inRolledBackTransaction(Callable<T> work) throws Exception {
+        UserTransaction transaction;
+        try {
+            transaction = (UserTransaction) new InitialContext().lookup(USER_TRANSACTION);
+        } catch (NamingException | RuntimeException noJta) {
+            return work.call();
+        }
+        transaction.begin();
+        try {
+            return work.call();
+        } finally {
+            transaction.rollback();
+        }
+    }
+
+    /**
      * Whether JTA is there (a Jakarta EE server): then {@link #inOwnTransaction} runs work in a JTA transaction,
      * which the connections it opens join; without it (Java SE), work that needs atomicity commits its own
      * connection.

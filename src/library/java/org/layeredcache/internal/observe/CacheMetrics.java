@@ -35,7 +35,8 @@ import java.util.logging.Logger;
  * {@code .stale_served}, {@code .oversized}, {@code .invalidations} (origin = this_node,
  * other_nodes, tag: entries found dropped by a tag when read), {@code .faults} (operation = cluster, key, invalidation_message, refresh_ahead, other: each
  * registered at zero; the log names the exact operation), {@code .near.entries}, {@code .near.size} (bytes), {@code .load.duration}
- * and {@code .invalidation.delay} (timers, in seconds).
+ * and {@code .invalidation.delay} (timers, in seconds); for a cache the consistency auditor checks,
+ * {@code .audit.checks}, {@code .audit.disagreements} (layer = near, cluster) and {@code .audit.nines}.
  */
 @ApplicationScoped
 public class CacheMetrics implements CacheObserver {
@@ -123,6 +124,26 @@ public class CacheMetrics implements CacheObserver {
         for (FaultKind kind : FaultKind.values()) {
             faultCounter(cache, kind);                       // at zero: an alert on faults has data from the start
         }
+        if (admin.audit(cache).enabled()) {
+            registerAudit(cache, name);
+        }
+    }
+
+    /** The consistency auditor's figures, for a cache it checks. */
+    private void registerAudit(String cache, Tag name) {
+        registry.gauge(Metadata.builder().withName(PREFIX + "audit.checks")
+                .withDescription("Cached entries the consistency auditor checked against their method").build(),
+                admin, a -> a.audit(cache).checks(), name);
+        for (String layer : new String[] {"near", "cluster"}) {
+            registry.gauge(Metadata.builder().withName(PREFIX + "audit.disagreements")
+                    .withDescription("Cached entries that held something else than their method answers, found"
+                            + " again at the re-check").build(),
+                    admin, a -> a.audit(cache).layers().get(layer).disagreements(), name, new Tag("layer", layer));
+        }
+        registry.gauge(Metadata.builder().withName(PREFIX + "audit.nines")
+                .withDescription("Consistency over the last hour in nines: log10(checks / disagreements), or"
+                        + " log10(checks) without a disagreement").build(),
+                admin, a -> a.audit(cache).nines(), name);
     }
 
     private Counter faultCounter(String cache, FaultKind kind) {

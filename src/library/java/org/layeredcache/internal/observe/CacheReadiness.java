@@ -6,14 +6,17 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
+import org.layeredcache.CacheAdmin;
+import org.layeredcache.ConsistencyAudit;
 import org.layeredcache.internal.cache.CacheRegistry;
 import org.layeredcache.internal.stats.CacheHealth;
 
 /**
  * A MicroProfile readiness check, {@code layered-cache}, that shows each cache's state on this node: its cluster
  * circuit ({@code closed}, {@code open} after a cluster failure, {@code off}), the invalidations kept during an
- * outage, and the last fault. It is always UP: while the cluster layer fails, calls still return the method's
- * value, so a load balancer must not take the node out for it.
+ * outage, the last fault, and for an audited cache what the consistency auditor found in the last hour. It is
+ * always UP: while the cluster layer fails, calls still return the method's value, so a load balancer must not take
+ * the node out for it (nor for a disagreement, which the metrics let an alert watch).
  */
 @Readiness
 @ApplicationScoped
@@ -21,6 +24,9 @@ public class CacheReadiness implements HealthCheck {
 
     @Inject
     CacheRegistry caches;
+
+    @Inject
+    CacheAdmin admin;
 
     @Override
     public HealthCheckResponse call() {
@@ -30,6 +36,12 @@ public class CacheReadiness implements HealthCheck {
             response.withData(cache.cache() + ".kept-invalidations", cache.keptInvalidations());
             if (cache.lastFault() != null) {
                 response.withData(cache.cache() + ".last-fault", cache.lastFault());
+            }
+            ConsistencyAudit audit = admin.audit(cache.cache());
+            if (audit.enabled()) {
+                response.withData(cache.cache() + ".audit", audit.lastHourDisagreements() + " of "
+                        + audit.lastHourChecks() + " checks disagreed in the last hour" + (audit.lastHourChecks() == 0
+                        ? "" : String.format(java.util.Locale.ROOT, " (%.1f nines)", audit.nines())));
             }
         }
         return response.build();

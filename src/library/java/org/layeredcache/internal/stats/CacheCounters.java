@@ -42,6 +42,7 @@ public final class CacheCounters {
     private final MinuteCounts recentLoads = new MinuteCounts();
     private final MinuteCounts recentFaults = new MinuteCounts();
     private final MinuteCounts recentDelays = new MinuteCounts();
+    private final AuditFigures audit = new AuditFigures();
     private final Supplier<CacheObserver> observer;
     private volatile String lastFault;
     private final Set<String> causesLogged = ConcurrentHashMap.newKeySet();
@@ -176,6 +177,11 @@ public final class CacheCounters {
         } else if (LOG.isLoggable(Level.FINE)) {
             LOG.log(Level.FINE, "Cache '" + cache + "': " + operation + " failed again", failure);
         }
+    }
+
+    /** What the consistency auditor found for this cache on this node. */
+    public AuditFigures audit() {
+        return audit;
     }
 
     /** Loads, faults and received invalidations' delays over the last {@code minutes} (at most 15). */

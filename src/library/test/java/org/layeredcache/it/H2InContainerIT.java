@@ -55,6 +55,9 @@ class H2InContainerIT extends TransactionContract {
                         layered-cache.cache.it-preload.cluster.max-value-size=2KB
                         layered-cache.cache.it-preload.preload.chunk-size=10
                         layered-cache.jsr107.leave-to-server=org.layeredcache.it.ServerCachedLookups
+                        layered-cache.cache.it-audited.audit.enabled=true
+                        layered-cache.cache.it-audited.audit.period=200ms
+                        layered-cache.cache.it-audited.audit.recheck-after=500ms
                         """)
                 .addClasses(TransactionContract.class, TimedReader.class, TimedValues.class, Colours.class,
                         PriceSource.class, EuroPrices.class, DollarPrices.class, PreloadItems.class,

@@ -30,7 +30,10 @@ class PostgresInContainerIT extends TransactionContract {
     static WebArchive deployment() throws SQLException {
         PostgresSchema schema = PostgresSchema.create("transactions_it");
         return TestWars.war("layered-cache-postgres", "persistence-postgres.xml", "it.datasource.url=" + schema.url()
-                        + "\nlayered-cache.jsr107.timing=specification")
+                        + "\nlayered-cache.jsr107.timing=specification"
+                        + "\nlayered-cache.cache.it-audited.audit.enabled=true"
+                        + "\nlayered-cache.cache.it-audited.audit.period=200ms"
+                        + "\nlayered-cache.cache.it-audited.audit.recheck-after=500ms")
                 .addClasses(TransactionContract.class, StandardLookups.class)
                 .addAsLibrary(new File(TestWars.buildDirectory(), "war-libs/postgresql.jar"));
     }
