@@ -52,6 +52,7 @@ class DashboardIT {
                 example.datasource.url=jdbc:h2:mem:example-dashboard;DB_CLOSE_DELAY=-1
                 example.datasource.user=sa
                 example.datasource.password=example
+                layered-cache.cache.services.audit.enabled=true
                 """));
     }
 
@@ -97,6 +98,13 @@ class DashboardIT {
             assertTrue(System.nanoTime() < rebuilt, "the rebuild did not finish within 60 s");
             Thread.sleep(100);
         }
+        // The consistency auditor checks the services cache (configured above): reads, until it has checked one.
+        long audited = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!send("GET", "layered-cache/caches/services/audit", true).matches(".*\"agreements\":[1-9].*")) {
+            assertTrue(System.nanoTime() < audited, "the auditor checked no entry of 'services' within 30 s");
+            send("GET", "services/5", false);
+            Thread.sleep(100);
+        }
         URI page = URI.create(base.toString()).resolve("layered-cache/");
         URI onLoopback = new URI(page.getScheme(), null, "127.0.0.1", page.getPort(), page.getPath(), null, null);
 
@@ -122,6 +130,7 @@ class DashboardIT {
                                 .findElements(By.tagName("td"));
                         cells.put(cache + " calls", row.get(1).getText());
                         cells.put(cache + " loads", row.get(5).getText());
+                        cells.put(cache + " audit", row.get(14).getText());
                     }
                     cells.put("task", driver.findElement(By.cssSelector("tr[data-task='" + task.group(1) + "']"))
                             .findElements(By.tagName("td")).get(0).getText());
@@ -135,6 +144,9 @@ class DashboardIT {
                 assertEquals(String.valueOf(figure(caches, cache, "loads")), shown.get(cache + " loads"), cache);
             }
             assertEquals("rebuild service 4", shown.get("task"));
+            assertTrue(shown.get("services audit").matches("0 / [1-9][0-9]* \\([0-9.]+ nines\\)"),
+                    "the auditor's last hour: " + shown.get("services audit"));
+            assertEquals("off", shown.get("templates audit"), "not audited");
 
             // The counters' row: page views of template 15 gathered in the cluster, flushed by the button.
             for (int i = 0; i < 3; i++) {

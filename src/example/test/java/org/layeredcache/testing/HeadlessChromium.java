@@ -42,7 +42,7 @@ public final class HeadlessChromium implements AutoCloseable {
         ChromeOptions options = new ChromeOptions().setBinary("/usr/bin/chromium")
                 .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                        "--window-size=1400,900", "--user-data-dir=" + profile,
+                        "--window-size=1600,900", "--user-data-dir=" + profile,
                         "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1");
         try {
             return new HeadlessChromium(service, new ChromeDriver(service, options), profile);
