@@ -148,6 +148,25 @@ class DashboardIT {
                     "the auditor's last hour: " + shown.get("services audit"));
             assertEquals("off", shown.get("templates audit"), "not audited");
 
+            // The last minutes as charts, per cache and for all caches: the services' hit ratio is drawn from the
+            // reads between two samples of the node's figures (one every 20 s, and one when the page asks).
+            for (int i = 0; i < 3; i++) {
+                send("GET", "services/5", false);
+            }
+            Integer marks = wait.until(driver -> {
+                try {
+                    List<WebElement> row = driver.findElements(By.cssSelector("#charts tr[data-cache='services'] td"));
+                    int drawn = driver.findElements(By.cssSelector("#charts tr[data-cache='services'] svg.hits"
+                            + " polyline, #charts tr[data-cache='services'] svg.hits circle")).size();
+                    boolean all = !driver.findElements(By.cssSelector("#charts tr[data-cache='all'] svg.nines"))
+                            .isEmpty();
+                    return row.size() == 7 && all && drawn > 0 ? drawn : null;
+                } catch (org.openqa.selenium.StaleElementReferenceException redrawn) {
+                    return null;
+                }
+            });
+            assertEquals(3, marks, "a mark per layer: request, near, cluster");
+
             // The counters' row: page views of template 15 gathered in the cluster, flushed by the button.
             for (int i = 0; i < 3; i++) {
                 send("GET", "services/5/templates/15/page?user=5", false);
