@@ -37,6 +37,7 @@ public class HitBenchmarks {
             items.nearLayerTagged(ID);
             items.nearLayerTenTags(ID);
             items.nearLayerConditional(ID);
+            items.nearLayerAudited(ID);
             ejb.nearLayer(ID);
             items.clusterLayer(ID);
             items.payaraCacheResult(ID);
@@ -115,6 +116,11 @@ public class HitBenchmarks {
     @Benchmark
     public Object nearLayerHit(Application application) {
         return application.items.nearLayer(ID);
+    }
+
+    @Benchmark
+    public Object nearLayerHitAudited(Application application) {
+        return application.items.nearLayerAudited(ID);
     }
 
     @Benchmark

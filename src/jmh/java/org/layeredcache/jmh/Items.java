@@ -43,6 +43,12 @@ public class Items {
     }
 
     /** As {@link #nearLayer}, with a condition decided per call and an unless decided per load. */
+    /** The near layer of a cache the consistency auditor checks (one entry per second, configured). */
+    @CachedRead(cache = "bench-audited", key = "item-{id}")
+    public Item nearLayerAudited(long id) {
+        return load(id);
+    }
+
     @CachedRead(cache = "bench-near", key = "conditional-{id}", condition = "id > 0", unless = "result == null")
     public Item nearLayerConditional(long id) {
         return load(id);
