@@ -13,6 +13,9 @@ import java.util.concurrent.Callable;
 public final class FreshLoad {
 
     private static final ThreadLocal<FreshLoad> CURRENT = new ThreadLocal<>();
+    /** How many fresh loads run on any thread: while none does, a read need not look at its thread's. */
+    private static final java.util.concurrent.atomic.AtomicInteger RUNNING =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     private final String cache;
     private final CacheKey key;
@@ -33,9 +36,11 @@ public final class FreshLoad {
      */
     public Object run(Callable<?> call) throws Exception {
         CURRENT.set(this);
+        RUNNING.incrementAndGet();
         try {
             call.call();
         } finally {
+            RUNNING.decrementAndGet();
             CURRENT.remove();
         }
         if (!loaded) {
@@ -47,6 +52,9 @@ public final class FreshLoad {
 
     /** The fresh load that this read of {@code key} in {@code cache} is, or {@code null} for an ordinary read. */
     public static FreshLoad claim(String cache, CacheKey key) {
+        if (RUNNING.get() == 0) {
+            return null;                                    // the common case: one volatile read
+        }
         FreshLoad fresh = CURRENT.get();
         if (fresh == null || !fresh.cache.equals(cache) || !fresh.key.equals(key)) {
             return null;
