@@ -104,48 +104,64 @@ public class ConsistencyAuditor {
             checking.remove(cache);
             return;
         }
+        onExecutor(cache, () -> check(cache, audit, sample));
+    }
+
+    /**
+     * Runs a step of the cache's check on the server's executor; the check ends (and the next may start) when a
+     * step answers false, or fails to start.
+     */
+    private void onExecutor(String cache, java.util.function.BooleanSupplier step) {
         try {
             registry.executor().execute(() -> {
+                boolean goesOn = false;
                 try {
-                    check(cache, audit, sample);
+                    goesOn = step.getAsBoolean();
                 } finally {
-                    checking.remove(cache);
+                    if (!goesOn) {
+                        checking.remove(cache);
+                    }
                 }
             });
         } catch (RejectedExecutionException e) {
             checking.remove(cache);
-            LOG.log(Level.FINE, "An audit check of cache '" + cache + "' could not start", e);
+            LOG.log(Level.FINE, "An audit check of cache '" + cache + "' could not go on", e);
         }
     }
 
     /**
-     * Checks one sampled key now, on the calling thread (the executor's, or a test's), including the re-check of a
-     * difference after {@code audit.recheck-after}.
+     * Checks one sampled key; a difference is looked at again after {@code audit.recheck-after}, from the
+     * scheduler, no thread waiting meanwhile.
+     *
+     * @return whether the check goes on later (the re-check was scheduled)
      */
-    void check(String cache, CacheSettings.Audit audit, AuditSamples.Sample sample) {
+    private boolean check(String cache, CacheSettings.Audit audit, AuditSamples.Sample sample) {
         Layers cacheLayers = registry.layersOf(cache);
         AuditFigures figures = cacheLayers.counters().audit();
         CachedCopies before = CachedCopies.of(cacheLayers, sample.key());
         if (before.none()) {
-            return;                                      // dropped since it was read: nothing cached to check
+            return false;                                // dropped since it was read: nothing cached to check
         }
         Object fresh = freshValue(cache, sample, figures);
         if (fresh == null) {
-            return;
+            return false;
         }
         List<Layer> differing = before.differing(fresh);
         if (differing.isEmpty()) {
             before.layers().forEach(layer -> figures.compared(layer, true));
             figures.agreed();
-            return;
+            return false;
         }
         try {
-            Thread.sleep(audit.recheckAfter().toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
+            registry.scheduler().schedule(() -> onExecutor(cache, () -> {
+                recheck(cache, audit, sample, before, differing, figures);
+                return false;
+            }), audit.recheckAfter().toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (RejectedExecutionException e) {
+            LOG.log(Level.FINE, "The re-check of an audit check of cache '" + cache + "' could not be scheduled", e);
+            return false;
         }
-        recheck(cache, audit, sample, before, differing, figures);
     }
 
     /** The second look at a difference: the same entry still there, and the method still answering otherwise. */
