@@ -88,18 +88,33 @@ public record Layers(String cache, NearLayer near, GuardedCluster cluster, Trans
         }
         Object result;
         java.util.Map<String, Long> entities;
-        try (EntityDependencies.Recording recording = EntityDependencies.start(this.tags, counters)) {
+        try (EntityDependencies.Recording recording = recordEntities()) {
             result = method.call();
             entities = recording.tags();
+        }
+        return stored(result, tags, versions, entities);
+    }
+
+    /** Starts recording the JPA entities this thread reads, for a load that tracks them; close it after the load. */
+    public EntityDependencies.Recording recordEntities() {
+        return EntityDependencies.start(this.tags, counters);
+    }
+
+    /**
+     * The stored form of {@code result}, carrying {@code tags} at {@code versions} and the recorded entities' tags
+     * at theirs ({@code entities}, tag to version; a tag named in both keeps its version from {@code tags}).
+     */
+    public Object stored(Object result, String[] tags, long[] versions, java.util.Map<String, Long> entities) {
+        if (entities.isEmpty()) {
+            return stored(result, tags, versions);
         }
         java.util.Map<String, Long> all = new java.util.LinkedHashMap<>();
         for (int i = 0; i < tags.length; i++) {
             all.put(tags[i], versions[i]);
         }
         entities.forEach(all::putIfAbsent);
-        String[] allTags = all.keySet().toArray(new String[0]);
-        long[] allVersions = all.values().stream().mapToLong(Long::longValue).toArray();
-        return stored(result, allTags, allVersions);
+        return stored(result, all.keySet().toArray(new String[0]),
+                all.values().stream().mapToLong(Long::longValue).toArray());
     }
 
     /**
