@@ -114,7 +114,7 @@ import java.lang.annotation.Target;
  * {@code CompletableFuture} (or one of those with an attribute it does not offer), an unknown placeholder or
  * property, an unparsable or negative duration, a {@code refreshAfter} not shorter than the TTL, a blank cache name, an
  * {@link #each()} read whose result cannot be matched to its ids, a blank tag or one whose placeholder names no
- * parameter, {@link #trackEntities()} on a read of many keys, tags or entity tracking on a cache that a
+ * parameter, tags or entity tracking on a cache that a
  * {@link Preloads} method fills, a {@link #condition()} or {@link #unless()} that is not a valid expression or names
  * something that is not a parameter (or, in {@code unless}, the result).
  */
@@ -218,8 +218,10 @@ public @interface CachedRead {
      * with no {@link Invalidates} written. A read of another cached method inside the load passes on its own
      * entities. Only the entities the method's thread loads count. Not seen (write an {@code @Invalidates} or use
      * {@link CacheAdmin#invalidateAll} for them): native SQL, bulk JPQL {@code UPDATE}/{@code DELETE}, other
-     * programs writing the database, and rows a query would newly return (a persisted entity changes no entry
-     * built before it existed). Not available with {@link #each()}.
+     * programs writing the database, an update that moves a row into a query's answer, and, unless
+     * {@link EntityQueryTracking} is registered, rows a query would newly return. With {@link #each()}, the
+     * entities the method's one call reads become tags of every entry that call loaded (which element was built
+     * from which entity cannot be told), so a change to any of them drops them all.
      * {@code layered-cache.cache.<cache>.track-entities} overrides it.
      */
     @Nonbinding

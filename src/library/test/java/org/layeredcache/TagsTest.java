@@ -244,11 +244,6 @@ class TagsTest {
         @Invalidates(tags = "service-{serviceId}")
         public void unknownInvalidatedPlaceholder(long id) {
         }
-
-        @CachedRead(cache = "misused-tags", key = "e-{ids}", each = "ids", trackEntities = true)
-        public Map<Long, String> trackedMany(List<Long> ids) {
-            return Map.of();
-        }
     }
 
     public record Item(long id) implements java.io.Serializable {
@@ -297,11 +292,7 @@ class TagsTest {
                         + " of their own",
                 misused + "#unknownInvalidatedPlaceholder(long) @Invalidates(tags = \"service-{serviceId}\"): tag"
                         + " \"service-{serviceId}\": unknown placeholder {serviceId}: no parameter is named"
-                        + " 'serviceId'; the parameters are (long id)",
-                misused + "#trackedMany(List) @CachedRead(cache = \"misused-tags\", key = \"e-{ids}\", each = \"ids\","
-                        + " trackEntities = true): trackEntities is not available for a read of many keys (each) yet:"
-                        + " the entities one call reads cannot be told apart by id; read one key per call, or name"
-                        + " tags");
+                        + " 'serviceId'; the parameters are (long id)");
     }
 
     private static String call(java.util.concurrent.Callable<String> read) {

@@ -133,10 +133,13 @@ public class CacheLayers {
      *
      * @param keys distinct keys
      * @param tags each key's tags, rendered for its id when a load needs them (none: an empty array)
+     * @param trackEntities whether the JPA entities the loader reads become tags of every entry it loaded
+     *                      (configuration may override)
      * @throws Exception whatever the loader throws, unchanged
      */
     public Map<CacheKey, Object> readAll(String cache, Collection<CacheKey> keys, Function<CacheKey, String[]> tags,
-                                         EntryTimes times, BulkLoader loader) throws Exception {
+                                         boolean trackEntities, EntryTimes times, BulkLoader loader)
+            throws Exception {
         LayeredCache layers = registry.cache(cache);
         Map<CacheKey, Object> stored;
         if (!layers.enabled() || keys.isEmpty()) {
@@ -144,7 +147,7 @@ public class CacheLayers {
         } else {
             RequestEntries request = layers.usesRequestLayer() ? requestLayer.entries(layers.requestNamespace())
                     : RequestEntries.NONE;
-            stored = layers.readAll(request, keys, tags, times, loader);
+            stored = layers.readAll(request, keys, tags, trackEntities, times, loader);
         }
         Map<CacheKey, Object> values = new HashMap<>();
         stored.forEach((key, value) -> {

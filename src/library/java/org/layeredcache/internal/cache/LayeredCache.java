@@ -329,9 +329,9 @@ final class LayeredCache {
      * @throws Exception whatever the loader (or a load this read waited for) throws, unchanged
      */
     Map<CacheKey, Object> readAll(RequestEntries request, Collection<CacheKey> keys,
-                                  Function<CacheKey, String[]> tags, EntryTimes times, BulkLoader loader)
-            throws Exception {
-        return manyKeys.read(request, keys, tags, times, loader);
+                                  Function<CacheKey, String[]> tags, boolean trackEntities, EntryTimes times,
+                                  BulkLoader loader) throws Exception {
+        return manyKeys.read(request, keys, tags, settings.tracksEntities(trackEntities), times, loader);
     }
 
     /**

@@ -5,6 +5,7 @@ import org.layeredcache.internal.config.CacheSettings;
 import org.layeredcache.internal.config.EntryTimes;
 import org.layeredcache.internal.key.CacheKey;
 import org.layeredcache.internal.layer.ClusterLayer;
+import org.layeredcache.internal.layer.EntityDependencies;
 import org.layeredcache.internal.layer.GuardedCluster;
 import org.layeredcache.internal.layer.Layers;
 import org.layeredcache.internal.layer.NearLayer;
@@ -59,12 +60,14 @@ final class ManyKeysRead {
      * two reads of many keys never wait for each other; keys another node is loading are loaded here too and not
      * published.
      *
-     * @param keys distinct keys, in any order
+     * @param keys     distinct keys, in any order
+     * @param tracking whether the JPA entities the loader's one call reads become tags of every entry it loaded
+     *                 (it cannot tell which element was built from which entity)
      * @return every key's stored form
      * @throws Exception whatever the loader (or a load this read waited for) throws, unchanged
      */
     Map<CacheKey, Object> read(RequestEntries request, Collection<CacheKey> keys, Function<CacheKey, String[]> tags,
-                               EntryTimes times, BulkLoader loader) throws Exception {
+                               boolean tracking, EntryTimes times, BulkLoader loader) throws Exception {
         Map<CacheKey, Object> found = new HashMap<>();
         List<CacheKey> missing = new ArrayList<>();
         boolean recording = layers.recordings().active();
@@ -121,7 +124,7 @@ final class ManyKeysRead {
             }
         }
         try {
-            return loadAll(new ManyKeys(request, missing, tags, settings.resolve(times), stamps, led,
+            return loadAll(new ManyKeys(request, missing, tags, tracking, settings.resolve(times), stamps, led,
                             near.present()),
                     loader, found);
         } catch (Exception | Error failure) {
@@ -196,9 +199,17 @@ final class ManyKeysRead {
             versions.put(key, layers.versions(ask));
         });
         Map<CacheKey, Object> loaded;
+        Map<String, Long> entities = Map.of();
         long started = System.nanoTime();
         try {
-            loaded = loader.load(missing);
+            if (read.tracking()) {
+                try (EntityDependencies.Recording recording = layers.recordEntities()) {
+                    loaded = loader.load(missing);
+                    entities = recording.tags();
+                }
+            } else {
+                loaded = loader.load(missing);
+            }
             counters.loaded(System.nanoTime() - started);
         } catch (Exception failure) {
             counters.loaded(System.nanoTime() - started);
@@ -212,7 +223,7 @@ final class ManyKeysRead {
         }
         Map<CacheKey, Object> stored = new HashMap<>();
         for (CacheKey key : missing) {
-            Object value = layers.stored(loaded.get(key), tagsOf.get(key), versions.get(key));
+            Object value = layers.stored(loaded.get(key), tagsOf.get(key), versions.get(key), entities);
             stored.put(key, value);
             read.request().remember(key, value);
             found.put(key, value);
@@ -277,7 +288,7 @@ final class ManyKeysRead {
 
     /** One read of many keys: what its loads need to publish later. */
     private record ManyKeys(RequestEntries request, List<CacheKey> keys, Function<CacheKey, String[]> tags,
-                            EntryTimes times, Map<CacheKey, Long> stamps,
+                            boolean tracking, EntryTimes times, Map<CacheKey, Long> stamps,
                             Map<CacheKey, SingleFlight.Flight> led, boolean withNear) {
     }
 

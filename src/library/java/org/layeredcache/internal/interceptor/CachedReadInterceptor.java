@@ -131,7 +131,7 @@ public class CachedReadInterceptor {
             return operation.tagsFor(forId);
         };
         Map<CacheKey, Object> values = layers.readAll(operation.cache(), idOfKey.keySet(), tagsOfKey,
-                operation.times(),
+                operation.trackEntities(), operation.times(),
                 missing -> {
                     List<Object> missingIds = missing.stream().map(idOfKey::get).toList();
                     Object[] subset = arguments.clone();

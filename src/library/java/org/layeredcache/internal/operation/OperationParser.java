@@ -130,10 +130,6 @@ public final class OperationParser {
             report.accept("each needs a key template whose placeholder {" + name + "} stands for one id, such as"
                     + " key = \"price-{" + name + "}\"");
         }
-        if (annotation.trackEntities()) {
-            report.accept("trackEntities is not available for a read of many keys (each) yet: the entities one call"
-                    + " reads cannot be told apart by id; read one key per call, or name tags");
-        }
         for (String[] attribute : new String[][] {{"refreshAfter", annotation.refreshAfter()},
                 {"staleIfError", annotation.staleIfError()}}) {
             if (!attribute[1].isEmpty()) {

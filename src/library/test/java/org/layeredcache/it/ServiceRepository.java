@@ -96,6 +96,15 @@ public class ServiceRepository {
                 .getResultStream().map(ServiceRow::getName).toList();
     }
 
+    /** Many rows at once, tracked: each entry this call loads depends on every entity the call read. */
+    @CachedRead(cache = "it-tracked", key = "many-{ids}", each = "ids", idOf = "id", trackEntities = true)
+    public java.util.List<ServiceView> findAllTracked(java.util.List<Long> ids) {
+        loads.ran("findAllTracked");
+        return em.createQuery("select s from ServiceRow s where s.id in :ids", ServiceRow.class)
+                .setParameter("ids", ids).getResultStream()
+                .map(row -> new ServiceView(row.getId(), row.getName())).toList();
+    }
+
     /** One row, tracked: its entry knows the entity it was built from. */
     @CachedRead(cache = "it-tracked", key = "tracked-{id}", trackEntities = true)
     public ServiceView findTracked(long id) {

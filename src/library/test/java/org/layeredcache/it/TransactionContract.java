@@ -187,6 +187,39 @@ abstract class TransactionContract {
         assertEquals(loaded + 1, loads.runs("namesStartingWith"), "the new row dropped the empty list");
     }
 
+    /**
+     * A read of many keys that tracks entities: a change through plain JPA to any entity its one call read drops
+     * the entries that call loaded, after the commit; a rollback or an unrelated row drops nothing.
+     */
+    @Test
+    void aReadOfManyKeysTrackingEntitiesIsDroppedByAChangeToAnEntityItRead() throws Exception {
+        long a = newId();
+        long b = newId();
+        long unrelated = newId();
+        repository.create(a, "A");
+        repository.create(b, "B");
+        repository.create(unrelated, "other");
+        List<Long> ids = List.of(a, b);
+        assertEquals(List.of("A", "B"), names(requests.run(() -> repository.findAllTracked(ids))));
+        assertEquals(List.of("A", "B"), names(requests.run(() -> repository.findAllTracked(ids))));
+        int loaded = loads.runs("findAllTracked");
+
+        repository.renamePlainly(unrelated, "other, renamed");
+        transaction.begin();
+        repository.renamePlainlyAndFlush(b, "rolled back");
+        transaction.rollback();
+        assertEquals(List.of("A", "B"), names(requests.run(() -> repository.findAllTracked(ids))));
+        assertEquals(loaded, loads.runs("findAllTracked"), "an unrelated change and a rollback drop nothing");
+
+        repository.renamePlainly(b, "B2");
+        assertEquals(List.of("A", "B2"), names(requests.run(() -> repository.findAllTracked(ids))));
+        assertEquals(loaded + 1, loads.runs("findAllTracked"), "one call loaded both again");
+    }
+
+    private static List<String> names(List<ServiceView> views) {
+        return views.stream().map(ServiceView::name).toList();
+    }
+
     /** A change through plain JPA is seen by the next read of an entry built from that entity, after the commit. */
     @Test
     void aPlainJpaChangeIsSeenAfterItsCommitWithoutAnyInvalidation() throws Exception {
