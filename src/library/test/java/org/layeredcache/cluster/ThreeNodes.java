@@ -41,6 +41,9 @@ final class ThreeNodes implements BeforeAllCallback, AfterAllCallback {
     private final AtomicLong ids = new AtomicLong(ThreadLocalRandom.current().nextLong(1, 1L << 40));
     private PostgresSchema schema;
     private final String configuration;
+    private Path war;
+    private String cluster;
+    private int startPort;
 
     /** Three nodes with the fixture's configuration. */
     ThreeNodes() {
@@ -58,7 +61,7 @@ final class ThreeNodes implements BeforeAllCallback, AfterAllCallback {
         schema.execute("create table counter (id bigint primary key, version bigint not null)",
                 "create table tally (id bigint primary key, n bigint not null)");
         String name = context.getRequiredTestClass().getSimpleName();
-        Path war = PayaraMicroProcess.buildDirectory().toPath().resolve(name + ".war");
+        war = PayaraMicroProcess.buildDirectory().toPath().resolve(name + ".war");
         ShrinkWrap.create(WebArchive.class, name + ".war")
                 .addAsLibrary(TestWars.library())
                 .addAsLibrary(new File(PayaraMicroProcess.buildDirectory(), "war-libs/caffeine.jar"))
@@ -78,8 +81,8 @@ final class ThreeNodes implements BeforeAllCallback, AfterAllCallback {
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml")
                 .as(ZipExporter.class).exportTo(war.toFile(), true);
 
-        String cluster = System.getProperty("test.clusterName", "layered-cache-it") + "-" + name;
-        int startPort = PayaraMicroProcess.freePort();
+        cluster = System.getProperty("test.clusterName", "layered-cache-it") + "-" + name;
+        startPort = PayaraMicroProcess.freePort();
         List<String> root = List.of("--contextroot", "/");
         for (String node : List.of("node-a", "node-b", "node-c")) {
             nodes.add(PayaraMicroProcess.start(name + "-" + node, war, cluster, startPort, root));
@@ -126,10 +129,49 @@ final class ThreeNodes implements BeforeAllCallback, AfterAllCallback {
         return List.copyOf(nodes);
     }
 
+    /** The index of a node that does not hold the cluster's first port, through which the others find it. */
+    int restartable() {
+        for (int i = 0; i < nodes.size(); i++) {
+            java.util.regex.Matcher own = Pattern.compile("This: true .*Address: /127\\.0\\.0\\.1:(\\d+)")
+                    .matcher(nodes.get(i).output());
+            if (own.find() && Integer.parseInt(own.group(1)) != startPort) {
+                return i;
+            }
+        }
+        throw new AssertionError("every node seems to hold port " + startPort);
+    }
+
+    /**
+     * Kills node {@code index} at once (as a crash would; a {@link #restartable} one), then starts a new one in its
+     * place in the same cluster, and waits until it answers and sees a cluster of three.
+     */
+    PayaraMicroProcess killAndRestart(int index, String name) throws Exception {
+        nodes.get(index).kill();
+        PayaraMicroProcess started = PayaraMicroProcess.start(name, war, cluster, startPort,
+                List.of("--contextroot", "/"));
+        nodes.set(index, started);
+        assertThat(started.awaitReady(Duration.ofMinutes(4))).as("%s started:%n%s", name, started.output()).isTrue();
+        assertThat(started.awaitOutput(Pattern.compile("DG Size: 3"), Duration.ofMinutes(2)))
+                .as("%s sees a cluster of three", name).isTrue();
+        return started;
+    }
+
     /** What table {@code tally} holds for {@code id} (0 without a row), read from the database directly. */
     long persisted(long id) throws java.sql.SQLException {
         try (java.sql.Connection connection = java.sql.DriverManager.getConnection(schema.url(), "postgres", "");
              java.sql.PreparedStatement select = connection.prepareStatement("select n from tally where id = ?")) {
+            select.setLong(1, id);
+            try (java.sql.ResultSet row = select.executeQuery()) {
+                return row.next() ? row.getLong(1) : 0;
+            }
+        }
+    }
+
+    /** What table {@code counter} holds as {@code id}'s version (0 without a row), read from the database directly. */
+    long version(long id) throws java.sql.SQLException {
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(schema.url(), "postgres", "");
+             java.sql.PreparedStatement select = connection.prepareStatement(
+                     "select version from counter where id = ?")) {
             select.setLong(1, id);
             try (java.sql.ResultSet row = select.executeQuery()) {
                 return row.next() ? row.getLong(1) : 0;
