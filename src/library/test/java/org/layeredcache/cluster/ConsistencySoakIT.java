@@ -34,7 +34,8 @@ import static org.layeredcache.cluster.NodeCalls.signal;
  * <ol>
  *   <li>quiet;</li>
  *   <li>invalidation messages lost on purpose: node B drops the next message it receives, every second;</li>
- *   <li>node C frozen (SIGSTOP) for most of the phase, then thawed (clients leave it alone meanwhile);</li>
+ *   <li>node C frozen (SIGSTOP) for most of the phase, at most {@link #MAX_FREEZE}, then thawed (clients leave it
+ *       alone meanwhile);</li>
  *   <li>quiet again, after the freeze;</li>
  *   <li>a node killed and restarted (clients leave it alone until it answers), then quiet until the end.</li>
  * </ol>
@@ -51,6 +52,12 @@ class ConsistencySoakIT {
     static final Duration HEARTBEAT = Duration.ofSeconds(1);
     /** A node that heard nothing, for good: its near layer's TTL. */
     static final Duration NEAR_TTL = Duration.ofSeconds(30);
+
+    /**
+     * The longest freeze: a member silent for longer is removed by Hazelcast (a split brain when it wakes up),
+     * which is not one of the situations the README bounds.
+     */
+    static final Duration MAX_FREEZE = Duration.ofSeconds(20);
 
     static final int CLIENTS = 32;
     static final int KEYS = 16;
@@ -113,7 +120,7 @@ class ConsistencySoakIT {
             unavailable.add(2);
             signal(nodes.get(2), "-STOP");
             try {
-                Thread.sleep(Math.max(1000, phase.toMillis() - 2000));
+                Thread.sleep(Math.min(MAX_FREEZE.toMillis(), Math.max(1000, phase.toMillis() - 2000)));
             } finally {
                 signal(nodes.get(2), "-CONT");
             }
