@@ -174,6 +174,14 @@ public class ClusterResource {
         return store.incrementNatively(id);
     }
 
+    /** How many messages this member has published on the invalidation topic (Hazelcast's own statistics). */
+    @GET
+    @Path("invalidations/published")
+    public long published() throws javax.naming.NamingException {
+        return ((com.hazelcast.core.HazelcastInstance) new javax.naming.InitialContext().lookup("payara/Hazelcast"))
+                .getTopic("layered-cache-invalidations").getLocalTopicStats().getPublishOperationCount();
+    }
+
     /** Fault injection: the next {@code count} invalidation messages this node receives are lost. */
     @POST
     @Path("invalidations/lose/{count}")
