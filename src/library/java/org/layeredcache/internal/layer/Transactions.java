@@ -91,10 +91,8 @@ public final class Transactions {
      * without JTA (Java SE), simply runs it.
      */
     public <T> T inOwnTransaction(Callable<T> work) throws Exception {
-        UserTransaction transaction;
-        try {
-            transaction = (UserTransaction) new InitialContext().lookup(USER_TRANSACTION);
-        } catch (NamingException | RuntimeException noJta) {
+        UserTransaction transaction = userTransaction();
+        if (transaction == null) {
             return work.call();
         }
         transaction.begin();
@@ -118,10 +116,8 @@ public final class Transactions {
      * work registered to follow its commit) takes effect; without JTA (Java SE), simply runs it.
      */
     public <T> T inRolledBackTransaction(Callable<T> work) throws Exception {
-        UserTransaction transaction;
-        try {
-            transaction = (UserTransaction) new InitialContext().lookup(USER_TRANSACTION);
-        } catch (NamingException | RuntimeException noJta) {
+        UserTransaction transaction = userTransaction();
+        if (transaction == null) {
             return work.call();
         }
         transaction.begin();
@@ -129,6 +125,15 @@ public final class Transactions {
             return work.call();
         } finally {
             transaction.rollback();
+        }
+    }
+
+    /** The server's {@code UserTransaction}, or {@code null} without JTA (Java SE). */
+    private static UserTransaction userTransaction() {
+        try {
+            return (UserTransaction) new InitialContext().lookup(USER_TRANSACTION);
+        } catch (NamingException | RuntimeException noJta) {
+            return null;
         }
     }
 
