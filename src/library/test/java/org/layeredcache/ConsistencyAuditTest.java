@@ -183,14 +183,6 @@ class ConsistencyAuditTest {
 
     /** Waits, reading nothing, until the cache's audit satisfies {@code done}; at most 10 s. */
     private static ConsistencyAudit waitFor(String cache, Predicate<ConsistencyAudit> done) throws Exception {
-        CacheAdmin admin = bean(NODES.a(), CacheAdmin.class);
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        ConsistencyAudit audit = admin.audit(cache);
-        while (!done.test(audit) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            audit = admin.audit(cache);
-        }
-        assertThat(done.test(audit)).as("the audit of '" + cache + "' within 10 s: " + audit).isTrue();
-        return audit;
+        return readUntil(() -> null, cache, done);
     }
 }
