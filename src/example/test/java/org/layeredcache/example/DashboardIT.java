@@ -105,6 +105,14 @@ class DashboardIT {
             send("GET", "services/5", false);
             Thread.sleep(100);
         }
+        String metrics = send("GET", "/metrics?scope=application", false);
+        assertTrue(metrics.contains("layered_cache_audit_checks{cache=\"services\"")
+                && metrics.contains("layered_cache_audit_disagreements{cache=\"services\",layer=\"near\"")
+                && metrics.contains("layered_cache_audit_nines{cache=\"services\"")
+                && !metrics.contains("layered_cache_audit_checks{cache=\"templates\""), "the auditor's metrics");
+        String ready = send("GET", "/health/ready", false);
+        assertTrue(ready.matches("(?s).*\"services\\.audit\"\\s*:\\s*\"0 of [1-9][0-9]* checks disagreed.*"),
+                "the auditor's readiness detail: " + ready);
         URI page = URI.create(base.toString()).resolve("layered-cache/");
         URI onLoopback = new URI(page.getScheme(), null, "127.0.0.1", page.getPort(), page.getPath(), null, null);
 
