@@ -44,6 +44,10 @@ import java.util.regex.Pattern;
  *       figures (each node publishes its own to a cluster map every {@value NodeFigures#SHARE_SECONDS} s and on each call),
  *       including loads, faults and the delays of invalidations from other nodes over the last
  *       {@value NodeFigures#RECENT_MINUTES} minutes ({@code recent...}; delays summed over nodes except their maximum);</li>
+ *   <li>{@code GET .../caches} also carries each node's samples of the last {@value FigureHistory#MINUTES} minutes
+ *       ({@code history}), which the dashboard draws as charts;</li>
+ *   <li>{@code GET .../caches/{cache}/audit}: what the consistency auditor found on this node, with the last
+ *       divergences ({@code CacheAdmin.audit});</li>
  *   <li>{@code GET .../caches/{cache}/keys/{key}}: where the key is (the cluster layer, and the near layer of each
  *       node that answers within {@link #PRESENCE_WAIT}; this node's first, also as {@code near}) and how old it
  *       is there;</li>
@@ -198,7 +202,8 @@ public class AdminServlet extends HttpServlet {
             }
         } else {
             error(response, 404, method + " " + path + " is not part of this resource; try GET /caches,"
-                    + " GET or DELETE /caches/{cache}/keys/{key}, DELETE /caches/{cache}, GET /caches/{cache}/audit, POST"
+                    + " GET or DELETE /caches/{cache}/keys/{key}, DELETE /caches/{cache}, GET /caches/{cache}/audit,"
+                    + " POST"
                     + " /caches/{cache}/warm-up, POST /caches/{cache}/preload, GET /tasks, GET or DELETE /tasks/{id},"
                     + " DELETE /pending/{scope}, DELETE /entities/{entity class}, GET /counters,"
                     + " POST /counters/{counter}/flush");
