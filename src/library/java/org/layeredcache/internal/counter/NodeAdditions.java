@@ -143,7 +143,7 @@ final class NodeAdditions {
                 amount = slot.unwritten;
                 upTo = slot.added;
                 next = slot.entry == null
-                        ? new CounterEntry(run + "-" + numbers.incrementAndGet(), slot.counter, slot.key, amount)
+                        ? new CounterEntry(slot.nextId(this), slot.counter, slot.key, amount)
                         : new CounterEntry(slot.entry.id(), slot.counter, slot.key,
                                 Math.addExact(slot.entry.total(), amount));
                 slot.writing = true;
@@ -179,6 +179,7 @@ final class NodeAdditions {
             slot.writing = false;
             if (failure == null) {
                 slot.entry = next;
+                slot.nextId = null;
                 slot.unwritten -= amount;
                 slot.written = upTo;
             } else {
@@ -200,6 +201,24 @@ final class NodeAdditions {
             }
         }
         return owed;
+    }
+
+    /**
+     * This node's entry of the key as this node knows it: its id (also while its first write is on its way or was
+     * refused) and everything this node added to it, in the cluster or not yet; {@code null} when it has none.
+     */
+    CounterEntry own(String counter, String key) {
+        Slot slot = slots.get(CounterEntry.prefix(counter, key));
+        if (slot == null) {
+            return null;
+        }
+        synchronized (slot) {
+            if (slot.entry != null) {
+                return new CounterEntry(slot.entry.id(), counter, key,
+                        Math.addExact(slot.entry.total(), slot.unwritten));
+            }
+            return slot.unwritten == 0 ? null : new CounterEntry(slot.nextId(this), counter, key, slot.unwritten);
+        }
     }
 
     /** What this node holds for the key that the cluster does not hold yet. */
@@ -308,10 +327,24 @@ final class NodeAdditions {
         boolean retired;
         /** The entry as the cluster holds it after the last write, or {@code null} before the first. */
         CounterEntry entry;
+        /**
+         * The id of the entry the next first write makes: kept until a write of it succeeds, so that a write
+         * refused (or one whose answer was lost although it was applied) is sent again under the same id and
+         * cannot leave its amount in two entries.
+         */
+        String nextId;
 
         Slot(String counter, String key) {
             this.counter = counter;
             this.key = key;
+        }
+
+        /** The id of the entry the next first write makes (the caller holds the monitor). */
+        String nextId(NodeAdditions additions) {
+            if (nextId == null) {
+                nextId = additions.run + "-" + additions.numbers.incrementAndGet();
+            }
+            return nextId;
         }
     }
 }
