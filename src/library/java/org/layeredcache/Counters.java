@@ -29,9 +29,10 @@ public interface Counters {
     long pending(String counter, Object key);
 
     /**
-     * What the database holds (the counter's {@link ReadsCounter} method) plus what is {@linkplain #pending pending}.
-     * Exact when no flush commits while it reads; a read that overlaps a flush's commit may count that flush's
-     * additions for this key twice or not at all, once.
+     * What the database holds (the counter's {@link ReadsCounter} method) plus what the cluster holds that is not
+     * persisted yet: each addition that reached the cluster counts once, also when a flush commits during the read
+     * (the read then asks the database again). Costs the read method's query and two small queries of the
+     * counters' ledger, in the caller's transaction if there is one.
      *
      * @throws IllegalStateException if the counter has no {@link ReadsCounter} method
      */

@@ -96,9 +96,18 @@ class CountersTest {
             }
         }
 
+        /** Runs once, right after the next read of the database: a flush that commits in the middle of a read. */
+        static final java.util.concurrent.atomic.AtomicReference<Runnable> AFTER_NEXT_READ =
+                new java.util.concurrent.atomic.AtomicReference<>();
+
         @ReadsCounter("views")
         public long persisted(long id) throws SQLException {
-            return CountersTest.persisted(id);
+            long persisted = CountersTest.persisted(id);
+            Runnable after = AFTER_NEXT_READ.getAndSet(null);
+            if (after != null) {
+                after.run();
+            }
+            return persisted;
         }
     }
 
@@ -196,6 +205,21 @@ class CountersTest {
         flusher(0).flushNow();
         flusher(0).flushNow();
         assertThat(persisted(id)).isEqualTo(12);
+    }
+
+    @Test
+    void aReadDuringWhichAFlushCommitsCountsEachAdditionOnce() throws Exception {
+        long id = org.layeredcache.testing.Ids.newId() * 10;
+        counters(0).add("views", id, 2);
+        counters(1).add("views", id, 3);
+        Views.AFTER_NEXT_READ.set(() -> flusher(1).flushNow());
+        assertThat(counters(2).read("views", id)).as("read while a flush commits everything").isEqualTo(5);
+        assertThat(Views.AFTER_NEXT_READ.get()).as("the flush ran during the read").isNull();
+        assertThat(persisted(id)).isEqualTo(5);
+        counters(2).add("views", id, 4);                         // this node's own entry, then a flush of it
+        Views.AFTER_NEXT_READ.set(() -> flusher(0).flushNow());
+        assertThat(counters(2).read("views", id)).isEqualTo(9);
+        assertThat(counters(0).read("views", id)).isEqualTo(9);
     }
 
     @Test

@@ -62,6 +62,7 @@ public class ClusterCounters implements Counters {
     private volatile SharedMap entries;
     private volatile SharedMap sharedFigures;
     private volatile PendingSums pendingSums;
+    private volatile CounterReads reads;
     private volatile DataSource dataSource;
     private volatile String dataSourceName;
     private ManagedExecutors.Scheduler scheduler;
@@ -75,6 +76,7 @@ public class ClusterCounters implements Counters {
         }
         long period = settings.flushPeriod().toMillis();
         scheduler = ManagedExecutors.findScheduler();
+        scheduler.service().execute(flusher::prepare);       // reads on every node need the ledger, not only flushes
         flushes = scheduler.service().scheduleWithFixedDelay(this::periodic, period, period, TimeUnit.MILLISECONDS);
     }
 
@@ -215,16 +217,16 @@ public class ClusterCounters implements Counters {
             throw new IllegalStateException(call("read", counter, key) + ": counter '" + counter + "' has no"
                     + " @ReadsCounter method, so what the database holds is unknown; add one, or use pending()");
         }
-        Object persisted;
+        parts();
         try {
-            persisted = calls.later(declared.read(), declared.read().getDeclaringClass(), new Object[] {key}).call();
+            return reads.read(counter, CounterOperation.text(key), () -> (Long) calls.later(declared.read(),
+                    declared.read().getDeclaringClass(), new Object[] {key}).call());
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException(call("read", counter, key) + ": "
                     + org.layeredcache.internal.operation.OperationParser.describe(declared.read()) + " failed", e);
         }
-        return (persisted == null ? 0 : (Long) persisted) + pending(counter, key);
     }
 
     @Override
@@ -305,6 +307,7 @@ public class ClusterCounters implements Counters {
                         .map(hazelcast -> hazelcast.getCluster().getLocalMember().getUuid().toString())
                         .orElse("local"), settings.timeout());
                 pendingSums = new PendingSums(entries, persistedTotals, added);
+                reads = new CounterReads(pendingSums, flusher);
                 additions = added;                  // last: its being set means every part is there
             }
             return additions;

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -50,7 +51,7 @@ final class CounterFlusher {
     private final Map<String, CounterFigures> figures = new ConcurrentHashMap<>();
     private final Set<String> loggedCauses = ConcurrentHashMap.newKeySet();
     private final Supplier<Set<String>> liveMembers;
-    private boolean ledgerCreated;
+    private volatile boolean ledgerCreated;
     private Instant lastPrune = Instant.EPOCH;
 
     /**
@@ -217,11 +218,7 @@ final class CounterFlusher {
      */
     private void repair(List<CounterEntry> listed) {
         try {
-            Map<String, Long> recorded = transactions.inOwnTransaction(() -> {
-                try (Connection connection = dataSource.get().getConnection()) {
-                    return ledger.persisted(connection, listed.stream().map(CounterEntry::id).toList());
-                }
-            });
+            Map<String, Long> recorded = ledgerTotals(listed.stream().map(CounterEntry::id).toList());
             Map<String, String> totals = new HashMap<>();
             recorded.forEach((id, total) -> totals.put(id, Long.toString(total)));
             persistedTotals.putAll(totals);
@@ -262,6 +259,34 @@ final class CounterFlusher {
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "The figures of counter '" + counter + "' were not shared", e);
         }
+    }
+
+    /**
+     * What the ledger says is persisted of those of {@code ids} it has. Read on a connection of the data source
+     * as it comes: in the caller's transaction if there is one (with the caller's other reads of that database),
+     * else on its own.
+     *
+     * @throws IllegalStateException if the ledger table could not be created
+     */
+    Map<String, Long> ledgerTotals(Collection<String> ids) throws Exception {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        if (!ledgerCreated) {
+            prepare();
+        }
+        if (!ledgerCreated) {
+            throw new IllegalStateException("the counters' ledger table " + FlushLedger.TABLE + " could not be"
+                    + " created in the data source of layered-cache.counters.datasource");
+        }
+        try (Connection connection = dataSource.get().getConnection()) {
+            return ledger.persisted(connection, ids);
+        }
+    }
+
+    /** Creates the ledger table unless it is there (once, before the first flush or read needs it). */
+    synchronized void prepare() {
+        ensureLedger();
     }
 
     /** Creates the ledger table once, in a transaction of its own; false (logged, counted) if that fails. */

@@ -28,6 +28,25 @@ final class PendingSums {
                 + sumsOf(CounterEntry.prefix(counter, key)).values().stream().mapToLong(Long::longValue).sum();
     }
 
+    /**
+     * The entries of one key, id to total: those the cluster holds, and this node's as this node knows it (with
+     * what it holds back, and under its id also before its first write arrived).
+     */
+    Map<String, Long> entries(String counter, String key) {
+        CounterEntry own = additions.own(counter, key);
+        Map<String, Long> totals = new HashMap<>();
+        entries.entriesWhoseValueStartsWith(CounterEntry.prefix(counter, key)).forEach((id, text) -> {
+            CounterEntry entry = CounterEntry.parse(id, text);
+            if (entry != null) {
+                totals.put(id, entry.total());
+            }
+        });
+        if (own != null) {
+            totals.put(own.id(), own.total());
+        }
+        return totals;
+    }
+
     /** The pending sum of each key of the counter that has one (not what nodes hold back). */
     Map<String, Long> byKey(String counter) {
         return sumsOf(counter + '\0');
