@@ -39,14 +39,16 @@ public class TemplateViews {
         }
     }
 
-    /** Views of the template: persisted plus not yet flushed, and each of the two. */
+    /**
+     * Views of the template: persisted plus not yet flushed ({@code views}, exact also while a flush commits), and
+     * each of the two as read one after the other (a flush in between moves views from one to the other).
+     */
     public record Views(long templateId, long views, long persisted, long pending) {
     }
 
     public Views views(long templateId) {
-        long pending = counters.pending(COUNTER, templateId);
-        long persisted = persisted(templateId);
-        return new Views(templateId, persisted + pending, persisted, pending);
+        long views = counters.read(COUNTER, templateId);
+        return new Views(templateId, views, persisted(templateId), counters.pending(COUNTER, templateId));
     }
 
     /** Called by the library's flush, in its transaction: adds each template's new views to its row. */
