@@ -173,6 +173,21 @@ public class ServicesResource {
                 .orElseThrow(() -> new NotFoundException("service " + serviceId + " has no template " + templateId));
     }
 
+    /** The body of {@code PUT /services/{sid}/templates/{tid}/name}. */
+    public record Rename(@NotBlank @Size(max = 255) String name) {
+    }
+
+    /** Renames a template: a write with no cache annotation, which entity tracking covers (see the store). */
+    @PUT
+    @Path("templates/{templateId}/name")
+    public TemplateSummary renameTemplate(@PathParam("templateId") String templateIdText,
+                                          @NotNull @Valid Rename rename) {
+        long serviceId = serviceId();
+        long templateId = Ids.path("templateId", templateIdText);
+        return templates.rename(serviceId, templateId, rename.name())
+                .orElseThrow(() -> new NotFoundException("service " + serviceId + " has no template " + templateId));
+    }
+
     @DELETE
     @Path("templates/{templateId}")
     public Response deleteTemplate(@PathParam("templateId") String templateIdText) {

@@ -99,6 +99,11 @@ public class ServiceStore {
                 .getResultStream().findFirst().map(ServiceView::of).orElse(null);
     }
 
+    /**
+     * Changes the service's name or settings. The entry is named by key, the other style the library supports:
+     * the {@code services} cache is filled by a bulk preload ({@link #allServices}), and entries a preload writes
+     * know neither tags nor the entities they were built from, so only a key reaches them.
+     */
     @Transactional
     @Invalidates(cache = "services", key = "service-{serviceId}")
     public boolean update(long serviceId, ServiceChange change) {

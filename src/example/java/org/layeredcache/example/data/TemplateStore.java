@@ -92,6 +92,19 @@ public class TemplateStore {
         });
     }
 
+    /**
+     * Renames the template, and nothing else; empty if the service has no such template. Plain JPA with no
+     * annotation at all: the service's list of templates was built from this template entity
+     * ({@code trackEntities}), so the commit drops it on every node. (The versions do not show the name.)
+     */
+    @Transactional
+    public Optional<TemplateSummary> rename(long serviceId, long templateId, String name) {
+        return find(serviceId, templateId).map(template -> {
+            template.setName(name);
+            return TemplateSummary.of(template);
+        });
+    }
+
     /** Deletes the template and its versions; false if the service has no such template. */
     @Transactional
     @Invalidates(tags = "template-{templateId}")                       // the list and every version

@@ -43,6 +43,10 @@ public class UserStore {
      * Adds the user to the service with the given permissions (or changes them). Both the user (their permissions)
      * and the service (its users) are stale afterwards.
      *
+     * <p>Named by key, not left to entity tracking: the service's entry comes from a preloaded cache (see
+     * {@code ServiceStore.update}), and a new membership is a new row, which changes the user's entry without
+     * changing the user entity it was built from.
+     *
      * <p>Safe under concurrency: the user's row is locked before the membership is looked up, so two calls for
      * the same user (on one node or several) run one after the other, and the second changes the membership the
      * first created instead of adding another. Looking up and then inserting without that lock would let both
