@@ -28,20 +28,6 @@ public record CounterSettings(Duration flushPeriod, java.util.Optional<String> d
 
     private static Duration duration(Config config, String name, Duration otherwise, Duration least,
                                      List<String> problems) {
-        String text = config.getOptionalValue(PREFIX + name, String.class).orElse(null);
-        if (text == null) {
-            return otherwise;
-        }
-        try {
-            Duration value = Durations.parse(text);
-            if (value.compareTo(least) < 0) {
-                throw new IllegalArgumentException("it must be at least " + least.toMillis() + "ms");
-            }
-            return value;
-        } catch (RuntimeException e) {
-            problems.add("configuration property " + PREFIX + name + " = '" + text + "' is not a valid duration"
-                    + " (500ms, 5s, 1d): " + e.getMessage());
-            return otherwise;
-        }
+        return Durations.read(config, PREFIX + name, otherwise, least, problems);
     }
 }

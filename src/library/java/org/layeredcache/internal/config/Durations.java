@@ -15,6 +15,30 @@ public final class Durations {
     }
 
     /**
+     * The duration configured as {@code property}, or {@code otherwise} when it is not set; one that cannot be read
+     * or is shorter than {@code least} is reported to {@code problems} by its property name (and {@code otherwise}
+     * returned).
+     */
+    public static Duration read(org.eclipse.microprofile.config.Config config, String property, Duration otherwise,
+                                Duration least, java.util.List<String> problems) {
+        String text = config.getOptionalValue(property, String.class).orElse(null);
+        if (text == null) {
+            return otherwise;
+        }
+        try {
+            Duration value = parse(text);
+            if (value.compareTo(least) < 0) {
+                throw new IllegalArgumentException("it must be at least " + least.toMillis() + "ms");
+            }
+            return value;
+        } catch (RuntimeException e) {
+            problems.add("configuration property " + property + " = '" + text + "' is not a valid duration"
+                    + " (500ms, 5s, 1d): " + e.getMessage());
+            return otherwise;
+        }
+    }
+
+    /**
      * Parses a positive duration.
      *
      * @throws IllegalArgumentException naming the text and the accepted forms, if it is not one
