@@ -36,6 +36,7 @@ class ArchitectureTest {
         MAY_USE.put("admin", List.of("counter", "cache", "operation", "layer", "cluster", "key", "config", "stats"));
         MAY_USE.put("task", List.of("cache", "operation", "cluster", "key", "config", "stats"));
         MAY_USE.put("counter", List.of("cache", "operation", "layer", "cluster", "config"));
+        MAY_USE.put("objects", List.of("cache", "operation", "layer", "cluster", "config"));
         MAY_USE.put("audit", List.of("cache", "load", "layer", "cluster", "key", "config", "stats"));
         MAY_USE.put("observe", List.of("cache", "stats"));
         MAY_USE.put("operation", List.of("condition", "key", "config"));

@@ -159,6 +159,11 @@ public class CacheRegistry {
                 .map(member -> member.getAddress().toString()).collect(java.util.stream.Collectors.toSet()));
     }
 
+    /** How values travel through the cluster: serialized, and read back only through the deserialisation filter. */
+    public org.layeredcache.internal.cluster.ClusterCodec codec() {
+        return server.codec();
+    }
+
     /** A map of strings shared by the nodes of the cluster (this node's alone without one), made on first use. */
     public SharedMap sharedMap(String name) {
         return sharedMaps.computeIfAbsent(name, n -> server.hazelcast()

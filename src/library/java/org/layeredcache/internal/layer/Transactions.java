@@ -87,6 +87,27 @@ public final class Transactions {
     }
 
     /**
+     * What the current transaction keeps under {@code key}: made by {@code create} on first use, when the
+     * transaction also arranges for {@code committed} (after the commit) or {@code rolledBack} (otherwise) to get
+     * it once it ends; {@code null} without a transaction.
+     */
+    public <T> T perTransaction(Object key, java.util.function.Supplier<T> create,
+                                java.util.function.Consumer<T> committed, java.util.function.Consumer<T> rolledBack) {
+        if (!inTransaction()) {
+            return null;
+        }
+        @SuppressWarnings("unchecked")
+        T kept = (T) registry.getResource(key);
+        if (kept == null) {
+            T created = create.get();
+            registry.putResource(key, created);
+            afterCompletion(() -> committed.accept(created), () -> rolledBack.accept(created));
+            kept = created;
+        }
+        return kept;
+    }
+
+    /**
      * Runs {@code work} in a transaction of its own, committed when it returns and rolled back when it throws;
      * without JTA (Java SE), simply runs it.
      */

@@ -42,6 +42,7 @@ public final class CacheOperations {
     private final Map<Method, StandardOperation> standard = new ConcurrentHashMap<>();
     private final Map<String, PreloadOperation> preloads = new ConcurrentHashMap<>();
     private final Map<String, CounterOperation> counters = new ConcurrentHashMap<>();
+    private final Map<String, ObjectOperation> objects = new ConcurrentHashMap<>();
     private final Map<Called, ReadOperation> lateReads = new ConcurrentHashMap<>();
     private final Map<Called, List<Invalidation>> lateInvalidations = new ConcurrentHashMap<>();
     private final Map<Called, MemoOperation> lateMemos = new ConcurrentHashMap<>();
@@ -81,6 +82,20 @@ public final class CacheOperations {
 
     void add(Map<String, CounterOperation> declared) {
         counters.putAll(declared);
+    }
+
+    void addObjects(Map<String, ObjectOperation> declared) {
+        objects.putAll(declared);
+    }
+
+    /** The kind of shared object of that name, if the deployment declares it. */
+    public Optional<ObjectOperation> object(String name) {
+        return Optional.ofNullable(objects.get(name));
+    }
+
+    /** The deployment's kinds of shared object by name. */
+    public Map<String, ObjectOperation> objects() {
+        return Map.copyOf(objects);
     }
 
     /** The counter of that name, if the deployment declares it. */

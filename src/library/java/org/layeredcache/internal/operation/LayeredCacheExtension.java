@@ -53,6 +53,7 @@ public class LayeredCacheExtension implements Extension {
 
     private final OperationParser parser = new OperationParser();
     private final CounterParser counters = new CounterParser(parser.problems());
+    private final ObjectParser objects = new ObjectParser(parser.problems());
     private final CacheOperations operations = new CacheOperations();
     private final Set<String> cacheNames = new TreeSet<>();
     private final List<String> notes = new ArrayList<>();
@@ -62,7 +63,8 @@ public class LayeredCacheExtension implements Extension {
     private final StandardCollector standard = new StandardCollector(parser, operations, cacheNames);
 
     <T> void collect(@Observes @WithAnnotations({CachedRead.class, Invalidates.class, Invalidates.List.class,
-            RequestCached.class, Preloads.class, FlushesCounter.class, ReadsCounter.class})
+            RequestCached.class, Preloads.class, FlushesCounter.class, ReadsCounter.class,
+            org.layeredcache.StoresObjects.class, org.layeredcache.LoadsObject.class})
             ProcessAnnotatedType<T> event) {
         AnnotatedType<T> type = event.getAnnotatedType();
         if (type.isAnnotationPresent(Interceptor.class)) {
@@ -123,6 +125,14 @@ public class LayeredCacheExtension implements Extension {
         ReadsCounter counterRead = annotated.getAnnotation(ReadsCounter.class);
         if (counterRead != null) {
             counters.read(method, counterRead);
+        }
+        org.layeredcache.StoresObjects store = annotated.getAnnotation(org.layeredcache.StoresObjects.class);
+        if (store != null) {
+            objects.store(method, store);
+        }
+        org.layeredcache.LoadsObject load = annotated.getAnnotation(org.layeredcache.LoadsObject.class);
+        if (load != null) {
+            objects.load(method, load);
         }
         Preloads preload = annotated.getAnnotation(Preloads.class);
         if (preload != null) {
@@ -187,8 +197,11 @@ public class LayeredCacheExtension implements Extension {
         operations.resolveInvalidations();
         matchPreloads();
         operations.add(counters.counters());
+        operations.addObjects(objects.objects());
         org.layeredcache.internal.config.CounterSettings counterSettings = org.layeredcache.internal.config
                 .CounterSettings.read(ConfigProvider.getConfig(), parser.problems());
+        org.layeredcache.internal.config.ObjectSettings objectSettings = org.layeredcache.internal.config
+                .ObjectSettings.read(ConfigProvider.getConfig(), parser.problems());
         checkSharedEntries();
         checkEntryTimes(settings);
         for (PreloadOperation preload : preloads) {
@@ -219,6 +232,8 @@ public class LayeredCacheExtension implements Extension {
         event.addBean().types(CacheOperations.class).scope(Singleton.class).createWith(context -> operations);
         event.addBean().types(org.layeredcache.internal.config.CounterSettings.class).scope(Singleton.class)
                 .createWith(context -> counterSettings);
+        event.addBean().types(org.layeredcache.internal.config.ObjectSettings.class).scope(Singleton.class)
+                .createWith(context -> objectSettings);
     }
 
     /** A refresh that can only start once the entry has expired would never run: refused, with both values. */
