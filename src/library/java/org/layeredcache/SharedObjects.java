@@ -39,6 +39,9 @@ public interface SharedObjects {
      */
     <V> V change(String name, Object key, UnaryOperator<V> change);
 
+    /** The kinds of shared object the deployment declares ({@link StoresObjects}), by name. */
+    java.util.Set<String> names();
+
     /** How persisting the objects of {@code name} goes, as this node knows it (the storing node knows it best). */
     SharedObjectStatus status(String name);
 }

@@ -201,6 +201,11 @@ public class ClusterObjects implements SharedObjects {
     }
 
     @Override
+    public Set<String> names() {
+        return new TreeSet<>(operations.objects().keySet());
+    }
+
+    @Override
     public SharedObjectStatus status(String name) {
         if (operations.object(name).isEmpty()) {
             throw unknown("status", name, null);

@@ -8,6 +8,8 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 import org.layeredcache.CacheAdmin;
 import org.layeredcache.ConsistencyAudit;
+import org.layeredcache.SharedObjectStatus;
+import org.layeredcache.SharedObjects;
 import org.layeredcache.internal.cache.CacheRegistry;
 import org.layeredcache.internal.stats.CacheHealth;
 
@@ -16,7 +18,9 @@ import org.layeredcache.internal.stats.CacheHealth;
  * circuit ({@code closed}, {@code open} after a cluster failure, {@code off}), the invalidations kept during an
  * outage, the last fault, and for an audited cache what the consistency auditor found in the last hour. It is
  * always UP: while the cluster layer fails, calls still return the method's value, so a load balancer must not take
- * the node out for it (nor for a disagreement, which the metrics let an alert watch).
+ * the node out for it (nor for a disagreement, which the metrics let an alert watch). For each kind of shared
+ * object, it shows how many changed objects wait to be stored and for how long, and says so when the database is
+ * behind by more than {@code layered-cache.objects.max-lag}.
  */
 @Readiness
 @ApplicationScoped
@@ -27,6 +31,9 @@ public class CacheReadiness implements HealthCheck {
 
     @Inject
     CacheAdmin admin;
+
+    @Inject
+    SharedObjects objects;
 
     @Override
     public HealthCheckResponse call() {
@@ -42,6 +49,16 @@ public class CacheReadiness implements HealthCheck {
                 response.withData(cache.cache() + ".audit", audit.lastHourDisagreements() + " of "
                         + audit.lastHourChecks() + " checks disagreed in the last hour" + (audit.lastHourChecks() == 0
                         ? "" : String.format(java.util.Locale.ROOT, " (%.1f nines)", audit.nines())));
+            }
+        }
+        for (String name : objects.names()) {
+            try {
+                SharedObjectStatus status = objects.status(name);
+                response.withData("objects." + name, status.pending() + " changed objects not stored yet, the"
+                        + " oldest for " + status.lag().toMillis() + " ms (max-lag " + status.maxLag().toMillis()
+                        + " ms)" + (status.lagExceeded() ? "; the database is behind by more than max-lag" : ""));
+            } catch (RuntimeException e) {
+                response.withData("objects." + name, "unknown: " + e);
             }
         }
         return response.build();

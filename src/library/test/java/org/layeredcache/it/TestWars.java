@@ -36,7 +36,8 @@ public final class TestWars {
                 .addAsLibrary(library())
                 .addAsLibrary(new File(buildDirectory(), "war-libs/caffeine.jar"))
                 .addClasses(ServiceRow.class, ServiceView.class, LoadCounter.class, ServiceRepository.class,
-                        Lookups.class, Lookups.Handle.class, Requests.class, TestWars.class, StatisticsAssert.class)
+                        Lookups.class, Lookups.Handle.class, Requests.class, TestWars.class, StatisticsAssert.class,
+                        Notes.class)
                 .addAsResource("it/" + persistenceXml, "META-INF/persistence.xml")
                 .addAsResource("it/orm.xml", "META-INF/orm.xml")
                 .addAsResource(new StringAsset(configuration), "META-INF/microprofile-config.properties")

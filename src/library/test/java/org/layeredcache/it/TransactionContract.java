@@ -355,6 +355,38 @@ abstract class TransactionContract {
         assertEquals(loaded + 3, loads.runs("findAll"), "the many-keys read finds what the single read published");
     }
 
+    @Inject
+    org.layeredcache.SharedObjects objects;
+
+    /** What another thread (no transaction, no request of this one) reads of a shared object. */
+    private List<String> notesElsewhere(long id) throws Exception {
+        return CompletableFuture.supplyAsync(() -> objects.<List<String>>get("notes", id)).get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aSharedObjectsChangesReachTheClusterOnceAfterTheCommitAndNotAfterARollback() throws Exception {
+        long id = newId();
+        long writes = objects.status("notes").writes();
+        transaction.begin();
+        try {
+            objects.change("notes", id, (List<String> notes) -> Notes.with(notes, "a"));
+            objects.change("notes", id, (List<String> notes) -> Notes.with(notes, "b"));
+            assertEquals(List.of("a", "b"), objects.get("notes", id), "the transaction sees its changes");
+            assertEquals(null, notesElsewhere(id), "nobody else does before the commit");
+        } finally {
+            transaction.commit();
+        }
+        assertEquals(List.of("a", "b"), notesElsewhere(id), "everybody does after it");
+        assertEquals(writes + 1, objects.status("notes").writes(), "one cluster write for the transaction");
+
+        transaction.begin();
+        objects.change("notes", id, (List<String> notes) -> Notes.with(notes, "c"));
+        transaction.rollback();
+        assertEquals(List.of("a", "b"), notesElsewhere(id), "a rollback writes nothing");
+        assertEquals(List.of("a", "b"), objects.get("notes", id), "not even here");
+        assertEquals(writes + 1, objects.status("notes").writes());
+    }
+
     @Test
     void aRolledBackWriteInvalidatesNothing() throws Exception {
         long id = newId();
