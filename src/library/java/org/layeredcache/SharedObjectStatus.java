@@ -15,12 +15,15 @@ import java.time.Instant;
  * @param failedStores  stores that failed (nothing of them counted as persisted)
  * @param writes        writes of changed objects to the cluster made by this node (one per object and request)
  * @param retries       writes this node made again because another node wrote the object meanwhile
- * @param failedWrites  requests' changes this node could not write to the cluster (logged; they are lost)
+ * @param keptOnNode    requests' changes to one object that did not reach the cluster (a lock held too long, the
+ *                      cluster or the load method failing), kept on this node and written again each store period
+ * @param failedWrites  requests' changes this node could not write because a change function threw (logged; lost)
  * @param lastError     the last store's failure, {@code null} once a store succeeded
  * @param storingNode   whether this node is the one that stores
  */
 public record SharedObjectStatus(String name, int pending, Duration lag, Duration maxLag, Instant lastStore,
-                                 long stores, long failedStores, long writes, long retries, long failedWrites,
+                                 long stores, long failedStores, long writes, long retries, int keptOnNode,
+                                 long failedWrites,
                                  String lastError,
                                  boolean storingNode) {
 

@@ -10,6 +10,7 @@ import org.layeredcache.example.data.ServiceView;
 import org.layeredcache.example.data.TemplateStore;
 import org.layeredcache.example.data.TemplateSummary;
 import org.layeredcache.example.data.TemplateVersionView;
+import org.layeredcache.example.data.RecentViews;
 import org.layeredcache.example.data.TemplateViews;
 import org.layeredcache.example.data.UserStore;
 import org.layeredcache.example.data.UserView;
@@ -48,7 +49,13 @@ public class PageService {
     @Inject
     TemplateViews views;
 
-    /** The admin page of a template, as the user sees it; each page shown counts as one view of the template. */
+    @Inject
+    RecentViews recentViews;
+
+    /**
+     * The admin page of a template, as the user sees it; each page shown counts as one view of the template and
+     * puts the template first in the user's recently viewed list.
+     */
     public Page page(long serviceId, long templateId, long userId) {
         ServiceView service = found(services.service(serviceId), "service", serviceId);
         UserView user = found(users.user(userId), "user", userId);
@@ -62,6 +69,7 @@ public class PageService {
                 .orElseThrow(() -> new NotFoundException("template " + templateId + " has no current version"));
         Set<String> permissions = self.permissions(userId, serviceId);
         views.viewed(templateId);
+        recentViews.viewed(userId, templateId);
         return new Page(service.id(), service.name(), user.id(), user.name(), List.copyOf(permissions),
                 permissions.contains("manage_templates"), template.id(), template.name(), version.version(),
                 version.subject(), version.content());

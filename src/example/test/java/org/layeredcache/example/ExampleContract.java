@@ -56,6 +56,7 @@ abstract class ExampleContract {
     static final String TEMPLATE_CLASS = "org.layeredcache.example.data.Template";
     static final String VERSION_CLASS = "org.layeredcache.example.data.TemplateVersion";
     static final String STATS_CLASS = "org.layeredcache.example.data.TemplateStats";
+    static final String RECENT_CLASS = "org.layeredcache.example.data.RecentView";
     static final long TEMPLATE_TO_EDIT = 13;
 
     /** The built example WAR, with the given configuration in place of its own. */
@@ -158,13 +159,14 @@ abstract class ExampleContract {
     }
 
     /**
-     * The tags a recorded call dropped, less those of the page-view counter's flush: a recording sees the whole
-     * node, and the flush runs in the background every few seconds, persisting {@code TemplateStats} rows (a new
-     * row drops that type's query tag) whenever earlier tests viewed a template.
+     * The tags a recorded call dropped, less those of the background writes of page views: a recording sees the
+     * whole node, and every few seconds the page-view counter's flush persists {@code TemplateStats} rows and the
+     * store of recently viewed lists {@code RecentView} rows (a new row drops its type's query tag) whenever
+     * earlier tests viewed a template.
      */
     private static Set<String> tagsDropped(CacheRecording recording) {
-        return recording.tagInvalidations().stream().filter(tag -> !tag.contains(STATS_CLASS))
-                .collect(Collectors.toSet());
+        return recording.tagInvalidations().stream().filter(tag -> !tag.contains(STATS_CLASS)
+                && !tag.contains(RECENT_CLASS)).collect(Collectors.toSet());
     }
 
     /**
@@ -521,6 +523,29 @@ abstract class ExampleContract {
         metric(metrics, "layered_cache_counter_not_in_cluster", counter);
     }
 
+    /**
+     * Story 2's objects written once per request: a page view puts the template first in the user's recently viewed
+     * list, written to the cluster when the request ends (right after its answer, so a read that follows at once
+     * may come a moment early: it is waited for, at most 5 s) and persisted by the background store.
+     */
+    @Test
+    void aPageViewPutsItsTemplateFirstInTheUsersRecentlyViewedList() throws Exception {
+        for (long template : List.of(TEMPLATE_ON_PAGE, TEMPLATE_TO_EDIT)) {
+            get("services/" + SERVICE + "/templates/" + template + "/page?user=" + USER);
+            String first = "\"templateIds\":[" + template;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            String recent = get("users/" + USER + "/recent");
+            while (!recent.contains(first) && System.nanoTime() - deadline < 0) {
+                Thread.sleep(10);
+                recent = get("users/" + USER + "/recent");
+            }
+            assertTrue(recent.contains(first), "the view of template " + template + " comes first: " + recent);
+        }
+        assertTrue(get("users/" + USER + "/recent").contains("[" + TEMPLATE_TO_EDIT + "," + TEMPLATE_ON_PAGE),
+                "newest first, each once");
+        call("GET", "users/abc/recent", null, 400);
+    }
+
     /** The stats once nothing is pending (within 30 s; the example flushes every 2 s). */
     private String flushed(String stats) throws Exception {
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
@@ -628,6 +653,7 @@ abstract class ExampleContract {
         assertTrue(health.contains("\"services.cluster\":\"closed\""), health);
         assertTrue(health.matches(".*\"services.kept-invalidations\":\"?0\"?[,}].*"), health);
         assertTrue(health.contains("\"status\":\"UP\""), health);
+        assertTrue(health.contains("\"objects.recently-viewed\":\""), "the shared objects' store: " + health);
     }
 
     /** The admin resource's path of the task that {@code started} answered 202 for (its Location). */

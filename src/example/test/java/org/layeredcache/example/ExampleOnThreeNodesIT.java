@@ -76,6 +76,7 @@ class ExampleOnThreeNodesIT {
                 example.seed.users=40
                 layered-cache.cache.services.preload.on-start=false
                 layered-cache.counters.flush-period=500ms
+                layered-cache.objects.store-period=500ms
                 """.formatted(schema.url())), "META-INF/microprofile-config.properties");
         Path war = PayaraMicroProcess.buildDirectory().toPath().resolve(name + ".war");
         archive.as(ZipExporter.class).exportTo(war.toFile(), true);
@@ -214,6 +215,88 @@ class ExampleOnThreeNodesIT {
             assertEquals(before + 1, number(call(node, "GET", stats, null, 200), "views"), node.name());
         }
         REPORT.add("GET .../page (a page view, counter template-views): counted on the first read of 3 of 3 nodes.");
+    }
+
+    /**
+     * The object written once per request, changed on three nodes at once: 8 callers per node view the service's
+     * three templates as one user, then each node views one of them at the same moment; the user's list holds all
+     * three on every node, and the background store persists what the cluster holds.
+     */
+    @Test
+    @Order(7)
+    void viewsOfOneUserOnThreeNodesAtOnceLoseNone() throws Exception {
+        List<Long> templates = List.of(TEMPLATE, TEMPLATE + 1, TEMPLATE + 2);
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(24);
+        try {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int caller = 0; caller < 24; caller++) {
+                PayaraMicroProcess node = node(caller % 3);
+                int first = caller;
+                done.add(callers.submit(() -> {
+                    for (int view = 0; view < 10; view++) {
+                        call(node, "GET", page(templates.get((first + view) % 3)), null, 200);
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> caller : done) {
+                caller.get(2, java.util.concurrent.TimeUnit.MINUTES);
+            }
+            java.util.concurrent.CountDownLatch together = new java.util.concurrent.CountDownLatch(1);
+            done.clear();
+            for (int i = 0; i < 3; i++) {
+                PayaraMicroProcess node = node(i);
+                long template = templates.get(i);
+                done.add(callers.submit(() -> {
+                    together.await();
+                    return call(node, "GET", page(template), null, 200);
+                }));
+            }
+            together.countDown();
+            for (java.util.concurrent.Future<?> caller : done) {
+                caller.get(1, java.util.concurrent.TimeUnit.MINUTES);
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        Predicate<String> allThree = body -> {
+            Matcher ids = Pattern.compile("\"templateIds\":\\[([0-9,]*)]").matcher(body);
+            return ids.find() && java.util.Arrays.stream(ids.group(1).split(",")).map(Long::valueOf).toList()
+                    .containsAll(templates);
+        };
+        seenOnEveryNode("three page views of one user at once on three nodes (shared object, one write per request)",
+                "users/" + USER + "/recent", allThree);
+        for (PayaraMicroProcess node : NODES) {
+            assertFalse(node.output().contains("to shared object"), node.name() + " had to keep or lost changes:\n"
+                    + node.output());
+        }
+        String inCluster = call(node(0), "GET", "users/" + USER + "/recent", null, 200);
+        String expected = inCluster.substring(inCluster.indexOf('[') + 1, inCluster.indexOf(']'));
+        long deadline = System.nanoTime() + LIMIT.toNanos();
+        String stored = storedRecentViews(USER);
+        while (!expected.equals(stored) && System.nanoTime() - deadline < 0) {
+            Thread.sleep(50);
+            stored = storedRecentViews(USER);
+        }
+        assertEquals(expected, stored, "the database holds what the cluster holds, once the store ran");
+        REPORT.add("Recently viewed: the database held the cluster's list of user " + USER + " (" + expected + ")"
+                + " within " + LIMIT.toMillis() + " ms of the last view.");
+    }
+
+    private static String page(long template) {
+        return "services/" + SERVICE + "/templates/" + template + "/page?user=" + USER;
+    }
+
+    /** What table {@code EX_RECENT_VIEW} holds for the user, read from the database directly. */
+    private static String storedRecentViews(long user) throws java.sql.SQLException {
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(schema.url(), "postgres", "");
+             java.sql.PreparedStatement select = connection.prepareStatement(
+                     "select template_ids from ex_recent_view where user_id = ?")) {
+            select.setLong(1, user);
+            try (java.sql.ResultSet row = select.executeQuery()) {
+                return row.next() ? row.getString(1) : null;
+            }
+        }
     }
 
     /**

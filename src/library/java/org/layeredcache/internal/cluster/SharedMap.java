@@ -31,6 +31,30 @@ public final class SharedMap {
         return new SharedMap(null, new ConcurrentHashMap<>());
     }
 
+    /**
+     * Locks {@code key} for the calling thread, waiting at most {@code waitMillis}; the lock is released by
+     * {@link #unlock} on the same thread, after {@code leaseMillis} at the latest, or when this node leaves the
+     * cluster. Writes of the key by others wait meanwhile. Whether the lock was taken.
+     */
+    public boolean tryLock(String key, long waitMillis, long leaseMillis) throws InterruptedException {
+        if (cluster == null) {
+            return localLocks.computeIfAbsent(key, k -> new java.util.concurrent.locks.ReentrantLock())
+                    .tryLock(waitMillis, TimeUnit.MILLISECONDS);
+        }
+        return cluster.tryLock(key, waitMillis, TimeUnit.MILLISECONDS, leaseMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Releases a lock the calling thread took with {@link #tryLock}. */
+    public void unlock(String key) {
+        if (cluster == null) {
+            localLocks.get(key).unlock();
+        } else {
+            cluster.unlock(key);
+        }
+    }
+
+    private final Map<String, java.util.concurrent.locks.ReentrantLock> localLocks = new ConcurrentHashMap<>();
+
     public String get(String key) {
         return cluster != null ? cluster.get(key) : local.get(key);
     }

@@ -56,6 +56,9 @@ public class ClusterObjects implements SharedObjects {
     RequestChanges requestChanges;
 
     private final Set<String> loggedFaults = ConcurrentHashMap.newKeySet();
+    /** Requests' changes that did not reach the cluster, kept for the next period. */
+    private final java.util.Queue<PendingChanges.Pending> unwritten =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile ObjectWriter writer;
     private volatile ObjectStorer storer;
     private volatile SharedMap marks;
@@ -89,6 +92,11 @@ public class ClusterObjects implements SharedObjects {
             scheduler.service().shutdownNow();
         }
         try {
+            retryUnwritten();
+            if (!unwritten.isEmpty()) {
+                LOG.warning(unwritten.size() + " requests' changes to shared objects never reached the cluster and"
+                        + " are lost as this node stops");
+            }
             if (storingNode()) {
                 storer.store();
             }
@@ -106,11 +114,13 @@ public class ClusterObjects implements SharedObjects {
     /** Stores now on this node, whichever node stores by schedule (tests, operators). */
     public void storeNow() {
         parts();
+        retryUnwritten();
         storer.store();
     }
 
     private void periodic() {
         try {
+            retryUnwritten();
             if (storingNode()) {
                 storer.store();
             }
@@ -191,12 +201,30 @@ public class ClusterObjects implements SharedObjects {
     private void write(ObjectOperation kind, String key, Object keyValue, List<UnaryOperator<Object>> changes) {
         try {
             parts().write(kind, key, keyValue, changes);
-        } catch (RuntimeException e) {
+        } catch (ObjectWriter.ChangeFailed e) {
             failedWrites.incrementAndGet();
             if (loggedFaults.add(kind.name() + "\n" + e.getClass().getName())) {
-                LOG.log(Level.WARNING, "The changes to shared object '" + kind.name() + "' " + key + " were not"
-                        + " written to the cluster (logged once per cause): they are lost", e);
+                LOG.log(Level.WARNING, "A change to shared object '" + kind.name() + "' " + key + " threw while"
+                        + " it was written (logged once per kind): the request's changes to it are lost", e);
             }
+        } catch (RuntimeException e) {
+            unwritten.add(new PendingChanges.Pending(kind, key, keyValue, changes));
+            if (loggedFaults.add(kind.name() + "\n" + e.getClass().getName())) {
+                LOG.log(Level.WARNING, "The changes to shared object '" + kind.name() + "' " + key + " did not"
+                        + " reach the cluster (logged once per cause): this node keeps them and writes them with"
+                        + " the next store period; they would be lost only if this node stopped before", e);
+            }
+        }
+    }
+
+    /** Writes again what did not reach the cluster before; what fails again stays for the next time. */
+    private void retryUnwritten() {
+        for (int left = unwritten.size(); left > 0; left--) {
+            PendingChanges.Pending pending = unwritten.poll();
+            if (pending == null) {
+                return;
+            }
+            write(pending.kind(), pending.key(), pending.keyValue(), pending.changes());
         }
     }
 
@@ -226,7 +254,7 @@ public class ClusterObjects implements SharedObjects {
         Instant lastStore = figures.lastStore();
         return new SharedObjectStatus(name, pending.size(), Duration.ofMillis(Math.max(0, now - oldest)),
                 settings.maxLag(), lastStore, figures.stores(), figures.failedStores(), writer.writes(),
-                writer.retries(), failedWrites.get(), figures.lastError(), storing);
+                writer.retries(), unwritten.size(), failedWrites.get(), figures.lastError(), storing);
     }
 
     /** Whether this node stores: the oldest member of the cluster, or the only node without one. */

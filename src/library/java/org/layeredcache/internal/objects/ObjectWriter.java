@@ -8,13 +8,15 @@ import org.layeredcache.internal.operation.ObjectOperation;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
 /**
  * Reads shared objects from the cluster (loading one the cluster lacks) and writes one object's changes in one
- * write: read the current value, apply the changes in order, mark the object changed (a {@link ObjectText.Mark}
- * with the version about to be written), then replace exactly the value read; when another write came in between,
+ * write, holding the object's cluster lock: read the current value, apply the changes in order, mark the object
+ * changed (a {@link ObjectText.Mark} with the version about to be written), then replace exactly the value read;
+ * should another write come in between all the same (a lock whose lease ran out, the first load of the object),
  * read again and apply the changes again, for at most the timeout. The mark comes before the write, so that a node
  * dying between the two leaves the object marked (the storer then stores it once more) rather than changed and
  * unmarked. Thread-safe.
@@ -58,19 +60,56 @@ final class ObjectWriter {
     }
 
     /**
-     * Writes the changes to the object in one write; the value written.
+     * Writes the changes to the object in one write, holding the object's cluster lock (so that writers of one
+     * object take turns instead of retrying against each other); the value written.
      *
-     * @throws IllegalStateException if other writes kept coming in between for longer than the timeout
+     * @throws IllegalStateException if the lock was not had within the timeout, or other writes kept coming in
+     *                               between (a lock whose lease ran out) for longer
      */
     Object write(ObjectOperation kind, String key, Object keyValue, List<UnaryOperator<Object>> changes) {
         String id = ObjectText.id(kind.name(), key);
         long deadline = System.nanoTime() + timeoutNanos;
+        boolean locked;
+        try {
+            locked = objects.tryLock(id, TimeUnit.NANOSECONDS.toMillis(timeoutNanos), LOCK_LEASE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for shared object '" + kind.name() + "' "
+                    + key, e);
+        }
+        if (!locked) {
+            throw new IllegalStateException("shared object '" + kind.name() + "' " + key + " stayed locked by"
+                    + " other writers for more than " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+        }
+        try {
+            return writeLocked(kind, key, keyValue, changes, id, deadline);
+        } finally {
+            objects.unlock(id);
+        }
+    }
+
+    /** A change function threw: the application's fault, which writing again cannot mend. */
+    static final class ChangeFailed extends RuntimeException {
+        ChangeFailed(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** How long a writer's lock outlives a writer that hangs. */
+    static final Duration LOCK_LEASE = Duration.ofSeconds(30);
+
+    private Object writeLocked(ObjectOperation kind, String key, Object keyValue, List<UnaryOperator<Object>> changes,
+                               String id, long deadline) {
         for (int attempt = 1; ; attempt++) {
             String current = objects.get(id);
             ObjectText.Stored stored = current == null ? null : ObjectText.parse(current, codec);
             Object value = stored == null ? load(kind, keyValue) : stored.value();
             for (UnaryOperator<Object> change : changes) {
-                value = change.apply(value);
+                try {
+                    value = change.apply(value);
+                } catch (RuntimeException e) {
+                    throw new ChangeFailed("a change of shared object '" + kind.name() + "' " + key + " threw", e);
+                }
             }
             long version = (stored == null ? 0 : stored.version()) + 1;
             long now = System.currentTimeMillis();
