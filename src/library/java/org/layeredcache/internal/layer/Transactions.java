@@ -86,6 +86,11 @@ public final class Transactions {
         collected.addAll(items);
     }
 
+    /** What the current transaction keeps under {@code key} ({@link #perTransaction}), or {@code null}. */
+    public Object kept(Object key) {
+        return inTransaction() ? registry.getResource(key) : null;
+    }
+
     /**
      * What the current transaction keeps under {@code key}: made by {@code create} on first use, when the
      * transaction also arranges for {@code committed} (after the commit) or {@code rolledBack} (otherwise) to get

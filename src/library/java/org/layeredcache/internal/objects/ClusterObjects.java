@@ -170,7 +170,7 @@ public class ClusterObjects implements SharedObjects {
 
     /**
      * Where this thread's changes are kept, the one new changes go to last: the request's (outside a transaction),
-     * then the transaction's; none outside both.
+     * then the transaction's; none outside both. Only a change makes the transaction's.
      */
     private List<PendingChanges> pendingHere(boolean forChange) {
         PendingChanges request = null;
@@ -179,8 +179,9 @@ public class ClusterObjects implements SharedObjects {
         } catch (ContextNotActiveException outsideRequest) {
             // none
         }
-        PendingChanges transaction = registry.transactions().perTransaction(TRANSACTION_CHANGES,
-                PendingChanges::new, committed -> writeAll(committed.drain()), rolledBack -> rolledBack.drain());
+        PendingChanges transaction = forChange ? registry.transactions().perTransaction(TRANSACTION_CHANGES,
+                PendingChanges::new, committed -> writeAll(committed.drain()), rolledBack -> rolledBack.drain())
+                : (PendingChanges) registry.transactions().kept(TRANSACTION_CHANGES);
         List<PendingChanges> here = new java.util.ArrayList<>(2);
         if (request != null) {
             here.add(request);
