@@ -31,7 +31,7 @@ PAYARA_PID=
 trap 'payara_micro_stop "$PAYARA_PID"' EXIT
 
 page() { # page AUDITED NAME
-    LAYERED_CACHE_DEFAULT_AUDIT_ENABLED=$1 EXAMPLE_COUNT_VIEWS=false \
+    LAYERED_CACHE_DEFAULT_AUDIT_ENABLED=$1 EXAMPLE_COUNT_VIEWS=false EXAMPLE_RECENT_VIEWS=false \
     EXAMPLE_ADMIN_USERS="bench:$ADMIN_SECRET:layered-cache-admin" \
     EXAMPLE_DATASOURCE_CLASS=org.postgresql.ds.PGSimpleDataSource \
     EXAMPLE_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:5432/test?currentSchema=$SCHEMA" \

@@ -42,7 +42,7 @@ PAYARA_PID=
 
 # 2. The page, counting on and off.
 page() { # page COUNTING NAME
-    EXAMPLE_COUNT_VIEWS=$1 \
+    EXAMPLE_COUNT_VIEWS=$1 EXAMPLE_RECENT_VIEWS=false \
     EXAMPLE_DATASOURCE_CLASS=org.postgresql.ds.PGSimpleDataSource \
     EXAMPLE_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:5432/test?currentSchema=$SCHEMA" \
     EXAMPLE_DATASOURCE_USER=postgres EXAMPLE_DATASOURCE_PASSWORD=unused \

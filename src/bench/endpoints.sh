@@ -6,6 +6,8 @@
 #   steady state: node A, after every object of the data set was read once (one page per template) and a warm-up;
 #   cold start joining a warm cluster: node B, started while A (filled, idle) runs, measured from its first answer;
 #   cold start, empty: node C alone (Redis' keys dropped for (d)), measured from its first answer.
+# The page's background writes (the view counter, the recently viewed list) are off in every variant, as the
+# hand-written Redis page has none: src/bench/counters.sh measures what counting costs the page.
 # The five variants run in turn, ROUNDS times. Ratios are against (a) of the same round and situation; the report
 # gives medians over the rounds and the spread. Writes the endpoint section of docs/BENCHMARKS.md.
 #
@@ -71,6 +73,7 @@ start_node() {
         EXAMPLE_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:5432/test?currentSchema=$SCHEMA" \
         EXAMPLE_DATASOURCE_USER=postgres EXAMPLE_DATASOURCE_PASSWORD=unused \
         EXAMPLE_SEED_SERVICES=$SERVICES EXAMPLE_SEED_USERS=$USERS \
+        EXAMPLE_COUNT_VIEWS=false EXAMPLE_RECENT_VIEWS=false \
         "${PAYARA_MICRO_COMMAND[@]}" > "$RESULTS/$name.log" 2>&1 &
     PIDS+=($!)
     payara_micro_await "$!" "$RESULTS/$name.log" "http://127.0.0.1:$port/services/1" || exit 1

@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.layeredcache.LoadsObject;
 import org.layeredcache.SharedObjects;
 import org.layeredcache.StoresObjects;
@@ -28,9 +29,16 @@ public class RecentViews {
     @Inject
     SharedObjects objects;
 
+    /** {@code example.recent-views}: whether page views are kept per user (on unless configured off, for a benchmark). */
+    @Inject
+    @ConfigProperty(name = "example.recent-views", defaultValue = "true")
+    boolean keeping;
+
     /** The user viewed the template's page. */
     public void viewed(long userId, long templateId) {
-        objects.change(KIND, userId, (RecentlyViewed before) -> RecentlyViewed.viewed(before, templateId));
+        if (keeping) {
+            objects.change(KIND, userId, (RecentlyViewed before) -> RecentlyViewed.viewed(before, templateId));
+        }
     }
 
     /** The user's recently viewed templates, newest first (this request's views included). */
