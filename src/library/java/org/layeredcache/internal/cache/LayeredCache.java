@@ -64,6 +64,7 @@ final class LayeredCache {
     private final ServerCluster server;
     private final CacheCounters counters;
     private final SingleFlight flights = new SingleFlight();
+    private final RecentMisses recentMisses = new RecentMisses();
     private final ClaimWait claims;
     private final Publication publication;
     private final KeyLoader loader;
@@ -272,15 +273,41 @@ final class LayeredCache {
         boolean withoutCluster = true;
         ClusterLayer.Entry expired = null;
         TagVersions.Asked versions = null;
+        boolean first = true;
         while (true) {
-            GuardedCluster.Reached<ClusterLayer.Entry> found = cluster.get(key);
-            if (!found.reached()) {
-                break;                                          // none, or unreachable: load without it
+            GuardedCluster.Reached<ClusterLayer.Entry> found;
+            if (first && recentMisses.likely()) {               // get and claim in one round (see RecentMisses)
+                versions = layers.ask(read.tags());             // asked before the claim, as for any claim
+                GuardedCluster.Reached<ClusterLayer.Claimed> both = cluster.getOrReserve(key);
+                first = false;
+                if (!both.reached()) {
+                    break;
+                }
+                if (both.value().reservation() != null) {
+                    recentMisses.miss();
+                    withoutCluster = false;
+                    reservation = both.value().reservation();
+                    break;
+                }
+                if (both.value().entry() == null) {
+                    continue;                                   // taken and freed between the two: look again
+                }
+                found = new GuardedCluster.Reached<>(true, both.value().entry());
+            } else {
+                first = false;
+                found = cluster.get(key);
+                if (!found.reached()) {
+                    break;                                      // none, or unreachable: load without it
+                }
             }
             ClusterLayer.Entry entry = found.value();
+            if (entry == null) {
+                recentMisses.miss();
+            }
             if (entry != null && !entry.isClaim()) {
                 boolean current = layers.current(entry.value());
                 if (current && !StaleIfError.expired(read.times(), entry)) {
+                    recentMisses.hit();
                     counters.clusterHit();
                     near.publish(key, entry.value(), entry.raw().length, entry.writtenAt(), stamp, read.ttl());
                     read.request().remember(key, entry.value());

@@ -100,6 +100,38 @@ public final class ClusterLayer {
     }
 
     /**
+     * What the cluster holds for the key and, in the same round, a claim on the key for a load should it hold
+     * nothing: the get and the claim ({@code putIfAbsent}) are sent together and awaited together, so that a miss
+     * costs this round and the publication instead of three. The claim follows the same rules as {@link #reserve}.
+     *
+     * @return the claim taken (the key held nothing when it arrived; what the get saw is then of no use), else the
+     *         entry the key holds ({@code null} if the key was taken and freed again between the two)
+     * @throws ClusterCodec.UnreadableEntryException if the entry cannot be read
+     */
+    Claimed getOrReserve(CacheKey key) {
+        ICache<byte[], byte[]> cache = cache();
+        byte[] bytes = ClusterCodec.key(key);
+        Reservation reservation = Reservation.create();
+        CompletionStage<byte[]> got = cache.getAsync(bytes, READ_KEEPS_EXPIRY);
+        CompletionStage<Boolean> taken = cache.putIfAbsentAsync(bytes, ClusterCodec.claim(reservation), leasePolicy);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        boolean claimed = await(taken, "reserve");
+        byte[] stored = await(got, "get", Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        if (claimed) {
+            return new Claimed(null, reservation);
+        }
+        if (stored == null) {
+            return new Claimed(null, null);
+        }
+        return new Claimed(ClusterCodec.isClaim(stored) ? new Entry(null, ClusterCodec.claimOf(stored), 0, stored)
+                : new Entry(codec.read(stored), null, ClusterCodec.writtenAt(stored), stored), null);
+    }
+
+    /** What {@link #getOrReserve} gave: the claim taken, or the entry the key holds. */
+    public record Claimed(Entry entry, Reservation reservation) {
+    }
+
+    /**
      * What the cluster holds for many keys, asked all at once (one pipelined round: every get is sent before any
      * answer is awaited, and all share one timeout). Keys with nothing are left out; an entry that cannot be read
      * is reported in {@code unreadable}.

@@ -83,6 +83,14 @@ public final class GuardedCluster {
     }
 
     /**
+     * The stored entry and, in the same round, a claim on the key should it hold nothing
+     * ({@link ClusterLayer#getOrReserve}); an unreadable entry is dropped.
+     */
+    public Reached<ClusterLayer.Claimed> getOrReserve(CacheKey key) {
+        return attempt("cluster get", () -> layer.getOrReserve(key), failure -> dropIfUnreadable(key, failure));
+    }
+
+    /**
      * The stored entries of many keys, asked at once (keys with nothing left out); entries that cannot be read are
      * counted as faults, dropped, and left out.
      */
