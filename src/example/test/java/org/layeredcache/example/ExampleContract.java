@@ -544,6 +544,14 @@ abstract class ExampleContract {
         assertTrue(get("users/" + USER + "/recent").contains("[" + TEMPLATE_TO_EDIT + "," + TEMPLATE_ON_PAGE),
                 "newest first, each once");
         call("GET", "users/abc/recent", null, 400);
+        String kind = "objects=\"recently-viewed\"";
+        String metrics = metrics();
+        assertTrue(metric(metrics, "layered_cache_objects_writes", kind) >= 2, "one cluster write per page view");
+        assertEquals(0, metric(metrics, "layered_cache_objects_failed_writes", kind));
+        assertEquals(0, metric(metrics, "layered_cache_objects_kept_on_node", kind));
+        metric(metrics, "layered_cache_objects_pending", kind);
+        metric(metrics, "layered_cache_objects_lag_seconds", kind);
+        metric(metrics, "layered_cache_objects_store_failures", kind);
     }
 
     /** The stats once nothing is pending (within 30 s; the example flushes every 2 s). */
