@@ -18,10 +18,7 @@ public record CounterOperation(String name, Method flush, Method read, Class<?> 
 
     /** The key of this counter whose text form is {@code text}. */
     public Object key(String text) {
-        if (keyType == Long.class) {
-            return Long.valueOf(text);
-        }
-        return keyType == Integer.class ? (Object) Integer.valueOf(text) : text;
+        return BackgroundChecks.key(keyType, text);
     }
 
     /** Whether {@code key} is of the counter's key type (a boxed primitive counts as its box). */

@@ -4,13 +4,17 @@ import org.layeredcache.FlushesCounter;
 import org.layeredcache.ReadsCounter;
 
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+
+import static org.layeredcache.internal.operation.BackgroundChecks.box;
+import static org.layeredcache.internal.operation.BackgroundChecks.checkCallable;
+import static org.layeredcache.internal.operation.BackgroundChecks.checkName;
+import static org.layeredcache.internal.operation.BackgroundChecks.reporter;
 
 /**
  * Turns the counter annotations of the deployment ({@link FlushesCounter}, {@link ReadsCounter}) into
@@ -28,8 +32,8 @@ final class CounterParser {
     }
 
     void flush(Method method, FlushesCounter annotation) {
-        Consumer<String> report = reporter(method, "@FlushesCounter(\"" + annotation.value() + "\")");
-        checkName(annotation.value(), report);
+        Consumer<String> report = reporter(problems, method, "@FlushesCounter(\"" + annotation.value() + "\")");
+        checkName(annotation.value(), "counter name", report);
         checkCallable(method, report);
         if (method.getReturnType() != void.class) {
             report.accept("the method returns " + method.getReturnType().getSimpleName() + "; it must return void");
@@ -46,8 +50,8 @@ final class CounterParser {
     }
 
     void read(Method method, ReadsCounter annotation) {
-        Consumer<String> report = reporter(method, "@ReadsCounter(\"" + annotation.value() + "\")");
-        checkName(annotation.value(), report);
+        Consumer<String> report = reporter(problems, method, "@ReadsCounter(\"" + annotation.value() + "\")");
+        checkName(annotation.value(), "counter name", report);
         checkCallable(method, report);
         if (method.getReturnType() != long.class && method.getReturnType() != Long.class) {
             report.accept("the method returns " + method.getReturnType().getSimpleName() + "; it must return long");
@@ -67,7 +71,7 @@ final class CounterParser {
         Map<String, CounterOperation> counters = new TreeMap<>();
         reads.forEach((name, read) -> {
             if (!flushes.containsKey(name)) {
-                reporter(read, "@ReadsCounter(\"" + name + "\")").accept("no @FlushesCounter method declares"
+                reporter(problems, read, "@ReadsCounter(\"" + name + "\")").accept("no @FlushesCounter method declares"
                         + " counter '" + name + "'; the declared counters are " + flushes.keySet());
             }
         });
@@ -78,7 +82,7 @@ final class CounterParser {
                 return;                                   // reported
             }
             if (read != null && read.getParameterCount() == 1 && box(read.getParameterTypes()[0]) != keyType) {
-                reporter(read, "@ReadsCounter(\"" + name + "\")").accept("its parameter is "
+                reporter(problems, read, "@ReadsCounter(\"" + name + "\")").accept("its parameter is "
                         + read.getParameterTypes()[0].getSimpleName() + ", but the keys of counter '" + name
                         + "' are " + keyType.getSimpleName() + " (" + OperationParser.describe(flush) + ")");
             }
@@ -101,31 +105,5 @@ final class CounterParser {
             return null;
         }
         return key;
-    }
-
-    private static Class<?> box(Class<?> type) {
-        if (type == long.class) {
-            return Long.class;
-        }
-        return type == int.class ? Integer.class : type;
-    }
-
-    private static void checkName(String name, Consumer<String> report) {
-        if (name.isBlank()) {
-            report.accept("the counter name is blank");
-        } else if (!name.equals(name.trim()) || name.indexOf('\0') >= 0) {
-            report.accept("the counter name '" + name + "' starts or ends with spaces or holds a NUL character");
-        }
-    }
-
-    private static void checkCallable(Method method, Consumer<String> report) {
-        if (!Modifier.isPublic(method.getModifiers()) || Modifier.isStatic(method.getModifiers())) {
-            report.accept("the method must be public and not static: it is called through the bean");
-        }
-    }
-
-    private Consumer<String> reporter(Method method, String annotation) {
-        String where = OperationParser.describe(method) + " " + annotation + ": ";
-        return problem -> problems.add(where + problem);
     }
 }

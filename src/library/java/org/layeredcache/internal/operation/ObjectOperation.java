@@ -15,10 +15,7 @@ public record ObjectOperation(String name, Method store, Method load, Class<?> k
 
     /** The key of this kind whose text form is {@code text}. */
     public Object key(String text) {
-        if (keyType == Long.class) {
-            return Long.valueOf(text);
-        }
-        return keyType == Integer.class ? (Object) Integer.valueOf(text) : text;
+        return BackgroundChecks.key(keyType, text);
     }
 
     /** Whether {@code key} is of the kind's key type (a boxed primitive counts as its box). */

@@ -5,13 +5,17 @@ import org.layeredcache.StoresObjects;
 
 import java.io.Serializable;
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+
+import static org.layeredcache.internal.operation.BackgroundChecks.box;
+import static org.layeredcache.internal.operation.BackgroundChecks.checkCallable;
+import static org.layeredcache.internal.operation.BackgroundChecks.checkName;
+import static org.layeredcache.internal.operation.BackgroundChecks.reporter;
 
 /**
  * Turns the shared-object annotations of the deployment ({@link StoresObjects}, {@link LoadsObject}) into
@@ -29,8 +33,8 @@ final class ObjectParser {
     }
 
     void store(Method method, StoresObjects annotation) {
-        Consumer<String> report = reporter(method, "@StoresObjects(\"" + annotation.value() + "\")");
-        checkName(annotation.value(), report);
+        Consumer<String> report = reporter(problems, method, "@StoresObjects(\"" + annotation.value() + "\")");
+        checkName(annotation.value(), "name", report);
         checkCallable(method, report);
         if (method.getReturnType() != void.class) {
             report.accept("the method returns " + method.getReturnType().getSimpleName() + "; it must return void");
@@ -52,8 +56,8 @@ final class ObjectParser {
     }
 
     void load(Method method, LoadsObject annotation) {
-        Consumer<String> report = reporter(method, "@LoadsObject(\"" + annotation.value() + "\")");
-        checkName(annotation.value(), report);
+        Consumer<String> report = reporter(problems, method, "@LoadsObject(\"" + annotation.value() + "\")");
+        checkName(annotation.value(), "name", report);
         checkCallable(method, report);
         if (method.getParameterCount() != 1) {
             report.accept("the method must take one parameter, the object's key");
@@ -73,7 +77,7 @@ final class ObjectParser {
         Map<String, ObjectOperation> objects = new TreeMap<>();
         loads.forEach((name, load) -> {
             if (!stores.containsKey(name)) {
-                reporter(load, "@LoadsObject(\"" + name + "\")").accept("no @StoresObjects method declares"
+                reporter(problems, load, "@LoadsObject(\"" + name + "\")").accept("no @StoresObjects method declares"
                         + " objects '" + name + "'; the declared kinds are " + stores.keySet());
             }
         });
@@ -83,13 +87,13 @@ final class ObjectParser {
                 return;                                   // reported
             }
             Method load = loads.get(name);
-            Consumer<String> report = reporter(store, "@StoresObjects(\"" + name + "\")");
+            Consumer<String> report = reporter(problems, store, "@StoresObjects(\"" + name + "\")");
             if (load == null) {
                 report.accept("no @LoadsObject(\"" + name + "\") method loads one object from the database;"
                         + " add one (it may return null)");
                 return;
             }
-            Consumer<String> loadReport = reporter(load, "@LoadsObject(\"" + name + "\")");
+            Consumer<String> loadReport = reporter(problems, load, "@LoadsObject(\"" + name + "\")");
             if (load.getParameterCount() == 1 && box(load.getParameterTypes()[0]) != keyType) {
                 loadReport.accept("its parameter is " + load.getParameterTypes()[0].getSimpleName() + ", but the"
                         + " keys of objects '" + name + "' are " + keyType.getSimpleName() + " ("
@@ -116,31 +120,5 @@ final class ObjectParser {
 
     private static Type raw(Type type) {
         return type instanceof ParameterizedType parameterized ? parameterized.getRawType() : type;
-    }
-
-    private static Class<?> box(Class<?> type) {
-        if (type == long.class) {
-            return Long.class;
-        }
-        return type == int.class ? Integer.class : type;
-    }
-
-    private static void checkName(String name, Consumer<String> report) {
-        if (name.isBlank()) {
-            report.accept("the name is blank");
-        } else if (!name.equals(name.trim()) || name.indexOf('\0') >= 0) {
-            report.accept("the name '" + name + "' starts or ends with spaces or holds a NUL character");
-        }
-    }
-
-    private static void checkCallable(Method method, Consumer<String> report) {
-        if (!Modifier.isPublic(method.getModifiers()) || Modifier.isStatic(method.getModifiers())) {
-            report.accept("the method must be public and not static: it is called through the bean");
-        }
-    }
-
-    private Consumer<String> reporter(Method method, String annotation) {
-        String where = OperationParser.describe(method) + " " + annotation + ": ";
-        return problem -> problems.add(where + problem);
     }
 }
