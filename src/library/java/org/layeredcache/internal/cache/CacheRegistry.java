@@ -159,6 +159,15 @@ public class CacheRegistry {
                 .map(member -> member.getAddress().toString()).collect(java.util.stream.Collectors.toSet()));
     }
 
+    /**
+     * Whether this node is the cluster's oldest member, or alone without a cluster: where the work that one node
+     * per cluster does runs (the counters' flush, the shared objects' store).
+     */
+    public boolean oldestMember() {
+        return server.hazelcast().map(hazelcast -> hazelcast.getCluster().getMembers().iterator().next()
+                .localMember()).orElse(true);
+    }
+
     /** How values travel through the cluster: serialized, and read back only through the deserialisation filter. */
     public org.layeredcache.internal.cluster.ClusterCodec codec() {
         return server.codec();

@@ -252,8 +252,7 @@ public class ClusterCounters implements Counters {
 
     /** Whether this node flushes: the oldest member of the cluster, or the only node without one. */
     boolean flushingNode() {
-        return registry.hazelcast().map(hazelcast -> hazelcast.getCluster().getMembers().iterator().next()
-                .localMember()).orElse(true);
+        return registry.oldestMember();
     }
 
     private CounterOperation declared(String method, String counter, Object key) {

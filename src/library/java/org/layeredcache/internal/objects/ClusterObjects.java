@@ -260,8 +260,7 @@ public class ClusterObjects implements SharedObjects {
 
     /** Whether this node stores: the oldest member of the cluster, or the only node without one. */
     boolean storingNode() {
-        return registry.hazelcast().map(hazelcast -> hazelcast.getCluster().getMembers().iterator().next()
-                .localMember()).orElse(true);
+        return registry.oldestMember();
     }
 
     private ObjectOperation declared(String method, String name, Object key) {
