@@ -115,11 +115,10 @@ public final class ClusterLayer {
         CompletionStage<byte[]> got = cache.getAsync(bytes, READ_KEEPS_EXPIRY);
         CompletionStage<Boolean> taken = cache.putIfAbsentAsync(bytes, ClusterCodec.claim(reservation), leasePolicy);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        boolean claimed = await(taken, "reserve");
-        byte[] stored = await(got, "get", Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        if (claimed) {
-            return new Claimed(null, reservation);
+        if (await(taken, "reserve")) {
+            return new Claimed(null, reservation);      // what the get saw does not matter: not waited for
         }
+        byte[] stored = await(got, "get", Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         if (stored == null) {
             return new Claimed(null, null);
         }
