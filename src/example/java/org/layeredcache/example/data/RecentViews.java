@@ -29,7 +29,7 @@ public class RecentViews {
     @Inject
     SharedObjects objects;
 
-    /** {@code example.recent-views}: whether page views are kept per user (on unless configured off, for a benchmark). */
+    /** {@code example.recent-views}: whether views are kept per user (on unless configured off, for a benchmark). */
     @Inject
     @ConfigProperty(name = "example.recent-views", defaultValue = "true")
     boolean keeping;

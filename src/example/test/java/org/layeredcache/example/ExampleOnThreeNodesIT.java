@@ -49,7 +49,7 @@ class ExampleOnThreeNodesIT {
 
     /** How long another node may answer the old value after the write's answer: the message's delay, with room. */
     static final Duration LIMIT = Duration.ofSeconds(5);
-    /** Data rules of the small data set (see {@code SeedData}): templates 13 to 15 belong to service 5, so does user 5. */
+    /** Data rules of the small data set (see {@code SeedData}): templates 13 to 15 and user 5 belong to service 5. */
     static final long SERVICE = 5;
     static final long USER = 5;
     static final long TEMPLATE = 13;
