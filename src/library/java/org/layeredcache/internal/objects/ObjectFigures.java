@@ -13,7 +13,7 @@ final class ObjectFigures {
     private Instant lastStore;
     private String lastError;
 
-    synchronized void stored(int objects) {
+    synchronized void stored() {
         stores++;
         lastStore = Instant.now();
         lastError = null;

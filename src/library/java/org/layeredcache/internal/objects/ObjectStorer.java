@@ -109,7 +109,7 @@ final class ObjectStorer {
             if (!batch.isEmpty()) {
                 transactions.inOwnTransaction(() -> calls.later(kind.store(), kind.store().getDeclaringClass(),
                         new Object[] {Collections.unmodifiableMap(batch)}).call());
-                figures.stored(batch.size());
+                figures.stored();
             }
             loggedCauses.removeIf(cause -> cause.startsWith(kind.name() + "\n"));
         } catch (Exception | LinkageError e) {
