@@ -41,6 +41,37 @@ abstract class ClassFilter implements ObjectInputFilter {
         return type.isPrimitive() || allowed(type) ? Status.ALLOWED : Status.REJECTED;
     }
 
+    /**
+     * Whether instances of {@code type} may be read, asked outside a Java serialization stream (no caps apply):
+     * the first opinion, then the class rule, as {@link #checkInput} asks them for a class in a stream.
+     */
+    final boolean admits(Class<?> type) {
+        return checkInput(new OneClass(type)) == Status.ALLOWED;
+    }
+
+    /** The filter's view of a single class, outside any stream: depth 1, one reference, no array, no bytes. */
+    private record OneClass(Class<?> serialClass) implements FilterInfo {
+        @Override
+        public long arrayLength() {
+            return -1;
+        }
+
+        @Override
+        public long depth() {
+            return 1;
+        }
+
+        @Override
+        public long references() {
+            return 1;
+        }
+
+        @Override
+        public long streamBytes() {
+            return 0;
+        }
+    }
+
     /** Asked after the caps and before the class rule; {@code UNDECIDED} leaves it to the rule. */
     Status firstOpinion(FilterInfo info) {
         return Status.UNDECIDED;

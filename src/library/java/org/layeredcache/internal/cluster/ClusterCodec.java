@@ -1,5 +1,6 @@
 package org.layeredcache.internal.cluster;
 
+import org.layeredcache.internal.config.ValueForm;
 import org.layeredcache.internal.key.CacheKey;
 
 import javax.cache.CacheException;
@@ -7,7 +8,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
@@ -28,10 +28,12 @@ import java.util.zip.InflaterInputStream;
  * the invocation is gone, and stayed in the cluster. A byte array is stored as it is, whoever writes it.
  *
  * <p>An entry is one tag byte, then either a value or a claim ({@link Reservation}: its 16-byte token). A value
- * is the time it was written (epoch milliseconds, 8 bytes), then the Java serialization of the stored form
- * ({@code NullValue} included), deflated (tag {@code VALUE_DEFLATED}) when it is larger than the cache's
- * {@code cluster.compress-above}: the tag tells any node how to read it back. Keys are their compact byte form
- * ({@link CacheKey#bytes()}), deterministic and never read back. Values are read back through a
+ * is the time it was written (epoch milliseconds, 8 bytes), then the stored form ({@code NullValue} included) in
+ * the configured {@link ValueForm} (Java serialization, or Apache Fory's Java form: {@link ForyForm}), deflated
+ * when it is larger than the cache's {@code cluster.compress-above}: the tag says the form and whether it is
+ * deflated, so any node reads any entry back, whichever form it writes itself (a node of a version that knows
+ * no Fory tag refuses such an entry as unreadable: it is dropped, counted, and reloaded). Keys are their compact
+ * byte form ({@link CacheKey#bytes()}), deterministic and never read back. Values are read back through a
  * {@link ValueFilter} and the application's class loader; nothing the cluster returns is deserialised otherwise.
  * Thread-safe.
  */
@@ -40,14 +42,20 @@ public final class ClusterCodec {
     private static final byte VALUE = 1;
     private static final byte CLAIM = 2;
     private static final byte VALUE_DEFLATED = 3;
+    private static final byte FORY = 4;
+    private static final byte FORY_DEFLATED = 5;
     private static final int HEADER = 1 + Long.BYTES;
 
     private final ClassLoader classLoader;
-    private final ObjectInputFilter filter;
+    private final ValueFilter filter;
+    private final ValueForm form;
+    private final ForyForm fory;
 
-    ClusterCodec(ClassLoader classLoader, ObjectInputFilter filter) {
+    ClusterCodec(ClassLoader classLoader, ValueFilter filter, ValueForm form) {
         this.classLoader = classLoader;
         this.filter = filter;
+        this.form = form;
+        this.fory = new ForyForm(classLoader, filter);
     }
 
     /** The key's bytes in the cluster: its compact form (see {@link CacheKey#bytes()}). */
@@ -68,7 +76,21 @@ public final class ClusterCodec {
     }
 
     /**
-     * The entry that holds {@code stored} (a method's result, or {@code NullValue}), uncompressed.
+     * The entry that holds {@code stored}, written at {@code writtenAt} (epoch milliseconds), in this codec's form,
+     * deflated when its serialized form is larger than {@code compressAbove} bytes and deflating makes it smaller.
+     *
+     * @throws UncheckedIOException if the value cannot be serialized (the value's fault, not the cluster's)
+     */
+    public byte[] entry(Object stored, int compressAbove, long writtenAt) {
+        if (form == ValueForm.JAVA) {
+            return value(stored, compressAbove, writtenAt);
+        }
+        return deflatedAbove(fory.write(stored, header(FORY, writtenAt)), FORY_DEFLATED, compressAbove, writtenAt);
+    }
+
+    /**
+     * The entry that holds {@code stored} (a method's result, or {@code NullValue}) in Java serialization,
+     * uncompressed.
      *
      * @throws UncheckedIOException if the value cannot be serialized (the value's fault, not the cluster's)
      */
@@ -77,18 +99,22 @@ public final class ClusterCodec {
     }
 
     /**
-     * The entry that holds {@code stored}, written at {@code writtenAt} (epoch milliseconds), deflated when its
-     * serialized form is larger than {@code compressAbove} bytes and deflating makes it smaller.
+     * The entry that holds {@code stored} in Java serialization, written at {@code writtenAt} (epoch milliseconds),
+     * deflated when its serialized form is larger than {@code compressAbove} bytes and deflating makes it smaller.
      *
      * @throws UncheckedIOException if the value cannot be serialized (the value's fault, not the cluster's)
      */
     public static byte[] value(Object stored, int compressAbove, long writtenAt) {
-        byte[] plain = serialize(stored, VALUE, writtenAt);
+        return deflatedAbove(serialize(stored, VALUE, writtenAt), VALUE_DEFLATED, compressAbove, writtenAt);
+    }
+
+    /** {@code plain}, or its body deflated behind {@code deflatedTag} if larger than {@code compressAbove}. */
+    private static byte[] deflatedAbove(byte[] plain, byte deflatedTag, int compressAbove, long writtenAt) {
         if (plain.length - HEADER <= compressAbove) {
             return plain;
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(plain.length / 2 + HEADER);
-        bytes.writeBytes(header(VALUE_DEFLATED, writtenAt));
+        bytes.writeBytes(header(deflatedTag, writtenAt));
         Deflater deflater = new Deflater(Deflater.BEST_SPEED);
         try (DeflaterOutputStream out = new DeflaterOutputStream(bytes, deflater, 8192)) {
             out.write(plain, HEADER, plain.length - HEADER);
@@ -107,7 +133,12 @@ public final class ClusterCodec {
 
     /** Whether the entry is a value that was stored deflated. */
     public static boolean isDeflated(byte[] entry) {
-        return entry.length > 0 && entry[0] == VALUE_DEFLATED;
+        return entry.length > 0 && (entry[0] == VALUE_DEFLATED || entry[0] == FORY_DEFLATED);
+    }
+
+    /** Whether the entry is a value in Apache Fory's form. */
+    public static boolean isFory(byte[] entry) {
+        return entry.length > 0 && (entry[0] == FORY || entry[0] == FORY_DEFLATED);
     }
 
     public static byte[] claim(Reservation reservation) {
@@ -133,7 +164,17 @@ public final class ClusterCodec {
      *                                  by the filter
      */
     public Object read(byte[] entry) {
-        if (entry.length < HEADER || entry[0] != VALUE && entry[0] != VALUE_DEFLATED) {
+        byte tag = entry.length < HEADER ? 0 : entry[0];
+        if (tag == FORY || tag == FORY_DEFLATED) {
+            try {
+                byte[] body = tag == FORY ? entry : inflated(entry);
+                int offset = tag == FORY ? HEADER : 0;
+                return fory.read(body, offset, body.length - offset);
+            } catch (IOException | RuntimeException e) {
+                throw new UnreadableEntryException("a cluster entry cannot be read: " + e, e);
+            }
+        }
+        if (tag != VALUE && tag != VALUE_DEFLATED) {
             throw new UnreadableEntryException("a cluster entry has the unknown tag "
                     + (entry.length == 0 ? "(none)" : String.valueOf(entry[0])), null);
         }
@@ -143,6 +184,12 @@ public final class ClusterCodec {
             return in.readObject();
         } catch (IOException | ClassNotFoundException | RuntimeException e) {
             throw new UnreadableEntryException("a cluster entry cannot be read: " + e, e);
+        }
+    }
+
+    private static byte[] inflated(byte[] entry) throws IOException {
+        try (InputStream in = new InflaterInputStream(new ByteArrayInputStream(entry, HEADER, entry.length - HEADER))) {
+            return in.readAllBytes();
         }
     }
 
@@ -178,6 +225,6 @@ public final class ClusterCodec {
 
     @Override
     public String toString() {
-        return "ClusterCodec" + Arrays.asList(classLoader, filter);
+        return "ClusterCodec" + Arrays.asList(form, classLoader, filter);
     }
 }

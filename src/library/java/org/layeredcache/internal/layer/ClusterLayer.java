@@ -236,9 +236,9 @@ public final class ClusterLayer {
                 leasePolicy), "reserve") ? reservation : null;
     }
 
-    /** The entry that holds {@code stored}, written now: deflated above the cache's threshold. */
+    /** The entry that holds {@code stored}, written now in the codec's form: deflated above the cache's threshold. */
     byte[] encode(Object stored) {
-        return ClusterCodec.value(stored, compressAbove, System.currentTimeMillis());
+        return codec.entry(stored, compressAbove, System.currentTimeMillis());
     }
 
     /**

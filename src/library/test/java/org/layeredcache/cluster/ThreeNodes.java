@@ -64,7 +64,7 @@ final class ThreeNodes implements BeforeAllCallback, AfterAllCallback {
         war = PayaraMicroProcess.buildDirectory().toPath().resolve(name + ".war");
         ShrinkWrap.create(WebArchive.class, name + ".war")
                 .addAsLibrary(TestWars.library())
-                .addAsLibrary(new File(PayaraMicroProcess.buildDirectory(), "war-libs/caffeine.jar"))
+                .addAsLibraries(org.layeredcache.it.TestWars.libraryJars())
                 .addAsLibrary(new File(PayaraMicroProcess.buildDirectory(), "war-libs/postgresql.jar"))
                 .addClasses(Counter.class, CounterStore.class, LoadGate.class, ClusterResource.class,
                         ClusterResource.Rest.class, AdminUsers.class, Tally.class, TallyResource.class)

@@ -25,7 +25,7 @@ class MisuseOnPayaraIT {
     void payaraRefusesTheDeploymentWithEveryProblemListed() throws Exception {
         WebArchive war = ShrinkWrap.create(WebArchive.class, "misused.war")
                 .addAsLibrary(TestWars.library())
-                .addAsLibrary(new File(PayaraMicroProcess.buildDirectory(), "war-libs/caffeine.jar"))
+                .addAsLibraries(org.layeredcache.it.TestWars.libraryJars())
                 .addClass(MisusedBean.class)
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
         Path file = PayaraMicroProcess.buildDirectory().toPath().resolve("misused.war");

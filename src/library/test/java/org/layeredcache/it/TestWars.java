@@ -27,14 +27,24 @@ public final class TestWars {
                 .as(JavaArchive.class);
     }
 
+    /** The jars the library needs at run time (Caffeine, Apache Fory and theirs), as the build copied them. */
+    public static File[] libraryJars() {
+        File[] jars = new File(buildDirectory(), "war-libs/library").listFiles((dir, name) -> name.endsWith(".jar"));
+        if (jars == null || jars.length == 0) {
+            throw new IllegalStateException("no jars in " + new File(buildDirectory(), "war-libs/library")
+                    + ": run the build's process-test-resources phase first");
+        }
+        return jars;
+    }
+
     /**
-     * A WAR with the library, Caffeine, the given persistence unit (a test resource under {@code it/}) and
+     * A WAR with the library, the jars it needs, the given persistence unit (a test resource under {@code it/}) and
      * configuration, plus the shared test beans.
      */
     public static WebArchive war(String name, String persistenceXml, String configuration) {
         return ShrinkWrap.create(WebArchive.class, name + ".war")
                 .addAsLibrary(library())
-                .addAsLibrary(new File(buildDirectory(), "war-libs/caffeine.jar"))
+                .addAsLibraries(libraryJars())
                 .addClasses(ServiceRow.class, ServiceView.class, LoadCounter.class, ServiceRepository.class,
                         Lookups.class, Lookups.Handle.class, Requests.class, TestWars.class, StatisticsAssert.class,
                         Notes.class)

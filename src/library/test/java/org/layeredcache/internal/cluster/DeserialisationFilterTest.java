@@ -4,9 +4,12 @@ import com.hazelcast.topic.ITopic;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.layeredcache.CacheStatistics;
 import org.layeredcache.CachedRead;
 import org.layeredcache.Invalidates;
+import org.layeredcache.internal.config.ValueForm;
 import org.layeredcache.internal.key.CacheKey;
 import org.layeredcache.internal.layer.NullValue;
 import org.layeredcache.testing.EmbeddedHazelcast;
@@ -21,6 +24,7 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serial;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Proxy;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -97,47 +101,60 @@ class DeserialisationFilterTest {
 
     // Values of the cluster layer
 
-    @Test
-    void jdkDataClassesAndTheApplicationsOwnClassesAreRead() {
+    @ParameterizedTest
+    @EnumSource(ValueForm.class)
+    void jdkDataClassesAndTheApplicationsOwnClassesAreRead(ValueForm form) {
         ClusterCodec codec = new ClusterCodec(getClass().getClassLoader(),
-                new ValueFilter(getClass().getClassLoader(), null));
+                new ValueFilter(getClass().getClassLoader(), null), form);
         Map<String, LocalDate> dates = new HashMap<>(Map.of("since", LocalDate.of(2026, 1, 2)));
         Price price = new Price(7, new ArrayList<>(List.of("a", "b")), dates);
 
-        assertThat(codec.read(ClusterCodec.value(price))).isEqualTo(price);
-        assertThat(codec.read(ClusterCodec.value(NullValue.INSTANCE))).isSameAs(NullValue.INSTANCE);
+        assertThat(codec.read(codec.entry(price, Integer.MAX_VALUE, 0))).isEqualTo(price);
+        assertThat(codec.read(codec.entry(NullValue.INSTANCE, Integer.MAX_VALUE, 0))).isSameAs(NullValue.INSTANCE);
     }
 
-    @Test
-    void classesOfAnotherClassLoaderAndProxiesAreRefused() {
+    @ParameterizedTest
+    @EnumSource(ValueForm.class)
+    void classesOfAnotherClassLoaderAndProxiesAreRefused(ValueForm form) {
+        ClusterCodec writer = new ClusterCodec(getClass().getClassLoader(),
+                new ValueFilter(getClass().getClassLoader(), null), form);
         ClusterCodec codec = new ClusterCodec(getClass().getClassLoader(),
-                new ValueFilter(SOME_OTHER_APPLICATION, null));
+                new ValueFilter(SOME_OTHER_APPLICATION, null), form);
+        byte[] price = writer.entry(new Price(1, List.of(), Map.of()), Integer.MAX_VALUE, 0);
         Object proxy = Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {Runnable.class, Serializable.class}, new Handler());
 
-        assertThat(codec.read(ClusterCodec.value(new ArrayList<>(List.of("jdk only"))))).isEqualTo(List.of("jdk only"));
-        assertThatThrownBy(() -> codec.read(ClusterCodec.value(new Price(1, List.of(), Map.of()))))
-                .isInstanceOf(ClusterCodec.UnreadableEntryException.class).hasMessageContaining("REJECTED");
+        assertThat(codec.read(writer.entry(new ArrayList<>(List.of("jdk only")), Integer.MAX_VALUE, 0)))
+                .isEqualTo(List.of("jdk only"));
+        assertThatThrownBy(() -> codec.read(price)).isInstanceOf(ClusterCodec.UnreadableEntryException.class);
         assertThatThrownBy(() -> codec.read(ClusterCodec.value(proxy)))
                 .isInstanceOf(ClusterCodec.UnreadableEntryException.class);
+        if (form == ValueForm.FORY) {                        // Java serialization writes one, and reads it refused
+            assertThatThrownBy(() -> writer.entry(proxy, Integer.MAX_VALUE, 0)).as("Fory does not write a proxy")
+                    .isInstanceOf(UncheckedIOException.class);
+        }
     }
 
-    @Test
-    void aConfiguredPatternIsAskedFirst() {
+    @ParameterizedTest
+    @EnumSource(ValueForm.class)
+    void aConfiguredPatternIsAskedFirst(ValueForm form) {
         ClusterCodec codec = new ClusterCodec(getClass().getClassLoader(), new ValueFilter(SOME_OTHER_APPLICATION,
-                ObjectInputFilter.Config.createFilter(Price.class.getName())));
+                ObjectInputFilter.Config.createFilter(Price.class.getName())), form);
 
-        assertThat(codec.read(ClusterCodec.value(new Price(1, List.of(), Map.of())))).isNotNull();
+        assertThat(codec.read(codec.entry(new Price(1, List.of(), Map.of()), Integer.MAX_VALUE, 0))).isNotNull();
     }
 
-    @Test
-    void aRefusedEntryIsNeverInstantiatedButDroppedAndCountedAndTheMethodsValueReturned() {
+    @ParameterizedTest
+    @EnumSource(ValueForm.class)
+    void aRefusedEntryIsNeverInstantiatedButDroppedAndCountedAndTheMethodsValueReturned(ValueForm form) {
         Prices prices = bean(NODES.a(), Prices.class);
         long id = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE - 1);
         prices.value(id + 1);                                              // the cluster cache exists now
         javax.cache.Cache<Object, Object> cluster = EmbeddedHazelcast.sharedCacheManager().getCache(VALUES);
         byte[] key = ClusterCodec.key(CacheKey.of("price-{}", id));
-        cluster.put(key, ClusterCodec.value(new Gadget()));
+        ClusterCodec writer = new ClusterCodec(getClass().getClassLoader(),     // a node that admits the gadget
+                new ValueFilter(getClass().getClassLoader(), null), form);
+        cluster.put(key, writer.entry(new Gadget(), Integer.MAX_VALUE, 0));
         long faultsBefore = statistics(NODES.a(), VALUES).faults();
 
         assertThat(prices.value(id)).isEqualTo("price " + id);

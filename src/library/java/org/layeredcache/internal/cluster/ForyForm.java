@@ -1,0 +1,83 @@
+package org.layeredcache.internal.cluster;
+
+import org.apache.fory.ThreadSafeFory;
+import org.apache.fory.config.ForyBuilder;
+import org.apache.fory.memory.MemoryBuffer;
+
+import java.io.NotSerializableException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+
+/**
+ * Values in Apache Fory's Java form, under the same rules as Java serialization through the {@link ValueFilter}:
+ * no registration of the application's classes, but every class that has no serializer built in is asked to the
+ * filter before Fory makes a serializer for it, on writing and on reading (so before any instance is made), and
+ * must be {@link Serializable}, as Java serialization would require. Shared references and cycles are kept, as
+ * Java serialization keeps them. An entry records each class's field layout; an entry written by another version
+ * of a class is refused on reading (then dropped and reloaded by the caller), as Java serialization refuses a class
+ * whose {@code serialVersionUID} changed. Fory's own list of classes it never reads applies too. Thread-safe: a
+ * pool of Fory instances, bound to the application's class loader, without thread-locals on the server's threads.
+ */
+final class ForyForm {
+
+    private final ThreadSafeFory fory;
+
+    ForyForm(ClassLoader application, ClassFilter filter) {
+        this.fory = new ForyBuilder()
+                .withXlang(false)                                // Java's own form: no cross-language registration
+                .requireClassRegistration(false)                 // the filter decides instead
+                .suppressClassRegistrationWarnings(true)
+                .withTypeChecker((resolver, className) -> admitted(application, filter, className))
+                .withClassLoader(application)
+                .withCompatible(true)
+                .withRefTracking(true)
+                .withMaxDepth((int) ValueFilter.MAX_DEPTH)
+                .withAsyncCompilation(false)                     // no threads of its own inside the server
+                .buildThreadSafeFory();
+    }
+
+    /**
+     * The value's bytes in Fory's form behind {@code header}.
+     *
+     * @throws UncheckedIOException wrapping a {@link NotSerializableException} if the value (or a class it holds) is
+     *                              not serializable or not admitted by the filter: the value's fault
+     */
+    byte[] write(Object value, byte[] header) {
+        if (!(value instanceof Serializable)) {
+            throw new UncheckedIOException(new NotSerializableException(value.getClass().getName()));
+        }
+        byte[] body;
+        try {
+            body = fory.serialize(value);
+        } catch (RuntimeException e) {
+            NotSerializableException refused = new NotSerializableException(value.getClass().getName()
+                    + " cannot be written for the cluster: " + e.getMessage());
+            refused.initCause(e);
+            throw new UncheckedIOException(refused);
+        }
+        byte[] entry = new byte[header.length + body.length];
+        System.arraycopy(header, 0, entry, 0, header.length);
+        System.arraycopy(body, 0, entry, header.length, body.length);
+        return entry;
+    }
+
+    /** The value in {@code length} bytes of {@code bytes} from {@code offset}; Fory's exception if it cannot. */
+    Object read(byte[] bytes, int offset, int length) {
+        return fory.deserialize(MemoryBuffer.fromByteArray(bytes, offset, length));
+    }
+
+    private static boolean admitted(ClassLoader application, ClassFilter filter, String className) {
+        Class<?> type;
+        try {
+            type = Class.forName(className, false, application);      // loaded, not initialized: no code of it runs
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+        return filter.admits(type) && (type.isPrimitive() || Serializable.class.isAssignableFrom(type));
+    }
+
+    @Override
+    public String toString() {
+        return "ForyForm" + fory;
+    }
+}
