@@ -343,10 +343,10 @@ public class LayeredCacheExtension implements Extension {
         return pattern;
     }
 
-    /** The configured form of the cluster layer's values, checked now; Java serialization if none is set. */
+    /** The configured form of the cluster layer's values, checked now; Apache Fory's if none is set. */
     private org.layeredcache.internal.config.ValueForm readValueForm() {
         String property = org.layeredcache.internal.config.ValueForm.PROPERTY;
-        org.layeredcache.internal.config.ValueForm standard = org.layeredcache.internal.config.ValueForm.JAVA;
+        org.layeredcache.internal.config.ValueForm standard = org.layeredcache.internal.config.ValueForm.FORY;
         try {
             return ConfigProvider.getConfig().getOptionalValue(property, String.class)
                     .map(text -> org.layeredcache.internal.config.ValueForm.named(text).orElseGet(() -> {
