@@ -54,7 +54,7 @@ class StartupSummaryTest {
                 .asString()
                 .contains("layers request, near (10000 entries [default], 64 MB [default], ttl at most 30s [default])")
                 .contains("load lease 1m [layered-cache.cache.flight-short-wait.cluster.load-lease]")
-                .contains("values up to 1 MB [default], deflated above 16 KB [default]")
+                .contains("values up to 1 MB [default], written as fory [default], deflated above 16 KB [default]")
                 .contains("load.wait 0.3s [layered-cache.cache.flight-short-wait.load.wait]")
                 .contains("Reads#find ttl 10m [annotation or its default], refreshAfter 1m [annotation]");
     }

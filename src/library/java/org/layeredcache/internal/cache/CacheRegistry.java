@@ -299,7 +299,7 @@ public class CacheRegistry {
         CacheSettings settings = catalog.settings(name);
         ClusterLayer cluster = server.cacheManager().map(manager -> new ClusterLayer(settings.cache(), manager,
                 server.codec(), settings.clusterMaxSize(), settings.loadLease(), settings.clusterTimeout(),
-                settings.compressAbove())).orElse(null);
+                settings.compressAbove(), settings.valueForm())).orElse(null);
         return new LayeredCache(settings, cluster, server, tags, transactions, executor, recordings, () -> observer);
     }
 

@@ -29,7 +29,7 @@ import java.util.zip.InflaterInputStream;
  *
  * <p>An entry is one tag byte, then either a value or a claim ({@link Reservation}: its 16-byte token). A value
  * is the time it was written (epoch milliseconds, 8 bytes), then the stored form ({@code NullValue} included) in
- * the configured {@link ValueForm} (Java serialization, or Apache Fory's Java form: {@link ForyForm}), deflated
+ * the cache's {@link ValueForm} (Java serialization, or Apache Fory's Java form: {@link ForyForm}), deflated
  * when it is larger than the cache's {@code cluster.compress-above}: the tag says the form and whether it is
  * deflated, so any node reads any entry back, whichever form it writes itself (a node of a version that knows
  * no Fory tag refuses such an entry as unreadable: it is dropped, counted, and reloaded). Keys are their compact
@@ -48,13 +48,11 @@ public final class ClusterCodec {
 
     private final ClassLoader classLoader;
     private final ValueFilter filter;
-    private final ValueForm form;
     private final ForyForm fory;
 
-    ClusterCodec(ClassLoader classLoader, ValueFilter filter, ValueForm form) {
+    ClusterCodec(ClassLoader classLoader, ValueFilter filter) {
         this.classLoader = classLoader;
         this.filter = filter;
-        this.form = form;
         this.fory = new ForyForm(classLoader, filter);
     }
 
@@ -76,12 +74,12 @@ public final class ClusterCodec {
     }
 
     /**
-     * The entry that holds {@code stored}, written at {@code writtenAt} (epoch milliseconds), in this codec's form,
+     * The entry that holds {@code stored} in {@code form}, written at {@code writtenAt} (epoch milliseconds),
      * deflated when its serialized form is larger than {@code compressAbove} bytes and deflating makes it smaller.
      *
      * @throws UncheckedIOException if the value cannot be serialized (the value's fault, not the cluster's)
      */
-    public byte[] entry(Object stored, int compressAbove, long writtenAt) {
+    public byte[] entry(Object stored, ValueForm form, int compressAbove, long writtenAt) {
         if (form == ValueForm.JAVA) {
             return value(stored, compressAbove, writtenAt);
         }
@@ -225,6 +223,6 @@ public final class ClusterCodec {
 
     @Override
     public String toString() {
-        return "ClusterCodec" + Arrays.asList(form, classLoader, filter);
+        return "ClusterCodec" + Arrays.asList(classLoader, filter);
     }
 }

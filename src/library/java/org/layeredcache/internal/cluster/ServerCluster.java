@@ -66,7 +66,7 @@ public final class ServerCluster {
                               InvalidationBus.Receiver receiver) {
         ClassLoader application = applicationClassLoader();
         ClusterCodec codec = new ClusterCodec(application, new ValueFilter(application,
-                catalog.serialFilter().map(ObjectInputFilter.Config::createFilter).orElse(null)), catalog.valueForm());
+                catalog.serialFilter().map(ObjectInputFilter.Config::createFilter).orElse(null)));
         CacheManager manager = null;
         try {
             manager = findCacheManager(cacheManagers);

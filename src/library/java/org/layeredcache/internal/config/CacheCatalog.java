@@ -15,7 +15,6 @@ public final class CacheCatalog {
     private final Map<String, CacheSettings> settings;
     private final Set<Class<?>> keyTypes;
     private final String serialFilter;
-    private final ValueForm valueForm;
     private final boolean tracksEntities;
     private final java.time.Duration heartbeat;
     private final java.util.function.Function<String, CacheSettings> late;
@@ -25,19 +24,17 @@ public final class CacheCatalog {
      * @param settings       each declared cache's settings
      * @param keyTypes       the types of every key placeholder value the deployment declares
      * @param serialFilter   the configured pattern for values read from the cluster, or {@code null}
-     * @param valueForm      the form the cluster layer writes values in
      * @param tracksEntities whether some read of the deployment tracks JPA entities (configuration applied)
      * @param heartbeat      how often each node tells the others the number of its last invalidation message
      * @param late           the settings of a cache named only at run time (by a JSR-107 cache resolver), read
      *                       when it is first used; {@code null} when the deployment has no such cache
      */
     public CacheCatalog(Map<String, CacheSettings> settings, Set<Class<?>> keyTypes, String serialFilter,
-                        ValueForm valueForm, boolean tracksEntities, java.time.Duration heartbeat,
+                        boolean tracksEntities, java.time.Duration heartbeat,
                         java.util.function.Function<String, CacheSettings> late) {
         this.settings = Map.copyOf(settings);
         this.keyTypes = Set.copyOf(keyTypes);
         this.serialFilter = serialFilter;
-        this.valueForm = valueForm;
         this.tracksEntities = tracksEntities;
         this.heartbeat = heartbeat;
         this.late = late;
@@ -63,11 +60,6 @@ public final class CacheCatalog {
      */
     public Optional<String> serialFilter() {
         return Optional.ofNullable(serialFilter);
-    }
-
-    /** The configured {@code layered-cache.serialization.form}: the form the cluster layer writes values in. */
-    public ValueForm valueForm() {
-        return valueForm;
     }
 
     /** The types of every key placeholder value the deployment declares. */

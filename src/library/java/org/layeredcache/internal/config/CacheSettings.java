@@ -39,6 +39,8 @@ import java.util.function.Function;
  *                         is returned and kept near, but not in the cluster (default 1MB)
  * @param compressAbove    {@code cluster.compress-above}: values whose serialized form is larger are deflated in the
  *                         cluster (default 16KB)
+ * @param valueForm        {@code cluster.value-form}: the form values are written in to the cluster, {@code fory}
+ *                         (Apache Fory, the default) or {@code java} (Java serialization); every node reads both
  * @param staleIfError     {@code stale-if-error}: overrides every annotation's {@code staleIfError} (default: none)
  * @param refreshAfter     {@code refresh-after}: overrides every annotation's {@code refreshAfter} (default: none)
  * @param preloadOnStart   {@code preload.on-start}: whether the cache's {@code @Preloads} method runs once when the
@@ -54,7 +56,7 @@ public record CacheSettings(String cache, boolean enabled, Optional<Duration> tt
                             boolean nearEnabled, long nearMaxSize, Duration nearTtl, boolean clusterEnabled,
                             int clusterMaxSize, Duration loadLease, Duration clusterTimeout,
                             Duration clusterRetryAfter, long nearMaxBytes, Duration loadWait, int maxValueSize,
-                            int compressAbove, Optional<Duration> staleIfError, Optional<Duration> refreshAfter,
+                            int compressAbove, ValueForm valueForm, Optional<Duration> staleIfError, Optional<Duration> refreshAfter,
                             boolean preloadOnStart, int preloadChunkSize, Optional<Boolean> trackEntities,
                             Audit audit, Map<String, String> configured) {
 
@@ -101,6 +103,7 @@ public record CacheSettings(String cache, boolean enabled, Optional<Duration> tt
                 reader.get("load.wait", Durations::parse, Duration.ofSeconds(5)),
                 reader.get("cluster.max-value-size", CacheSettings::intSize, 1024 * 1024),
                 reader.get("cluster.compress-above", CacheSettings::intSize, 16 * 1024),
+                reader.get("cluster.value-form", ValueForm::parse, ValueForm.FORY),
                 Optional.ofNullable(reader.get("stale-if-error", Durations::parse, null)),
                 Optional.ofNullable(reader.get("refresh-after", Durations::parse, null)),
                 reader.get("preload.on-start", CacheSettings::flag, false),

@@ -2,10 +2,9 @@ package org.layeredcache.internal.config;
 
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
- * The form the cluster layer writes values in ({@code layered-cache.serialization.form}). Every node reads both,
+ * The form a cache's cluster layer writes values in (setting {@code cluster.value-form}). Every node reads both,
  * whatever it writes: each entry says which form it holds. Internal: not part of the API.
  */
 public enum ValueForm {
@@ -14,12 +13,14 @@ public enum ValueForm {
     /** Java serialization, as the library wrote values before Fory. */
     JAVA;
 
-    /** The configuration property that chooses the form. */
-    public static final String PROPERTY = "layered-cache.serialization.form";
-
-    /** The form named by {@code text} (case ignored), or empty if none is. */
-    public static Optional<ValueForm> named(String text) {
+    /**
+     * The form named by {@code text}, case ignored.
+     *
+     * @throws IllegalArgumentException if no form has that name
+     */
+    static ValueForm parse(String text) {
         return Arrays.stream(values()).filter(form -> form.name().equals(text.trim().toUpperCase(Locale.ROOT)))
-                .findFirst();
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("'" + text + "' is not a value form:"
+                        + " write fory or java"));
     }
 }

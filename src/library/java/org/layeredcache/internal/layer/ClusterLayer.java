@@ -7,6 +7,7 @@ import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.MaxSizePolicy;
 import org.layeredcache.internal.cluster.CleanContext;
 import org.layeredcache.internal.cluster.ClusterCodec;
+import org.layeredcache.internal.config.ValueForm;
 import org.layeredcache.internal.cluster.Reservation;
 import org.layeredcache.internal.key.CacheKey;
 
@@ -57,13 +58,15 @@ public final class ClusterLayer {
     private final Map<Duration, ExpiryPolicy> ttlPolicies = new ConcurrentHashMap<>();
     private final ClusterCodec codec;
     private final int compressAbove;
+    private final ValueForm valueForm;
     private volatile ICache<byte[], byte[]> cache;
     private CompletableFuture<ICache<byte[], byte[]>> obtaining;
 
     public ClusterLayer(String name, CacheManager manager, ClusterCodec codec, int maxSize, Duration loadLease,
-                 Duration timeout, int compressAbove) {
+                 Duration timeout, int compressAbove, ValueForm valueForm) {
         this.name = name;
         this.compressAbove = compressAbove;
+        this.valueForm = valueForm;
         this.manager = manager;
         this.codec = codec;
         this.maxSize = maxSize;
@@ -236,9 +239,9 @@ public final class ClusterLayer {
                 leasePolicy), "reserve") ? reservation : null;
     }
 
-    /** The entry that holds {@code stored}, written now in the codec's form: deflated above the cache's threshold. */
+    /** The entry that holds {@code stored}, written now in the cache's form: deflated above the cache's threshold. */
     byte[] encode(Object stored) {
-        return codec.entry(stored, compressAbove, System.currentTimeMillis());
+        return codec.entry(stored, valueForm, compressAbove, System.currentTimeMillis());
     }
 
     /**

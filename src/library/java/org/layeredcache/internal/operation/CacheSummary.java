@@ -37,7 +37,9 @@ final class CacheSummary {
         if (cache.clusterEnabled()) {
             layers.add("cluster (" + cache.clusterMaxSize() + " entries per member [" + origin(cache, "cluster.max-size")
                     + "], values up to " + size(cache.maxValueSize()) + " [" + origin(cache, "cluster.max-value-size")
-                    + "], deflated above " + size(cache.compressAbove()) + " [" + origin(cache, "cluster.compress-above")
+                    + "], written as " + cache.valueForm().name().toLowerCase(java.util.Locale.ROOT) + " ["
+                    + origin(cache, "cluster.value-form") + "], deflated above " + size(cache.compressAbove()) + " ["
+                    + origin(cache, "cluster.compress-above")
                     + "], timeout " + duration(cache.clusterTimeout()) + " [" + origin(cache, "cluster.timeout")
                     + "], retry after " + duration(cache.clusterRetryAfter()) + " [" + origin(cache, "cluster.retry-after")
                     + "], load lease " + duration(cache.loadLease()) + " [" + origin(cache, "cluster.load-lease") + "])");

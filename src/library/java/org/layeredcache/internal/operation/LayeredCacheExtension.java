@@ -193,7 +193,6 @@ public class LayeredCacheExtension implements Extension {
             }
         }
         String serialFilter = readSerialFilter();
-        org.layeredcache.internal.config.ValueForm valueForm = readValueForm();
         java.time.Duration heartbeat = readHeartbeat();
         operations.resolveInvalidations();
         matchPreloads();
@@ -227,7 +226,7 @@ public class LayeredCacheExtension implements Extension {
         }
         boolean tracksEntities = operations.reads().stream().anyMatch(read -> settings.containsKey(read.cache())
                 && settings.get(read.cache()).tracksEntities(read.trackEntities()));
-        CacheCatalog catalog = new CacheCatalog(settings, keyTypes(), serialFilter, valueForm, tracksEntities, heartbeat,
+        CacheCatalog catalog = new CacheCatalog(settings, keyTypes(), serialFilter, tracksEntities, heartbeat,
                 standard.lateSettings());
         event.addBean().types(CacheCatalog.class).scope(Singleton.class).createWith(context -> catalog);
         event.addBean().types(CacheOperations.class).scope(Singleton.class).createWith(context -> operations);
@@ -341,24 +340,6 @@ public class LayeredCacheExtension implements Extension {
             }
         }
         return pattern;
-    }
-
-    /** The configured form of the cluster layer's values, checked now; Apache Fory's if none is set. */
-    private org.layeredcache.internal.config.ValueForm readValueForm() {
-        String property = org.layeredcache.internal.config.ValueForm.PROPERTY;
-        org.layeredcache.internal.config.ValueForm standard = org.layeredcache.internal.config.ValueForm.FORY;
-        try {
-            return ConfigProvider.getConfig().getOptionalValue(property, String.class)
-                    .map(text -> org.layeredcache.internal.config.ValueForm.named(text).orElseGet(() -> {
-                        parser.problems().add("configuration property " + property + " = '" + text + "' is not a"
-                                + " value form: write fory or java");
-                        return standard;
-                    }))
-                    .orElse(standard);
-        } catch (RuntimeException e) {
-            parser.problems().add("configuration property " + property + " cannot be read: " + e.getMessage());
-            return standard;
-        }
     }
 
     /** How often each node tells the others the number of its last invalidation message (1 s unless configured). */

@@ -105,32 +105,32 @@ class DeserialisationFilterTest {
     @EnumSource(ValueForm.class)
     void jdkDataClassesAndTheApplicationsOwnClassesAreRead(ValueForm form) {
         ClusterCodec codec = new ClusterCodec(getClass().getClassLoader(),
-                new ValueFilter(getClass().getClassLoader(), null), form);
+                new ValueFilter(getClass().getClassLoader(), null));
         Map<String, LocalDate> dates = new HashMap<>(Map.of("since", LocalDate.of(2026, 1, 2)));
         Price price = new Price(7, new ArrayList<>(List.of("a", "b")), dates);
 
-        assertThat(codec.read(codec.entry(price, Integer.MAX_VALUE, 0))).isEqualTo(price);
-        assertThat(codec.read(codec.entry(NullValue.INSTANCE, Integer.MAX_VALUE, 0))).isSameAs(NullValue.INSTANCE);
+        assertThat(codec.read(codec.entry(price, form, Integer.MAX_VALUE, 0))).isEqualTo(price);
+        assertThat(codec.read(codec.entry(NullValue.INSTANCE, form, Integer.MAX_VALUE, 0))).isSameAs(NullValue.INSTANCE);
     }
 
     @ParameterizedTest
     @EnumSource(ValueForm.class)
     void classesOfAnotherClassLoaderAndProxiesAreRefused(ValueForm form) {
         ClusterCodec writer = new ClusterCodec(getClass().getClassLoader(),
-                new ValueFilter(getClass().getClassLoader(), null), form);
+                new ValueFilter(getClass().getClassLoader(), null));
         ClusterCodec codec = new ClusterCodec(getClass().getClassLoader(),
-                new ValueFilter(SOME_OTHER_APPLICATION, null), form);
-        byte[] price = writer.entry(new Price(1, List.of(), Map.of()), Integer.MAX_VALUE, 0);
+                new ValueFilter(SOME_OTHER_APPLICATION, null));
+        byte[] price = writer.entry(new Price(1, List.of(), Map.of()), form, Integer.MAX_VALUE, 0);
         Object proxy = Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {Runnable.class, Serializable.class}, new Handler());
 
-        assertThat(codec.read(writer.entry(new ArrayList<>(List.of("jdk only")), Integer.MAX_VALUE, 0)))
+        assertThat(codec.read(writer.entry(new ArrayList<>(List.of("jdk only")), form, Integer.MAX_VALUE, 0)))
                 .isEqualTo(List.of("jdk only"));
         assertThatThrownBy(() -> codec.read(price)).isInstanceOf(ClusterCodec.UnreadableEntryException.class);
         assertThatThrownBy(() -> codec.read(ClusterCodec.value(proxy)))
                 .isInstanceOf(ClusterCodec.UnreadableEntryException.class);
         if (form == ValueForm.FORY) {                        // Java serialization writes one, and reads it refused
-            assertThatThrownBy(() -> writer.entry(proxy, Integer.MAX_VALUE, 0)).as("Fory does not write a proxy")
+            assertThatThrownBy(() -> writer.entry(proxy, form, Integer.MAX_VALUE, 0)).as("Fory does not write a proxy")
                     .isInstanceOf(UncheckedIOException.class);
         }
     }
@@ -139,9 +139,9 @@ class DeserialisationFilterTest {
     @EnumSource(ValueForm.class)
     void aConfiguredPatternIsAskedFirst(ValueForm form) {
         ClusterCodec codec = new ClusterCodec(getClass().getClassLoader(), new ValueFilter(SOME_OTHER_APPLICATION,
-                ObjectInputFilter.Config.createFilter(Price.class.getName())), form);
+                ObjectInputFilter.Config.createFilter(Price.class.getName())));
 
-        assertThat(codec.read(codec.entry(new Price(1, List.of(), Map.of()), Integer.MAX_VALUE, 0))).isNotNull();
+        assertThat(codec.read(codec.entry(new Price(1, List.of(), Map.of()), form, Integer.MAX_VALUE, 0))).isNotNull();
     }
 
     @ParameterizedTest
@@ -153,8 +153,8 @@ class DeserialisationFilterTest {
         javax.cache.Cache<Object, Object> cluster = EmbeddedHazelcast.sharedCacheManager().getCache(VALUES);
         byte[] key = ClusterCodec.key(CacheKey.of("price-{}", id));
         ClusterCodec writer = new ClusterCodec(getClass().getClassLoader(),     // a node that admits the gadget
-                new ValueFilter(getClass().getClassLoader(), null), form);
-        cluster.put(key, writer.entry(new Gadget(), Integer.MAX_VALUE, 0));
+                new ValueFilter(getClass().getClassLoader(), null));
+        cluster.put(key, writer.entry(new Gadget(), form, Integer.MAX_VALUE, 0));
         long faultsBefore = statistics(NODES.a(), VALUES).faults();
 
         assertThat(prices.value(id)).isEqualTo("price " + id);

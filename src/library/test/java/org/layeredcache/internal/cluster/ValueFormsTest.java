@@ -58,9 +58,7 @@ class ValueFormsTest {
     public record Holder(Plain plain) implements Serializable {
     }
 
-    private static ClusterCodec codec(ValueForm form) {
-        return new ClusterCodec(APPLICATION, new ValueFilter(APPLICATION, null), form);
-    }
+    private final ClusterCodec codec = new ClusterCodec(APPLICATION, new ValueFilter(APPLICATION, null));
 
     private static Invoice invoice() {
         Map<String, Instant> dates = new LinkedHashMap<>();
@@ -73,29 +71,27 @@ class ValueFormsTest {
     @ParameterizedTest
     @EnumSource(ValueForm.class)
     void recordsCollectionsAndJdkDataTypesComeBackEqual(ValueForm form) {
-        ClusterCodec codec = codec(form);
         Map<Long, Invoice> value = new TreeMap<>(Map.of(1L, invoice(), 2L, invoice()));
 
-        byte[] entry = codec.entry(value, Integer.MAX_VALUE, 1234);
+        byte[] entry = codec.entry(value, form, Integer.MAX_VALUE, 1234);
 
         assertThat(ClusterCodec.isFory(entry)).isEqualTo(form == ValueForm.FORY);
         assertThat(ClusterCodec.writtenAt(entry)).isEqualTo(1234);
         assertThat(codec.read(entry)).isEqualTo(value);
-        assertThat(codec.read(codec.entry(NullValue.INSTANCE, Integer.MAX_VALUE, 0))).isSameAs(NullValue.INSTANCE);
-        assertThat(codec.read(codec.entry("text", Integer.MAX_VALUE, 0))).isEqualTo("text");
+        assertThat(codec.read(codec.entry(NullValue.INSTANCE, form, Integer.MAX_VALUE, 0))).isSameAs(NullValue.INSTANCE);
+        assertThat(codec.read(codec.entry("text", form, Integer.MAX_VALUE, 0))).isEqualTo("text");
     }
 
     @ParameterizedTest
     @EnumSource(ValueForm.class)
     void sharedReferencesAndCyclesAreKept(ValueForm form) {
-        ClusterCodec codec = codec(form);
         Node a = new Node("a");
         Node b = new Node("b");
         a.next.add(b);
         a.next.add(b);
         b.next.add(a);
 
-        Node read = (Node) codec.read(codec.entry(a, Integer.MAX_VALUE, 0));
+        Node read = (Node) codec.read(codec.entry(a, form, Integer.MAX_VALUE, 0));
 
         assertThat(read.next.get(0)).isSameAs(read.next.get(1));
         assertThat(read.next.get(0).next.get(0)).isSameAs(read);
@@ -105,14 +101,13 @@ class ValueFormsTest {
     @ParameterizedTest
     @EnumSource(ValueForm.class)
     void aLargeValueIsDeflatedAndReadBack(ValueForm form) {
-        ClusterCodec codec = codec(form);
         List<String> large = new ArrayList<>();
         for (int i = 0; i < 2000; i++) {
             large.add("a line of text that repeats itself, number " + i % 10);
         }
 
-        byte[] entry = codec.entry(large, 4096, 0);
-        byte[] plain = codec.entry(large, Integer.MAX_VALUE, 0);
+        byte[] entry = codec.entry(large, form, 4096, 0);
+        byte[] plain = codec.entry(large, form, Integer.MAX_VALUE, 0);
 
         assertThat(ClusterCodec.isDeflated(entry)).isTrue();
         assertThat(ClusterCodec.isFory(entry)).isEqualTo(form == ValueForm.FORY);
@@ -121,34 +116,31 @@ class ValueFormsTest {
     }
 
     @Test
-    void eachFormReadsTheOthersEntries() {
-        ClusterCodec java = codec(ValueForm.JAVA);
-        ClusterCodec fory = codec(ValueForm.FORY);
+    void aNodeReadsEntriesOfBothFormsWhicheverItsCachesWrite() {
+        ClusterCodec otherNode = new ClusterCodec(APPLICATION, new ValueFilter(APPLICATION, null));
 
-        assertThat(fory.read(java.entry(invoice(), Integer.MAX_VALUE, 0))).isEqualTo(invoice());
-        assertThat(java.read(fory.entry(invoice(), Integer.MAX_VALUE, 0))).isEqualTo(invoice());
-        assertThat(java.read(fory.entry(invoice(), 10, 0))).isEqualTo(invoice());
-        assertThat(fory.read(java.entry(invoice(), 10, 0))).isEqualTo(invoice());
+        for (ValueForm form : ValueForm.values()) {
+            assertThat(otherNode.read(codec.entry(invoice(), form, Integer.MAX_VALUE, 0))).isEqualTo(invoice());
+            assertThat(otherNode.read(codec.entry(invoice(), form, 10, 0))).isEqualTo(invoice());
+        }
     }
 
     @ParameterizedTest
     @EnumSource(ValueForm.class)
     void whatIsNotSerializableIsRefusedOnWritingAndTheCodecGoesOnWorking(ValueForm form) {
-        ClusterCodec codec = codec(form);
 
-        assertThatThrownBy(() -> codec.entry(new Plain(), Integer.MAX_VALUE, 0))
+        assertThatThrownBy(() -> codec.entry(new Plain(), form, Integer.MAX_VALUE, 0))
                 .isInstanceOf(UncheckedIOException.class).hasCauseInstanceOf(NotSerializableException.class);
-        assertThatThrownBy(() -> codec.entry(new Holder(new Plain()), Integer.MAX_VALUE, 0))
+        assertThatThrownBy(() -> codec.entry(new Holder(new Plain()), form, Integer.MAX_VALUE, 0))
                 .isInstanceOf(UncheckedIOException.class).hasCauseInstanceOf(NotSerializableException.class)
                 .hasMessageContaining(Holder.class.getName());
 
-        assertThat(codec.read(codec.entry(invoice(), Integer.MAX_VALUE, 0))).isEqualTo(invoice());
+        assertThat(codec.read(codec.entry(invoice(), form, Integer.MAX_VALUE, 0))).isEqualTo(invoice());
     }
 
     @Test
     void aTruncatedForyEntryIsUnreadable() {
-        ClusterCodec codec = codec(ValueForm.FORY);
-        byte[] entry = codec.entry(invoice(), Integer.MAX_VALUE, 0);
+        byte[] entry = codec.entry(invoice(), ValueForm.FORY, Integer.MAX_VALUE, 0);
 
         assertThatThrownBy(() -> codec.read(java.util.Arrays.copyOf(entry, entry.length / 2)))
                 .isInstanceOf(ClusterCodec.UnreadableEntryException.class);

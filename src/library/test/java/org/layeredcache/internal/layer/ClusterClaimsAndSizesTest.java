@@ -24,7 +24,7 @@ import static org.layeredcache.testing.StatisticsAssert.assertThatChange;
 /**
  * What the cluster layer holds, seen from the inside: a claim whose node died, and values too large for the
  * cluster or large enough to be deflated. Test configuration: cache "abandoned" waits 300ms for another load;
- * cache "sizes" takes at most 64KB per entry and deflates above 4KB.
+ * cache "sizes" takes at most 64KB per entry and deflates above 4KB; cache "java-form" writes Java serialization.
  */
 class ClusterClaimsAndSizesTest {
 
@@ -50,6 +50,11 @@ class ClusterClaimsAndSizesTest {
                 new Random(id).nextBytes(bytes);
             }
             return bytes;
+        }
+
+        @CachedRead(cache = "java-form", key = "blob-{id}")
+        public String inJavaForm(long id) {
+            return "blob " + id + " load " + loads.incrementAndGet();
         }
     }
 
@@ -121,5 +126,24 @@ class ClusterClaimsAndSizesTest {
         assertThat(ClusterCodec.isDeflated(cluster("sizes")
                 .get(ClusterCodec.key(CacheKey.of("blob-{}-{}-{}", id, 1_000, false))))).isFalse();
         assertThat(b.bytes(id, 1_000, false)).isEqualTo(small);
+    }
+
+    @Test
+    void eachCacheWritesItsConfiguredFormAndAnotherNodeReadsIt() {
+        Blobs a = bean(NODES.a(), Blobs.class);
+        Blobs b = bean(NODES.b(), Blobs.class);
+        long id = newId();
+
+        String fory = a.find(id);
+        String java = a.inJavaForm(id);
+
+        assertThat(ClusterCodec.isFory(cluster("abandoned").get(ClusterCodec.key(CacheKey.of("blob-{}", id)))))
+                .as("the default form").isTrue();
+        assertThat(ClusterCodec.isFory(cluster("java-form").get(ClusterCodec.key(CacheKey.of("blob-{}", id)))))
+                .as("cluster.value-form=java").isFalse();
+        CacheStatistics before = statistics(NODES.b(), "java-form");
+        assertThat(b.find(id)).isEqualTo(fory);
+        assertThat(b.inJavaForm(id)).isEqualTo(java);
+        assertThatChange(before, statistics(NODES.b(), "java-form")).clusterHits(1).loads(0).faults(0);
     }
 }
