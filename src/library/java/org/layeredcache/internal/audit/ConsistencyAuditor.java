@@ -192,13 +192,11 @@ public class ConsistencyAuditor {
         if (drop) {
             layers.invalidateNow(cache, sample.key());
         }
-        for (Layer layer : still) {
-            CachedCopies.Copy copy = after.copy(layer);
-            ConsistencyAudit.Divergence divergence = AuditFigures.divergence(sample.key().toString(), layer,
-                    copy.writtenAt(), copy.stored(), fresh, drop);
-            figures.disagreed(divergence);
-            log(cache, divergence);
-        }
+        List<ConsistencyAudit.Divergence> found = still.stream().map(layer -> AuditFigures.divergence(
+                sample.key().toString(), layer, after.copy(layer).writtenAt(), after.copy(layer).stored(), fresh, drop))
+                .toList();
+        figures.disagreed(found);
+        found.forEach(divergence -> log(cache, divergence));
     }
 
     /** The method's answer now (its stored form), or {@code null} when the call failed (counted as failed). */

@@ -57,17 +57,23 @@ public final class AuditFigures {
         hourChecks.add(1, System.currentTimeMillis());
     }
 
-    /** A check ended with a layer still disagreeing at the re-check. */
-    public void disagreed(ConsistencyAudit.Divergence divergence) {
-        disagreements.increment();
+    /**
+     * A check ended with one or more layers still disagreeing at the re-check: one disagreement, whatever the
+     * number of layers. Its divergences and the count change together, so a snapshot that counts the check also
+     * shows every divergence it found.
+     */
+    public void disagreed(List<ConsistencyAudit.Divergence> found) {
         long now = System.currentTimeMillis();
-        hourChecks.add(1, now);
-        hourDisagreements.add(1, now);
         synchronized (divergences) {
-            divergences.addFirst(divergence);
+            for (ConsistencyAudit.Divergence divergence : found) {
+                divergences.addFirst(divergence);
+            }
             while (divergences.size() > KEPT) {
                 divergences.removeLast();
             }
+            disagreements.increment();
+            hourChecks.add(1, now);
+            hourDisagreements.add(1, now);
         }
     }
 
@@ -85,11 +91,12 @@ public final class AuditFigures {
     public ConsistencyAudit snapshot(String cache, boolean enabled) {
         long now = System.currentTimeMillis();
         List<ConsistencyAudit.Divergence> last;
+        long disagreed;
         synchronized (divergences) {
             last = new ArrayList<>(divergences);
+            disagreed = disagreements.sum();
         }
         long agreed = agreements.sum();
-        long disagreed = disagreements.sum();
         return new ConsistencyAudit(cache, enabled, agreed + disagreed, agreed, disagreed, superseded.sum(),
                 failed.sum(), Map.of(
                         Layer.NEAR.label(), new ConsistencyAudit.Layer(nearCompared.sum(), nearDisagreements.sum()),
