@@ -40,6 +40,7 @@ public class HitBenchmarks {
             items.nearLayerAudited(ID);
             ejb.nearLayer(ID);
             items.clusterLayer(ID);
+            items.clusterLayerJavaForm(ID);
             items.payaraCacheResult(ID);
         }
     }
@@ -151,6 +152,11 @@ public class HitBenchmarks {
     @Benchmark
     public Object clusterLayerHit(Application application) {
         return application.items.clusterLayer(ID);
+    }
+
+    @Benchmark
+    public Object clusterLayerHitJavaForm(Application application) {
+        return application.items.clusterLayerJavaForm(ID);
     }
 
     @Benchmark

@@ -59,6 +59,12 @@ public class Items {
         return load(id);
     }
 
+    /** The same as {@link #clusterLayer}, its values written in Java serialization instead of Apache Fory. */
+    @CachedRead(cache = "bench-cluster-java", key = "item-{id}")
+    public Item clusterLayerJavaForm(long id) {
+        return load(id);
+    }
+
     private final java.util.concurrent.atomic.AtomicLong manyCalls = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong manyIds = new java.util.concurrent.atomic.AtomicLong();
 
