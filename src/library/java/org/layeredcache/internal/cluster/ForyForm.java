@@ -10,13 +10,15 @@ import java.io.UncheckedIOException;
 
 /**
  * Values in Apache Fory's Java form, under the same rules as Java serialization through the {@link ValueFilter}:
- * no registration of the application's classes, but every class that has no serializer built in is asked to the
- * filter before Fory makes a serializer for it, on writing and on reading (so before any instance is made), and
- * must be {@link Serializable}, as Java serialization would require. Shared references and cycles are kept, as
- * Java serialization keeps them. An entry records each class's field layout; an entry written by another version
- * of a class is refused on reading (then dropped and reloaded by the caller), as Java serialization refuses a class
- * whose {@code serialVersionUID} changed. Fory's own list of classes it never reads applies too. Thread-safe: a
- * pool of Fory instances, bound to the application's class loader, without thread-locals on the server's threads.
+ * no registration of the application's classes, but the filter is asked about every class that has no serializer
+ * built into Fory before Fory makes one for it, on writing and on reading (so before any instance is made), and
+ * the class must be {@link Serializable}, as Java serialization would require. Shared references and cycles are
+ * kept, as Java serialization keeps them. Fory's compatible mode: an entry names each class's fields, so an entry
+ * written by another version of a class is read field by field (fields the class no longer has are skipped, new
+ * ones keep their defaults), as Java serialization reads a changed class that kept its {@code serialVersionUID};
+ * Fory needs that mode for classes with their own {@code writeObject}/{@code readObject}. Fory's own list of
+ * classes it never reads applies too. Thread-safe: a pool of Fory instances, bound to the application's class
+ * loader, without thread-locals on the server's threads.
  */
 final class ForyForm {
 

@@ -56,9 +56,9 @@ public record CacheSettings(String cache, boolean enabled, Optional<Duration> tt
                             boolean nearEnabled, long nearMaxSize, Duration nearTtl, boolean clusterEnabled,
                             int clusterMaxSize, Duration loadLease, Duration clusterTimeout,
                             Duration clusterRetryAfter, long nearMaxBytes, Duration loadWait, int maxValueSize,
-                            int compressAbove, ValueForm valueForm, Optional<Duration> staleIfError, Optional<Duration> refreshAfter,
-                            boolean preloadOnStart, int preloadChunkSize, Optional<Boolean> trackEntities,
-                            Audit audit, Map<String, String> configured) {
+                            int compressAbove, ValueForm valueForm, Optional<Duration> staleIfError,
+                            Optional<Duration> refreshAfter, boolean preloadOnStart, int preloadChunkSize,
+                            Optional<Boolean> trackEntities, Audit audit, Map<String, String> configured) {
 
     /**
      * Whether and how the background consistency auditor checks this cache's entries against its method.

@@ -7,8 +7,8 @@ import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.MaxSizePolicy;
 import org.layeredcache.internal.cluster.CleanContext;
 import org.layeredcache.internal.cluster.ClusterCodec;
-import org.layeredcache.internal.config.ValueForm;
 import org.layeredcache.internal.cluster.Reservation;
+import org.layeredcache.internal.config.ValueForm;
 import org.layeredcache.internal.key.CacheKey;
 
 import javax.cache.Cache;
