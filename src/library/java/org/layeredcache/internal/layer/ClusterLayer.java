@@ -46,6 +46,7 @@ public final class ClusterLayer {
     private final String name;
     private final CacheManager manager;
     private final int maxSize;
+    private final java.util.concurrent.atomic.LongAdder roundTrips = new java.util.concurrent.atomic.LongAdder();
     /**
      * Given to every read, so that Hazelcast never builds the cache's default expiry policy, which it would do in
      * the application context saved with the cache (none when the library created it; see {@link CleanContext}).
@@ -304,6 +305,7 @@ public final class ClusterLayer {
 
     /** Awaits operations sent together, all within one timeout. */
     private <T> Map<CacheKey, T> awaitAll(Map<CacheKey, CompletionStage<T>> operations, String what) {
+        roundTrips.increment();                         // sent together, awaited together: one round
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         Map<CacheKey, T> results = new HashMap<>();
         for (Map.Entry<CacheKey, CompletionStage<T>> operation : operations.entrySet()) {
@@ -313,8 +315,19 @@ public final class ClusterLayer {
         return results;
     }
 
+    /** Awaits one operation: one round trip (counted), within the cache's timeout. */
     private <T> T await(CompletionStage<T> operation, String what) {
+        roundTrips.increment();
         return await(operation, what, timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * How many rounds this node has awaited from the cluster for this cache: one per operation, and one for
+     * operations sent together (a get with its claim, a batch of keys). Invalidation messages, tag and entity
+     * versions are not counted here.
+     */
+    public long roundTrips() {
+        return roundTrips.sum();
     }
 
     private <T> T await(CompletionStage<T> operation, String what, long timeout, TimeUnit unit) {

@@ -67,6 +67,11 @@ public final class GuardedCluster {
         this.messages = messages;
     }
 
+    /** The rounds this node awaited from the cluster for this cache ({@link ClusterLayer#roundTrips}); 0 if absent. */
+    public long roundTrips() {
+        return layer == null ? 0 : layer.roundTrips();
+    }
+
     /** Whether the circuit is open (the cluster is kept off after a failure). */
     public boolean circuitOpen() {
         return health.open();
