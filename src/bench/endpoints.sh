@@ -15,6 +15,9 @@
 # and wrk (installed from Debian's packages if missing). Everything binds and connects to 127.0.0.1 only.
 # Usage: src/bench/endpoints.sh   (ROUNDS=1 WARMUP=20s DURATION=20s COLD=60s CONNECTIONS=8 THREADS=1 to change;
 #                                  COLD=0 for steady state only; SKIP_BUILD=1 to use the WAR already in target/)
+#        PROFILE=1 src/bench/endpoints.sh: only (c)'s steady state, its measured window recorded by JDK Flight
+#                                  Recorder (settings=profile, started and dumped with jcmd) and summarised by
+#                                  src/bench/jfr-summary.py into target/bench/profile.md; docs are left alone.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=../scripts/payara-micro.sh
@@ -137,6 +140,19 @@ run() {
         stop_nodes
     fi
 }
+
+if [ -n "${PROFILE:-}" ]; then
+    start_node "profile-A" "$PORT" "layered-cache-bench-$$-profile"
+    fill "profile-steady" "$PORT" ""
+    load "profile-warmup" "$PORT" "" "$WARMUP"
+    jcmd "${PIDS[0]}" JFR.start name=steady settings=profile > /dev/null
+    load "profile-steady" "$PORT" "" "$DURATION" --latency
+    jcmd "${PIDS[0]}" JFR.dump name=steady filename="$PWD/$RESULTS/profile-steady.jfr" > /dev/null
+    stop_nodes
+    python3 src/bench/jfr-summary.py "$RESULTS/profile-steady.jfr" "$RESULTS/profile-steady.wrk" > "$RESULTS/profile.md"
+    cat "$RESULTS/profile.md"
+    exit 0
+fi
 
 for round in $(seq 1 "$ROUNDS"); do
     run "a-off-$round" "" LAYERED_CACHE_ENABLED=false
