@@ -1,9 +1,7 @@
 package org.layeredcache.internal.layer;
 
-import com.github.benmanes.caffeine.cache.CacheLoader;
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.LoadingCache;
-import com.github.benmanes.caffeine.cache.Ticker;
 import com.hazelcast.map.IMap;
 import org.layeredcache.internal.stats.CacheCounters;
 
@@ -27,8 +25,8 @@ import java.util.function.Supplier;
  * outdated one is found when it is read, and counts as a miss.
  *
  * <p>A tag never invalidated has version 0. This node keeps the versions it has seen for the near TTL; the
- * other nodes' messages update them at once, a version it does not know is read from the shared map, and one in
- * use is read again in the background after half the near TTL, so that it stays known without a caller waiting. Like a key invalidation's message, a lost message leaves this node's view
+ * other nodes' messages update them at once, and a version it does not know is read from the shared map (one
+ * cluster read per tag and near TTL). Like a key invalidation's message, a lost message leaves this node's view
  * of a tag old for at most that TTL. Without a cluster, this node's versions are the only ones. A version that
  * cannot be read ({@link #UNKNOWN}) makes every entry carrying the tag a miss, and is counted as a fault.
  * Thread-safe.
@@ -81,31 +79,8 @@ public final class TagVersions {
      * @param timeout how long one cluster operation may take
      */
     public static TagVersions shared(Supplier<IMap<String, Long>> map, Duration seenFor, Duration timeout) {
-        return shared(new ClusterTagVersions(map, timeout), seenFor, Ticker.systemTicker());
-    }
-
-    /**
-     * Versions shared through {@code shared}. A version this node uses is read again from the cluster in the
-     * background once it is half as old as {@code seenFor} (on its first use after that; no caller waits for it),
-     * so that a tag in use stays known and a hit of an entry carrying it costs no round trip of its own; one not
-     * used for {@code seenFor} is forgotten, as before. A background read that fails forgets the version (the next
-     * use asks the cluster and counts the fault); one that overlaps a message is dropped (the message is newer).
-     */
-    static TagVersions shared(Shared shared, Duration seenFor, Ticker ticker) {
-        Duration refreshAfter = seenFor.dividedBy(2).isZero() ? Duration.ofNanos(1) : seenFor.dividedBy(2);
-        LoadingCache<String, Long> seen = Caffeine.newBuilder().expireAfterWrite(seenFor)
-                .refreshAfterWrite(refreshAfter).maximumSize(1_000_000).ticker(ticker).build(new CacheLoader<>() {
-                    @Override
-                    public Long load(String tag) throws Exception {
-                        return shared.getLater(tag).get(shared.timeoutMillis(), TimeUnit.MILLISECONDS);
-                    }
-
-                    @Override
-                    public java.util.concurrent.CompletableFuture<Long> asyncReload(
-                            String tag, Long old, java.util.concurrent.Executor executor) {
-                        return shared.getLater(tag).handle((version, failure) -> failure == null ? version : null);
-                    }
-                });
+        Cache<String, Long> seen = Caffeine.newBuilder().expireAfterWrite(seenFor).maximumSize(1_000_000).build();
+        Shared shared = new ClusterTagVersions(map, timeout);
         return new TagVersions(shared, seen.asMap(), seenFor);
     }
 

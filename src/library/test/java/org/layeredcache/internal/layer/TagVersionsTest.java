@@ -51,22 +51,4 @@ class TagVersionsTest {
         assertThat(c.current(loadedOnC, counters)).as("the message alone is enough").isFalse();
         assertThat(c.current("untagged", counters)).isTrue();
     }
-
-    @Test
-    void aVersionInUseIsReadAgainInTheBackgroundBeforeItExpires() {
-        IMap<String, Long> map = EmbeddedHazelcast.shared().getMap(TagVersions.mapName());
-        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
-        Duration seenFor = Duration.ofMinutes(10);
-        TagVersions a = node();
-        TagVersions b = TagVersions.shared(new ClusterTagVersions(() -> map, Duration.ofSeconds(5)), seenFor,
-                nanos::get);
-        String[] tags = {tag};
-        Object loadedOnB = TagVersions.tag("old", tags, b.versions(tags, counters));
-        a.invalidate(List.of(tag), counters);                                      // its message is not delivered
-
-        nanos.addAndGet(seenFor.toNanos() * 6 / 10);   // past half the time B trusts the version, before its end
-        assertThat(b.current(loadedOnB, counters)).as("still B's view when first used again").isTrue();
-
-        await().atMost(Duration.ofSeconds(5)).until(() -> !b.current(loadedOnB, counters));
-    }
 }
