@@ -15,9 +15,10 @@
 # and wrk (installed from Debian's packages if missing). Everything binds and connects to 127.0.0.1 only.
 # Usage: src/bench/endpoints.sh   (ROUNDS=1 WARMUP=20s DURATION=20s COLD=60s CONNECTIONS=8 THREADS=1 to change;
 #                                  COLD=0 for steady state only; SKIP_BUILD=1 to use the WAR already in target/)
-#        PROFILE=1 src/bench/endpoints.sh: only (c)'s steady state, its measured window recorded by JDK Flight
-#                                  Recorder (settings=profile, started and dumped with jcmd) and summarised by
-#                                  src/bench/jfr-summary.py into target/bench/profile.md; docs are left alone.
+#        PROFILE=c src/bench/endpoints.sh: only (c)'s steady state (PROFILE=d: the Redis page's), its measured
+#                                  window recorded by JDK Flight Recorder (settings=profile, started and dumped with
+#                                  jcmd) and summarised by src/bench/jfr-summary.py into target/bench/profile-c.md
+#                                  (or -d); docs are left alone.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=../scripts/payara-micro.sh
@@ -142,15 +143,21 @@ run() {
 }
 
 if [ -n "${PROFILE:-}" ]; then
-    start_node "profile-A" "$PORT" "layered-cache-bench-$$-profile"
-    fill "profile-steady" "$PORT" ""
-    load "profile-warmup" "$PORT" "" "$WARMUP"
+    case "$PROFILE" in
+        c|1) PROFILE=c; prefix=""; variant=() ;;
+        d) prefix=/redis; variant=(LAYERED_CACHE_ENABLED=false EXAMPLE_REDIS_ENABLED=true); drop_redis_keys ;;
+        *) echo "PROFILE=$PROFILE: write c (all layers) or d (Redis)" >&2; exit 1 ;;
+    esac
+    name="profile-$PROFILE"
+    start_node "$name-A" "$PORT" "layered-cache-bench-$$-profile" "${variant[@]}"
+    fill "$name" "$PORT" "$prefix"
+    load "$name-warmup" "$PORT" "$prefix" "$WARMUP"
     jcmd "${PIDS[0]}" JFR.start name=steady settings=profile > /dev/null
-    load "profile-steady" "$PORT" "" "$DURATION" --latency
-    jcmd "${PIDS[0]}" JFR.dump name=steady filename="$PWD/$RESULTS/profile-steady.jfr" > /dev/null
+    load "$name" "$PORT" "$prefix" "$DURATION" --latency
+    jcmd "${PIDS[0]}" JFR.dump name=steady filename="$PWD/$RESULTS/$name.jfr" > /dev/null
     stop_nodes
-    python3 src/bench/jfr-summary.py "$RESULTS/profile-steady.jfr" "$RESULTS/profile-steady.wrk" > "$RESULTS/profile.md"
-    cat "$RESULTS/profile.md"
+    python3 src/bench/jfr-summary.py "$RESULTS/$name.jfr" "$RESULTS/$name.wrk" > "$RESULTS/$name.md"
+    cat "$RESULTS/$name.md"
     exit 0
 fi
 

@@ -12,7 +12,7 @@ OWNERS = ("org.layeredcache.internal", "org.layeredcache.example", "com.hazelcas
 
 
 def events(path, names):
-    out = subprocess.run(["jfr", "print", "--json", "--events", ",".join(names), path],
+    out = subprocess.run(["jfr", "print", "--json", "--stack-depth", "64", "--events", ",".join(names), path],
                          check=True, capture_output=True, text=True).stdout
     return json.loads(out)["recording"]["events"]
 
@@ -33,6 +33,10 @@ def thread(event):
 
 def owner(event):
     frames = ((event["values"].get("stackTrace") or {}).get("frames")) or []
+    for frame in frames:                      # the library's own frame first: it says which operation waited
+        cls = frame["method"]["type"]["name"].replace("/", ".")
+        if cls.startswith("org.layeredcache.internal"):
+            return cls.rsplit(".", 1)[-1] + "." + frame["method"]["name"]
     for frame in frames:
         cls = frame["method"]["type"]["name"].replace("/", ".")
         for prefix in OWNERS:
@@ -48,7 +52,7 @@ def request_thread(name):
 
 def main():
     path = sys.argv[1]
-    print("## Profile of the page under load: all layers, steady state\n")
+    print("## Profile of the page under load, steady state: " + path + "\n")
     if len(sys.argv) > 2:
         with open(sys.argv[2]) as wrk:
             lines = [line.rstrip() for line in wrk if "%" in line and ("ms" in line or "us" in line)]
