@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Measures the example's page endpoint with wrk, the way story 1 measured theirs, against PostgreSQL:
 #   (a) caching off, (b) cluster layer only, (c) all layers, (d) hand-written Redis cache-aside, and (e) all layers
-#   with the template list's entity tracking off (its writes' hand-written invalidation only), against (c).
+#   with the template list's entity tracking off (its writes' hand-written invalidation only), against (c), and
+#   (f) all layers with the cluster's values in Java serialization instead of Apache Fory's form, against (c).
 # Three situations per variant, each on fresh Payara Micro nodes (started here, stopped by their PIDs):
 #   steady state: node A, after every object of the data set was read once (one page per template) and a warm-up;
 #   cold start joining a warm cluster: node B, started while A (filled, idle) runs, measured from its first answer;
 #   cold start, empty: node C alone (Redis' keys dropped for (d)), measured from its first answer.
 # The page's background writes (the view counter, the recently viewed list) are off in every variant, as the
 # hand-written Redis page has none: src/bench/counters.sh measures what counting costs the page.
-# The five variants run in turn, ROUNDS times. Ratios are against (a) of the same round and situation; the report
+# The six variants run in turn, ROUNDS times. Ratios are against (a) of the same round and situation; the report
 # gives medians over the rounds and the spread. Writes the endpoint section of docs/BENCHMARKS.md.
 #
 # Needs: Java 17, Maven, PostgreSQL on 127.0.0.1:5432 (database test, user postgres), Redis on 127.0.0.1:6379,
@@ -169,12 +170,13 @@ for round in $(seq 1 "$ROUNDS"); do
     run "d-redis-$round" "/redis" LAYERED_CACHE_ENABLED=false EXAMPLE_REDIS_ENABLED=true
     drop_redis_keys
     run "e-untracked-$round" "" LAYERED_CACHE_CACHE_TEMPLATES_TRACK_ENTITIES=false
+    run "f-java-$round" "" LAYERED_CACHE_DEFAULT_CLUSTER_VALUE_FORM=java
 done
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
 memory=$(free -g | awk '/Mem:/ { print $2 " GiB" }')
 {
-    echo "## Endpoint: the admin page, five ways, three situations"
+    echo "## Endpoint: the admin page, six ways, three situations"
     echo
     echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') by \`src/bench/endpoints.sh\` at commit $(git rev-parse --short HEAD) on $(nproc) cores ($cpu), $memory,"
     echo "$(java -version 2>&1 | head -1), Payara Micro 6.2025.10, PostgreSQL $(command psql -V | awk '{print $3}'),"
@@ -188,7 +190,7 @@ memory=$(free -g | awk '/Mem:/ { print $2 " GiB" }')
     echo "template, $CONNECTIONS at a time) and a $WARMUP warm-up; **cold start, joining a warm cluster** is node B, started while A"
     echo "(filled, idle) runs in the same cluster, measured for its first $COLD from its first answer (what a rolling"
     echo "redeploy meets; for Redis, the keys A wrote are still there); **cold start, empty** is node C alone, measured the"
-    echo "same way (Redis' keys dropped first). The five variants run in turn, $ROUNDS round(s). Figures are medians over"
+    echo "same way (Redis' keys dropped first). The six variants run in turn, $ROUNDS round(s). Figures are medians over"
     echo "the rounds, with the lowest and highest in brackets; ratios are taken per round and situation, then their median."
     echo
     python3 - "$RESULTS" "$ROUNDS" "$COLD" <<'PY'
@@ -221,6 +223,7 @@ variants = [
     ("c-all", "(c) all layers (default configuration)"),
     ("d-redis", "(d) Redis cache-aside by hand, JSON values (Jedis), annotations off: `/redis/services/...`"),
     ("e-untracked", "(e) all layers, the template list without entity tracking: `LAYERED_CACHE_CACHE_TEMPLATES_TRACK_ENTITIES=false`"),
+    ("f-java", "(f) all layers, the cluster's values in Java serialization: `LAYERED_CACHE_DEFAULT_CLUSTER_VALUE_FORM=java`"),
 ]
 situations = [("steady", "Steady state")]
 if cold:
@@ -263,6 +266,10 @@ goal("steady state, p99 (c) / (d)", ratio("c-all", "d-redis", 2), 1.0, False)
 goal("steady state, throughput (b) / (d): the cluster layer alone", ratio("b-cluster", "d-redis", 0), 1.0, True)
 goal("steady state, throughput (c) / (e): entity tracking against hand-written invalidation (tags issue)",
      ratio("c-all", "e-untracked", 0), 0.95, True)
+def report(label):
+    print(f"| {label}, throughput (c) / (f): Apache Fory's value form against Java serialization | "
+          f"{ratio('c-all', 'f-java', 0):.2f}× | report | – |")
+report("steady state")
 if cold:
     situation = "joining"
     goal("cold start joining a warm cluster, throughput (c) / (d)", ratio("c-all", "d-redis", 0), 1.0, True)
@@ -270,6 +277,8 @@ if cold:
     situation = "empty"
     c, d = ratio("c-all", "d-redis", 0), ratio("c-all", "d-redis", 2)
     print(f"| cold start, empty cluster, throughput (c) / (d); p99 (c) / (d) | {c:.2f}×; {d:.2f}× | report | – |")
+    for situation, label in (("joining", "cold start joining a warm cluster"), ("empty", "cold start, empty cluster")):
+        report(label)
 PY
     echo
     echo "The last column of the steady state counts the annotated reads (5 per page: the user is read twice, once by"
