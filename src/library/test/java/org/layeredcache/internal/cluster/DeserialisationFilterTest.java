@@ -164,6 +164,32 @@ class DeserialisationFilterTest {
         assertThat(statistics(NODES.a(), VALUES).faults()).isEqualTo(faultsBefore + 1);
     }
 
+    /**
+     * What a node meets during a rolling upgrade when a newer version writes a form this one does not know (as a
+     * node of the version before Apache Fory's form meets Fory's entries): the entry is dropped and counted, and
+     * the method's value is loaded and returned.
+     */
+    @Test
+    void anEntryInAFormThisNodeDoesNotKnowIsDroppedCountedAndLoadedAgain() {
+        Prices prices = bean(NODES.a(), Prices.class);
+        long id = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE - 1);
+        prices.value(id + 1);                                              // the cluster cache exists now
+        javax.cache.Cache<Object, Object> cluster = EmbeddedHazelcast.sharedCacheManager().getCache(VALUES);
+        byte[] key = ClusterCodec.key(CacheKey.of("price-{}", id));
+        byte[] later = ClusterCodec.value("price " + id + " in a later form");
+        later[0] = 99;                                                     // a tag no version of today knows
+        cluster.put(key, later);
+        long faultsBefore = statistics(NODES.a(), VALUES).faults();
+        long loadsBefore = statistics(NODES.a(), VALUES).loads();
+
+        assertThat(prices.value(id)).isEqualTo("price " + id);
+
+        assertThat(statistics(NODES.a(), VALUES).faults()).isEqualTo(faultsBefore + 1);
+        assertThat(statistics(NODES.a(), VALUES).loads()).isEqualTo(loadsBefore + 1);
+        assertThat((byte[]) cluster.get(key)).as("the unknown entry is gone, the loaded value published")
+                .isNotEqualTo(later);
+    }
+
     // Keys of invalidation messages
 
     @Test
