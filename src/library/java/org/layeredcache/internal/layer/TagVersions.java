@@ -56,6 +56,10 @@ public final class TagVersions {
 
     private final Shared shared;
     private final Map<String, Long> seen;
+    /** The questions of versions sent to the cluster and not answered yet, by tag. */
+    private final Map<String, java.util.concurrent.CompletableFuture<Long>> asking = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.LongAdder questions = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder lateQuestions = new java.util.concurrent.atomic.LongAdder();
     /** The tags this node saw change (its own invalidations and the messages), in order. */
     private final TagChanges changes = new TagChanges();
     /** How long a hit may trust that an entry's tags were current, while this node saw no tag change. */
@@ -79,8 +83,12 @@ public final class TagVersions {
      * @param timeout how long one cluster operation may take
      */
     public static TagVersions shared(Supplier<IMap<String, Long>> map, Duration seenFor, Duration timeout) {
+        return shared(new ClusterTagVersions(map, timeout), seenFor);
+    }
+
+    /** Versions shared through {@code shared}; this node trusts those it has seen for {@code seenFor}. */
+    static TagVersions shared(Shared shared, Duration seenFor) {
         Cache<String, Long> seen = Caffeine.newBuilder().expireAfterWrite(seenFor).maximumSize(1_000_000).build();
-        Shared shared = new ClusterTagVersions(map, timeout);
         return new TagVersions(shared, seen.asMap(), seenFor);
     }
 
@@ -178,16 +186,19 @@ public final class TagVersions {
         return true;
     }
 
-    /** Whether the cluster holds these versions of the tags; what it answers is remembered as seen. */
+    /**
+     * Whether the cluster holds these versions of the tags, joining the questions on their way (a read asks its
+     * tags with its get); what it answers is remembered as seen.
+     */
     private boolean currentInCluster(Map<String, Long> expected, CacheCounters counters) {
-        Map<String, Long> found = answer(shared.getAllLater(expected.keySet()), expected.size(), counters);
-        if (found == null) {
-            return false;
-        }
+        Map<String, java.util.concurrent.CompletableFuture<Long>> asked = new java.util.HashMap<>();
+        expected.keySet().forEach(tag -> asked.put(tag, ask(tag, true)));
         boolean current = true;
         for (Map.Entry<String, Long> tag : expected.entrySet()) {
-            Long first = seen.putIfAbsent(tag.getKey(), found.get(tag.getKey()));  // a message meanwhile is newer
-            long version = first != null ? first : found.get(tag.getKey());
+            long version = settle(tag.getKey(), asked.get(tag.getKey()), counters);
+            if (version == UNKNOWN) {
+                return false;
+            }
             current &= version == tag.getValue();
         }
         return current;
@@ -202,7 +213,62 @@ public final class TagVersions {
         if (known != null || shared == null) {
             return known != null ? known : NEVER_INVALIDATED;
         }
-        return shared.getLater(tag);
+        return ask(tag, false);
+    }
+
+    /**
+     * The cluster's answer for the version of {@code tag}: the question on its way if there is one (many reads of
+     * one tag whose version this node forgot send one question), else a new one. An answer is remembered as seen
+     * unless a newer version came meanwhile; a question unanswered within the timeout fails.
+     *
+     * @param late whether an entry waits for it that its read did not ask for with its get (counted)
+     */
+    private java.util.concurrent.CompletableFuture<Long> ask(String tag, boolean late) {
+        java.util.concurrent.CompletableFuture<Long> onItsWay = asking.get(tag);
+        if (onItsWay != null) {
+            return onItsWay;
+        }
+        java.util.concurrent.CompletableFuture<Long> mine = new java.util.concurrent.CompletableFuture<>();
+        onItsWay = asking.putIfAbsent(tag, mine);
+        if (onItsWay != null) {
+            return onItsWay;
+        }
+        Long answered = seen.get(tag);             // a question answered since the caller looked: no new one
+        if (answered != null) {
+            asking.remove(tag, mine);
+            mine.complete(answered);
+            return mine;
+        }
+        questions.increment();
+        if (late) {
+            lateQuestions.increment();
+        }
+        shared.getLater(tag).orTimeout(shared.timeoutMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((version, failure) -> {
+                    if (failure == null) {
+                        seen.putIfAbsent(tag, version);
+                    }
+                    asking.remove(tag, mine);
+                    if (failure == null) {
+                        mine.complete(version);
+                    } else {
+                        mine.completeExceptionally(failure);
+                    }
+                });
+        return mine;
+    }
+
+    /** How many tags' versions this node asked of the cluster (one question for the reads that asked at once). */
+    public long questions() {
+        return questions.sum();
+    }
+
+    /**
+     * How many of {@link #questions} a cluster hit sent after its get was answered, because its read had not asked
+     * them with the get (tags it renders only as it loads, such as those of the JPA entities it read).
+     */
+    public long lateQuestions() {
+        return lateQuestions.sum();
     }
 
     /** The version {@link #versionLater} gave, waited for within the cluster timeout. */

@@ -9,7 +9,12 @@ import org.layeredcache.testing.EmbeddedHazelcast;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -50,5 +55,77 @@ class TagVersionsTest {
         c.received(Map.of(tag, invalidated.get(tag) + 1));                      // a later invalidation's message
         assertThat(c.current(loadedOnC, counters)).as("the message alone is enough").isFalse();
         assertThat(c.current("untagged", counters)).isTrue();
+    }
+
+    /** The cluster's map, whose answers are held back until {@link #answer} (the cluster is real, only slow). */
+    private static final class HeldAnswers implements TagVersions.Shared {
+        private final TagVersions.Shared cluster;
+        private final CompletableFuture<Void> held = new CompletableFuture<>();
+
+        HeldAnswers(TagVersions.Shared cluster) {
+            this.cluster = cluster;
+        }
+
+        void answer() {
+            held.complete(null);
+        }
+
+        @Override
+        public CompletableFuture<Long> getLater(String tag) {
+            return cluster.getLater(tag).thenCombine(held, (version, released) -> version);
+        }
+
+        @Override
+        public long timeoutMillis() {
+            return cluster.timeoutMillis();
+        }
+
+        @Override
+        public void setAll(Map<String, Long> versions) throws Exception {
+            cluster.setAll(versions);
+        }
+
+        @Override
+        public CompletableFuture<Map<String, Long>> getAllLater(Set<String> tags) {
+            return cluster.getAllLater(tags).thenCombine(held, (versions, released) -> versions);
+        }
+    }
+
+    @Test
+    void theReadsOfATagThisNodeForgotSendOneQuestionAndShareItsAnswer() throws Exception {
+        IMap<String, Long> map = EmbeddedHazelcast.shared().getMap(TagVersions.mapName());
+        TagVersions writer = node();
+        long version = writer.invalidate(List.of(tag), counters).get(tag);
+        HeldAnswers cluster = new HeldAnswers(new ClusterTagVersions(() -> map, Duration.ofSeconds(5)));
+        TagVersions reader = TagVersions.shared(cluster, SEEN_FOR);
+        Object entry = TagVersions.tag("value", new String[] {tag}, new long[] {version});
+        int readers = 16;
+        ExecutorService threads = Executors.newFixedThreadPool(readers);
+        try {
+            List<Future<Boolean>> hits = new java.util.ArrayList<>();
+            java.util.Set<Thread> waiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            for (int i = 0; i < readers; i++) {
+                hits.add(threads.submit(() -> {
+                    waiting.add(Thread.currentThread());
+                    return reader.current(entry, counters);
+                }));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> waiting.size() == readers && waiting.stream()
+                    .allMatch(thread -> thread.getState() == Thread.State.TIMED_WAITING));
+            Object loadsVersion = reader.versionLater(tag);                 // a load of the tag, meanwhile
+
+            assertThat(reader.questions()).as("one question on its way for every reader").isEqualTo(1);
+            cluster.answer();
+            for (Future<Boolean> hit : hits) {
+                assertThat(hit.get(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            }
+            assertThat(reader.settle(tag, loadsVersion, counters)).isEqualTo(version);
+            assertThat(reader.questions()).isEqualTo(1);
+            Object sameEntryReadAgain = TagVersions.tag("value", new String[] {tag}, new long[] {version});
+            assertThat(reader.current(sameEntryReadAgain, counters)).as("the answer remembered").isTrue();
+            assertThat(reader.questions()).isEqualTo(1);
+        } finally {
+            threads.shutdownNow();
+        }
     }
 }
