@@ -272,12 +272,13 @@ final class LayeredCache {
         Reservation reservation = null;
         boolean withoutCluster = true;
         ClusterLayer.Entry expired = null;
-        TagVersions.Asked versions = null;
+        // The versions of the call's tags, asked together with the first get: a hit of a tagged entry then waits
+        // for one round of the cluster, not for the get and then its tags; a claim needs them before the load.
+        TagVersions.Asked versions = layers.ask(read.tags());
         boolean first = true;
         while (true) {
             GuardedCluster.Reached<ClusterLayer.Entry> found;
             if (first && recentMisses.likely()) {               // get and claim in one round (see RecentMisses)
-                versions = layers.ask(read.tags());             // asked before the claim, as for any claim
                 GuardedCluster.Reached<ClusterLayer.Claimed> both = cluster.getOrReserve(key);
                 first = false;
                 if (!both.reached()) {
@@ -321,9 +322,6 @@ final class LayeredCache {
                 expired = current ? entry : null;               // past its TTL, kept for stale-if-error
             }
             if (entry == null || !entry.isClaim()) {
-                if (versions == null) {                         // asked now, answered with the claim
-                    versions = layers.ask(read.tags());
-                }
                 GuardedCluster.Reached<Reservation> claim = cluster.reserve(key, entry);
                 if (!claim.reached()) {
                     break;

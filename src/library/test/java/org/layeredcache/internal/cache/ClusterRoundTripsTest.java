@@ -33,6 +33,12 @@ class ClusterRoundTripsTest {
             loads.incrementAndGet();
             return "item " + id;
         }
+
+        @CachedRead(cache = CACHE, key = "grouped-{id}", tags = "group-{id}")
+        public String grouped(long id) {
+            loads.incrementAndGet();
+            return "grouped " + id;
+        }
     }
 
     @RegisterExtension
@@ -63,6 +69,33 @@ class ClusterRoundTripsTest {
             b.item(id);
             assertThat(b.loads()).as("a cluster hit").isEqualTo(loads);
             assertThat(roundTrips(NODES.b()) - before).as("round trips of the hit of item %d", id).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aClusterHitOfATaggedEntryAsksItsTagsVersionsWithItsGet() {
+        Items a = bean(NODES.a(), Items.class);
+        Items b = bean(NODES.b(), Items.class);
+        long first = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2);
+        for (long id = first + 100; id < first + 200; id++) {
+            a.item(id);
+            b.item(id);                                       // b's reads of the cluster hit: it gets, then claims
+        }
+        for (long id = first; id < first + 20; id++) {
+            a.grouped(id);                                    // its tag is new to node b
+        }
+        org.layeredcache.internal.layer.TagVersions tags = bean(NODES.b(), CacheRegistry.class).layersOf(CACHE)
+                .tags();
+        for (long id = first; id < first + 20; id++) {
+            long questions = tags.questions();
+            long late = tags.lateQuestions();
+            long before = roundTrips(NODES.b());
+            int loads = b.loads();
+            b.grouped(id);
+            assertThat(b.loads()).as("a cluster hit").isEqualTo(loads);
+            assertThat(roundTrips(NODES.b()) - before).as("round trips of the hit of item %d", id).isEqualTo(1);
+            assertThat(tags.questions() - questions).as("the version of its tag asked").isEqualTo(1);
+            assertThat(tags.lateQuestions() - late).as("asked after the get answered").isZero();
         }
     }
 }
