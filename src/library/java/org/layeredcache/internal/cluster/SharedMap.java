@@ -97,7 +97,7 @@ public final class SharedMap {
     /** Stores {@code value} without waiting; the stage completes once the cluster (with its backup) holds it. */
     public java.util.concurrent.CompletionStage<Void> setAsync(String key, String value) {
         if (cluster != null) {
-            return cluster.setAsync(key, value);
+            return Answers.of(cluster.setAsync(key, value));
         }
         local.put(key, value);
         return java.util.concurrent.CompletableFuture.completedFuture(null);
@@ -106,7 +106,7 @@ public final class SharedMap {
     /** Removes the key without waiting; the stage completes once the cluster has removed it. */
     public java.util.concurrent.CompletionStage<Void> deleteAsync(String key) {
         if (cluster != null) {
-            return cluster.removeAsync(key).thenApply(removed -> null);
+            return Answers.of(cluster.removeAsync(key)).thenApply(removed -> null);
         }
         local.remove(key);
         return java.util.concurrent.CompletableFuture.completedFuture(null);

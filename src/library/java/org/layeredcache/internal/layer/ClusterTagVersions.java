@@ -1,6 +1,7 @@
 package org.layeredcache.internal.layer;
 
 import com.hazelcast.map.IMap;
+import org.layeredcache.internal.cluster.Answers;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ final class ClusterTagVersions implements TagVersions.Shared {
     @Override
     public CompletableFuture<Long> getLater(String tag) {
         try {
-            return versions().getAsync(tag).toCompletableFuture()
+            return Answers.of(versions().getAsync(tag))
                     .thenApply(version -> version == null ? TagVersions.NEVER_INVALIDATED : version);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
@@ -69,7 +70,7 @@ final class ClusterTagVersions implements TagVersions.Shared {
     @Override
     public void setAll(Map<String, Long> changed) throws Exception {
         List<CompletableFuture<Void>> sent = new ArrayList<>();
-        changed.forEach((tag, version) -> sent.add(versions().setAsync(tag, version).toCompletableFuture()));
+        changed.forEach((tag, version) -> sent.add(Answers.of(versions().setAsync(tag, version))));
         CompletableFuture.allOf(sent.toArray(new CompletableFuture<?>[0])).get(millis, TimeUnit.MILLISECONDS);
     }
 }
