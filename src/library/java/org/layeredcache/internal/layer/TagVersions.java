@@ -2,7 +2,6 @@ package org.layeredcache.internal.layer;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Ticker;
 import com.hazelcast.map.IMap;
 import org.layeredcache.internal.stats.CacheCounters;
 
@@ -26,12 +25,11 @@ import java.util.function.Supplier;
  * outdated one is found when it is read, and counts as a miss.
  *
  * <p>A tag never invalidated has version 0. This node keeps the versions it has seen for the near TTL; the
- * other nodes' messages update them at once, a version it does not know is read from the shared map (one
- * cluster read per tag and near TTL, shared by the reads that need it at once), and one in use is read again in
- * the background after three quarters of the near TTL, so that a hit need not wait for it. Like a key
- * invalidation's message, a lost message leaves this node's view of a tag old for at most that TTL. Without a
- * cluster, this node's versions are the only ones. A version that cannot be read ({@link #UNKNOWN}) makes every
- * entry carrying the tag a miss, and is counted as a fault. Thread-safe.
+ * other nodes' messages update them at once, and a version it does not know is read from the shared map (one
+ * cluster read per tag and near TTL). Like a key invalidation's message, a lost message leaves this node's view
+ * of a tag old for at most that TTL. Without a cluster, this node's versions are the only ones. A version that
+ * cannot be read ({@link #UNKNOWN}) makes every entry carrying the tag a miss, and is counted as a fault.
+ * Thread-safe.
  */
 public final class TagVersions {
 
@@ -62,29 +60,20 @@ public final class TagVersions {
     private final Map<String, java.util.concurrent.CompletableFuture<Long>> asking = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.LongAdder questions = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder lateQuestions = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder readAgains = new java.util.concurrent.atomic.LongAdder();
     /** The tags this node saw change (its own invalidations and the messages), in order. */
     private final TagChanges changes = new TagChanges();
     /** How long a hit may trust that an entry's tags were current, while this node saw no tag change. */
     private final long trustMillis;
 
-    /** How old a seen version is ({@code null} without a cluster: this node's versions never need reading again). */
-    private final java.util.function.Function<String, java.util.Optional<Duration>> ageOf;
-    /** The age from which a version in use is read again in the background. */
-    private final Duration readAgainAfter;
-
-    private TagVersions(Shared shared, Map<String, Long> seen, Duration seenFor,
-                        java.util.function.Function<String, java.util.Optional<Duration>> ageOf) {
+    private TagVersions(Shared shared, Map<String, Long> seen, Duration seenFor) {
         this.shared = shared;
         this.seen = seen;
         this.trustMillis = Math.max(1, Math.min(1_000, seenFor.toMillis()));
-        this.ageOf = ageOf;
-        this.readAgainAfter = seenFor.multipliedBy(3).dividedBy(4);
     }
 
     /** Versions this node alone keeps (no cluster). */
     public static TagVersions local() {
-        return new TagVersions(null, new ConcurrentHashMap<>(), Duration.ofSeconds(1), null);
+        return new TagVersions(null, new ConcurrentHashMap<>(), Duration.ofSeconds(1));
     }
 
     /**
@@ -99,15 +88,8 @@ public final class TagVersions {
 
     /** Versions shared through {@code shared}; this node trusts those it has seen for {@code seenFor}. */
     static TagVersions shared(Shared shared, Duration seenFor) {
-        return shared(shared, seenFor, Ticker.systemTicker());
-    }
-
-    /** As {@link #shared(Shared, Duration)}, the versions' ages told by {@code ticker}. */
-    static TagVersions shared(Shared shared, Duration seenFor, Ticker ticker) {
-        Cache<String, Long> seen = Caffeine.newBuilder().expireAfterWrite(seenFor).maximumSize(1_000_000)
-                .ticker(ticker).build();
-        var expiry = seen.policy().expireAfterWrite().orElseThrow();
-        return new TagVersions(shared, seen.asMap(), seenFor, expiry::ageOf);
+        Cache<String, Long> seen = Caffeine.newBuilder().expireAfterWrite(seenFor).maximumSize(1_000_000).build();
+        return new TagVersions(shared, seen.asMap(), seenFor);
     }
 
     /** The name of the cluster's map of versions. */
@@ -184,9 +166,7 @@ public final class TagVersions {
             if (versions[i] == UNKNOWN || known != null && known != versions[i]) {
                 return false;
             }
-            if (known != null) {
-                readAgainIfOld(tags[i], known);
-            } else {
+            if (known == null) {
                 if (shared == null) {
                     if (versions[i] != NEVER_INVALIDATED) {
                         return false;
@@ -244,15 +224,6 @@ public final class TagVersions {
      * @param late whether an entry waits for it that its read did not ask for with its get (counted)
      */
     private java.util.concurrent.CompletableFuture<Long> ask(String tag, boolean late) {
-        return ask(tag, late, null);
-    }
-
-    /**
-     * As {@link #ask(String, boolean)}; with {@code readAgain}, the version this node has seen and reads again:
-     * the answer then replaces it (and trusts the tag for {@code seenFor} again) unless a message changed it
-     * meanwhile.
-     */
-    private java.util.concurrent.CompletableFuture<Long> ask(String tag, boolean late, Long readAgain) {
         java.util.concurrent.CompletableFuture<Long> onItsWay = asking.get(tag);
         if (onItsWay != null) {
             return onItsWay;
@@ -263,7 +234,7 @@ public final class TagVersions {
             return onItsWay;
         }
         Long answered = seen.get(tag);             // a question answered since the caller looked: no new one
-        if (answered != null && !answered.equals(readAgain)) {
+        if (answered != null) {
             asking.remove(tag, mine);
             mine.complete(answered);
             return mine;
@@ -272,16 +243,10 @@ public final class TagVersions {
         if (late) {
             lateQuestions.increment();
         }
-        if (readAgain != null) {
-            readAgains.increment();
-        }
         shared.getLater(tag).orTimeout(shared.timeoutMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((version, failure) -> {
                     if (failure == null) {
-                        Long before = seen.putIfAbsent(tag, version);
-                        if (before != null && before.equals(readAgain)) {
-                            seen.replace(tag, readAgain, version);
-                        }
+                        seen.putIfAbsent(tag, version);
                     }
                     asking.remove(tag, mine);
                     if (failure == null) {
@@ -291,28 +256,6 @@ public final class TagVersions {
                     }
                 });
         return mine;
-    }
-
-    /**
-     * Reads a version in use again, without waiting, once it is {@link #readAgainAfter} old: a tag in use stays
-     * known, so a hit of an entry carrying it waits for no question, while no version is trusted longer than
-     * {@code seenFor} after the cluster gave it. Once per tag at a time; a failed read leaves the version to expire.
-     */
-    private void readAgainIfOld(String tag, long known) {
-        if (ageOf != null && !asking.containsKey(tag)
-                && ageOf.apply(tag).map(age -> age.compareTo(readAgainAfter) >= 0).orElse(false)) {
-            ask(tag, false, known);
-        }
-    }
-
-    /** Whether a question of {@code tag}'s version is on its way. */
-    boolean asking(String tag) {
-        return asking.containsKey(tag);
-    }
-
-    /** How many versions in use this node read again before they expired. */
-    public long readAgains() {
-        return readAgains.sum();
     }
 
     /** How many tags' versions this node asked of the cluster (one question for the reads that asked at once). */

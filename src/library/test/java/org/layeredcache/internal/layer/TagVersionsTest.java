@@ -128,36 +128,4 @@ class TagVersionsTest {
             threads.shutdownNow();
         }
     }
-
-    @Test
-    void aVersionInUseIsReadAgainInTheBackgroundBeforeItExpires() {
-        IMap<String, Long> map = EmbeddedHazelcast.shared().getMap(TagVersions.mapName());
-        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
-        Duration seenFor = Duration.ofMinutes(10);
-        TagVersions writer = node();
-        TagVersions reader = TagVersions.shared(new ClusterTagVersions(() -> map, Duration.ofSeconds(5)), seenFor,
-                nanos::get);
-        String[] tags = {tag};
-        long[] versions = reader.versions(tags, counters);
-        assertThat(reader.current(TagVersions.tag("value", tags, versions), counters)).isTrue();
-        assertThat(reader.readAgains()).as("young: not read again").isZero();
-
-        nanos.addAndGet(seenFor.toNanos() * 8 / 10);       // older than three quarters of the time it is trusted
-        assertThat(reader.current(TagVersions.tag("value", tags, versions), counters)).isTrue();
-        await().atMost(Duration.ofSeconds(5)).until(() -> reader.readAgains() == 1
-                && reader.questions() == 2 && !reader.asking(tag));
-        nanos.addAndGet(seenFor.toNanos() * 5 / 10);       // past when the first answer would have expired
-        long questions = reader.questions();
-        assertThat(reader.current(TagVersions.tag("value", tags, versions), counters))
-                .as("trusted again from the second answer").isTrue();
-        assertThat(reader.questions()).as("no question: still known").isEqualTo(questions);
-
-        nanos.addAndGet(seenFor.toNanos() * 3 / 10);       // old again; meanwhile the tag changes elsewhere
-        writer.invalidate(List.of(tag), counters);         // its message is not delivered
-        assertThat(reader.current(TagVersions.tag("value", tags, versions), counters))
-                .as("still this node's view until the answer").isTrue();
-        await().atMost(Duration.ofSeconds(5))
-                .until(() -> !reader.current(TagVersions.tag("value", tags, versions), counters));
-        assertThat(reader.readAgains()).isEqualTo(2);
-    }
 }
