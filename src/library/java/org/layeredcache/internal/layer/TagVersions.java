@@ -264,8 +264,9 @@ public final class TagVersions {
     }
 
     /**
-     * How many of {@link #questions} a cluster hit sent after its get was answered, because its read had not asked
-     * them with the get (tags it renders only as it loads, such as those of the JPA entities it read).
+     * How many of {@link #questions} a hit sent as it checked an entry, because no read had asked them before: a
+     * read that reaches the cluster asks its call's tags with its get, not the tags of the JPA entities a tracked
+     * load read, and a near hit asks only when the version it had seen has expired.
      */
     public long lateQuestions() {
         return lateQuestions.sum();
