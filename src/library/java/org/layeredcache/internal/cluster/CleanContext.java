@@ -14,8 +14,13 @@ import java.util.concurrent.TimeoutException;
  * context with it and re-enters that very context around every operation it runs for the object on its own
  * threads. Created from a user's request, a cache then drags that request's non-transactional JPA entity managers
  * along and closes them behind the request's back: cache operations fail, and the request itself may answer 500.
- * A thread with no application context at all makes Payara save none, and the library's objects need none:
- * everything they store is compared in serialized form. Outside Payara this costs one thread per setup.
+ * Even a context without a request costs: entering it looks up the application's CDI bean manager, by walking the
+ * stack, around every single operation of the object. A thread with no application context at all makes Payara
+ * save none, and the library's objects need none: everything they store is compared in serialized form.
+ *
+ * <p>The thread inherits no inheritable thread locals: the server keeps the invocation context in one, and a
+ * thread started from a request would otherwise carry a copy of the request's context. Outside Payara this costs
+ * one thread per setup.
  */
 public final class CleanContext {
 
@@ -30,13 +35,14 @@ public final class CleanContext {
     /** Starts {@code work} on a fresh thread without application context; its result, once there is one. */
     public static <T> CompletableFuture<T> start(Callable<T> work) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        Thread thread = new Thread(() -> {
+        Runnable task = () -> {
             try {
                 result.complete(work.call());
             } catch (Throwable failure) {
                 result.completeExceptionally(failure);
             }
-        }, "layered-cache-setup");
+        };
+        Thread thread = new Thread(null, task, "layered-cache-setup", 0, false);   // no inherited context
         thread.setDaemon(true);
         thread.setContextClassLoader(Thread.currentThread().getContextClassLoader());
         thread.start();

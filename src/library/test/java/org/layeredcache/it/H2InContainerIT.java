@@ -1,6 +1,11 @@
 package org.layeredcache.it;
 
+import com.hazelcast.cache.ICache;
+import com.hazelcast.core.DistributedObject;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.instance.impl.HazelcastInstanceProxy;
+import com.hazelcast.spi.impl.tenantcontrol.impl.TenantControlServiceImpl;
+import com.hazelcast.spi.tenantcontrol.TenantControl;
 import jakarta.ejb.EJB;
 import jakarta.inject.Inject;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -22,6 +27,7 @@ import org.layeredcache.internal.key.CacheKey;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.naming.InitialContext;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -554,6 +560,37 @@ class H2InContainerIT extends TransactionContract {
         assertEquals(id, first.id());
         assertSame(first, second, "kept by this node's near layer");
         assertThatChange(before, admin.statistics("it-results")).faults(1);
+    }
+
+    /**
+     * The caches and maps the library made, some of them first used from a request, carry no application context:
+     * Payara's Hazelcast would otherwise re-enter it around every operation on them.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE - 1)
+    void theLibrarysClusterObjectsCarryNoApplicationContext() throws Exception {
+        assertEquals("A", requests.run(() -> {
+            long id = newId();
+            repository.create(id, "A");
+            return repository.find(id).name();
+        }));
+        HazelcastInstance hazelcast = (HazelcastInstance) new InitialContext().lookup("payara/Hazelcast");
+        TenantControlServiceImpl tenants = ((HazelcastInstanceProxy) hazelcast).getOriginal().node.getNodeEngine()
+                .getTenantControlService();
+        List<String> checked = new ArrayList<>();
+        for (DistributedObject object : hazelcast.getDistributedObjects()) {
+            String name = object instanceof ICache<?, ?> cache ? cache.getPrefixedName() : object.getName();
+            boolean ours = object instanceof ICache<?, ?> cache ? admin.cacheNames().contains(cache.getName())
+                    : name.startsWith("layered-cache");   // not Payara's own caches (it-server-standard)
+            if (ours) {
+                checked.add(name);
+                TenantControl saved = tenants.getTenantControl(object.getServiceName(), name);
+                assertTrue(saved == null || saved == TenantControl.NOOP_TENANT_CONTROL,
+                        name + " carries an application context: " + saved);
+            }
+        }
+        assertTrue(checked.stream().anyMatch(name -> name.endsWith("it-services")), "checked " + checked);
+        assertTrue(checked.contains("layered-cache-invalidations"), "checked " + checked);
     }
 
     /** Last: after it, this server has no Hazelcast (tests without an order run in between). */
