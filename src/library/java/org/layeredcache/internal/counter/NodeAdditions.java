@@ -16,7 +16,9 @@ import java.util.stream.Collectors;
  * {@link CounterEntry} in the cluster that only this node writes and removes. A write sets the entry's new total;
  * the first caller of a key sends it and waits for it, then sends what the callers who came meanwhile added, so a
  * hot key costs one cluster write per batch, not per addition. One write per slot is on its way at a time, also
- * after a caller stopped waiting for it, so writes never overtake each other. A caller waits for the write that
+ * after a caller stopped waiting for it, so writes never overtake each other. Each caller sleeps until the one
+ * write that carries its addition ends, not at the end of the write before it: a wake-up costs more than the
+ * addition itself on a machine of few cores. A caller waits for the write that
  * carries its addition at most the timeout; then (or when the cluster refuses it) its addition stays in the slot,
  * counted as pending here, and goes with the next write ({@link #retry}). Once the cluster says an idle entry is persisted in full, this node removes it
  * ({@link #removePersisted}); the next addition starts a new one. Thread-safe.
@@ -29,6 +31,7 @@ final class NodeAdditions {
     private final long timeoutNanos;
     private final AtomicLong numbers = new AtomicLong();
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.LongAdder earlyWakeUps = new java.util.concurrent.atomic.LongAdder();
 
     /**
      * @param member  this node's cluster member id (its entries carry it, so that the flusher knows whose they are)
@@ -56,7 +59,8 @@ final class NodeAdditions {
     void check(String counter, String key, long delta) {
         Slot slot = slots.get(CounterEntry.prefix(counter, key));
         if (slot != null) {
-            synchronized (slot) {
+            slot.lock.lock();
+            try {
                 long held = slot.entry == null ? slot.unwritten : slot.entry.total() + slot.unwritten;
                 try {
                     Math.addExact(held, delta);
@@ -65,6 +69,8 @@ final class NodeAdditions {
                             + " sum this node holds for the key (" + held + ", not all persisted yet) would overflow"
                             + " a long; wait for a flush");
                 }
+            } finally {
+                slot.lock.unlock();
             }
         }
     }
@@ -79,13 +85,16 @@ final class NodeAdditions {
         long ticket;
         while (true) {
             slot = slots.computeIfAbsent(CounterEntry.prefix(counter, key), prefix -> new Slot(counter, key));
-            synchronized (slot) {
+            slot.lock.lock();
+            try {
                 if (slot.retired) {
                     continue;                       // forgotten meanwhile: a fresh slot takes it
                 }
                 slot.unwritten = Math.addExact(slot.unwritten, delta);
                 ticket = ++slot.added;
                 break;
+            } finally {
+                slot.lock.unlock();
             }
         }
         long deadline = System.nanoTime() + timeoutNanos;
@@ -99,7 +108,8 @@ final class NodeAdditions {
      */
     private void await(Slot slot, long ticket, long deadline) {
         while (true) {
-            synchronized (slot) {
+            slot.lock.lock();
+            try {
                 while (slot.writing && slot.written < ticket) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
@@ -107,10 +117,13 @@ final class NodeAdditions {
                                 + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms", null);
                     }
                     try {
-                        TimeUnit.NANOSECONDS.timedWait(slot, left);
+                        slot.endOf(slot.carrier(ticket)).awaitNanos(left);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         throw new NotInCluster("interrupted while its write went on", e);
+                    }
+                    if (slot.writing && slot.written < ticket && slot.failedUpTo < ticket) {
+                        earlyWakeUps.increment();
                     }
                 }
                 if (slot.written >= ticket) {
@@ -119,9 +132,19 @@ final class NodeAdditions {
                 if (slot.failedUpTo >= ticket) {
                     throw new NotInCluster("the cluster refused the write that carried it", slot.failure);
                 }
+            } finally {
+                slot.lock.unlock();
             }
             write(slot, deadline);
         }
+    }
+
+    /**
+     * How often a caller woke while the write that carries its addition was still on its way or not yet sent
+     * (tests: the writes wake only their own callers).
+     */
+    long earlyWakeUps() {
+        return earlyWakeUps.sum();
     }
 
     /**
@@ -136,7 +159,8 @@ final class NodeAdditions {
             CounterEntry next;
             long amount;
             long upTo;
-            synchronized (slot) {
+            slot.lock.lock();
+            try {
                 if (slot.writing || slot.unwritten == 0 && slot.added == slot.written) {
                     return;
                 }
@@ -147,6 +171,10 @@ final class NodeAdditions {
                         : new CounterEntry(slot.entry.id(), slot.counter, slot.key,
                                 Math.addExact(slot.entry.total(), amount));
                 slot.writing = true;
+                slot.sending = upTo;
+                slot.writes++;
+            } finally {
+                slot.lock.unlock();
             }
             java.util.concurrent.CompletableFuture<Void> sent;
             try {
@@ -158,24 +186,30 @@ final class NodeAdditions {
             try {
                 sent.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (java.util.concurrent.TimeoutException late) {
-                sent.whenComplete((done, lateFailure) -> written(slot, next, amount, upTo, lateFailure));
+                sent.whenComplete((done, lateFailure) -> written(slot, next, amount, upTo, lateFailure, false));
                 return;
             } catch (java.util.concurrent.ExecutionException e) {
                 failure = e.getCause();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                sent.whenComplete((done, lateFailure) -> written(slot, next, amount, upTo, lateFailure));
+                sent.whenComplete((done, lateFailure) -> written(slot, next, amount, upTo, lateFailure, false));
                 return;
             }
-            if (!written(slot, next, amount, upTo, failure)) {
+            if (!written(slot, next, amount, upTo, failure, true)) {
                 return;
             }
         }
     }
 
-    /** Records how a write ended and wakes its callers; whether it succeeded. */
-    private static boolean written(Slot slot, CounterEntry next, long amount, long upTo, Throwable failure) {
-        synchronized (slot) {
+    /**
+     * Records how a write ended and wakes its callers; whether it succeeded. When the writing thread goes on to
+     * send what was added meanwhile ({@code writerGoesOn}), the callers of that next write sleep on; otherwise
+     * they wake too, to send it themselves.
+     */
+    private static boolean written(Slot slot, CounterEntry next, long amount, long upTo, Throwable failure,
+                                   boolean writerGoesOn) {
+        slot.lock.lock();
+        try {
             slot.writing = false;
             if (failure == null) {
                 slot.entry = next;
@@ -186,7 +220,12 @@ final class NodeAdditions {
                 slot.failedUpTo = upTo;
                 slot.failure = failure;
             }
-            slot.notifyAll();
+            slot.endOf(slot.writes).signalAll();
+            if (!writerGoesOn || failure != null) {
+                slot.endOf(slot.writes + 1).signalAll();
+            }
+        } finally {
+            slot.lock.unlock();
         }
         return failure == null;
     }
@@ -196,8 +235,11 @@ final class NodeAdditions {
         int owed = 0;
         for (Slot slot : slots.values()) {
             write(slot, System.nanoTime() + timeoutNanos);
-            synchronized (slot) {
+            slot.lock.lock();
+            try {
                 owed += slot.unwritten != 0 ? 1 : 0;
+            } finally {
+                slot.lock.unlock();
             }
         }
         return owed;
@@ -212,12 +254,15 @@ final class NodeAdditions {
         if (slot == null) {
             return null;
         }
-        synchronized (slot) {
+        slot.lock.lock();
+        try {
             if (slot.entry != null) {
                 return new CounterEntry(slot.entry.id(), counter, key,
                         Math.addExact(slot.entry.total(), slot.unwritten));
             }
             return slot.unwritten == 0 ? null : new CounterEntry(slot.nextId(this), counter, key, slot.unwritten);
+        } finally {
+            slot.lock.unlock();
         }
     }
 
@@ -227,8 +272,11 @@ final class NodeAdditions {
         if (slot == null) {
             return 0;
         }
-        synchronized (slot) {
+        slot.lock.lock();
+        try {
             return slot.unwritten;
+        } finally {
+            slot.lock.unlock();
         }
     }
 
@@ -241,12 +289,15 @@ final class NodeAdditions {
     void removePersisted() {
         Map<String, Slot> quiet = new java.util.HashMap<>();
         for (Slot slot : slots.values()) {
-            synchronized (slot) {
+            slot.lock.lock();
+            try {
                 if (slot.entry != null && !slot.writing && slot.unwritten == 0 && slot.added == slot.written
                         && slot.added == slot.addedAtLastLook) {
                     quiet.put(slot.entry.id(), slot);
                 }
                 slot.addedAtLastLook = slot.added;
+            } finally {
+                slot.lock.unlock();
             }
         }
         if (quiet.isEmpty()) {
@@ -260,13 +311,17 @@ final class NodeAdditions {
         }
         quiet.forEach((id, slot) -> {
             String done = persisted.get(id);
-            synchronized (slot) {
+            slot.lock.lock();
+            try {
                 if (done == null || slot.writing || slot.entry == null || !slot.entry.id().equals(id)
                         || Long.parseLong(done) != slot.entry.total() || slot.unwritten != 0
                         || slot.added != slot.written) {
                     return;                         // added to meanwhile, or not persisted in full yet
                 }
                 slot.writing = true;                // no write of this key until the removal is done
+                slot.sending = slot.added;          // none to carry: callers who come meanwhile wait for the next
+            } finally {
+                slot.lock.unlock();
             }
             java.util.concurrent.CompletableFuture<Void> removal;
             try {
@@ -291,33 +346,49 @@ final class NodeAdditions {
 
     /** Records how a removal of the slot's entry ended and lets its key's writes go on. */
     private static void removed(Slot slot, Throwable failure) {
-        synchronized (slot) {
+        slot.lock.lock();
+        try {
             if (failure == null) {
                 slot.entry = null;
             }
             slot.writing = false;
-            slot.notifyAll();                       // a caller that came meanwhile sends its addition now
+            slot.endOf(slot.writes + 1).signalAll();   // a caller that came meanwhile sends its addition now
+        } finally {
+            slot.lock.unlock();
         }
     }
 
     /** Drops the slots that owe nothing and hold no entry, so that keys no longer added to free their memory. */
     void forgetIdle() {
         slots.values().removeIf(slot -> {
-            synchronized (slot) {
+            slot.lock.lock();
+            try {
                 slot.retired = slot.entry == null && !slot.writing && slot.unwritten == 0
                         && slot.added == slot.written;
                 return slot.retired;
+            } finally {
+                slot.lock.unlock();
             }
         });
     }
 
-    /** One key's state on this node, guarded by its monitor. */
+    /** One key's state on this node, guarded by its lock. */
     private static final class Slot {
+        final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+        /**
+         * Where the callers of a write sleep until it ends, by the write's number: odd and even writes alternate,
+         * so that a write's end wakes its own callers and not those who came while it was on its way.
+         */
+        private final java.util.concurrent.locks.Condition[] ends = {lock.newCondition(), lock.newCondition()};
         final String counter;
         final String key;
         long unwritten;
         long added;
         long written;
+        /** The writes started so far; the last one is on its way while {@link #writing}. */
+        long writes;
+        /** The last addition the write on its way carries. */
+        long sending;
         long failedUpTo;
         long addedAtLastLook = -1;
         Throwable failure;
@@ -339,7 +410,17 @@ final class NodeAdditions {
             this.key = key;
         }
 
-        /** The id of the entry the next first write makes (the caller holds the monitor). */
+        /** The number of the write that carries {@code ticket}: the one on its way, or the next (lock held). */
+        long carrier(long ticket) {
+            return writing && ticket <= sending ? writes : writes + 1;
+        }
+
+        /** Where the callers of write number {@code write} wait for its end (lock held). */
+        java.util.concurrent.locks.Condition endOf(long write) {
+            return ends[(int) (write & 1)];
+        }
+
+        /** The id of the entry the next first write makes (the caller holds the lock). */
         String nextId(NodeAdditions additions) {
             if (nextId == null) {
                 nextId = additions.run + "-" + additions.numbers.incrementAndGet();
