@@ -3,8 +3,6 @@ package org.layeredcache.testing;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -152,10 +150,8 @@ public final class PayaraMicroProcess implements AutoCloseable {
         }
     }
 
-    /** A TCP port that is free on the loopback address right now. */
-    public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+    /** A TCP port that is free on the loopback address right now, outside the ephemeral range ({@link FreePorts}). */
+    public static int freePort() {
+        return FreePorts.next();
     }
 }

@@ -7,8 +7,6 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -33,10 +31,7 @@ public final class HeadlessChromium implements AutoCloseable {
 
     public static HeadlessChromium start() throws IOException {
         Path profile = Files.createTempDirectory("layered-cache-chromium");
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
+        int port = FreePorts.next();
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingPort(port).build();
         ChromeOptions options = new ChromeOptions().setBinary("/usr/bin/chromium")

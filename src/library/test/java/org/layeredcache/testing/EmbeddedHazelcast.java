@@ -9,10 +9,6 @@ import com.hazelcast.core.HazelcastInstance;
 
 import javax.cache.CacheManager;
 import javax.cache.spi.CachingProvider;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.util.UUID;
 
@@ -77,13 +73,9 @@ public final class EmbeddedHazelcast {
         return Hazelcast.newHazelcastInstance(config);
     }
 
-    /** A TCP port that is free on the loopback address right now. */
+    /** A TCP port that is free on the loopback address right now, outside the ephemeral range ({@link FreePorts}). */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return FreePorts.next();
     }
 
     /** The JCache manager of a member, as the server's {@code CacheManager} would be. */
