@@ -11,6 +11,7 @@ import org.layeredcache.internal.key.CacheKey;
 import org.layeredcache.testing.Containers;
 import org.layeredcache.testing.Counter;
 import org.layeredcache.testing.EmbeddedHazelcast;
+import org.layeredcache.testing.FreePorts;
 import org.layeredcache.testing.StandaloneMember;
 
 import javax.cache.Cache;
@@ -89,7 +90,7 @@ class ClusterOutageTest {
     void callsGoOnDuringTheOutageAndCachingComesBackAfterIt() throws Exception {
         String cluster = System.getProperty("test.clusterName", "layered-cache-unit") + "-outage-" + UUID.randomUUID();
         try (StandaloneMember frozen = StandaloneMember.start(cluster)) {
-            HazelcastInstance local = EmbeddedHazelcast.start(cluster, EmbeddedHazelcast.freePort(), frozen.port());
+            HazelcastInstance local = EmbeddedHazelcast.start(cluster, FreePorts.next(), frozen.port());
             try {
                 assertThat(local.getCluster().getMembers()).hasSize(2);
                 LocalMemberCacheManager.manager = EmbeddedHazelcast.cacheManager(local);
@@ -145,7 +146,7 @@ class ClusterOutageTest {
     void tooManyInvalidationsDuringTheOutageDropTheWholeCacheWhenTheClusterReturns() throws Exception {
         String cluster = System.getProperty("test.clusterName", "layered-cache-unit") + "-overflow-" + UUID.randomUUID();
         try (StandaloneMember frozen = StandaloneMember.start(cluster)) {
-            HazelcastInstance local = EmbeddedHazelcast.start(cluster, EmbeddedHazelcast.freePort(), frozen.port());
+            HazelcastInstance local = EmbeddedHazelcast.start(cluster, FreePorts.next(), frozen.port());
             try {
                 assertThat(local.getCluster().getMembers()).hasSize(2);
                 LocalMemberCacheManager.manager = EmbeddedHazelcast.cacheManager(local);

@@ -51,7 +51,7 @@ public final class PayaraMicroProcess implements AutoCloseable {
      */
     public static PayaraMicroProcess start(String name, Path war, String clusterName, int startPort,
                                            List<String> extraArguments) throws IOException {
-        int port = freePort();
+        int port = FreePorts.next();
         Path logs = buildDirectory().toPath().resolve("payara-logs");
         Files.createDirectories(logs);
         Path log = logs.resolve(name + ".log");
@@ -150,8 +150,4 @@ public final class PayaraMicroProcess implements AutoCloseable {
         }
     }
 
-    /** A TCP port that is free on the loopback address right now, outside the ephemeral range ({@link FreePorts}). */
-    public static int freePort() {
-        return FreePorts.next();
-    }
 }

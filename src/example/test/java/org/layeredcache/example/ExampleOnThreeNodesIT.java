@@ -10,6 +10,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.layeredcache.testing.FreePorts;
 import org.layeredcache.testing.PayaraMicroProcess;
 import org.layeredcache.testing.PostgresSchema;
 
@@ -82,7 +83,7 @@ class ExampleOnThreeNodesIT {
         archive.as(ZipExporter.class).exportTo(war.toFile(), true);
 
         String cluster = System.getProperty("test.clusterName", "layered-cache-it") + "-" + name;
-        int startPort = PayaraMicroProcess.freePort();
+        int startPort = FreePorts.next();
         List<String> root = List.of("--contextroot", "/");
         // The first node alone: it seeds the empty schema; the two others then find the data there.
         NODES.add(PayaraMicroProcess.start(name + "-node-a", war, cluster, startPort, root));

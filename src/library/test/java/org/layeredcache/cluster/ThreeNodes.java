@@ -9,6 +9,7 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.layeredcache.it.TestWars;
+import org.layeredcache.testing.FreePorts;
 import org.layeredcache.testing.PayaraMicroProcess;
 import org.layeredcache.testing.PostgresSchema;
 
@@ -82,7 +83,7 @@ final class ThreeNodes implements BeforeAllCallback, AfterAllCallback {
                 .as(ZipExporter.class).exportTo(war.toFile(), true);
 
         cluster = System.getProperty("test.clusterName", "layered-cache-it") + "-" + name;
-        startPort = PayaraMicroProcess.freePort();
+        startPort = FreePorts.next();
         List<String> root = List.of("--contextroot", "/");
         for (String node : List.of("node-a", "node-b", "node-c")) {
             nodes.add(PayaraMicroProcess.start(name + "-" + node, war, cluster, startPort, root));

@@ -45,7 +45,7 @@ public final class EmbeddedHazelcast {
 
     /** A member of a cluster of its own, on a free port; the caller shuts it down. */
     public static HazelcastInstance start(String clusterName) {
-        return start(clusterName, freePort());
+        return start(clusterName, FreePorts.next());
     }
 
     /**
@@ -73,10 +73,6 @@ public final class EmbeddedHazelcast {
         return Hazelcast.newHazelcastInstance(config);
     }
 
-    /** A TCP port that is free on the loopback address right now, outside the ephemeral range ({@link FreePorts}). */
-    public static int freePort() {
-        return FreePorts.next();
-    }
 
     /** The JCache manager of a member, as the server's {@code CacheManager} would be. */
     public static CacheManager cacheManager(HazelcastInstance member) {

@@ -35,7 +35,7 @@ public final class StandaloneMember implements AutoCloseable {
     /** Starts a member of {@code clusterName} in a child JVM, on a free port, and waits until it runs. */
     public static StandaloneMember start(String clusterName) throws IOException, InterruptedException {
         Path log = Files.createTempFile("standalone-member", ".log");
-        int port = EmbeddedHazelcast.freePort();
+        int port = FreePorts.next();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m",
