@@ -31,6 +31,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 public class NearLayer {
 
     private static final int STRIPES = 64;
+    /** A copy is due for renewal in the last {@code 1 / RENEWED_IN_LAST} of its life. */
+    private static final int RENEWED_IN_LAST = 5;
     private static final NearLayer ABSENT = new Absent();
 
     private final Cache<CacheKey, Entry> entries;
@@ -95,8 +97,10 @@ public class NearLayer {
         if (invalidations.get(stripe) != stamp) {
             return false;
         }
-        Entry entry = new Entry(value, System.nanoTime() + Math.min(ttl.toNanos(), maxTtlNanos),
-                Math.max(bytes, minWeight), writtenAt);
+        long life = Math.min(ttl.toNanos(), maxTtlNanos);
+        long deadline = System.nanoTime() + life;
+        Entry entry = new Entry(value, deadline, deadline - life / RENEWED_IN_LAST, Math.max(bytes, minWeight),
+                writtenAt);
         return entries.asMap().compute(key, (k, current) -> invalidations.get(stripe) == stamp ? entry : current)
                 == entry;
     }
@@ -136,10 +140,15 @@ public class NearLayer {
     }
 
     /**
-     * A stored value, the {@link System#nanoTime()} after which it is gone, its weight, and when it was loaded
-     * (epoch milliseconds).
+     * A stored value, the {@link System#nanoTime()} after which it is gone, the one from which it is due for
+     * renewal (the last fifth of its life), its weight, and when it was loaded (epoch milliseconds).
      */
-    public record Entry(Object value, long deadline, int weight, long writtenAt) {
+    public record Entry(Object value, long deadline, long renewAt, int weight, long writtenAt) {
+
+        /** Whether the copy is in the last fifth of its life, where a read renews it ({@code near.renew}). */
+        public boolean dueForRenewal() {
+            return System.nanoTime() - renewAt >= 0;
+        }
     }
 
     /** Expires each entry at its own deadline, which a refused publish cannot move. */

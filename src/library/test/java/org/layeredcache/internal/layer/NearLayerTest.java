@@ -75,6 +75,19 @@ class NearLayerTest {
     }
 
     @Test
+    void aCopyIsDueForRenewalInTheLastFifthOfItsLifeOnly() {
+        long before = System.nanoTime();
+        near.publish(key(1), "v", 0, 0, near.stamp(key(1)), Duration.ofSeconds(10));
+        long after = System.nanoTime();
+        NearLayer.Entry entry = near.entry(key(1));
+
+        assertThat(entry.dueForRenewal()).as("a fresh copy").isFalse();
+        assertThat(entry.deadline() - entry.renewAt()).isEqualTo(Duration.ofSeconds(2).toNanos());
+        assertThat(entry.deadline()).isBetween(before + Duration.ofSeconds(10).toNanos(),
+                after + Duration.ofSeconds(10).toNanos());
+    }
+
+    @Test
     void theLayerIsBounded() {
         for (long id = 0; id < 5_000; id++) {
             near.publish(key(id), "v", 0, 0, near.stamp(key(id)), TTL);
