@@ -37,12 +37,15 @@ package org.layeredcache;
  *                      was asked; not part of {@link #calls()}
  * @param notCached     loads whose value {@link CachedRead#unless() unless} kept out of every layer (among
  *                      {@code loads}; a refresh-ahead's value too)
+ * @param nearRenewals  near copies renewed from the cluster in the background before they expired, because a call
+ *                      read them in the last fifth of their life ({@code near.renew}); not calls
  */
 public record CacheStatistics(String cache, long requestHits, long nearHits, long clusterHits, long loads,
                               long sharedLoads, long invalidations, long faults, long waitsGivenUp,
                               long staleServed, long oversized, long refreshes, long invalidationsReceived,
                               long waits, long preloaded, long preloadChunks, long droppedByTags,
-                              long nearDroppedForLostMessages, long uncachedCalls, long notCached) {
+                              long nearDroppedForLostMessages, long uncachedCalls, long notCached,
+                              long nearRenewals) {
 
     /** All calls counted: {@code requestHits + nearHits + clusterHits + loads + sharedLoads}. */
     public long calls() {

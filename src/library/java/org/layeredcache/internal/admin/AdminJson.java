@@ -31,6 +31,7 @@ final class AdminJson {
                 .add("preloadChunks", s.preloadChunks()).add("droppedByTags", s.droppedByTags())
                 .add("nearDroppedForLostMessages", s.nearDroppedForLostMessages())
                 .add("uncachedCalls", s.uncachedCalls()).add("notCached", s.notCached())
+                .add("nearRenewals", s.nearRenewals())
                 .add("calls", s.calls());
     }
 

@@ -20,6 +20,7 @@ import org.layeredcache.internal.load.ClaimWait;
 import org.layeredcache.internal.load.FreshLoad;
 import org.layeredcache.internal.load.KeyLoader;
 import org.layeredcache.internal.load.KeyRead;
+import org.layeredcache.internal.load.NearRenewal;
 import org.layeredcache.internal.load.PendingLoad;
 import org.layeredcache.internal.load.Publication;
 import org.layeredcache.internal.load.RefreshAhead;
@@ -52,9 +53,10 @@ import java.util.function.Supplier;
  *
  * <p>The parts each have a class of their own: one load per key on this node ({@link SingleFlight}), waiting for
  * another node's load ({@link ClaimWait}), refresh-ahead ({@link RefreshAhead}), stale-if-error
- * ({@link StaleIfError}), the publication rules ({@link Publication}), the cluster's guard ({@link GuardedCluster}:
- * its circuit, and the invalidations kept during an outage). Reads of many keys are {@link ManyKeysRead}'s, a bulk
- * preload {@link Preload}'s; both use the same parts.
+ * ({@link StaleIfError}), near copies renewed before they expire ({@link NearRenewal}), the publication rules
+ * ({@link Publication}), the cluster's guard ({@link GuardedCluster}: its circuit, and the invalidations kept
+ * during an outage). Reads of many keys are {@link ManyKeysRead}'s, a bulk preload {@link Preload}'s; both use
+ * the same parts.
  */
 final class LayeredCache {
 
@@ -69,6 +71,7 @@ final class LayeredCache {
     private final Publication publication;
     private final KeyLoader loader;
     private final RefreshAhead refreshAhead;
+    private final NearRenewal nearRenewal;
     private final ManyKeysRead manyKeys;
     private final Preload.Running preloads = new Preload.Running();
     private final long loadWaitNanos;
@@ -100,6 +103,7 @@ final class LayeredCache {
         this.publication = new Publication(layers, settings.maxValueSize());
         this.loader = new KeyLoader(layers, flights, publication, new StaleIfError(layers, publication));
         this.refreshAhead = new RefreshAhead(layers, executor, publication);
+        this.nearRenewal = new NearRenewal(layers, executor, settings.nearRenew());
         this.manyKeys = new ManyKeysRead(settings, layers, flights, publication);
         this.audit = new AuditSamples(settings.audit().enabled());
     }
@@ -188,6 +192,7 @@ final class LayeredCache {
                 counters.nearHit();
                 request.remember(key, entry.value());
                 refreshAhead.ifOld(read, entry.writtenAt());
+                nearRenewal.ifDue(read, entry);
                 if (!async) {
                     audit.hit(key, reinvocation);
                 }

@@ -23,6 +23,8 @@ import java.util.function.Function;
  * @param nearMaxSize      {@code near.max-size}: entries kept per node (default 10000)
  * @param nearTtl          {@code near.ttl}: the longest an entry stays in the near layer (default 30s), which bounds
  *                         how long a lost invalidation message can leave a node stale
+ * @param nearRenew        {@code near.renew}: whether a near copy read in the last fifth of its life is renewed from
+ *                         the cluster in the background (default true)
  * @param clusterEnabled   {@code cluster.enabled}: whether the cluster layer is used (default true)
  * @param clusterMaxSize   {@code cluster.max-size}: entries kept per cluster member before eviction (default 100000)
  * @param loadLease        {@code cluster.load-lease}: how long a load may hold its claim on a key; a load that takes
@@ -53,7 +55,8 @@ import java.util.function.Function;
  *                         listed has its built-in default)
  */
 public record CacheSettings(String cache, boolean enabled, Optional<Duration> ttl, boolean requestEnabled,
-                            boolean nearEnabled, long nearMaxSize, Duration nearTtl, boolean clusterEnabled,
+                            boolean nearEnabled, long nearMaxSize, Duration nearTtl, boolean nearRenew,
+                            boolean clusterEnabled,
                             int clusterMaxSize, Duration loadLease, Duration clusterTimeout,
                             Duration clusterRetryAfter, long nearMaxBytes, Duration loadWait, int maxValueSize,
                             int compressAbove, ValueForm valueForm, Optional<Duration> staleIfError,
@@ -94,6 +97,7 @@ public record CacheSettings(String cache, boolean enabled, Optional<Duration> tt
                 reader.get("near.enabled", CacheSettings::flag, true),
                 reader.get("near.max-size", CacheSettings::positiveLong, 10_000L),
                 reader.get("near.ttl", Durations::parse, Duration.ofSeconds(30)),
+                reader.get("near.renew", CacheSettings::flag, true),
                 reader.get("cluster.enabled", CacheSettings::flag, true),
                 reader.get("cluster.max-size", text -> Math.toIntExact(positiveLong(text)), 100_000),
                 reader.get("cluster.load-lease", Durations::parse, Duration.ofSeconds(30)),

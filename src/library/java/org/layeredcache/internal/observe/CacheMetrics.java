@@ -32,6 +32,7 @@ import java.util.logging.Logger;
  * <p>Names (Prometheus form on {@code /metrics}, where dots become underscores): {@code layered_cache.hits}
  * (layer = request, near, cluster), {@code .loads}, {@code .shared_loads}, {@code .waits}, {@code .waits_given_up},
  * {@code .refreshes}, {@code .preloaded}, {@code .uncached_calls}, {@code .not_cached},
+ * {@code .near.renewals},
  * {@code .stale_served}, {@code .oversized}, {@code .invalidations} (origin = this_node,
  * other_nodes, tag: entries found dropped by a tag when read), {@code .faults} (operation = cluster, key, invalidation_message, refresh_ahead, other: each
  * registered at zero; the log names the exact operation), {@code .near.entries}, {@code .near.size} (bytes), {@code .load.duration}
@@ -105,6 +106,8 @@ public class CacheMetrics implements CacheObserver {
                 CacheStatistics::uncachedCalls, name);
         gauge("not_cached", "Loaded values that unless kept out of every layer", cache, CacheStatistics::notCached,
                 name);
+        gauge("near.renewals", "Near copies renewed from the cluster before they expired", cache,
+                CacheStatistics::nearRenewals, name);
         registry.gauge(Metadata.builder().withName(PREFIX + "near.entries")
                 .withDescription("Entries in this node's near layer").build(), caches, c -> c.nearEntries(cache), name);
         registry.gauge(Metadata.builder().withName(PREFIX + "near.size").withUnit(MetricUnits.BYTES)

@@ -39,6 +39,7 @@ public final class CacheCounters {
     private final LongAdder nearDroppedForLostMessages = new LongAdder();
     private final LongAdder uncachedCalls = new LongAdder();
     private final LongAdder notCached = new LongAdder();
+    private final LongAdder nearRenewals = new LongAdder();
     private final MinuteCounts recentLoads = new MinuteCounts();
     private final MinuteCounts recentFaults = new MinuteCounts();
     private final MinuteCounts recentDelays = new MinuteCounts();
@@ -122,6 +123,11 @@ public final class CacheCounters {
         preloaded.add(entries);
     }
 
+    /** A near copy was renewed from the cluster before it expired. */
+    public void nearRenewal() {
+        nearRenewals.increment();
+    }
+
     /** A refresh-ahead reload ran the method. */
     public void refresh() {
         refreshes.increment();
@@ -197,7 +203,7 @@ public final class CacheCounters {
                 sharedLoads.sum(), invalidations.sum(), faults.sum(), waitsGivenUp.sum(), staleServed.sum(),
                 oversized.sum(), refreshes.sum(), invalidationsReceived.sum(), waits.sum(), preloaded.sum(),
                 preloadChunks.sum(), droppedByTags.sum(), nearDroppedForLostMessages.sum(), uncachedCalls.sum(),
-                notCached.sum());
+                notCached.sum(), nearRenewals.sum());
     }
 
     private static Throwable rootCause(Throwable failure) {

@@ -1,0 +1,89 @@
+package org.layeredcache;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.layeredcache.testing.InProcessNodes;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.layeredcache.testing.Ids.newId;
+import static org.layeredcache.testing.Nodes.bean;
+import static org.layeredcache.testing.Nodes.statistics;
+
+/**
+ * A key read often keeps its near copy past the near TTL (3 s here): a read in the copy's last fifth renews it from
+ * the cluster in the background, so no read waits for the cluster because the copy ran out. With
+ * {@code near.renew=false} the copy expires and the next read is a cluster hit.
+ */
+class NearRenewalTest {
+
+    private static final Duration NEAR_TTL = Duration.ofSeconds(3);
+
+    @ApplicationScoped
+    public static class Items {
+        private final AtomicInteger loads = new AtomicInteger();
+
+        public int loads() {
+            return loads.get();
+        }
+
+        @CachedRead(cache = "renewed", key = "item-{id}")
+        public String renewed(long id) {
+            loads.incrementAndGet();
+            return "item " + id;
+        }
+
+        @CachedRead(cache = "not-renewed", key = "item-{id}")
+        public String notRenewed(long id) {
+            loads.incrementAndGet();
+            return "item " + id;
+        }
+    }
+
+    @RegisterExtension
+    static final InProcessNodes NODES = InProcessNodes.of(1, Items.class);
+
+    /** Reads the key every 20 ms for two and a half near TTLs; every answer must be the item. */
+    private static void readOftenFor(Duration duration, java.util.function.LongFunction<String> read, long id)
+            throws InterruptedException {
+        long end = System.nanoTime() + duration.toNanos();
+        while (System.nanoTime() < end) {
+            assertThat(read.apply(id)).isEqualTo("item " + id);
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void aKeyReadOftenIsRenewedNearAndNeverAsksTheClusterOnTheCallersThread() throws InterruptedException {
+        Items items = bean(NODES.a(), Items.class);
+        long id = newId();
+        CacheStatistics before = statistics(NODES.a(), "renewed");
+        int loads = items.loads();
+
+        readOftenFor(NEAR_TTL.multipliedBy(5).dividedBy(2), items::renewed, id);
+
+        CacheStatistics after = statistics(NODES.a(), "renewed");
+        assertThat(items.loads() - loads).as("loads").isEqualTo(1);
+        assertThat(after.clusterHits() - before.clusterHits()).as("reads answered by the cluster").isZero();
+        assertThat(after.nearRenewals() - before.nearRenewals()).as("renewals").isGreaterThanOrEqualTo(2);
+        assertThat(after.faults() - before.faults()).as("faults").isZero();
+    }
+
+    @Test
+    void withoutRenewalACopyExpiresAndTheNextReadAsksTheCluster() throws InterruptedException {
+        Items items = bean(NODES.a(), Items.class);
+        long id = newId();
+        CacheStatistics before = statistics(NODES.a(), "not-renewed");
+        int loads = items.loads();
+
+        readOftenFor(NEAR_TTL.plusMillis(500), items::notRenewed, id);
+
+        CacheStatistics after = statistics(NODES.a(), "not-renewed");
+        assertThat(items.loads() - loads).as("loads").isEqualTo(1);
+        assertThat(after.clusterHits() - before.clusterHits()).as("reads answered by the cluster").isPositive();
+        assertThat(after.nearRenewals() - before.nearRenewals()).as("renewals").isZero();
+    }
+}
