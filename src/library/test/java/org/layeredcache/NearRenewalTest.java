@@ -36,6 +36,12 @@ class NearRenewalTest {
             return "item " + id;
         }
 
+        @CachedRead(cache = "renewed", key = "grouped-{id}", tags = "group-{id}")
+        public String grouped(long id) {
+            loads.incrementAndGet();
+            return "item " + id;
+        }
+
         @CachedRead(cache = "not-renewed", key = "item-{id}")
         public String notRenewed(long id) {
             loads.incrementAndGet();
@@ -70,6 +76,25 @@ class NearRenewalTest {
         assertThat(after.clusterHits() - before.clusterHits()).as("reads answered by the cluster").isZero();
         assertThat(after.nearRenewals() - before.nearRenewals()).as("renewals").isGreaterThanOrEqualTo(2);
         assertThat(after.faults() - before.faults()).as("faults").isZero();
+    }
+
+    @Test
+    void aTaggedCopyRenewedKeepsItsTagsVersionsKnownSoNoReadAsksForThem() throws InterruptedException {
+        Items items = bean(NODES.a(), Items.class);
+        long id = newId();
+        org.layeredcache.internal.layer.TagVersions tags = bean(NODES.a(),
+                org.layeredcache.internal.cache.CacheRegistry.class).layersOf("renewed").tags();
+        assertThat(items.grouped(id)).isEqualTo("item " + id);            // the load asks its tag's version
+        CacheStatistics before = statistics(NODES.a(), "renewed");
+        long lateQuestions = tags.lateQuestions();
+
+        readOftenFor(NEAR_TTL.multipliedBy(5).dividedBy(2), items::grouped, id);
+
+        CacheStatistics after = statistics(NODES.a(), "renewed");
+        assertThat(after.clusterHits() - before.clusterHits()).as("reads answered by the cluster").isZero();
+        assertThat(after.loads() - before.loads()).as("loads").isZero();
+        assertThat(after.nearRenewals() - before.nearRenewals()).as("renewals").isGreaterThanOrEqualTo(2);
+        assertThat(tags.lateQuestions() - lateQuestions).as("versions a near hit had to ask for").isZero();
     }
 
     @Test

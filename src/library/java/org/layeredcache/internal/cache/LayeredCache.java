@@ -103,7 +103,7 @@ final class LayeredCache {
         this.publication = new Publication(layers, settings.maxValueSize());
         this.loader = new KeyLoader(layers, flights, publication, new StaleIfError(layers, publication));
         this.refreshAhead = new RefreshAhead(layers, executor, publication);
-        this.nearRenewal = new NearRenewal(layers, executor, settings.nearRenew());
+        this.nearRenewal = new NearRenewal(layers, settings.nearRenew());
         this.manyKeys = new ManyKeysRead(settings, layers, flights, publication);
         this.audit = new AuditSamples(settings.audit().enabled());
     }

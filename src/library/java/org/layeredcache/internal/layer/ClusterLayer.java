@@ -95,7 +95,19 @@ public final class ClusterLayer {
      * @throws ClusterCodec.UnreadableEntryException if the entry cannot be read (its class changed, say)
      */
     Entry get(CacheKey key) {
-        byte[] stored = await(cache().getAsync(ClusterCodec.key(key), READ_KEEPS_EXPIRY), "get");
+        return entry(await(cache().getAsync(ClusterCodec.key(key), READ_KEEPS_EXPIRY), "get"));
+    }
+
+    /**
+     * What the cluster holds for the key ({@code null} for nothing), asked now and read where the answer arrives,
+     * for work nobody waits for (not counted as a round trip). An unreadable entry fails the future.
+     */
+    java.util.concurrent.CompletableFuture<Entry> getLater(CacheKey key) {
+        return org.layeredcache.internal.cluster.Answers.of(cache().getAsync(ClusterCodec.key(key), READ_KEEPS_EXPIRY))
+                .thenApply(this::entry);
+    }
+
+    private Entry entry(byte[] stored) {
         if (stored == null) {
             return null;
         }

@@ -88,6 +88,22 @@ public final class GuardedCluster {
     }
 
     /**
+     * The stored entry ({@code null}: none), asked now and answered where the answer arrives, for background work
+     * that nobody waits for: while the circuit is open nothing is sent and the answer is {@code null} at once. A
+     * failure fails the future and leaves the circuit alone (the caller counts it).
+     */
+    public java.util.concurrent.CompletableFuture<ClusterLayer.Entry> getLater(CacheKey key) {
+        if (!usable()) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+        try {
+            return layer.getLater(key);
+        } catch (RuntimeException e) {
+            return java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
      * The stored entry and, in the same round, a claim on the key should it hold nothing
      * ({@link ClusterLayer#getOrReserve}); an unreadable entry is dropped.
      */

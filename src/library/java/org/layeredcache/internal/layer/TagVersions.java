@@ -290,6 +290,55 @@ public final class TagVersions {
     }
 
     /**
+     * Whether the cluster still holds the versions the stored form's tags carry, asked now (all at once) and answered
+     * where the answer arrives, never blocking; if it does, this node trusts those versions for another near TTL
+     * (a version a message changed meanwhile stays changed, and the form is then not current). For the renewal of a
+     * near copy ({@code NearRenewal}), so that a copy kept past its first life does not find its tags' versions
+     * forgotten and wait for the cluster on a reader's thread. True at once for an untagged form.
+     */
+    public java.util.concurrent.CompletableFuture<Boolean> renewLater(Object stored, CacheCounters counters) {
+        if (!(stored instanceof Tagged tagged)) {
+            return java.util.concurrent.CompletableFuture.completedFuture(true);
+        }
+        if (shared == null) {
+            return java.util.concurrent.CompletableFuture.completedFuture(current(stored, counters));
+        }
+        String[] tags = tagged.tags();
+        long[] versions = tagged.versions();
+        for (long version : versions) {
+            if (version == UNKNOWN) {
+                return java.util.concurrent.CompletableFuture.completedFuture(false);
+            }
+        }
+        return shared.getAllLater(new HashSet<>(Arrays.asList(tags)))
+                .orTimeout(shared.timeoutMillis(), TimeUnit.MILLISECONDS)
+                .thenApply(found -> {
+                    for (int i = 0; i < tags.length; i++) {
+                        Long now = found.get(tags[i]);
+                        if (now == null || now != versions[i]) {
+                            return false;
+                        }
+                    }
+                    boolean current = true;
+                    for (int i = 0; i < tags.length; i++) {
+                        Long known = seen.putIfAbsent(tags[i], versions[i]);
+                        // The same version again: written anew, so trusted for another near TTL from now.
+                        current &= known == null || seen.replace(tags[i], versions[i], versions[i]);
+                    }
+                    return current;
+                });
+    }
+
+    /** Whether two stored forms carry the same tags at the same versions (none: both untagged). */
+    public static boolean sameTags(Object one, Object other) {
+        String[] tags = one instanceof Tagged tagged ? tagged.tags() : new String[0];
+        long[] versions = one instanceof Tagged tagged ? tagged.versions() : new long[0];
+        String[] otherTags = other instanceof Tagged tagged ? tagged.tags() : new String[0];
+        long[] otherVersions = other instanceof Tagged tagged ? tagged.versions() : new long[0];
+        return Arrays.equals(tags, otherTags) && Arrays.equals(versions, otherVersions);
+    }
+
+    /**
      * Whether no tag of the stored form was invalidated since its load began, asked of the cluster itself rather
      * than of this node's view (which a message may not have reached yet). True for an untagged form; all the
      * tags are asked at once.

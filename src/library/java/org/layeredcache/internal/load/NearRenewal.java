@@ -2,77 +2,73 @@ package org.layeredcache.internal.load;
 
 import org.layeredcache.internal.key.CacheKey;
 import org.layeredcache.internal.layer.ClusterLayer;
-import org.layeredcache.internal.layer.GuardedCluster;
 import org.layeredcache.internal.layer.Layers;
 import org.layeredcache.internal.layer.NearLayer;
+import org.layeredcache.internal.layer.TagVersions;
 
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Renewal of one cache's near copies before they expire ({@code near.renew}, on by default): a near hit on a copy
- * in the last fifth of its life answers at once, and the key's cluster entry is read in the background and stored
- * near with a new life. A key read more often than that keeps its near copy, so its readers never wait for the
- * cluster because the near TTL ran out; the cluster is read as often as without renewal (once per key and near
- * TTL), only not on a caller's thread.
+ * in the last fifth of its life answers at once, and sends two questions to the cluster, the key's entry and the
+ * versions of the copy's tags; where the answers arrive, the entry is stored near with a new life, and this node
+ * trusts those versions for another near TTL. A key read more often than that keeps its near copy, so its readers
+ * never wait for the cluster because the near TTL ran out; the cluster is read as often as without renewal (once
+ * per key and near TTL), only not on a reader's thread, and no thread is started or handed work for it.
  *
  * <p>The near TTL still bounds how long a lost invalidation message can leave this node stale: a renewal reads the
- * cluster anew, and stores under the near layer's stamp taken before that read, so an invalidation that lands in
+ * cluster anew, and stores under the near layer's stamp taken before it asked, so an invalidation that lands in
  * between refuses what it read ({@link NearLayer#publish}). A renewal that finds no entry, another load's claim, an
- * entry past its TTL or one of whose tags was invalidated stores nothing: the copy expires and the next read goes
- * down the layers as usual.
+ * entry past its TTL, one whose tags' versions are not the copy's, or a tag the cluster has a newer version of,
+ * stores nothing: the copy expires and the next read goes down the layers as usual.
  *
- * <p>At most one renewal per key runs on this node, on the server's executor. A failure is counted and logged once
- * per cause as a fault; the copy then simply expires. Thread-safe.
+ * <p>At most one renewal per key is on its way from this node. A failure is counted and logged once per cause as a
+ * fault; the copy then simply expires. Thread-safe.
  */
 public final class NearRenewal {
 
     private final Set<CacheKey> running = ConcurrentHashMap.newKeySet();
     private final Layers layers;
-    private final Executor executor;
     private final boolean enabled;
 
-    public NearRenewal(Layers layers, Executor executor, boolean enabled) {
+    public NearRenewal(Layers layers, boolean enabled) {
         this.layers = layers;
-        this.executor = executor;
         this.enabled = enabled;
     }
 
-    /** Starts the background renewal of the near copy a read answered with, if it is due and none runs. */
+    /** Sends the renewal of the near copy a read answered with, if it is due and none is on its way. */
     public void ifDue(KeyRead read, NearLayer.Entry copy) {
         if (!enabled || !copy.dueForRenewal() || !layers.cluster().present() || !running.add(read.key())) {
             return;
         }
-        try {
-            executor.execute(() -> {
-                try {
-                    renew(read);
-                } catch (RuntimeException | LinkageError e) {
-                    layers.counters().fault("renewing a near copy", e);
-                } finally {
-                    running.remove(read.key());
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            running.remove(read.key());
-            layers.counters().fault("starting the renewal of a near copy", e);
-        }
-    }
-
-    private void renew(KeyRead read) {
         CacheKey key = read.key();
         NearLayer near = layers.nearNow();
-        long stamp = near.stamp(key);                    // before the cluster is read: an invalidation refuses it
-        GuardedCluster.Reached<ClusterLayer.Entry> found = layers.cluster().get(key);
-        ClusterLayer.Entry entry = found.reached() ? found.value() : null;
-        if (entry == null || entry.isClaim() || StaleIfError.expired(read.times(), entry)
-                || !layers.current(entry.value())) {
+        long stamp = near.stamp(key);                    // before the cluster is asked: an invalidation refuses it
+        CompletableFuture<ClusterLayer.Entry> entry;
+        CompletableFuture<Boolean> tags;
+        try {
+            entry = layers.cluster().getLater(key);
+            tags = layers.tags().renewLater(copy.value(), layers.counters());
+        } catch (RuntimeException e) {
+            running.remove(key);
+            layers.counters().fault("renewing a near copy", e);
             return;
         }
-        if (near.publish(key, entry.value(), entry.raw().length, entry.writtenAt(), stamp, read.ttl())) {
-            layers.counters().nearRenewal();
-        }
+        entry.thenCombine(tags, (found, tagsCurrent) -> tagsCurrent && found != null && !found.isClaim()
+                        && !StaleIfError.expired(read.times(), found)
+                        && TagVersions.sameTags(copy.value(), found.value())
+                        && near.publish(key, found.value(), found.raw().length, found.writtenAt(), stamp, read.ttl()))
+                .whenComplete((renewed, failure) -> {
+                    running.remove(key);
+                    if (failure != null) {
+                        layers.counters().fault("renewing a near copy", failure instanceof CompletionException
+                                && failure.getCause() != null ? failure.getCause() : failure);
+                    } else if (renewed) {
+                        layers.counters().nearRenewal();
+                    }
+                });
     }
 }
