@@ -153,11 +153,29 @@ if [ -n "${PROFILE:-}" ]; then
     start_node "$name-A" "$PORT" "layered-cache-bench-$$-profile" "${variant[@]}"
     fill "$name" "$PORT" "$prefix"
     load "$name-warmup" "$PORT" "$prefix" "$WARMUP"
+    caches() {
+        curl -sf -u "bench:$ADMIN_SECRET" "http://127.0.0.1:$PORT/layered-cache/caches" > "$RESULTS/$name-$1.caches.json" || true
+    }
+    caches before
     jcmd "${PIDS[0]}" JFR.start name=steady settings=profile > /dev/null
     load "$name" "$PORT" "$prefix" "$DURATION" --latency
     jcmd "${PIDS[0]}" JFR.dump name=steady filename="$PWD/$RESULTS/$name.jfr" > /dev/null
+    caches after
     stop_nodes
     python3 src/bench/jfr-summary.py "$RESULTS/$name.jfr" "$RESULTS/$name.wrk" > "$RESULTS/$name.md"
+    if [ -s "$RESULTS/$name-before.caches.json" ] && [ -s "$RESULTS/$name-after.caches.json" ]; then
+        python3 - "$RESULTS/$name-before.caches.json" "$RESULTS/$name-after.caches.json" >> "$RESULTS/$name.md" <<'PY'
+import json, sys
+before, after = (json.load(open(f))["caches"] for f in sys.argv[1:3])
+keys = ("requestHits", "nearHits", "clusterHits", "loads", "nearRenewals")
+print("\n**Annotated reads during the recorded window**, per cache (near renewals are not reads):\n")
+print("| cache | " + " | ".join(keys) + " |")
+print("|---|" + "---|" * len(keys))
+for cache in sorted(after):
+    print("| " + cache + " | " + " | ".join(
+        str(after[cache]["cluster"].get(k, 0) - before.get(cache, {}).get("cluster", {}).get(k, 0)) for k in keys) + " |")
+PY
+    fi
     cat "$RESULTS/$name.md"
     exit 0
 fi
