@@ -95,7 +95,8 @@ import java.lang.annotation.Target;
  *   <li>{@code layered-cache.cache.<cache>.enabled}, {@code .ttl} (overrides every annotation's {@link #ttl()}),
  *       {@code .request.enabled}, {@code .near.enabled}, {@code .near.max-size} (default 10000), {@code .near.ttl}
  *       (default 30s), {@code .near.renew} (default true: a near copy read in the last fifth of its life is renewed
- *       from the cluster in the background, so hot keys do not miss when it ends), {@code .cluster.enabled}, {@code .cluster.max-size} (default 100000 per member),
+ *       from the cluster in the background, so hot keys do not miss when it ends), {@code .cluster.enabled},
+ *       {@code .cluster.max-size} (default 100000 per member),
  *       {@code .cluster.load-lease} (default 30s), {@code .cluster.timeout} (default 500ms),
  *       {@code .cluster.retry-after} (default 2s), {@code .load.wait} (default 5s), {@code .refresh-after},
  *       {@code .stale-if-error}, {@code .near.max-bytes} (default 64MB), {@code .cluster.max-value-size} (default

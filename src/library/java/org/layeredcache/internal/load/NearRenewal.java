@@ -54,7 +54,7 @@ public final class NearRenewal {
             tags = layers.tags().renewLater(copy.value(), layers.counters());
         } catch (RuntimeException e) {
             running.remove(key);
-            layers.counters().fault("renewing a near copy", e);
+            layers.counters().fault("cluster read renewing a near copy", e);
             return;
         }
         entry.thenCombine(tags, (found, tagsCurrent) -> tagsCurrent && found != null && !found.isClaim()
@@ -64,7 +64,7 @@ public final class NearRenewal {
                 .whenComplete((renewed, failure) -> {
                     running.remove(key);
                     if (failure != null) {
-                        layers.counters().fault("renewing a near copy", failure instanceof CompletionException
+                        layers.counters().fault("cluster read renewing a near copy", failure instanceof CompletionException
                                 && failure.getCause() != null ? failure.getCause() : failure);
                     } else if (renewed) {
                         layers.counters().nearRenewal();
