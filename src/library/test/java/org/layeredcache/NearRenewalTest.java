@@ -42,6 +42,14 @@ class NearRenewalTest {
             return "item " + id;
         }
 
+        @CachedRead(cache = "renewed", key = "item-{ids}", each = "ids")
+        public java.util.Map<Long, String> many(java.util.List<Long> ids) {
+            loads.incrementAndGet();
+            java.util.Map<Long, String> found = new java.util.HashMap<>();
+            ids.forEach(id -> found.put(id, "item " + id));
+            return found;
+        }
+
         @CachedRead(cache = "not-renewed", key = "item-{id}")
         public String notRenewed(long id) {
             loads.incrementAndGet();
@@ -76,6 +84,25 @@ class NearRenewalTest {
         assertThat(after.clusterHits() - before.clusterHits()).as("reads answered by the cluster").isZero();
         assertThat(after.nearRenewals() - before.nearRenewals()).as("renewals").isGreaterThanOrEqualTo(2);
         assertThat(after.faults() - before.faults()).as("faults").isZero();
+    }
+
+    @Test
+    void aReadOfManyKeysRenewsTheNearCopiesItAnswersWith() throws InterruptedException {
+        Items items = bean(NODES.a(), Items.class);
+        java.util.List<Long> ids = java.util.List.of(newId(), newId(), newId());
+        CacheStatistics before = statistics(NODES.a(), "renewed");
+        int loads = items.loads();
+
+        long end = System.nanoTime() + NEAR_TTL.multipliedBy(5).dividedBy(2).toNanos();
+        while (System.nanoTime() < end) {
+            assertThat(items.many(ids)).hasSize(3).containsEntry(ids.get(0), "item " + ids.get(0));
+            Thread.sleep(20);
+        }
+
+        CacheStatistics after = statistics(NODES.a(), "renewed");
+        assertThat(items.loads() - loads).as("loads").isEqualTo(1);
+        assertThat(after.clusterHits() - before.clusterHits()).as("keys answered by the cluster").isZero();
+        assertThat(after.nearRenewals() - before.nearRenewals()).as("renewals").isGreaterThanOrEqualTo(6);
     }
 
     @Test

@@ -104,7 +104,7 @@ final class LayeredCache {
         this.loader = new KeyLoader(layers, flights, publication, new StaleIfError(layers, publication));
         this.refreshAhead = new RefreshAhead(layers, executor, publication);
         this.nearRenewal = new NearRenewal(layers, settings.nearRenew());
-        this.manyKeys = new ManyKeysRead(settings, layers, flights, publication);
+        this.manyKeys = new ManyKeysRead(settings, layers, flights, publication, nearRenewal);
         this.audit = new AuditSamples(settings.audit().enabled());
     }
 
@@ -192,7 +192,7 @@ final class LayeredCache {
                 counters.nearHit();
                 request.remember(key, entry.value());
                 refreshAhead.ifOld(read, entry.writtenAt());
-                nearRenewal.ifDue(read, entry);
+                nearRenewal.ifDue(key, read.times(), entry);
                 if (!async) {
                     audit.hit(key, reinvocation);
                 }

@@ -13,6 +13,7 @@ import org.layeredcache.internal.layer.NullValue;
 import org.layeredcache.internal.layer.RequestEntries;
 import org.layeredcache.internal.layer.TagVersions;
 import org.layeredcache.internal.load.BulkLoader;
+import org.layeredcache.internal.load.NearRenewal;
 import org.layeredcache.internal.load.Publication;
 import org.layeredcache.internal.load.SingleFlight;
 import org.layeredcache.internal.load.StaleIfError;
@@ -40,14 +41,17 @@ final class ManyKeysRead {
     private final CacheCounters counters;
     private final SingleFlight flights;
     private final Publication publication;
+    private final NearRenewal nearRenewal;
 
     /** A cache's parts, shared with its read of one key. */
-    ManyKeysRead(CacheSettings settings, Layers layers, SingleFlight flights, Publication publication) {
+    ManyKeysRead(CacheSettings settings, Layers layers, SingleFlight flights, Publication publication,
+                 NearRenewal nearRenewal) {
         this.settings = settings;
         this.layers = layers;
         this.counters = layers.counters();
         this.flights = flights;
         this.publication = publication;
+        this.nearRenewal = nearRenewal;
     }
 
     /**
@@ -89,11 +93,13 @@ final class ManyKeysRead {
             for (CacheKey key : missing) {
                 stamps.put(key, near.stamp(key));
             }
+            EntryTimes resolved = settings.resolve(times);
             near.entries(missing).forEach((key, entry) -> {
                 if (!layers.current(entry.value())) {
                     return;                        // a tag of it was invalidated: a miss
                 }
                 counters.nearHit();
+                nearRenewal.ifDue(key, resolved, entry);
                 request.remember(key, entry.value());
                 found.put(key, entry.value());
             });

@@ -1,5 +1,6 @@
 package org.layeredcache.internal.load;
 
+import org.layeredcache.internal.config.EntryTimes;
 import org.layeredcache.internal.key.CacheKey;
 import org.layeredcache.internal.layer.ClusterLayer;
 import org.layeredcache.internal.layer.Layers;
@@ -39,12 +40,15 @@ public final class NearRenewal {
         this.enabled = enabled;
     }
 
-    /** Sends the renewal of the near copy a read answered with, if it is due and none is on its way. */
-    public void ifDue(KeyRead read, NearLayer.Entry copy) {
-        if (!enabled || !copy.dueForRenewal() || !layers.cluster().present() || !running.add(read.key())) {
+    /**
+     * Sends the renewal of the near copy a read of {@code key} answered with, if it is due and none is on its way.
+     *
+     * @param times the read's entry times, configuration applied
+     */
+    public void ifDue(CacheKey key, EntryTimes times, NearLayer.Entry copy) {
+        if (!enabled || !copy.dueForRenewal() || !layers.cluster().present() || !running.add(key)) {
             return;
         }
-        CacheKey key = read.key();
         NearLayer near = layers.nearNow();
         long stamp = near.stamp(key);                    // before the cluster is asked: an invalidation refuses it
         CompletableFuture<ClusterLayer.Entry> entry;
@@ -58,9 +62,9 @@ public final class NearRenewal {
             return;
         }
         entry.thenCombine(tags, (found, tagsCurrent) -> tagsCurrent && found != null && !found.isClaim()
-                        && !StaleIfError.expired(read.times(), found)
+                        && !StaleIfError.expired(times, found)
                         && TagVersions.sameTags(copy.value(), found.value())
-                        && near.publish(key, found.value(), found.raw().length, found.writtenAt(), stamp, read.ttl()))
+                        && near.publish(key, found.value(), found.raw().length, found.writtenAt(), stamp, times.ttl()))
                 .whenComplete((renewed, failure) -> {
                     running.remove(key);
                     if (failure != null) {
