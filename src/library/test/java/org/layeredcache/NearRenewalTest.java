@@ -60,12 +60,17 @@ class NearRenewalTest {
     @RegisterExtension
     static final InProcessNodes NODES = InProcessNodes.of(1, Items.class);
 
-    /** Reads the key every 20 ms for two and a half near TTLs; every answer must be the item. */
+    /** Reads the key every 20 ms for {@code duration}; every answer must be the item. */
     private static void readOftenFor(Duration duration, java.util.function.LongFunction<String> read, long id)
             throws InterruptedException {
+        readOftenFor(duration, () -> assertThat(read.apply(id)).isEqualTo("item " + id));
+    }
+
+    /** Runs {@code checkedRead} every 20 ms for {@code duration}. */
+    private static void readOftenFor(Duration duration, Runnable checkedRead) throws InterruptedException {
         long end = System.nanoTime() + duration.toNanos();
         while (System.nanoTime() < end) {
-            assertThat(read.apply(id)).isEqualTo("item " + id);
+            checkedRead.run();
             Thread.sleep(20);
         }
     }
@@ -93,11 +98,8 @@ class NearRenewalTest {
         CacheStatistics before = statistics(NODES.a(), "renewed");
         int loads = items.loads();
 
-        long end = System.nanoTime() + NEAR_TTL.multipliedBy(5).dividedBy(2).toNanos();
-        while (System.nanoTime() < end) {
-            assertThat(items.many(ids)).hasSize(3).containsEntry(ids.get(0), "item " + ids.get(0));
-            Thread.sleep(20);
-        }
+        readOftenFor(NEAR_TTL.multipliedBy(5).dividedBy(2),
+                () -> assertThat(items.many(ids)).hasSize(3).containsEntry(ids.get(0), "item " + ids.get(0)));
 
         CacheStatistics after = statistics(NODES.a(), "renewed");
         assertThat(items.loads() - loads).as("loads").isEqualTo(1);
