@@ -19,7 +19,8 @@
 #        PROFILE=c src/bench/endpoints.sh: only (c)'s steady state (PROFILE=d: the Redis page's), its measured
 #                                  window recorded by JDK Flight Recorder (settings=profile, started and dumped with
 #                                  jcmd) and summarised by src/bench/jfr-summary.py into target/bench/profile-c.md
-#                                  (or -d); docs are left alone.
+#                                  (or -d); docs are left alone. JOINING=1 with PROFILE: node B's first COLD seconds
+#                                  instead, started while A (filled, idle) runs in the same cluster.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=../scripts/payara-micro.sh
@@ -149,17 +150,24 @@ if [ -n "${PROFILE:-}" ]; then
         d) prefix=/redis; variant=(LAYERED_CACHE_ENABLED=false EXAMPLE_REDIS_ENABLED=true); drop_redis_keys ;;
         *) echo "PROFILE=$PROFILE: write c (all layers) or d (Redis)" >&2; exit 1 ;;
     esac
-    name="profile-$PROFILE"
+    name="profile-$PROFILE${JOINING:+-joining}"
     start_node "$name-A" "$PORT" "layered-cache-bench-$$-profile" "${variant[@]}"
     fill "$name" "$PORT" "$prefix"
-    load "$name-warmup" "$PORT" "$prefix" "$WARMUP"
+    recorded=0 seconds=$DURATION port=$PORT
+    if [ -n "${JOINING:-}" ]; then
+        # node B's first COLD seconds, started while A (filled, idle) runs: the cold start joining a warm cluster
+        start_node "$name-B" "$((PORT + 1))" "layered-cache-bench-$$-profile" "${variant[@]}"
+        recorded=1 seconds=$COLD port=$((PORT + 1))
+    else
+        load "$name-warmup" "$PORT" "$prefix" "$WARMUP"
+    fi
     caches() {
-        curl -sf -u "bench:$ADMIN_SECRET" "http://127.0.0.1:$PORT/layered-cache/caches" > "$RESULTS/$name-$1.caches.json" || true
+        curl -sf -u "bench:$ADMIN_SECRET" "http://127.0.0.1:$port/layered-cache/caches" > "$RESULTS/$name-$1.caches.json" || true
     }
     caches before
-    jcmd "${PIDS[0]}" JFR.start name=steady settings=profile > /dev/null
-    load "$name" "$PORT" "$prefix" "$DURATION" --latency
-    jcmd "${PIDS[0]}" JFR.dump name=steady filename="$PWD/$RESULTS/$name.jfr" > /dev/null
+    jcmd "${PIDS[$recorded]}" JFR.start name=window settings=profile > /dev/null
+    load "$name" "$port" "$prefix" "$seconds" --latency
+    jcmd "${PIDS[$recorded]}" JFR.dump name=window filename="$PWD/$RESULTS/$name.jfr" > /dev/null
     caches after
     stop_nodes
     python3 src/bench/jfr-summary.py "$RESULTS/$name.jfr" "$RESULTS/$name.wrk" > "$RESULTS/$name.md"

@@ -52,7 +52,7 @@ def request_thread(name):
 
 def main():
     path = sys.argv[1]
-    print("## Profile of the page under load, steady state: " + path + "\n")
+    print("## Profile of the page under load: " + path + "\n")
     if len(sys.argv) > 2:
         with open(sys.argv[2]) as wrk:
             lines = [line.rstrip() for line in wrk if "%" in line and ("ms" in line or "us" in line)]
