@@ -13,6 +13,7 @@ import org.layeredcache.internal.cluster.SharedMap;
 import org.layeredcache.internal.config.CacheCatalog;
 import org.layeredcache.internal.config.CacheSettings;
 import org.layeredcache.internal.config.EntryTimes;
+import org.layeredcache.internal.config.ValueForm;
 import org.layeredcache.internal.key.CacheKey;
 import org.layeredcache.internal.key.Entries;
 import org.layeredcache.internal.layer.ClusterLayer;
@@ -275,6 +276,31 @@ public class CacheRegistry {
         CacheSettings settings = catalog.settings(cache);
         layered.preloads().run(new Preload(layers.cluster(), layers.counters(), settings.maxValueSize(),
                 settings.preloadChunkSize(), settings.resolve(times).kept()), values, keyOf, progress);
+    }
+
+    /**
+     * Warms up the value form of every cache that writes Apache Fory's form to its cluster layer, with up to its
+     * {@code cluster.value-form.warm-up} entries the cluster already holds ({@link GuardedCluster#warmUpValueForm}),
+     * so that a node joining a cluster has Fory's code for those classes generated before its first request rather
+     * than during it.
+     * Called once as the application starts; waits for the cluster at most its timeout per cache, and a cache whose
+     * cluster is not reached is skipped (its fault counted as any other).
+     *
+     * @return how many entries warmed the form, per cache that was warmed
+     */
+    public Map<String, Integer> warmUpValueForms() {
+        Map<String, Integer> warmed = new java.util.TreeMap<>();
+        for (String name : catalog.names()) {
+            CacheSettings settings = catalog.settings(name);
+            if (settings.enabled() && settings.clusterEnabled() && settings.valueForm() == ValueForm.FORY
+                    && settings.valueFormWarmUp() > 0) {
+                GuardedCluster cluster = layersOf(name).cluster();
+                if (cluster.present()) {
+                    warmed.put(name, cluster.warmUpValueForm(settings.valueFormWarmUp()));
+                }
+            }
+        }
+        return warmed;
     }
 
     /**

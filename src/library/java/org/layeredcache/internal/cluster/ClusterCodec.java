@@ -185,6 +185,39 @@ public final class ClusterCodec {
         }
     }
 
+    /**
+     * Has the value form read (and write) the value an entry holds in every instance it keeps, so that the code
+     * the form generates for the value's classes exists before requests need it ({@link ForyForm#warmUp}). Entries
+     * in Java serialization and claims have nothing to warm.
+     *
+     * @return whether the entry was in Fory's form and warmed
+     * @throws UnreadableEntryException if the entry cannot be read
+     */
+    public boolean warmUp(byte[] entry) {
+        byte tag = entry.length < HEADER ? 0 : entry[0];
+        if (tag != FORY && tag != FORY_DEFLATED) {
+            return false;
+        }
+        try {
+            byte[] body = tag == FORY ? entry : inflated(entry);
+            int offset = tag == FORY ? HEADER : 0;
+            fory.warmUp(body, offset, body.length - offset);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            throw new UnreadableEntryException("a cluster entry cannot be read: " + e, e);
+        }
+    }
+
+    /** How many of the Fory form's instances hold the code for {@code type} already (of {@link #formInstances}). */
+    public int instancesKnowing(Class<?> type) {
+        return fory.instancesKnowing(type);
+    }
+
+    /** How many instances the Fory form keeps (and warms up). */
+    public static int formInstances() {
+        return ForyForm.POOL_SIZE;
+    }
+
     private static byte[] inflated(byte[] entry) throws IOException {
         try (InputStream in = new InflaterInputStream(new ByteArrayInputStream(entry, HEADER, entry.length - HEADER))) {
             return in.readAllBytes();

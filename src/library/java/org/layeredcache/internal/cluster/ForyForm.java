@@ -1,12 +1,15 @@
 package org.layeredcache.internal.cluster;
 
+import org.apache.fory.Fory;
 import org.apache.fory.ThreadSafeFory;
 import org.apache.fory.config.ForyBuilder;
 import org.apache.fory.memory.MemoryBuffer;
+import org.apache.fory.resolver.ClassResolver;
 
 import java.io.NotSerializableException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.util.function.Consumer;
 
 /**
  * Values in Apache Fory's Java form, under the same rules as Java serialization through the {@link ValueFilter}:
@@ -19,8 +22,15 @@ import java.io.UncheckedIOException;
  * Fory needs that mode for classes with their own {@code writeObject}/{@code readObject}. Fory's own list of
  * classes it never reads applies too. Thread-safe: a pool of Fory instances, bound to the application's class
  * loader, without thread-locals on the server's threads.
+ *
+ * <p>Fory generates and compiles a serializer for a class the first time an instance meets it (a few hundred
+ * milliseconds on a cold JVM, while every other caller of that class waits): {@link #warmUp} has that done before
+ * requests need it.
  */
 final class ForyForm {
+
+    /** Fory instances in the pool: Fory's own default for a thread-safe pool. */
+    static final int POOL_SIZE = Math.max(1, Runtime.getRuntime().availableProcessors() * 4);
 
     private final ThreadSafeFory fory;
 
@@ -35,7 +45,7 @@ final class ForyForm {
                 .withRefTracking(true)
                 .withMaxDepth((int) ValueFilter.MAX_DEPTH)
                 .withAsyncCompilation(false)                     // no threads of its own inside the server
-                .buildThreadSafeFory();
+                .buildThreadSafeForyPool(POOL_SIZE);
     }
 
     /**
@@ -66,6 +76,42 @@ final class ForyForm {
     /** The value in {@code length} bytes of {@code bytes} from {@code offset}; Fory's exception if it cannot. */
     Object read(byte[] bytes, int offset, int length) {
         return fory.deserialize(MemoryBuffer.fromByteArray(bytes, offset, length));
+    }
+
+    /**
+     * Has every instance of the pool read the value in {@code length} bytes of {@code bytes} from {@code offset},
+     * and write what it read, once: the serializers of the value's classes are then generated and compiled, for
+     * reading and for writing, in every instance. Holds all instances meanwhile (callers of {@link #read} and
+     * {@link #write} wait); one warm-up at a time.
+     *
+     * @throws RuntimeException Fory's, if the value cannot be read or written
+     */
+    synchronized void warmUp(byte[] bytes, int offset, int length) {
+        onEveryInstance(instance -> instance.serialize(
+                instance.deserialize(MemoryBuffer.fromByteArray(bytes, offset, length))), POOL_SIZE);
+    }
+
+    /** How many instances of the pool hold a serializer for {@code type} already. */
+    synchronized int instancesKnowing(Class<?> type) {
+        int[] knowing = {0};
+        onEveryInstance(instance -> {
+            if (instance.getTypeResolver() instanceof ClassResolver resolver
+                    && resolver.getSerializer(type, false) != null) {
+                knowing[0]++;
+            }
+        }, POOL_SIZE);
+        return knowing[0];
+    }
+
+    /** Runs {@code action} on {@code left} instances, each borrowed while the ones before it are still held. */
+    private void onEveryInstance(Consumer<Fory> action, int left) {
+        if (left > 0) {
+            fory.execute(instance -> {
+                action.accept(instance);
+                onEveryInstance(action, left - 1);
+                return null;
+            });
+        }
     }
 
     private static boolean admitted(ClassLoader application, ClassFilter filter, String className) {

@@ -43,6 +43,9 @@ import java.util.function.Function;
  *                         cluster (default 16KB)
  * @param valueForm        {@code cluster.value-form}: the form values are written in to the cluster, {@code fory}
  *                         (Apache Fory, the default) or {@code java} (Java serialization); every node reads both
+ * @param valueFormWarmUp  {@code cluster.value-form.warm-up}: how many of the cluster's entries the node reads as
+ *                         the application starts, to have Apache Fory's code for their classes generated before its
+ *                         first request (default 16; 0: none)
  * @param staleIfError     {@code stale-if-error}: overrides every annotation's {@code staleIfError} (default: none)
  * @param refreshAfter     {@code refresh-after}: overrides every annotation's {@code refreshAfter} (default: none)
  * @param preloadOnStart   {@code preload.on-start}: whether the cache's {@code @Preloads} method runs once when the
@@ -59,9 +62,10 @@ public record CacheSettings(String cache, boolean enabled, Optional<Duration> tt
                             boolean clusterEnabled,
                             int clusterMaxSize, Duration loadLease, Duration clusterTimeout,
                             Duration clusterRetryAfter, long nearMaxBytes, Duration loadWait, int maxValueSize,
-                            int compressAbove, ValueForm valueForm, Optional<Duration> staleIfError,
-                            Optional<Duration> refreshAfter, boolean preloadOnStart, int preloadChunkSize,
-                            Optional<Boolean> trackEntities, Audit audit, Map<String, String> configured) {
+                            int compressAbove, ValueForm valueForm, int valueFormWarmUp,
+                            Optional<Duration> staleIfError, Optional<Duration> refreshAfter, boolean preloadOnStart,
+                            int preloadChunkSize, Optional<Boolean> trackEntities, Audit audit,
+                            Map<String, String> configured) {
 
     /**
      * Whether and how the background consistency auditor checks this cache's entries against its method.
@@ -108,6 +112,7 @@ public record CacheSettings(String cache, boolean enabled, Optional<Duration> tt
                 reader.get("cluster.max-value-size", CacheSettings::intSize, 1024 * 1024),
                 reader.get("cluster.compress-above", CacheSettings::intSize, 16 * 1024),
                 reader.get("cluster.value-form", ValueForm::parse, ValueForm.FORY),
+                reader.get("cluster.value-form.warm-up", CacheSettings::nonNegativeInt, 16),
                 Optional.ofNullable(reader.get("stale-if-error", Durations::parse, null)),
                 Optional.ofNullable(reader.get("refresh-after", Durations::parse, null)),
                 reader.get("preload.on-start", CacheSettings::flag, false),
@@ -142,6 +147,14 @@ public record CacheSettings(String cache, boolean enabled, Optional<Duration> tt
             throw new IllegalArgumentException("'" + text + "' is larger than 2GB");
         }
         return (int) size;
+    }
+
+    private static int nonNegativeInt(String text) {
+        int value = Integer.parseInt(text.trim());
+        if (value < 0) {
+            throw new IllegalArgumentException("'" + text + "' is negative");
+        }
+        return value;
     }
 
     private static long positiveLong(String text) {

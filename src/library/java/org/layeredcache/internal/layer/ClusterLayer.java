@@ -18,9 +18,12 @@ import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.expiry.ModifiedExpiryPolicy;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -105,6 +108,50 @@ public final class ClusterLayer {
     java.util.concurrent.CompletableFuture<Entry> getLater(CacheKey key) {
         return org.layeredcache.internal.cluster.Answers.of(cache().getAsync(ClusterCodec.key(key), READ_KEEPS_EXPIRY))
                 .thenApply(this::entry);
+    }
+
+    /**
+     * Reads up to {@code count} of the values the cluster holds for this cache (the first ones it iterates, with
+     * their partitions: no particular ones) and warms the value form with each ({@link ClusterCodec#warmUp}), so
+     * that a node that joins a cluster already holding entries has the code for reading them before its first
+     * request. Reads no entry's expiry and counts no round trip; waits at most the cluster timeout for the entries.
+     *
+     * @return how many entries warmed the value form (claims, entries in Java serialization and entries that
+     *         cannot be read do not)
+     */
+    int warmUpValueForm(int count) {
+        ICache<byte[], byte[]> cache = cache();
+        List<byte[]> sample;
+        try {
+            sample = CleanContext.call(() -> {
+                List<byte[]> values = new ArrayList<>(count);
+                Iterator<Cache.Entry<byte[], byte[]>> entries = cache.iterator(count);
+                while (values.size() < count && entries.hasNext()) {
+                    byte[] value = entries.next().getValue();
+                    if (value != null && !ClusterCodec.isClaim(value)) {
+                        values.add(value);
+                    }
+                }
+                return values;
+            }, timeoutMillis);
+        } catch (IllegalStateException e) {
+            if (e.getCause() instanceof TimeoutException) {
+                throw new ClusterTimeoutException("reading entries of cache '" + name + "' to warm the value form"
+                        + " up took more than " + timeoutMillis + " ms");
+            }
+            throw e;
+        }
+        int warmed = 0;
+        for (byte[] value : sample) {
+            try {
+                if (codec.warmUp(value)) {
+                    warmed++;
+                }
+            } catch (ClusterCodec.UnreadableEntryException e) {
+                // skipped: the first read of that key drops the entry and counts it, as for any unreadable entry
+            }
+        }
+        return warmed;
     }
 
     private Entry entry(byte[] stored) {

@@ -104,6 +104,17 @@ public final class GuardedCluster {
     }
 
     /**
+     * Warms the value form up with up to {@code count} of the entries the cluster holds, before requests need it
+     * ({@link ClusterLayer#warmUpValueForm}).
+     *
+     * @return how many entries warmed it; 0 if the cluster was not reached
+     */
+    public int warmUpValueForm(int count) {
+        Reached<Integer> warmed = attempt("value form warm-up", () -> layer.warmUpValueForm(count), null);
+        return warmed.reached() ? warmed.value() : 0;
+    }
+
+    /**
      * The stored entry and, in the same round, a claim on the key should it hold nothing
      * ({@link ClusterLayer#getOrReserve}); an unreadable entry is dropped.
      */

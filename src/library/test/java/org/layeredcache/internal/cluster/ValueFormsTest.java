@@ -145,4 +145,33 @@ class ValueFormsTest {
         assertThatThrownBy(() -> codec.read(java.util.Arrays.copyOf(entry, entry.length / 2)))
                 .isInstanceOf(ClusterCodec.UnreadableEntryException.class);
     }
+
+    @Test
+    void aWarmUpGivesEveryInstanceOfTheForyFormTheCodeForAnEntrysClasses() {
+        ClusterCodec fresh = new ClusterCodec(APPLICATION, new ValueFilter(APPLICATION, null));
+        byte[] entry = fresh.entry(invoice(), ValueForm.FORY, Integer.MAX_VALUE, 1234);
+        assertThat(fresh.instancesKnowing(Invoice.class)).as("only the instance that wrote it")
+                .isLessThan(ClusterCodec.formInstances());
+
+        assertThat(fresh.warmUp(entry)).isTrue();
+
+        assertThat(fresh.instancesKnowing(Invoice.class)).isEqualTo(ClusterCodec.formInstances());
+        assertThat(fresh.instancesKnowing(Line.class)).isEqualTo(ClusterCodec.formInstances());
+        assertThat(fresh.read(entry)).isEqualTo(invoice());
+    }
+
+    @Test
+    void entriesInJavaSerializationAndClaimsHaveNothingToWarmUp() {
+        assertThat(codec.warmUp(codec.entry(invoice(), ValueForm.JAVA, Integer.MAX_VALUE, 1234))).isFalse();
+        assertThat(codec.warmUp(ClusterCodec.claim(Reservation.create()))).isFalse();
+        assertThat(codec.warmUp(codec.entry(invoice(), ValueForm.FORY, 100, 1234))).as("deflated").isTrue();
+    }
+
+    @Test
+    void aWarmUpWithAnEntryThatCannotBeReadSaysSo() {
+        byte[] entry = codec.entry(invoice(), ValueForm.FORY, Integer.MAX_VALUE, 1234);
+        byte[] cut = java.util.Arrays.copyOf(entry, entry.length / 2);
+
+        assertThatThrownBy(() -> codec.warmUp(cut)).isInstanceOf(ClusterCodec.UnreadableEntryException.class);
+    }
 }

@@ -28,7 +28,7 @@ class CacheSettingsTest {
         assertThat(settings).isEqualTo(new CacheSettings("services", true, Optional.empty(), true, true, 10_000,
                 Duration.ofSeconds(30), true, true, 100_000, Duration.ofSeconds(30), Duration.ofMillis(500),
                 Duration.ofSeconds(2), 64L * 1024 * 1024, Duration.ofSeconds(5), 1024 * 1024, 16 * 1024,
-                ValueForm.FORY, Optional.empty(), Optional.empty(), false, 500, Optional.empty(), CacheSettings.Audit.OFF, Map.of()));
+                ValueForm.FORY, 16, Optional.empty(), Optional.empty(), false, 500, Optional.empty(), CacheSettings.Audit.OFF, Map.of()));
         assertThat(settings.ttlFor(Duration.ofHours(1))).isEqualTo(Duration.ofHours(1));
         assertThat(problems).isEmpty();
     }
