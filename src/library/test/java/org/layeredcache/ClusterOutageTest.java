@@ -6,6 +6,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.jboss.weld.environment.se.WeldContainer;
 import org.junit.jupiter.api.Test;
+import org.layeredcache.internal.cache.CacheRegistry;
 import org.layeredcache.internal.cluster.ClusterCodec;
 import org.layeredcache.internal.key.CacheKey;
 import org.layeredcache.testing.Containers;
@@ -173,6 +174,42 @@ class ClusterOutageTest {
                                 .isEqualTo(7);
                         assertThat(b.read(10_500)).isEqualTo(1);
                     }
+                }
+            } finally {
+                local.shutdown();
+            }
+        }
+    }
+
+    /**
+     * The value form's warm-up as the application starts meets a hanging cluster: it gives up after about the
+     * cluster timeout, counts no fault and leaves the circuit closed (the first read finds out for itself).
+     */
+    @Test
+    void aWarmUpThatMeetsAHangingClusterGivesUpWithoutAFault() throws Exception {
+        String cluster = System.getProperty("test.clusterName", "layered-cache-unit") + "-warm-up-" + UUID.randomUUID();
+        try (StandaloneMember frozen = StandaloneMember.start(cluster)) {
+            HazelcastInstance local = EmbeddedHazelcast.start(cluster, FreePorts.next(), frozen.port());
+            try {
+                assertThat(local.getCluster().getMembers()).hasSize(2);
+                LocalMemberCacheManager.manager = EmbeddedHazelcast.cacheManager(local);
+                try (WeldContainer nodeA = Containers.weld(Rows.class, LocalMemberCacheManager.class).initialize()) {
+                    ROWS.clear();
+                    Rows a = bean(nodeA, Rows.class);
+                    a.read(1);                            // the cache is made, with one entry
+                    long faults = statistics(nodeA, "outage").faults();
+                    frozen.freeze();                      // its iteration looks for more in every partition
+                    long started = System.nanoTime();
+
+                    CacheRegistry registry = bean(nodeA, CacheRegistry.class);
+                    Map<String, Integer> warmed = registry.warmUpValueForms();
+
+                    assertThat(Duration.ofNanos(System.nanoTime() - started))
+                            .as("about twice the cluster timeout of 500 ms").isLessThan(Duration.ofSeconds(5));
+                    assertThat(warmed).doesNotContainKey("outage");
+                    assertThat(statistics(nodeA, "outage").faults()).isEqualTo(faults);
+                    assertThat(registry.layersOf("outage").cluster().circuitOpen()).isFalse();
+                    frozen.thaw();
                 }
             } finally {
                 local.shutdown();

@@ -283,8 +283,8 @@ public class CacheRegistry {
      * {@code cluster.value-form.warm-up} entries the cluster already holds ({@link GuardedCluster#warmUpValueForm}),
      * so that a node joining a cluster has Fory's code for those classes generated before its first request rather
      * than during it.
-     * Called once as the application starts; waits for the cluster at most its timeout per cache, and a cache whose
-     * cluster is not reached is skipped (its fault counted as any other).
+     * Called once as the application starts; waits for the cluster about its timeout per cache at most. A cache
+     * whose cluster fails is skipped with a warning; that is no fault of the cache, whose reads do not depend on it.
      *
      * @return how many entries warmed the form, per cache that was warmed
      */
@@ -296,7 +296,12 @@ public class CacheRegistry {
                     && settings.valueFormWarmUp() > 0) {
                 GuardedCluster cluster = layersOf(name).cluster();
                 if (cluster.present()) {
-                    warmed.put(name, cluster.warmUpValueForm(settings.valueFormWarmUp()));
+                    try {
+                        warmed.put(name, cluster.warmUpValueForm(settings.valueFormWarmUp()));
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "Cache '" + name + "': the value form was not warmed up with the"
+                                + " cluster's entries; the first reads of each class generate its code", e);
+                    }
                 }
             }
         }

@@ -114,30 +114,33 @@ public final class ClusterLayer {
      * Reads up to {@code count} of the values the cluster holds for this cache (the first ones it iterates, with
      * their partitions: no particular ones) and warms the value form with each ({@link ClusterCodec#warmUp}), so
      * that a node that joins a cluster already holding entries has the code for reading them before its first
-     * request. Reads no entry's expiry and counts no round trip; waits at most the cluster timeout for the entries.
+     * request. Reads no entry's expiry and counts no round trip. The iteration goes partition by partition, so a
+     * cache holding few entries is read to its end: it stops after the cluster timeout with what it found by then.
      *
      * @return how many entries warmed the value form (claims, entries in Java serialization and entries that
      *         cannot be read do not)
+     * @throws ClusterTimeoutException if one step of the iteration took twice the cluster timeout
      */
     int warmUpValueForm(int count) {
         ICache<byte[], byte[]> cache = cache();
         List<byte[]> sample;
         try {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
             sample = CleanContext.call(() -> {
                 List<byte[]> values = new ArrayList<>(count);
                 Iterator<Cache.Entry<byte[], byte[]>> entries = cache.iterator(count);
-                while (values.size() < count && entries.hasNext()) {
+                while (values.size() < count && System.nanoTime() < deadline && entries.hasNext()) {
                     byte[] value = entries.next().getValue();
                     if (value != null && !ClusterCodec.isClaim(value)) {
                         values.add(value);
                     }
                 }
                 return values;
-            }, timeoutMillis);
+            }, 2 * timeoutMillis);
         } catch (IllegalStateException e) {
             if (e.getCause() instanceof TimeoutException) {
                 throw new ClusterTimeoutException("reading entries of cache '" + name + "' to warm the value form"
-                        + " up took more than " + timeoutMillis + " ms");
+                        + " up took more than " + 2 * timeoutMillis + " ms");
             }
             throw e;
         }

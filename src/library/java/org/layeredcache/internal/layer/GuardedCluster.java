@@ -105,13 +105,14 @@ public final class GuardedCluster {
 
     /**
      * Warms the value form up with up to {@code count} of the entries the cluster holds, before requests need it
-     * ({@link ClusterLayer#warmUpValueForm}).
+     * ({@link ClusterLayer#warmUpValueForm}); nothing while the circuit is open.
      *
-     * @return how many entries warmed it; 0 if the cluster was not reached
+     * @return how many entries warmed it
+     * @throws RuntimeException if the cluster failed: not a fault of the cache (no read depends on it) and not a
+     *                          reason to open the circuit (the first reads find out for themselves)
      */
     public int warmUpValueForm(int count) {
-        Reached<Integer> warmed = attempt("value form warm-up", () -> layer.warmUpValueForm(count), null);
-        return warmed.reached() ? warmed.value() : 0;
+        return usable() ? layer.warmUpValueForm(count) : 0;
     }
 
     /**
