@@ -280,9 +280,9 @@ public class CacheRegistry {
 
     /**
      * Warms up the value form of every cache that writes Apache Fory's form to its cluster layer, with up to its
-     * {@code cluster.value-form.warm-up} entries the cluster already holds ({@link GuardedCluster#warmUpValueForm}),
+     * {@code cluster.value-form.warm-up} entries the cluster already holds ({@link ClusterLayer#warmUpValueForm}),
      * so that a node joining a cluster has Fory's code for those classes generated before its first request rather
-     * than during it.
+     * than during it. The caches themselves are not made by it (they are made by their first use, as before).
      * Called once as the application starts; waits for the cluster about its timeout per cache at most. A cache
      * whose cluster fails is skipped with a warning; that is no fault of the cache, whose reads do not depend on it.
      *
@@ -294,10 +294,10 @@ public class CacheRegistry {
             CacheSettings settings = catalog.settings(name);
             if (settings.enabled() && settings.clusterEnabled() && settings.valueForm() == ValueForm.FORY
                     && settings.valueFormWarmUp() > 0) {
-                GuardedCluster cluster = layersOf(name).cluster();
-                if (cluster.present()) {
+                Optional<ClusterLayer> cluster = clusterLayer(settings);    // the cache itself is not made
+                if (cluster.isPresent()) {
                     try {
-                        warmed.put(name, cluster.warmUpValueForm(settings.valueFormWarmUp()));
+                        warmed.put(name, cluster.get().warmUpValueForm(settings.valueFormWarmUp()));
                     } catch (RuntimeException e) {
                         LOG.log(Level.WARNING, "Cache '" + name + "': the value form was not warmed up with the"
                                 + " cluster's entries; the first reads of each class generate its code", e);
@@ -328,10 +328,15 @@ public class CacheRegistry {
 
     private LayeredCache create(String name) {
         CacheSettings settings = catalog.settings(name);
-        ClusterLayer cluster = server.cacheManager().map(manager -> new ClusterLayer(settings.cache(), manager,
-                server.codec(), settings.clusterMaxSize(), settings.loadLease(), settings.clusterTimeout(),
-                settings.compressAbove(), settings.valueForm())).orElse(null);
-        return new LayeredCache(settings, cluster, server, tags, transactions, executor, recordings, () -> observer);
+        return new LayeredCache(settings, clusterLayer(settings).orElse(null), server, tags, transactions, executor,
+                recordings, () -> observer);
+    }
+
+    /** The cluster layer of a cache with these settings; none when the server has no cluster cache manager. */
+    private Optional<ClusterLayer> clusterLayer(CacheSettings settings) {
+        return server.cacheManager().map(manager -> new ClusterLayer(settings.cache(), manager, server.codec(),
+                settings.clusterMaxSize(), settings.loadLease(), settings.clusterTimeout(), settings.compressAbove(),
+                settings.valueForm()));
     }
 
     /** Applies the other nodes' invalidations to the caches this node has made. */

@@ -121,7 +121,7 @@ public final class ClusterLayer {
      *         cannot be read do not)
      * @throws ClusterTimeoutException if one step of the iteration took twice the cluster timeout
      */
-    int warmUpValueForm(int count) {
+    public int warmUpValueForm(int count) {
         ICache<byte[], byte[]> cache = cache();
         List<byte[]> sample;
         try {

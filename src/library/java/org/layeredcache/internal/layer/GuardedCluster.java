@@ -104,18 +104,6 @@ public final class GuardedCluster {
     }
 
     /**
-     * Warms the value form up with up to {@code count} of the entries the cluster holds, before requests need it
-     * ({@link ClusterLayer#warmUpValueForm}); nothing while the circuit is open.
-     *
-     * @return how many entries warmed it
-     * @throws RuntimeException if the cluster failed: not a fault of the cache (no read depends on it) and not a
-     *                          reason to open the circuit (the first reads find out for themselves)
-     */
-    public int warmUpValueForm(int count) {
-        return usable() ? layer.warmUpValueForm(count) : 0;
-    }
-
-    /**
      * The stored entry and, in the same round, a claim on the key should it hold nothing
      * ({@link ClusterLayer#getOrReserve}); an unreadable entry is dropped.
      */
