@@ -21,6 +21,9 @@
 #                                  jcmd) and summarised by src/bench/jfr-summary.py into target/bench/profile-c.md
 #                                  (or -d); docs are left alone. JOINING=1 with PROFILE: node B's first COLD seconds
 #                                  instead, started while A (filled, idle) runs in the same cluster.
+#        SLICES=c src/bench/endpoints.sh (or SLICES=d): node B's first COLD seconds joining a warm cluster, in
+#                                  consecutive wrk runs of SLICE (10s) each, to see when the tail happens; not
+#                                  recorded, into target/bench/slices-c.md; docs are left alone.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=../scripts/payara-micro.sh
@@ -143,6 +146,37 @@ run() {
         stop_nodes
     fi
 }
+
+if [ -n "${SLICES:-}" ]; then
+    # node B's first COLD seconds (cold start joining a warm cluster) in consecutive wrk runs of SLICE each
+    case "$SLICES" in
+        c) prefix=""; variant=() ;;
+        d) prefix=/redis; variant=(LAYERED_CACHE_ENABLED=false EXAMPLE_REDIS_ENABLED=true); drop_redis_keys ;;
+        *) echo "SLICES=$SLICES: write c (all layers) or d (Redis)" >&2; exit 1 ;;
+    esac
+    name="slices-$SLICES" slice=${SLICE:-10s}
+    start_node "$name-A" "$PORT" "layered-cache-bench-$$-slices" "${variant[@]}"
+    fill "$name" "$PORT" "$prefix"
+    start_node "$name-B" "$((PORT + 1))" "layered-cache-bench-$$-slices" "${variant[@]}"
+    count=$(( ${COLD%s} / ${slice%s} ))
+    for i in $(seq 1 "$count"); do
+        load "$name-$i" "$((PORT + 1))" "$prefix" "$slice" --latency
+    done
+    stop_nodes
+    {
+        echo "Node B's first $COLD in slices of $slice, $SLICES, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD):"
+        echo
+        echo "| slice | requests/s | p50 | p75 | p90 | p99 |"
+        echo "|---|---|---|---|---|---|"
+        for i in $(seq 1 "$count"); do
+            rps=$(awk '/Requests\/sec/ { print $2 }' "$RESULTS/$name-$i.wrk")
+            percentiles=$(awk '$1 ~ /^(50|75|90|99)%$/ { printf " %s |", $2 }' "$RESULTS/$name-$i.wrk")
+            echo "| $i | $rps |$percentiles"
+        done
+    } > "$RESULTS/$name.md"
+    cat "$RESULTS/$name.md"
+    exit 0
+fi
 
 if [ -n "${PROFILE:-}" ]; then
     case "$PROFILE" in
