@@ -283,8 +283,9 @@ public class CacheRegistry {
      * {@code cluster.value-form.warm-up} entries the cluster already holds ({@link ClusterLayer#warmUpValueForm}),
      * so that a node joining a cluster has Fory's code for those classes generated before its first request rather
      * than during it. The caches themselves are not made by it (they are made by their first use, as before).
-     * Called once as the application starts; waits for the cluster about its timeout per cache at most. A cache
-     * whose cluster fails is skipped with a warning; that is no fault of the cache, whose reads do not depend on it.
+     * Called once as the application starts; waits for the cluster a few of its timeouts per cache at most (obtaining
+     * the cache, then the iteration). A cache whose cluster fails is skipped with a warning; that is no fault of the
+     * cache, whose reads do not depend on it.
      *
      * @return how many entries warmed the form, per cache that was warmed
      */
