@@ -114,12 +114,14 @@ public final class ClusterLayer {
      * Reads up to {@code count} of the values the cluster holds for this cache (the first ones it iterates, with
      * their partitions: no particular ones) and warms the value form with each ({@link ClusterCodec#warmUp}), so
      * that a node that joins a cluster already holding entries has the code for reading them before its first
-     * request. Reads no entry's expiry and counts no round trip. The iteration goes partition by partition, so a
-     * cache holding few entries is read to its end: it stops after the cluster timeout with what it found by then.
+     * request. Reads no entry's expiry and counts no round trip. The iteration goes partition by partition, so in
+     * a cache holding few entries it would go through every partition: it stops once the cluster timeout has
+     * passed, with what it found by then.
      *
      * @return how many entries warmed the value form (claims, entries in Java serialization and entries that
      *         cannot be read do not)
-     * @throws ClusterTimeoutException if one step of the iteration took twice the cluster timeout
+     * @throws ClusterTimeoutException if the iteration did not end within twice the cluster timeout (one of its
+     *                                 steps hung)
      */
     public int warmUpValueForm(int count) {
         ICache<byte[], byte[]> cache = cache();
