@@ -87,9 +87,18 @@ class ClusterOutageTest {
         return probe.get();
     }
 
-    @Test
-    void callsGoOnDuringTheOutageAndCachingComesBackAfterIt() throws Exception {
-        String cluster = System.getProperty("test.clusterName", "layered-cache-unit") + "-outage-" + UUID.randomUUID();
+    /** What a test does with node A, on a cluster of a member in this JVM and one it may freeze. */
+    interface OnTwoMembers {
+        void run(StandaloneMember frozen, WeldContainer nodeA) throws Exception;
+    }
+
+    /**
+     * Starts a cluster of a member in a child JVM (which the test may freeze) and one in this JVM, with node A on the
+     * latter, runs the test, and stops them again.
+     */
+    private static void onTwoMembers(String name, OnTwoMembers test) throws Exception {
+        String cluster = System.getProperty("test.clusterName", "layered-cache-unit") + "-" + name + "-"
+                + UUID.randomUUID();
         try (StandaloneMember frozen = StandaloneMember.start(cluster)) {
             HazelcastInstance local = EmbeddedHazelcast.start(cluster, FreePorts.next(), frozen.port());
             try {
@@ -97,45 +106,52 @@ class ClusterOutageTest {
                 LocalMemberCacheManager.manager = EmbeddedHazelcast.cacheManager(local);
                 try (WeldContainer nodeA = Containers.weld(Rows.class, LocalMemberCacheManager.class).initialize()) {
                     ROWS.clear();
-                    Rows a = bean(nodeA, Rows.class);
-                    for (long id = 1; id <= 40; id++) {
-                        a.read(id);                                        // cached in near and cluster
-                    }
-
-                    frozen.freeze();
-                    long frozenAt = System.nanoTime();
-                    long slowest = 0;
-                    for (long id = 41; id <= 80; id++) {
-                        long started = System.nanoTime();
-                        assertThat(a.read(id)).isZero();                   // the method's value, each time
-                        slowest = Math.max(slowest, System.nanoTime() - started);
-                    }
-                    a.write(1);                                            // invalidated while the cluster hangs
-                    assertThat(a.read(1)).as("this node dropped its own copy at once").isEqualTo(1);
-                    long retryWindows = (System.nanoTime() - frozenAt) / RETRY_AFTER.toNanos();
-                    assertThat(Duration.ofNanos(slowest)).as("no call hung on the frozen member (timeout 500 ms)")
-                            .isLessThan(Duration.ofSeconds(5));
-                    assertThat(statistics(nodeA, "outage").faults())
-                            .as("the circuit kept the calls off: one fault opened it, then one probe per retry window")
-                            .isBetween(1L, 2 + retryWindows);
-
-                    frozen.thaw();
-                    long probe = awaitClusterUsedAgain(a, 81);             // the probe replays the write first
-                    try (WeldContainer nodeB = Containers.weld(Rows.class, LocalMemberCacheManager.class)
-                            .initialize()) {
-                        Rows b = bean(nodeB, Rows.class);
-                        assertThat(b.read(1)).as("the invalidation made during the outage reached the cluster")
-                                .isEqualTo(1);
-                        assertThat(b.read(probe)).isZero();
-                        assertThat(b.loads()).as("the probe came from the cluster again; 1 had to be loaded")
-                                .isEqualTo(1);
-                        assertThat(statistics(nodeB, "outage").clusterHits()).isEqualTo(1);
-                    }
+                    test.run(frozen, nodeA);
                 }
             } finally {
                 local.shutdown();
             }
         }
+    }
+
+    @Test
+    void callsGoOnDuringTheOutageAndCachingComesBackAfterIt() throws Exception {
+        onTwoMembers("outage", (frozen, nodeA) -> {
+            Rows a = bean(nodeA, Rows.class);
+            for (long id = 1; id <= 40; id++) {
+                a.read(id);                                        // cached in near and cluster
+            }
+
+            frozen.freeze();
+            long frozenAt = System.nanoTime();
+            long slowest = 0;
+            for (long id = 41; id <= 80; id++) {
+                long started = System.nanoTime();
+                assertThat(a.read(id)).isZero();                   // the method's value, each time
+                slowest = Math.max(slowest, System.nanoTime() - started);
+            }
+            a.write(1);                                            // invalidated while the cluster hangs
+            assertThat(a.read(1)).as("this node dropped its own copy at once").isEqualTo(1);
+            long retryWindows = (System.nanoTime() - frozenAt) / RETRY_AFTER.toNanos();
+            assertThat(Duration.ofNanos(slowest)).as("no call hung on the frozen member (timeout 500 ms)")
+                    .isLessThan(Duration.ofSeconds(5));
+            assertThat(statistics(nodeA, "outage").faults())
+                    .as("the circuit kept the calls off: one fault opened it, then one probe per retry window")
+                    .isBetween(1L, 2 + retryWindows);
+
+            frozen.thaw();
+            long probe = awaitClusterUsedAgain(a, 81);             // the probe replays the write first
+            try (WeldContainer nodeB = Containers.weld(Rows.class, LocalMemberCacheManager.class)
+                    .initialize()) {
+                Rows b = bean(nodeB, Rows.class);
+                assertThat(b.read(1)).as("the invalidation made during the outage reached the cluster")
+                        .isEqualTo(1);
+                assertThat(b.read(probe)).isZero();
+                assertThat(b.loads()).as("the probe came from the cluster again; 1 had to be loaded")
+                        .isEqualTo(1);
+                assertThat(statistics(nodeB, "outage").clusterHits()).isEqualTo(1);
+            }
+        });
     }
 
     /**
@@ -145,40 +161,29 @@ class ClusterOutageTest {
      */
     @Test
     void tooManyInvalidationsDuringTheOutageDropTheWholeCacheWhenTheClusterReturns() throws Exception {
-        String cluster = System.getProperty("test.clusterName", "layered-cache-unit") + "-overflow-" + UUID.randomUUID();
-        try (StandaloneMember frozen = StandaloneMember.start(cluster)) {
-            HazelcastInstance local = EmbeddedHazelcast.start(cluster, FreePorts.next(), frozen.port());
-            try {
-                assertThat(local.getCluster().getMembers()).hasSize(2);
-                LocalMemberCacheManager.manager = EmbeddedHazelcast.cacheManager(local);
-                try (WeldContainer nodeA = Containers.weld(Rows.class, LocalMemberCacheManager.class).initialize()) {
-                    ROWS.clear();
-                    Rows a = bean(nodeA, Rows.class);
-                    long untouched = 1_000_000;
-                    a.read(untouched);                                     // in the cluster, never invalidated
+        onTwoMembers("overflow", (frozen, nodeA) -> {
+            Rows a = bean(nodeA, Rows.class);
+            long untouched = 1_000_000;
+            a.read(untouched);                                     // in the cluster, never invalidated
 
-                    frozen.freeze();
-                    // Well over the 10,000 the node keeps one by one: the first few writes may still reach the
-                    // partitions this member owns before one times out and the circuit opens.
-                    for (long id = 1; id <= 10_500; id++) {
-                        a.write(id);
-                    }
-                    ROWS.put(untouched, 7L);                               // changed behind the caches' back
-                    frozen.thaw();
-
-                    awaitClusterUsedAgain(a, 2_000_000);                   // the probe replays: all
-                    try (WeldContainer nodeB = Containers.weld(Rows.class, LocalMemberCacheManager.class)
-                            .initialize()) {
-                        Rows b = bean(nodeB, Rows.class);
-                        assertThat(b.read(untouched)).as("the whole cache was dropped from the cluster")
-                                .isEqualTo(7);
-                        assertThat(b.read(10_500)).isEqualTo(1);
-                    }
-                }
-            } finally {
-                local.shutdown();
+            frozen.freeze();
+            // Well over the 10,000 the node keeps one by one: the first few writes may still reach the
+            // partitions this member owns before one times out and the circuit opens.
+            for (long id = 1; id <= 10_500; id++) {
+                a.write(id);
             }
-        }
+            ROWS.put(untouched, 7L);                               // changed behind the caches' back
+            frozen.thaw();
+
+            awaitClusterUsedAgain(a, 2_000_000);                   // the probe replays: all
+            try (WeldContainer nodeB = Containers.weld(Rows.class, LocalMemberCacheManager.class)
+                    .initialize()) {
+                Rows b = bean(nodeB, Rows.class);
+                assertThat(b.read(untouched)).as("the whole cache was dropped from the cluster")
+                        .isEqualTo(7);
+                assertThat(b.read(10_500)).isEqualTo(1);
+            }
+        });
     }
 
     /**
@@ -187,33 +192,22 @@ class ClusterOutageTest {
      */
     @Test
     void aWarmUpThatMeetsAHangingClusterGivesUpWithoutAFault() throws Exception {
-        String cluster = System.getProperty("test.clusterName", "layered-cache-unit") + "-warm-up-" + UUID.randomUUID();
-        try (StandaloneMember frozen = StandaloneMember.start(cluster)) {
-            HazelcastInstance local = EmbeddedHazelcast.start(cluster, FreePorts.next(), frozen.port());
-            try {
-                assertThat(local.getCluster().getMembers()).hasSize(2);
-                LocalMemberCacheManager.manager = EmbeddedHazelcast.cacheManager(local);
-                try (WeldContainer nodeA = Containers.weld(Rows.class, LocalMemberCacheManager.class).initialize()) {
-                    ROWS.clear();
-                    Rows a = bean(nodeA, Rows.class);
-                    a.read(1);                            // the cache is made, with one entry
-                    long faults = statistics(nodeA, "outage").faults();
-                    frozen.freeze();                      // its iteration looks for more in every partition
-                    long started = System.nanoTime();
+        onTwoMembers("warm-up", (frozen, nodeA) -> {
+            Rows a = bean(nodeA, Rows.class);
+            a.read(1);                            // the cache is made, with one entry
+            long faults = statistics(nodeA, "outage").faults();
+            frozen.freeze();                      // its iteration looks for more in every partition
+            long started = System.nanoTime();
 
-                    CacheRegistry registry = bean(nodeA, CacheRegistry.class);
-                    Map<String, Integer> warmed = registry.warmUpValueForms();
+            CacheRegistry registry = bean(nodeA, CacheRegistry.class);
+            Map<String, Integer> warmed = registry.warmUpValueForms();
 
-                    assertThat(Duration.ofNanos(System.nanoTime() - started))
-                            .as("about twice the cluster timeout of 500 ms").isLessThan(Duration.ofSeconds(5));
-                    assertThat(warmed).doesNotContainKey("outage");
-                    assertThat(statistics(nodeA, "outage").faults()).isEqualTo(faults);
-                    assertThat(registry.layersOf("outage").cluster().circuitOpen()).isFalse();
-                    frozen.thaw();
-                }
-            } finally {
-                local.shutdown();
-            }
-        }
+            assertThat(Duration.ofNanos(System.nanoTime() - started))
+                    .as("about twice the cluster timeout of 500 ms").isLessThan(Duration.ofSeconds(5));
+            assertThat(warmed).doesNotContainKey("outage");
+            assertThat(statistics(nodeA, "outage").faults()).isEqualTo(faults);
+            assertThat(registry.layersOf("outage").cluster().circuitOpen()).isFalse();
+            frozen.thaw();
+        });
     }
 }
