@@ -187,6 +187,30 @@ class AsyncReadsTest {
         assertThat(a.calls() - calls).isEqualTo(2);
     }
 
+    /**
+     * The thread that led an asynchronous load serves another caller of the same key while the load goes on (a
+     * pooled thread): that caller waits for the load like any other, rather than taking the thread for the load's
+     * own (which, before, made it call the method again).
+     */
+    @Test
+    void aLaterCallerOnTheThreadThatLedAnAsynchronousLoadJoinsIt() throws Exception {
+        long id = newId();
+        Prices a = bean(NODES.a(), Prices.class);
+        int calls = a.calls();
+        java.util.concurrent.ExecutorService pooled = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            CompletionStage<String> first = pooled.submit(() -> a.price(id)).get(10, TimeUnit.SECONDS);
+            CompletionStage<String> second = pooled.submit(() -> a.price(id)).get(10, TimeUnit.SECONDS);
+
+            assertThat(a.calls() - calls).as("the second caller joined the load").isEqualTo(1);
+            a.pending(id).complete("one price");
+            assertThat(first.toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo("one price");
+            assertThat(second.toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo("one price");
+        } finally {
+            pooled.shutdownNow();
+        }
+    }
+
     @Test
     void unlessAndOptionalsApplyToTheStagesValue() throws Exception {
         long id = newId();

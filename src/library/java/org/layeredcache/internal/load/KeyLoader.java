@@ -116,6 +116,9 @@ public final class KeyLoader {
             giveUp(load, flight, SingleFlight.Outcome.RETRY);
             throw failure;
         }
+        if (flight != null) {
+            flight.leaderReturned();                      // the method returned: its stack no longer leads the load
+        }
         if (stage == null) {                              // nothing to wait for, nothing to cache
             giveUp(load, flight, SingleFlight.Outcome.RETRY);
             return new PendingLoad(null);

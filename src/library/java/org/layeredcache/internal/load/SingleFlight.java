@@ -45,8 +45,18 @@ public final class SingleFlight {
 
     /** One load in flight, led by the thread that started it. */
     public static final class Flight {
-        private final Thread leader = Thread.currentThread();
+        /** The thread whose call leads the load, while that call is on its stack ({@code null} once it returned). */
+        private volatile Thread leader = Thread.currentThread();
         private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+
+        /**
+         * The leading call returned while its load goes on (an asynchronous load, whose stage completes later): a
+         * read that the same thread makes later (a pooled thread serving another caller) is then not the leader's
+         * own and joins the flight like any other.
+         */
+        public void leaderReturned() {
+            leader = null;
+        }
 
         /**
          * The outcome as a stage of its own, {@link Outcome#TIMED_OUT} once {@code nanos} passed: for a waiter that
