@@ -156,48 +156,70 @@ final class NodeAdditions {
      */
     private void write(Slot slot, long deadline) {
         while (true) {
-            CounterEntry next;
-            long amount;
-            long upTo;
-            slot.lock.lock();
-            try {
-                if (slot.writing || slot.unwritten == 0 && slot.added == slot.written) {
-                    return;
-                }
-                amount = slot.unwritten;
-                upTo = slot.added;
-                next = slot.entry == null
-                        ? new CounterEntry(slot.nextId(this), slot.counter, slot.key, amount)
-                        : new CounterEntry(slot.entry.id(), slot.counter, slot.key,
-                                Math.addExact(slot.entry.total(), amount));
-                slot.writing = true;
-                slot.sending = upTo;
-                slot.writes++;
-            } finally {
-                slot.lock.unlock();
-            }
-            java.util.concurrent.CompletableFuture<Void> sent;
-            try {
-                sent = entries.setAsync(next.id(), next.text()).toCompletableFuture();
-            } catch (RuntimeException e) {
-                sent = java.util.concurrent.CompletableFuture.failedFuture(e);
+            Write write = begin(slot);
+            if (write == null) {
+                return;
             }
             Throwable failure = null;
             try {
-                sent.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                write.sent.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (java.util.concurrent.TimeoutException late) {
-                sent.whenComplete((done, lateFailure) -> written(slot, next, amount, upTo, lateFailure, false));
+                write.endLater();
                 return;
             } catch (java.util.concurrent.ExecutionException e) {
                 failure = e.getCause();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                sent.whenComplete((done, lateFailure) -> written(slot, next, amount, upTo, lateFailure, false));
+                write.endLater();
                 return;
             }
-            if (!written(slot, next, amount, upTo, failure, true)) {
+            if (!written(slot, write.next, write.amount, write.upTo, failure, true)) {
                 return;
             }
+        }
+    }
+
+    /**
+     * Sends what the slot holds, unless a write of it is on its way already or it holds nothing:
+     * {@code null} then.
+     */
+    private Write begin(Slot slot) {
+        CounterEntry next;
+        long amount;
+        long upTo;
+        slot.lock.lock();
+        try {
+            if (slot.writing || slot.unwritten == 0 && slot.added == slot.written) {
+                return null;
+            }
+            amount = slot.unwritten;
+            upTo = slot.added;
+            next = slot.entry == null
+                    ? new CounterEntry(slot.nextId(this), slot.counter, slot.key, amount)
+                    : new CounterEntry(slot.entry.id(), slot.counter, slot.key,
+                            Math.addExact(slot.entry.total(), amount));
+            slot.writing = true;
+            slot.sending = upTo;
+            slot.writes++;
+        } finally {
+            slot.lock.unlock();
+        }
+        java.util.concurrent.CompletableFuture<Void> sent;
+        try {
+            sent = entries.setAsync(next.id(), next.text()).toCompletableFuture();
+        } catch (RuntimeException e) {
+            sent = java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+        return new Write(slot, next, amount, upTo, sent);
+    }
+
+    /** One write of a slot on its way: the entry it sets, the amount it adds and the last addition it carries. */
+    private record Write(Slot slot, CounterEntry next, long amount, long upTo,
+                         java.util.concurrent.CompletableFuture<Void> sent) {
+
+        /** Records the write's end when it comes, without this thread. */
+        void endLater() {
+            sent.whenComplete((done, failure) -> written(slot, next, amount, upTo, failure, false));
         }
     }
 
