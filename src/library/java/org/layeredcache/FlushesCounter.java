@@ -40,4 +40,17 @@ public @interface FlushesCounter {
 
     /** Whether additions may be negative; when not (the default), a negative addition is refused. */
     boolean negative() default false;
+
+    /**
+     * Whether an addition waits until the cluster holds it (the default). Once such an addition's committing call
+     * has returned, it survives the death of the node that made it; each one costs its caller a wait for a cluster
+     * write (shared by the additions of one key made at once on one node).
+     *
+     * <p>With {@code false}, an addition returns as soon as this node holds it, and the node sends what it holds
+     * to the cluster every {@code layered-cache.counters.send-period} (100ms), one write per key: many times more
+     * additions per second, for counts where losing a moment's worth is acceptable (page views, not quotas). The
+     * additions a node holds when it dies (those of the last send period, more while the cluster does not answer)
+     * are lost; a node that stops sends them first. Everything else (the flush, the ledger, reading) is the same.
+     */
+    boolean awaitCluster() default true;
 }

@@ -31,7 +31,9 @@ import java.util.logging.Logger;
  * The {@link Counters} of this deployment: checks each addition, hands it to {@link NodeAdditions} after the
  * commit, and, once {@linkplain #start started}, flushes every {@code layered-cache.counters.flush-period} when this
  * node is the cluster's oldest member (one flushing node per cluster; should two ever flush at once, the ledger
- * keeps them from persisting anything twice) and retries the additions the cluster refused. Thread-safe.
+ * keeps them from persisting anything twice) and retries the additions the cluster refused; every
+ * {@code layered-cache.counters.send-period} it sends the additions of the counters that do not wait for the
+ * cluster. Thread-safe.
  */
 @ApplicationScoped
 public class ClusterCounters implements Counters {
@@ -67,6 +69,7 @@ public class ClusterCounters implements Counters {
     private volatile String dataSourceName;
     private ManagedExecutors.Scheduler scheduler;
     private ScheduledFuture<?> flushes;
+    private ScheduledFuture<?> sends;
 
     /** Starts the periodic flush (once; nothing when the deployment declares no counter). */
     public synchronized void start() {
@@ -78,10 +81,39 @@ public class ClusterCounters implements Counters {
         scheduler = ManagedExecutors.findScheduler();
         scheduler.service().execute(flusher::prepare);       // reads on every node need the ledger, not only flushes
         flushes = scheduler.service().scheduleWithFixedDelay(this::periodic, period, period, TimeUnit.MILLISECONDS);
+        if (operations.counters().values().stream().anyMatch(counter -> !counter.awaitCluster())) {
+            long send = settings.sendPeriod().toMillis();
+            sends = scheduler.service().scheduleWithFixedDelay(this::sendHeld, send, send, TimeUnit.MILLISECONDS);
+        }
     }
 
-    /** Stops the periodic flush; this node flushes once more if it is the flushing node. */
+    /** Sends the additions this node holds (counters that do not wait for the cluster); a failure is counted. */
+    private void sendHeld() {
+        try {
+            additions.sendHeld();
+        } catch (RuntimeException e) {           // refused or late: the next period sends them again
+            fault("Sending the additions this node holds to the cluster failed (logged once per cause): this node"
+                    + " keeps them and sends them again", e);
+        }
+    }
+
+    /**
+     * Sends what this node holds to the cluster; once started, stops the periodic flush, and this node flushes once
+     * more if it is the flushing node.
+     */
     public synchronized void stop() {
+        if (sends != null) {
+            sends.cancel(false);
+            sends = null;
+        }
+        if (additions != null) {
+            try {
+                additions.sendHeld();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Additions this node held did not all reach the cluster as it stopped: what"
+                        + " the last retry of a started node does not send either is lost", e);
+            }
+        }
         if (flushes == null) {
             return;
         }
@@ -152,8 +184,8 @@ public class ClusterCounters implements Counters {
         }
         String text = CounterOperation.text(key);
         parts().check(counter, text, delta);
-        registry.transactions().collect(TRANSACTION_ADDITIONS, List.of(new Addition(counter, text, delta)),
-                this::applyAll);
+        registry.transactions().collect(TRANSACTION_ADDITIONS,
+                List.of(new Addition(counter, text, delta, declared.awaitCluster())), this::applyAll);
     }
 
     /** Where one transaction's additions are kept until it commits. */
@@ -164,42 +196,61 @@ public class ClusterCounters implements Counters {
         final String counter;
         final String key;
         final long delta;
+        final boolean awaitCluster;
 
-        Addition(String counter, String key, long delta) {
+        Addition(String counter, String key, long delta, boolean awaitCluster) {
             this.counter = counter;
             this.key = key;
             this.delta = delta;
+            this.awaitCluster = awaitCluster;
         }
     }
 
     /** Applies a committed transaction's additions: one per counter and key, with their sum. */
     private void applyAll(Set<Addition> committed) {
+        if (committed.size() == 1) {
+            Addition only = committed.iterator().next();
+            apply(only.counter, only.key, only.delta, only.awaitCluster);
+            return;
+        }
         Map<List<String>, Long> sums = new java.util.LinkedHashMap<>();
+        Map<String, Boolean> await = new java.util.HashMap<>();
         try {
             for (Addition addition : committed) {
                 sums.merge(List.of(addition.counter, addition.key), addition.delta, Math::addExact);
+                await.put(addition.counter, addition.awaitCluster);
             }
         } catch (ArithmeticException tooBigTogether) {
-            committed.forEach(addition -> apply(addition.counter, addition.key, addition.delta));
+            committed.forEach(addition -> apply(addition.counter, addition.key, addition.delta,
+                    addition.awaitCluster));
             return;
         }
         sums.forEach((counterAndKey, sum) -> {
             if (sum != 0) {
-                apply(counterAndKey.get(0), counterAndKey.get(1), sum);
+                apply(counterAndKey.get(0), counterAndKey.get(1), sum, await.get(counterAndKey.get(0)));
             }
         });
     }
 
-    private void apply(String counter, String key, long delta) {
+    private void apply(String counter, String key, long delta, boolean awaitCluster) {
         try {
-            additions.add(counter, key, delta);
-        } catch (NodeAdditions.NotInCluster | ArithmeticException e) {
-            notInCluster.incrementAndGet();
-            if (loggedFaults.add(e.getClass().getName() + String.valueOf(e.getCause()))) {
-                LOG.log(Level.WARNING, "An addition to counter '" + counter + "' did not reach the cluster (logged"
-                        + " once per cause): this node keeps it and writes it with the next flush period; it would"
-                        + " be lost only if this node stopped before", e);
+            if (awaitCluster) {
+                additions.add(counter, key, delta);
+            } else {
+                additions.hold(counter, key, delta);
             }
+        } catch (NodeAdditions.NotInCluster | ArithmeticException e) {
+            fault("An addition to counter '" + counter + "' did not reach the cluster (logged once per cause):"
+                    + " this node keeps it and writes it with the next flush period; it would be lost only if this"
+                    + " node stopped before", e);
+        }
+    }
+
+    /** Counts an addition or a send that did not reach the cluster, and logs it once per cause. */
+    private void fault(String message, RuntimeException e) {
+        notInCluster.incrementAndGet();
+        if (loggedFaults.add(e.getClass().getName() + String.valueOf(e.getCause()))) {
+            LOG.log(Level.WARNING, message, e);
         }
     }
 

@@ -20,7 +20,9 @@ import java.util.stream.Collectors;
  * write that carries its addition ends, not at the end of the write before it: a wake-up costs more than the
  * addition itself on a machine of few cores. A caller waits for the write that
  * carries its addition at most the timeout; then (or when the cluster refuses it) its addition stays in the slot,
- * counted as pending here, and goes with the next write ({@link #retry}). Once the cluster says an idle entry is persisted in full, this node removes it
+ * counted as pending here, and goes with the next write ({@link #retry}). A held addition ({@link #hold}, a counter
+ * that does not wait for the cluster) returns at once and goes with the next {@link #sendHeld}, which writes every
+ * key's sum at once. Once the cluster says an idle entry is persisted in full, this node removes it
  * ({@link #removePersisted}); the next addition starts a new one. Thread-safe.
  */
 final class NodeAdditions {
@@ -81,25 +83,80 @@ final class NodeAdditions {
      * @throws NotInCluster if the write that carried it failed or took longer than the timeout: it stays here
      */
     void add(String counter, String key, long delta) {
-        Slot slot;
-        long ticket;
+        Taken taken = take(counter, key, delta);
+        long deadline = System.nanoTime() + timeoutNanos;
+        write(taken.slot, deadline);
+        await(taken.slot, taken.ticket, deadline);
+    }
+
+    /**
+     * Adds {@code delta} and returns at once: this node holds it until {@link #sendHeld} (or another write of the
+     * key) sends it to the cluster.
+     */
+    void hold(String counter, String key, long delta) {
+        take(counter, key, delta);
+    }
+
+    /** Where an addition went: its key's slot, and its number there. */
+    private record Taken(Slot slot, long ticket) {
+    }
+
+    /** Adds {@code delta} to the key's slot, not yet sent. */
+    private Taken take(String counter, String key, long delta) {
         while (true) {
-            slot = slots.computeIfAbsent(CounterEntry.prefix(counter, key), prefix -> new Slot(counter, key));
+            Slot slot = slots.computeIfAbsent(CounterEntry.prefix(counter, key), prefix -> new Slot(counter, key));
             slot.lock.lock();
             try {
                 if (slot.retired) {
                     continue;                       // forgotten meanwhile: a fresh slot takes it
                 }
                 slot.unwritten = Math.addExact(slot.unwritten, delta);
-                ticket = ++slot.added;
-                break;
+                return new Taken(slot, ++slot.added);
             } finally {
                 slot.lock.unlock();
             }
         }
+    }
+
+    /**
+     * Sends what this node holds for every key to the cluster, the writes of all keys at once, and waits for them
+     * on this thread (together at most the timeout); a write that is late ends without it.
+     *
+     * @throws NotInCluster naming how many writes the cluster refused or did not answer in time, with the first
+     *                      refusal as its cause: their amounts stay here for the next call
+     */
+    void sendHeld() {
         long deadline = System.nanoTime() + timeoutNanos;
-        write(slot, deadline);
-        await(slot, ticket, deadline);
+        List<Write> started = new ArrayList<>();
+        for (Slot slot : slots.values()) {
+            Write write = begin(slot);
+            if (write != null) {
+                started.add(write);
+            }
+        }
+        int late = 0;
+        int refused = 0;
+        Throwable firstRefusal = null;
+        for (Write write : started) {
+            try {
+                write.sent.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                written(write.slot, write.next, write.amount, write.upTo, null, false);
+            } catch (java.util.concurrent.TimeoutException | InterruptedException e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                write.endLater();
+                late++;
+            } catch (java.util.concurrent.ExecutionException e) {
+                written(write.slot, write.next, write.amount, write.upTo, e.getCause(), false);
+                firstRefusal = firstRefusal == null ? e.getCause() : firstRefusal;
+                refused++;
+            }
+        }
+        if (late + refused > 0) {
+            throw new NotInCluster(refused + " of " + started.size() + " writes were refused and " + late
+                    + " took more than " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms", firstRefusal);
+        }
     }
 
     /**

@@ -22,10 +22,18 @@ final class PendingSums {
         this.additions = additions;
     }
 
-    /** The pending sum of one key, from every node. */
+    /**
+     * The pending sum of one key, from every node: this node's entry as this node knows it (an amount on its way
+     * to the cluster counts once, before and after it arrives), the others' as the cluster holds them.
+     */
     long of(String counter, String key) {
-        return additions.notInCluster(counter, key)
-                + sumsOf(CounterEntry.prefix(counter, key)).values().stream().mapToLong(Long::longValue).sum();
+        CounterEntry own = additions.own(counter, key);
+        Map<String, String> found = new HashMap<>(entries.entriesWhoseValueStartsWith(
+                CounterEntry.prefix(counter, key)));
+        if (own != null) {
+            found.put(own.id(), own.text());
+        }
+        return pendingByKey(found).values().stream().mapToLong(Long::longValue).sum();
     }
 
     /**
@@ -54,7 +62,11 @@ final class PendingSums {
 
     /** The pending sum of each key whose entries' text starts with {@code prefix}. */
     private Map<String, Long> sumsOf(String prefix) {
-        Map<String, String> found = entries.entriesWhoseValueStartsWith(prefix);
+        return pendingByKey(entries.entriesWhoseValueStartsWith(prefix));
+    }
+
+    /** The pending sum of each key of the entries {@code found} (id to text): their totals minus what is persisted. */
+    private Map<String, Long> pendingByKey(Map<String, String> found) {
         Map<String, String> persisted = found.isEmpty() ? Map.of() : persistedTotals.getAll(found.keySet());
         Map<String, Long> sums = new HashMap<>();
         found.forEach((id, text) -> {

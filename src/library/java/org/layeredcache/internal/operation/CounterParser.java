@@ -86,8 +86,9 @@ final class CounterParser {
                         + read.getParameterTypes()[0].getSimpleName() + ", but the keys of counter '" + name
                         + "' are " + keyType.getSimpleName() + " (" + OperationParser.describe(flush) + ")");
             }
-            counters.put(name, new CounterOperation(name, flush, read, keyType,
-                    flush.getAnnotation(FlushesCounter.class).negative()));
+            FlushesCounter declared = flush.getAnnotation(FlushesCounter.class);
+            counters.put(name, new CounterOperation(name, flush, read, keyType, declared.negative(),
+                    declared.awaitCluster()));
         });
         return counters;
     }

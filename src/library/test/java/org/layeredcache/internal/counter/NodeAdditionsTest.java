@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Many callers adding to one key of one node: every addition reaches the key's entry in the cluster once, and each
- * caller sleeps until the write that carries its addition ends, not also at the end of the write before it.
+ * caller sleeps until the write that carries its addition ends, not also at the end of the write before it. Held
+ * additions (a counter that does not wait for the cluster) stay on the node until sent, then one write per key.
  */
 class NodeAdditionsTest {
 
@@ -60,5 +61,55 @@ class NodeAdditionsTest {
         // Woken by the end of the write before their own, most callers would wake twice per addition.
         assertThat(additions.earlyWakeUps()).as("early wake-ups in %s additions", CALLERS * EACH)
                 .isLessThan(CALLERS * EACH / 100);
+    }
+
+    @Test
+    void heldAdditionsStayOnTheNodeUntilSentThenTakeOneWritePerKey() throws Exception {
+        IMap<String, String> entries = EmbeddedHazelcast.shared().getMap("node-additions-" + UUID.randomUUID());
+        IMap<String, String> persisted = EmbeddedHazelcast.shared().getMap("node-persisted-" + UUID.randomUUID());
+        NodeAdditions additions = new NodeAdditions(SharedMap.of(entries), SharedMap.of(persisted), "member",
+                Duration.ofSeconds(30));
+        ExecutorService callers = Executors.newFixedThreadPool(CALLERS);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> done = new ArrayList<>();
+        try {
+            for (int i = 0; i < CALLERS; i++) {
+                done.add(callers.submit(() -> {
+                    start.await();
+                    for (int n = 0; n < EACH; n++) {
+                        additions.hold("likes", String.valueOf(n % 3), 1);
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> caller : done) {
+                caller.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        long held = 0;
+        for (int key = 0; key < 3; key++) {
+            held += additions.notInCluster("likes", String.valueOf(key));
+        }
+        assertThat(held).isEqualTo((long) CALLERS * EACH);
+        assertThat(entries.size()).as("entries before the send").isZero();
+
+        additions.sendHeld();
+        assertThat(entries.size()).isEqualTo(3);
+        long inCluster = 0;
+        for (var entry : entries.entrySet()) {
+            inCluster += CounterEntry.parse(entry.getKey(), entry.getValue()).total();
+        }
+        assertThat(inCluster).isEqualTo((long) CALLERS * EACH);
+        for (int key = 0; key < 3; key++) {
+            assertThat(additions.notInCluster("likes", String.valueOf(key))).isZero();
+        }
+        additions.hold("likes", "0", 5);
+        additions.sendHeld();
+        assertThat(entries.size()).as("the key's entry takes the next send").isEqualTo(3);
+        // key 0 took n = 0, 3, ..., 999 of each caller
+        assertThat(additions.own("likes", "0").total()).isEqualTo((long) CALLERS * ((EACH + 2) / 3) + 5);
     }
 }
