@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Counters (story 2's write half), two measurements in one run:
 #  1. Additions per second on one node, 32 threads, 10 keys: through Counters (JMH inside Payara Micro, flushed
-#     every second into PostgreSQL) against one `UPDATE ... n = n + 1` per addition on the same PostgreSQL; then
-#     what the flushes persisted against what was added, their statements, and the flush lag.
+#     every second into PostgreSQL), waiting for the cluster and not, against one `UPDATE ... n = n + 1` per
+#     addition on the same PostgreSQL; then what the flushes persisted against what was added, their statements,
+#     and the flush lag.
 #  2. The example's page under saturation (wrk, PostgreSQL data set of endpoints.sh) with each view counted
 #     against not counted (EXAMPLE_COUNT_VIEWS=false), alternated ROUNDS times, fresh node each time.
 # Loopback only; every server started here is stopped by its PID. Writes the "counters" section of
@@ -76,6 +77,8 @@ def score(name):
     raise SystemExit(f"no {name} in the JMH results")
 add, add_err = score("countersAdd")
 sql, sql_err = score("sqlUpdatePerAddition")
+held, held_err = score("countersAddNotAwaitingTheCluster")
+held_added = re.search(r"# held added (\d+) persisted (\d+) pending (\d+)", text).groups()
 added = re.search(r"# added (\d+) persisted (\d+) pending (\d+)", text).groups()
 direct = re.search(r"# direct (\d+) in the database (\d+)", text).groups()
 flushes = re.search(r"# flush calls (\d+) statements (\d+)", text).groups()
@@ -88,13 +91,17 @@ print()
 print("| path | additions/s (± 99.9% error) | × one UPDATE each |")
 print("|---|---|---|")
 print(f"| `Counters.add` | {add:.0f} ± {add_err:.0f} | **{add / sql:.1f}×** (goal ≥ 50×) |")
+print(f"| `Counters.add` to a counter that does not wait for the cluster (`awaitCluster = false`) | {held:.0f} ±"
+      f" {held_err:.0f} | **{held / sql:.1f}×** (goal ≥ 50×) |")
 print(f"| one `UPDATE` per addition | {sql:.0f} ± {sql_err:.0f} | 1.0× |")
 print()
 a, p, pend = (int(x) for x in added)
 calls, statements = (int(x) for x in flushes)
 print(f"Afterwards: {a} additions made through `Counters` (warm-ups included), {p} persisted by the flushes"
       f" ({'equal' if a == p else 'NOT equal'}), {pend} pending; {direct[0]} direct updates, {direct[1]} in the"
-      f" database. The flushes made {calls} calls of the flush method with {statements} `UPDATE`s in all,"
+      f" database; {held_added[0]} additions to the counter that does not wait for the cluster, {held_added[1]}"
+      f" persisted ({'equal' if held_added[0] == held_added[1] else 'NOT equal'}), {held_added[2]} pending."
+      f" The flushes of the waiting counter made {calls} calls of the flush method with {statements} `UPDATE`s in all,"
       f" {statements / a * 10000:.2f} per 10,000 additions, plus the ledger's: one row per key and node per flush,"
       f" written in the same transaction as one batch. Flush lag (from an addition's return to the end of the first"
       f" flush call that began after it; {lag[0]} sampled additions): p50 {lag[1]} ms, p99 {lag[2]} ms, max"

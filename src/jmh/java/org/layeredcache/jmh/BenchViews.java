@@ -15,14 +15,16 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The counter benchmark's data in PostgreSQL (the preload benchmark's data source): table {@value #TABLE}, one row
- * per key, written two ways: by the flushes of counter {@value #COUNTER}, and by one {@code UPDATE ... n = n + 1}
- * per addition (the baseline, into column {@code direct}). The flush method counts its statements and keeps when
- * each of its calls began and ended, for the lag.
+ * per key, written three ways: by the flushes of counter {@value #COUNTER} (column {@code counted}), by those of
+ * counter {@value #HELD}, which does not wait for the cluster (column {@code held}), and by one
+ * {@code UPDATE ... n = n + 1} per addition (the baseline, into column {@code direct}). The flush method of
+ * {@value #COUNTER} counts its statements and keeps when each of its calls began and ended, for the lag.
  */
 @ApplicationScoped
 public class BenchViews {
 
     static final String COUNTER = "bench-views";
+    static final String HELD = "bench-views-held";
     static final String TABLE = "layered_cache_bench_views";
     static final int KEYS = 10;
 
@@ -37,10 +39,10 @@ public class BenchViews {
     /** Makes the table hold one row per key, all at 0. */
     public void reset() throws SQLException {
         try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute("create table if not exists " + TABLE + " (id bigint primary key, counted bigint not"
-                    + " null, direct bigint not null)");
-            statement.execute("truncate " + TABLE);
-            statement.execute("insert into " + TABLE + " select g, 0, 0 from generate_series(1, " + KEYS + ") g");
+            statement.execute("drop table if exists " + TABLE);
+            statement.execute("create table " + TABLE + " (id bigint primary key, counted bigint not null,"
+                    + " held bigint not null, direct bigint not null)");
+            statement.execute("insert into " + TABLE + " select g, 0, 0, 0 from generate_series(1, " + KEYS + ") g");
         }
         FLUSH_STATEMENTS.set(0);
         FLUSH_CALLS.set(0);
@@ -75,13 +77,27 @@ public class BenchViews {
         FLUSHES.add(new long[] {started, System.nanoTime()});
     }
 
-    /** The sums of both columns: {counted, direct}. */
+    @FlushesCounter(value = HELD, awaitCluster = false)
+    public void persistHeld(Map<Long, Long> deltas) throws SQLException {
+        try (Connection connection = database.getConnection();
+             PreparedStatement update = connection.prepareStatement("update " + TABLE
+                     + " set held = held + ? where id = ?")) {
+            for (Map.Entry<Long, Long> delta : deltas.entrySet()) {
+                update.setLong(1, delta.getValue());
+                update.setLong(2, delta.getKey());
+                update.addBatch();
+            }
+            update.executeBatch();
+        }
+    }
+
+    /** The sums of the three columns: {counted, direct, held}. */
     public long[] totals() throws SQLException {
         try (Connection connection = database.getConnection(); Statement statement = connection.createStatement();
              java.sql.ResultSet row = statement.executeQuery("select coalesce(sum(counted), 0),"
-                     + " coalesce(sum(direct), 0) from " + TABLE)) {
+                     + " coalesce(sum(direct), 0), coalesce(sum(held), 0) from " + TABLE)) {
             row.next();
-            return new long[] {row.getLong(1), row.getLong(2)};
+            return new long[] {row.getLong(1), row.getLong(2), row.getLong(3)};
         }
     }
 }

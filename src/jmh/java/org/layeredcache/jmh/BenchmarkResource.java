@@ -272,9 +272,9 @@ public class BenchmarkResource {
 
     /**
      * {@code POST /jmh/counters?threads=32&iterations=3&seconds=5}: {@link CounterBenchmarks}, throughput with
-     * {@code threads} threads; afterwards waits (at most 60 s) until the flushes have persisted every addition, and
-     * appends what the database holds against what was added, the flushes' statements, and the flush lag of the
-     * sampled additions (from an addition's return to the end of the first flush call that began after it).
+     * {@code threads} threads; afterwards waits (at most 60 s) until the flushes have persisted every addition of
+     * both counters, and appends what the database holds against what was added, the flushes' statements, and the
+     * flush lag of the sampled additions (from an addition's return to the end of the first flush call that began after it).
      */
     @POST
     @Path("counters")
@@ -290,6 +290,7 @@ public class BenchmarkResource {
         injectedViews.reset();
         CounterBenchmarks.ADDED.reset();
         CounterBenchmarks.DIRECT.reset();
+        CounterBenchmarks.HELD.reset();
         CounterBenchmarks.SAMPLES.clear();
         Collection<RunResult> results = new Runner(new OptionsBuilder()
                 .include(CounterBenchmarks.class.getName())
@@ -304,11 +305,14 @@ public class BenchmarkResource {
                 .build()).run();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         long pending = 1;
-        while (pending != 0 && System.nanoTime() < deadline) {
+        long heldPending = 1;
+        while (pending + heldPending != 0 && System.nanoTime() < deadline) {
             Thread.sleep(100);
             pending = 0;
+            heldPending = 0;
             for (long key = 1; key <= BenchViews.KEYS; key++) {
                 pending += injectedCounters.pending(BenchViews.COUNTER, key);
+                heldPending += injectedCounters.pending(BenchViews.HELD, key);
             }
         }
         long[] totals = injectedViews.totals();
@@ -327,6 +331,8 @@ public class BenchmarkResource {
         return csv.toString(StandardCharsets.UTF_8)
                 + "# added " + added + " persisted " + totals[0] + " pending " + pending + "\n"
                 + "# direct " + CounterBenchmarks.DIRECT.sum() + " in the database " + totals[1] + "\n"
+                + "# held added " + CounterBenchmarks.HELD.sum() + " persisted " + totals[2] + " pending "
+                + heldPending + "\n"
                 + "# flush calls " + BenchViews.FLUSH_CALLS.get() + " statements " + BenchViews.FLUSH_STATEMENTS.get()
                 + "\n"
                 + "# lag samples " + lags.size() + " p50 " + millis(lags, 0.5) + " p99 " + millis(lags, 0.99)
