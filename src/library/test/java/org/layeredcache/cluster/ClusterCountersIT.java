@@ -22,7 +22,8 @@ import static org.layeredcache.cluster.NodeCalls.post;
 
 /**
  * Counters on three Payara nodes ({@link ThreeNodes}, flushing every 300 ms into PostgreSQL): additions from 32
- * callers per node while three nodes flush at once are persisted once each; a rollback adds nothing; a flush method that fails
+ * callers per node while three nodes flush at once are persisted once each, also to a counter that does not wait
+ * for the cluster; a rollback adds nothing; a flush method that fails
  * twice loses nothing; and killing the flushing node in the middle of a flush (its writes done, its commit not)
  * loses nothing and persists nothing twice.
  */
@@ -81,6 +82,19 @@ class ClusterCountersIT {
 
     @Test
     @Order(2)
+    void additionsNotWaitingForTheClusterFromThreeNodesArePersistedOnceEach() throws Exception {
+        long id = NODES.newId();
+        add(id, NODES.all(), 8, 10, 10, "&held=true");
+        long expected = 3L * 8 * 10 * 10;
+        assertThat(persistedEventually(id, expected)).as("the database holds every addition once").isEqualTo(expected);
+        for (PayaraMicroProcess node : NODES.all()) {
+            assertThat(Long.parseLong(get(node, "tally/held/" + id))).as("read on %s", node.name())
+                    .isEqualTo(expected);
+        }
+    }
+
+    @Test
+    @Order(3)
     void aRollbackAddsNothing() throws Exception {
         long id = NODES.newId();
         assertThat(post(NODES.b(), "tally/" + id + "/add?times=5&rollBack=true")).isEqualTo("rolled back");
@@ -90,7 +104,7 @@ class ClusterCountersIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aFlushMethodThatFailsTwiceLosesNothing() throws Exception {
         PayaraMicroProcess flusher = flushingNodes().get(0);
         long failedBefore = figure(flusher, "failed");
@@ -103,7 +117,7 @@ class ClusterCountersIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void whileAMemberIsFrozenAnAdditionWaitsAtMostTheTimeoutAndIsPersistedAfterwards() throws Exception {
         PayaraMicroProcess flusher = flushingNodes().get(0);
         List<PayaraMicroProcess> others = new ArrayList<>(NODES.all());
@@ -149,7 +163,7 @@ class ClusterCountersIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void killingTheFlushingNodeInTheMiddleOfAFlushLosesNothingAndCountsNothingTwice() throws Exception {
         PayaraMicroProcess flusher = flushingNodes().get(0);
         List<PayaraMicroProcess> survivors = new ArrayList<>(NODES.all());
@@ -192,6 +206,12 @@ class ClusterCountersIT {
     /** Adds {@code perCall} x {@code calls} on each node from {@code callers} callers per node. */
     private static void add(long id, List<PayaraMicroProcess> nodes, int callers, int calls, int perCall)
             throws Exception {
+        add(id, nodes, callers, calls, perCall, "");
+    }
+
+    /** The same, with {@code query} added to each call's query string. */
+    private static void add(long id, List<PayaraMicroProcess> nodes, int callers, int calls, int perCall,
+                            String query) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(nodes.size() * callers);
         try {
             List<Future<?>> done = new ArrayList<>();
@@ -199,7 +219,8 @@ class ClusterCountersIT {
                 for (int caller = 0; caller < callers; caller++) {
                     done.add(pool.submit(() -> {
                         for (int call = 0; call < calls; call++) {
-                            assertThat(post(node, "tally/" + id + "/add?times=" + perCall)).isEqualTo("added");
+                            assertThat(post(node, "tally/" + id + "/add?times=" + perCall + query))
+                                    .isEqualTo("added");
                         }
                         return null;
                     }));

@@ -28,9 +28,9 @@ public class TallyResource {
     @POST
     @Path("{id}/add")
     public String add(@PathParam("id") long id, @QueryParam("times") int times,
-                      @QueryParam("rollBack") boolean rollBack) {
+                      @QueryParam("rollBack") boolean rollBack, @QueryParam("held") boolean held) {
         try {
-            tally.add(id, times, rollBack);
+            tally.add(id, times, rollBack, held);
             return "added";
         } catch (IllegalStateException rolledBack) {
             return "rolled back";
@@ -42,6 +42,13 @@ public class TallyResource {
     @Path("{id}")
     public long read(@PathParam("id") long id) {
         return counters.read("tally", id);
+    }
+
+    /** Persisted plus pending, of counter "tally-held". */
+    @GET
+    @Path("held/{id}")
+    public long readHeld(@PathParam("id") long id) {
+        return counters.read("tally-held", id);
     }
 
     @GET
