@@ -60,7 +60,8 @@ final class ThreeNodes implements BeforeAllCallback, AfterAllCallback {
     public void beforeAll(ExtensionContext context) throws Exception {
         schema = PostgresSchema.create("cluster_it");
         schema.execute("create table counter (id bigint primary key, version bigint not null)",
-                "create table tally (id bigint primary key, n bigint not null)");
+                "create table tally (id bigint primary key, n bigint not null)",
+                "create table basket (id bigint primary key, items text not null)");
         String name = context.getRequiredTestClass().getSimpleName();
         war = PayaraMicroProcess.buildDirectory().toPath().resolve(name + ".war");
         ShrinkWrap.create(WebArchive.class, name + ".war")
@@ -68,7 +69,8 @@ final class ThreeNodes implements BeforeAllCallback, AfterAllCallback {
                 .addAsLibraries(org.layeredcache.it.TestWars.libraryJars())
                 .addAsLibrary(new File(PayaraMicroProcess.buildDirectory(), "war-libs/postgresql.jar"))
                 .addClasses(Counter.class, CounterStore.class, LoadGate.class, ClusterResource.class,
-                        ClusterResource.Rest.class, AdminUsers.class, Tally.class, TallyResource.class)
+                        ClusterResource.Rest.class, AdminUsers.class, Tally.class, TallyResource.class,
+                        Basket.class, Basket.Items.class, BasketResource.class)
                 .addAsResource("cluster/persistence.xml", "META-INF/persistence.xml")
                 .addAsResource("it/orm.xml", "META-INF/orm.xml")
                 .addAsResource(new StringAsset("""
@@ -77,6 +79,7 @@ final class ThreeNodes implements BeforeAllCallback, AfterAllCallback {
                         layered-cache.cache.counters-short.near.ttl=%ds
                         layered-cache.counters.datasource=java:app/jdbc/cluster
                         layered-cache.counters.flush-period=300ms
+                        layered-cache.objects.store-period=300ms
                         """.formatted(schema.url(), SHORT_NEAR_TTL.toSeconds()) + configuration),
                         "META-INF/microprofile-config.properties")
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml")
@@ -161,6 +164,17 @@ final class ThreeNodes implements BeforeAllCallback, AfterAllCallback {
     }
 
     /** What table {@code tally} holds for {@code id} (0 without a row), read from the database directly. */
+    /** The items of basket {@code id} as the database holds them, joined by commas, or {@code null}. */
+    String storedBasket(long id) throws java.sql.SQLException {
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(schema.url(), "postgres", "");
+             java.sql.PreparedStatement select = connection.prepareStatement("select items from basket where id = ?")) {
+            select.setLong(1, id);
+            try (java.sql.ResultSet row = select.executeQuery()) {
+                return row.next() ? row.getString(1) : null;
+            }
+        }
+    }
+
     long persisted(long id) throws java.sql.SQLException {
         try (java.sql.Connection connection = java.sql.DriverManager.getConnection(schema.url(), "postgres", "");
              java.sql.PreparedStatement select = connection.prepareStatement("select n from tally where id = ?")) {
