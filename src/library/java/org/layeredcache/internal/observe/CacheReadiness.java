@@ -8,7 +8,6 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 import org.layeredcache.CacheAdmin;
 import org.layeredcache.ConsistencyAudit;
-import org.layeredcache.SharedObjectStatus;
 import org.layeredcache.SharedObjects;
 import org.layeredcache.internal.cache.CacheRegistry;
 import org.layeredcache.internal.stats.CacheHealth;
@@ -20,7 +19,7 @@ import org.layeredcache.internal.stats.CacheHealth;
  * always UP: while the cluster layer fails, calls still return the method's value, so a load balancer must not take
  * the node out for it (nor for a disagreement, which the metrics let an alert watch). For each kind of shared
  * object, it shows how many changed objects wait to be stored and for how long, and says so when the database is
- * behind by more than {@code layered-cache.objects.max-lag}.
+ * behind by more than {@code layered-cache.objects.max-lag} ({@link ObjectsReadiness}, bounded in time).
  */
 @Readiness
 @ApplicationScoped
@@ -34,6 +33,9 @@ public class CacheReadiness implements HealthCheck {
 
     @Inject
     SharedObjects objects;
+
+    @Inject
+    ObjectsReadiness objectsReadiness;
 
     @Override
     public HealthCheckResponse call() {
@@ -52,14 +54,7 @@ public class CacheReadiness implements HealthCheck {
             }
         }
         for (String name : objects.names()) {
-            try {
-                SharedObjectStatus status = objects.status(name);
-                response.withData("objects." + name, status.pending() + " changed objects not stored yet, the"
-                        + " oldest for " + status.lag().toMillis() + " ms (max-lag " + status.maxLag().toMillis()
-                        + " ms)" + (status.lagExceeded() ? "; the database is behind by more than max-lag" : ""));
-            } catch (RuntimeException e) {
-                response.withData("objects." + name, "unknown: " + e);
-            }
+            response.withData("objects." + name, objectsReadiness.detail(name));
         }
         return response.build();
     }
