@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.layeredcache.internal.cache.CacheRegistry;
 import org.layeredcache.internal.cluster.ClusterCodec;
 import org.layeredcache.internal.key.CacheKey;
+import org.layeredcache.internal.observe.ObjectsReadiness;
 import org.layeredcache.testing.Containers;
 import org.layeredcache.testing.Counter;
 import org.layeredcache.testing.EmbeddedHazelcast;
@@ -31,7 +32,8 @@ import static org.layeredcache.testing.Nodes.statistics;
 /**
  * The cluster hangs (one of its two members is frozen), then comes back. Every call returns the method's value
  * meanwhile, without waiting more than the cluster timeout; an invalidation made during the outage is carried out
- * when the cluster returns; caching through the cluster then works again by itself.
+ * when the cluster returns; caching through the cluster then works again by itself. The readiness check answers
+ * meanwhile too.
  */
 class ClusterOutageTest {
 
@@ -55,6 +57,19 @@ class ClusterOutageTest {
         @Invalidates(cache = "outage", key = "row-{id}")
         public void write(long id) {
             ROWS.merge(id, 1L, Long::sum);
+        }
+    }
+
+    /** A kind of shared object, so that the readiness check asks the cluster about it. */
+    @ApplicationScoped
+    public static class Notes {
+        @StoresObjects("notes")
+        public void store(Map<Long, String> notes) {
+        }
+
+        @LoadsObject("notes")
+        public String load(long id) {
+            return "";
         }
     }
 
@@ -104,7 +119,8 @@ class ClusterOutageTest {
             try {
                 assertThat(local.getCluster().getMembers()).hasSize(2);
                 LocalMemberCacheManager.manager = EmbeddedHazelcast.cacheManager(local);
-                try (WeldContainer nodeA = Containers.weld(Rows.class, LocalMemberCacheManager.class).initialize()) {
+                try (WeldContainer nodeA = Containers.weld(Rows.class, Notes.class, LocalMemberCacheManager.class)
+                        .initialize()) {
                     ROWS.clear();
                     test.run(frozen, nodeA);
                 }
@@ -207,6 +223,27 @@ class ClusterOutageTest {
             assertThat(warmed).doesNotContainKey("outage");
             assertThat(statistics(nodeA, "outage").faults()).isEqualTo(faults);
             assertThat(registry.layersOf("outage").cluster().circuitOpen()).isFalse();
+            frozen.thaw();
+        });
+    }
+
+    /**
+     * The readiness check asks the cluster about the shared objects; while the cluster hangs it answers within its
+     * bound all the same (a load balancer's probe must not time out), saying what it does not know.
+     */
+    @Test
+    void theReadinessCheckAnswersWithinItsBoundWhileTheClusterHangs() throws Exception {
+        onTwoMembers("readiness", (frozen, nodeA) -> {
+            ObjectsReadiness readiness = bean(nodeA, ObjectsReadiness.class);
+            assertThat(readiness.detail("notes")).startsWith("0 changed objects not stored yet");
+            frozen.freeze();
+            for (int check = 1; check <= 2; check++) {   // the second while the first question is still unanswered
+                long started = System.nanoTime();
+                String detail = readiness.detail("notes");
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).as("check %d", check)
+                        .isLessThan(Duration.ofSeconds(3));
+                assertThat(detail).isEqualTo("unknown: the cluster did not answer within 1000 ms");
+            }
             frozen.thaw();
         });
     }
