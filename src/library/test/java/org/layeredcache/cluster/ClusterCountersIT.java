@@ -25,7 +25,8 @@ import static org.layeredcache.cluster.NodeCalls.post;
  * callers per node while three nodes flush at once are persisted once each, also to a counter that does not wait
  * for the cluster; a rollback adds nothing; a flush method that fails
  * twice loses nothing; and killing the flushing node in the middle of a flush (its writes done, its commit not)
- * loses nothing and persists nothing twice.
+ * loses nothing and persists nothing twice. With {@code -Dcounters.full=true} each of those runs the issue's full
+ * count, 100,800 additions from 3 nodes with 32 callers each (the build runs fewer).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterCountersIT {
@@ -36,11 +37,14 @@ class ClusterCountersIT {
     @RegisterExtension
     static final ThreeNodes NODES = new ThreeNodes();
 
+    /** Whether to run the full count: 3 nodes x 32 callers x 105 calls of 10 additions. */
+    static final boolean FULL = Boolean.getBoolean("counters.full");
+
     @Test
     @Order(1)
     void additionsFromThreeNodesWithThirtyTwoCallersEachArePersistedOnceEach() throws Exception {
         long id = NODES.newId();
-        int calls = 40;
+        int calls = FULL ? 105 : 40;
         int perCall = 10;
         long started = System.nanoTime();
         java.util.concurrent.atomic.AtomicBoolean adding = new java.util.concurrent.atomic.AtomicBoolean(true);
@@ -84,13 +88,17 @@ class ClusterCountersIT {
     @Order(2)
     void additionsNotWaitingForTheClusterFromThreeNodesArePersistedOnceEach() throws Exception {
         long id = NODES.newId();
-        add(id, NODES.all(), 8, 10, 10, "&held=true");
-        long expected = 3L * 8 * 10 * 10;
+        int callers = FULL ? 32 : 8;
+        int calls = FULL ? 105 : 10;
+        add(id, NODES.all(), callers, calls, 10, "&held=true");
+        long expected = 3L * callers * calls * 10;
         assertThat(persistedEventually(id, expected)).as("the database holds every addition once").isEqualTo(expected);
         for (PayaraMicroProcess node : NODES.all()) {
             assertThat(Long.parseLong(get(node, "tally/held/" + id))).as("read on %s", node.name())
                     .isEqualTo(expected);
         }
+        NODES.report("Counters not waiting for the cluster: " + expected + " additions from 3 nodes x " + callers
+                + " callers persisted once each.");
     }
 
     @Test
@@ -110,9 +118,14 @@ class ClusterCountersIT {
         long failedBefore = figure(flusher, "failed");
         long id = NODES.newId();
         post(flusher, "tally/fail/2");
-        add(id, NODES.all(), 4, 5, 10);
-        assertThat(persistedEventually(id, 600)).isEqualTo(600);
+        int callers = FULL ? 32 : 4;
+        int calls = FULL ? 105 : 5;
+        add(id, NODES.all(), callers, calls, 10);
+        long expected = 3L * callers * calls * 10;
+        assertThat(persistedEventually(id, expected)).isEqualTo(expected);
         assertThat(figure(flusher, "failed") - failedBefore).as("failed flushes").isEqualTo(2);
+        NODES.report("Counters: with a flush method failing twice, " + expected + " additions from 3 nodes x "
+                + callers + " callers persisted once each.");
         assertThat(get(flusher, "tally/status")).contains("lastError=null");
     }
 
@@ -172,7 +185,9 @@ class ClusterCountersIT {
         ExecutorService holder = Executors.newSingleThreadExecutor();
         try {
             Future<String> held = holder.submit(() -> post(flusher, "tally/hold"));
-            add(id, NODES.all(), 8, 10, 10);                      // 2,400 additions, some held in the flush
+            int callers = FULL ? 32 : 8;
+            int calls = FULL ? 105 : 10;
+            add(id, NODES.all(), callers, calls, 10);             // 2,400 additions (100,800), some held in the flush
             assertThat(held.get(1, TimeUnit.MINUTES)).isEqualTo("held");
             long owned = 0;
             long backups = 0;
@@ -193,10 +208,10 @@ class ClusterCountersIT {
                 post(node, "tally/" + id + "/add?times=50");        // additions go on meanwhile
                 more += 50;
             }
-            long expected = 2400 + more;
+            long expected = 3L * callers * calls * 10 + more;
             assertThat(persistedEventually(id, expected)).isEqualTo(expected);
-            NODES.report("Counters: after the kill, a survivor persisted every addition once within "
-                    + NodeCalls.millis(System.nanoTime() - killedAt) + " ms.");
+            NODES.report("Counters: after the kill, a survivor persisted every one of " + expected + " additions once"
+                    + " within " + NodeCalls.millis(System.nanoTime() - killedAt) + " ms.");
             assertThat(flushingNodes()).hasSize(1).doesNotContain(flusher);
         } finally {
             holder.shutdownNow();
