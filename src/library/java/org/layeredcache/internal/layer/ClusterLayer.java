@@ -102,12 +102,12 @@ public final class ClusterLayer {
     }
 
     /**
-     * What the cluster holds for the key ({@code null} for nothing), asked now and read where the answer arrives,
-     * for work nobody waits for (not counted as a round trip). An unreadable entry fails the future.
+     * The bytes the cluster holds for the key ({@code null} for nothing), asked now and answered where the answer
+     * arrives, for work nobody waits for (not counted as a round trip); {@link #entry} reads them, if they are
+     * needed.
      */
-    java.util.concurrent.CompletableFuture<Entry> getLater(CacheKey key) {
-        return org.layeredcache.internal.cluster.Answers.of(cache().getAsync(ClusterCodec.key(key), READ_KEEPS_EXPIRY))
-                .thenApply(this::entry);
+    java.util.concurrent.CompletableFuture<byte[]> storedLater(CacheKey key) {
+        return org.layeredcache.internal.cluster.Answers.of(cache().getAsync(ClusterCodec.key(key), READ_KEEPS_EXPIRY));
     }
 
     /**
@@ -159,7 +159,12 @@ public final class ClusterLayer {
         return warmed;
     }
 
-    private Entry entry(byte[] stored) {
+    /**
+     * The entry {@code stored} holds ({@code null} for nothing).
+     *
+     * @throws ClusterCodec.UnreadableEntryException if it cannot be read
+     */
+    Entry entry(byte[] stored) {
         if (stored == null) {
             return null;
         }

@@ -88,19 +88,28 @@ public final class GuardedCluster {
     }
 
     /**
-     * The stored entry ({@code null}: none), asked now and answered where the answer arrives, for background work
-     * that nobody waits for: while the circuit is open nothing is sent and the answer is {@code null} at once. A
-     * failure fails the future and leaves the circuit alone (the caller counts it).
+     * The stored entry's bytes ({@code null}: none), asked now and answered where the answer arrives, for background
+     * work that nobody waits for: while the circuit is open nothing is sent and the answer is {@code null} at once.
+     * A failure fails the future and leaves the circuit alone (the caller counts it). {@link #entryOf} reads them.
      */
-    public java.util.concurrent.CompletableFuture<ClusterLayer.Entry> getLater(CacheKey key) {
+    public java.util.concurrent.CompletableFuture<byte[]> storedLater(CacheKey key) {
         if (!usable()) {
             return java.util.concurrent.CompletableFuture.completedFuture(null);
         }
         try {
-            return layer.getLater(key);
+            return layer.storedLater(key);
         } catch (RuntimeException e) {
             return java.util.concurrent.CompletableFuture.failedFuture(e);
         }
+    }
+
+    /**
+     * The entry the bytes of {@link #storedLater} hold ({@code null} for none).
+     *
+     * @throws ClusterCodec.UnreadableEntryException if it cannot be read
+     */
+    public ClusterLayer.Entry entryOf(byte[] stored) {
+        return layer.entry(stored);
     }
 
     /**

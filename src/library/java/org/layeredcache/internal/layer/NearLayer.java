@@ -99,7 +99,7 @@ public class NearLayer {
         }
         long life = Math.min(ttl.toNanos(), maxTtlNanos);
         long deadline = System.nanoTime() + life;
-        Entry entry = new Entry(value, deadline, deadline - life / RENEWED_IN_LAST, Math.max(bytes, minWeight),
+        Entry entry = new Entry(value, deadline, deadline - life / RENEWED_IN_LAST, Math.max(bytes, minWeight), bytes,
                 writtenAt);
         return entries.asMap().compute(key, (k, current) -> invalidations.get(stripe) == stamp ? entry : current)
                 == entry;
@@ -141,9 +141,10 @@ public class NearLayer {
 
     /**
      * A stored value, the {@link System#nanoTime()} after which it is gone, the one from which it is due for
-     * renewal (the last fifth of its life), its weight, and when it was loaded (epoch milliseconds).
+     * renewal (the last fifth of its life), its weight, its serialized size (0 when unknown), and when it was
+     * loaded (epoch milliseconds).
      */
-    public record Entry(Object value, long deadline, long renewAt, int weight, long writtenAt) {
+    public record Entry(Object value, long deadline, long renewAt, int weight, int bytes, long writtenAt) {
 
         /** Whether the copy is in the last fifth of its life, where a read renews it ({@code near.renew}). */
         public boolean dueForRenewal() {

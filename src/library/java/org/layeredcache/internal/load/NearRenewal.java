@@ -51,20 +51,25 @@ public final class NearRenewal {
         }
         NearLayer near = layers.nearNow();
         long stamp = near.stamp(key);                    // before the cluster is asked: an invalidation refuses it
-        CompletableFuture<ClusterLayer.Entry> entry;
+        CompletableFuture<byte[]> stored;
         CompletableFuture<Boolean> tags;
         try {
-            entry = layers.cluster().getLater(key);
+            stored = layers.cluster().storedLater(key);
             tags = layers.tags().renewLater(copy.value(), layers.counters());
         } catch (RuntimeException e) {
             running.remove(key);
             layers.counters().fault("cluster read renewing a near copy", e);
             return;
         }
-        entry.thenCombine(tags, (found, tagsCurrent) -> tagsCurrent && found != null && !found.isClaim()
-                        && !StaleIfError.expired(times, found)
-                        && TagVersions.sameTags(copy.value(), found.value())
-                        && near.publish(key, found.value(), found.raw().length, found.writtenAt(), stamp, times.ttl()))
+        stored.thenCombine(tags, (bytes, tagsCurrent) -> {
+                    if (!tagsCurrent || bytes == null) {
+                        return false;
+                    }
+                    ClusterLayer.Entry found = layers.cluster().entryOf(bytes);
+                    return found != null && !found.isClaim() && !StaleIfError.expired(times, found)
+                            && TagVersions.sameTags(copy.value(), found.value())
+                            && near.publish(key, found.value(), bytes.length, found.writtenAt(), stamp, times.ttl());
+                })
                 .whenComplete((renewed, failure) -> {
                     running.remove(key);
                     if (failure != null) {
