@@ -140,4 +140,39 @@ class NearRenewalTest {
         assertThat(after.clusterHits() - before.clusterHits()).as("reads answered by the cluster").isPositive();
         assertThat(after.nearRenewals() - before.nearRenewals()).as("renewals").isZero();
     }
+
+    @Test
+    void aRenewalOfTheSameWriteKeepsTheCopysObjectAndOfAnotherWriteBringsItsValue() throws Exception {
+        Items items = bean(NODES.a(), Items.class);
+        long id = newId();
+        CacheStatistics before = statistics(NODES.a(), "renewed");
+        java.util.Set<String> served = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+        readOftenFor(NEAR_TTL.multipliedBy(5).dividedBy(2), () -> {
+            String item = items.renewed(id);
+            assertThat(item).isEqualTo("item " + id);
+            served.add(item);
+        });
+
+        CacheStatistics after = statistics(NODES.a(), "renewed");
+        assertThat(after.nearRenewals() - before.nearRenewals()).as("renewals").isGreaterThanOrEqualTo(2);
+        // The load's own object, then the one the first renewal read from the cluster (the load's copy carries
+        // the time of its publication, not of the cluster's write); every later renewal keeps that one.
+        assertThat(served).as("objects served").hasSizeLessThanOrEqualTo(2);
+
+        // Another write of the key behind this node's back, with no invalidation (as another node's refresh):
+        // the next renewal brings its value.
+        org.layeredcache.internal.key.CacheKey key = org.layeredcache.internal.key.CacheKey.of("item-{}", id);
+        byte[] rewritten = bean(NODES.a(), org.layeredcache.internal.cache.CacheRegistry.class).layersOf("renewed")
+                .cluster().encode(key, "item " + id + ", rewritten");
+        org.layeredcache.testing.EmbeddedHazelcast.sharedCacheManager().getCache("renewed")
+                .put(org.layeredcache.internal.cluster.ClusterCodec.key(key), rewritten);
+        long deadline = System.nanoTime() + NEAR_TTL.multipliedBy(2).toNanos();
+        String read = items.renewed(id);
+        while (!read.endsWith("rewritten") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            read = items.renewed(id);
+        }
+        assertThat(read).isEqualTo("item " + id + ", rewritten");
+    }
 }

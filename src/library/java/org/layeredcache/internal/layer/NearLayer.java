@@ -146,6 +146,16 @@ public class NearLayer {
      */
     public record Entry(Object value, long deadline, long renewAt, int weight, int bytes, long writtenAt) {
 
+        /**
+         * Whether this copy was read from the cluster entry written at {@code writtenAt} with {@code bytes} bytes,
+         * so that it holds what that entry holds. Two writes of one key in the same millisecond with the same size
+         * could be taken for one; a write that changes a value comes with an invalidation, which refuses a renewal
+         * made across it, so what this can confuse are two loads of the same data.
+         */
+        public boolean sameWrite(long writtenAt, int bytes) {
+            return bytes > 0 && this.bytes == bytes && this.writtenAt == writtenAt;
+        }
+
         /** Whether the copy is in the last fifth of its life, where a read renews it ({@code near.renew}). */
         public boolean dueForRenewal() {
             return System.nanoTime() - renewAt >= 0;

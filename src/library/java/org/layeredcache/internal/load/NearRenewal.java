@@ -1,5 +1,6 @@
 package org.layeredcache.internal.load;
 
+import org.layeredcache.internal.cluster.ClusterCodec;
 import org.layeredcache.internal.config.EntryTimes;
 import org.layeredcache.internal.key.CacheKey;
 import org.layeredcache.internal.layer.ClusterLayer;
@@ -16,7 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * Renewal of one cache's near copies before they expire ({@code near.renew}, on by default): a near hit on a copy
  * in the last fifth of its life answers at once, and sends two questions to the cluster, the key's entry and the
  * versions of the copy's tags; where the answers arrive, the entry is stored near with a new life, and this node
- * trusts those versions for another near TTL. A key read more often than that keeps its near copy, so its readers
+ * trusts those versions for another near TTL. When the entry is the very write the copy was read from, the copy's
+ * object is kept rather than a new one read from the entry's bytes: no deserialization, and no new object for the
+ * collector to copy from one young generation to the next while it lives. A key read more often than that keeps
+ * its near copy, so its readers
  * never wait for the cluster because the near TTL ran out; the cluster is read as often as without renewal (once
  * per key and near TTL), only not on a reader's thread, and no thread is started or handed work for it.
  *
@@ -65,7 +69,7 @@ public final class NearRenewal {
                     if (!tagsCurrent || bytes == null) {
                         return false;
                     }
-                    ClusterLayer.Entry found = layers.cluster().entryOf(bytes);
+                    ClusterLayer.Entry found = entry(copy, bytes);
                     return found != null && !found.isClaim() && !StaleIfError.expired(times, found)
                             && TagVersions.sameTags(copy.value(), found.value())
                             && near.publish(key, found.value(), bytes.length, found.writtenAt(), stamp, times.ttl());
@@ -79,5 +83,19 @@ public final class NearRenewal {
                         layers.counters().nearRenewal();
                     }
                 });
+    }
+
+    /**
+     * The entry {@code stored} holds: the copy's own value when it is the write the copy was read from, else
+     * read from the bytes.
+     */
+    private ClusterLayer.Entry entry(NearLayer.Entry copy, byte[] stored) {
+        if (!ClusterCodec.isClaim(stored)) {
+            long writtenAt = ClusterCodec.writtenAt(stored);
+            if (copy.sameWrite(writtenAt, stored.length)) {
+                return new ClusterLayer.Entry(copy.value(), null, writtenAt, stored);
+            }
+        }
+        return layers.cluster().entryOf(stored);
     }
 }
