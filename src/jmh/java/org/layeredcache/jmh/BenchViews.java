@@ -63,25 +63,21 @@ public class BenchViews {
     public void persist(Map<Long, Long> deltas) throws SQLException {
         long started = System.nanoTime();
         FLUSH_CALLS.incrementAndGet();
-        try (Connection connection = database.getConnection();
-             PreparedStatement update = connection.prepareStatement("update " + TABLE
-                     + " set counted = counted + ? where id = ?")) {
-            for (Map.Entry<Long, Long> delta : deltas.entrySet()) {
-                update.setLong(1, delta.getValue());
-                update.setLong(2, delta.getKey());
-                update.addBatch();
-            }
-            update.executeBatch();
-            FLUSH_STATEMENTS.addAndGet(deltas.size());
-        }
+        add("counted", deltas);
+        FLUSH_STATEMENTS.addAndGet(deltas.size());
         FLUSHES.add(new long[] {started, System.nanoTime()});
     }
 
     @FlushesCounter(value = HELD, awaitCluster = false)
     public void persistHeld(Map<Long, Long> deltas) throws SQLException {
+        add("held", deltas);
+    }
+
+    /** Adds each key's delta to {@code column}, in one batch of updates. */
+    private void add(String column, Map<Long, Long> deltas) throws SQLException {
         try (Connection connection = database.getConnection();
              PreparedStatement update = connection.prepareStatement("update " + TABLE
-                     + " set held = held + ? where id = ?")) {
+                     + " set " + column + " = " + column + " + ? where id = ?")) {
             for (Map.Entry<Long, Long> delta : deltas.entrySet()) {
                 update.setLong(1, delta.getValue());
                 update.setLong(2, delta.getKey());

@@ -30,29 +30,8 @@ class NodeAdditionsTest {
     @Test
     void callersOfOneKeyAreWokenOnlyByTheWriteThatCarriesTheirAddition() throws Exception {
         IMap<String, String> entries = EmbeddedHazelcast.shared().getMap("node-additions-" + UUID.randomUUID());
-        IMap<String, String> persisted = EmbeddedHazelcast.shared().getMap("node-persisted-" + UUID.randomUUID());
-        NodeAdditions additions = new NodeAdditions(SharedMap.of(entries), SharedMap.of(persisted), "member",
-                Duration.ofSeconds(30));
-        ExecutorService callers = Executors.newFixedThreadPool(CALLERS);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<?>> done = new ArrayList<>();
-        try {
-            for (int i = 0; i < CALLERS; i++) {
-                done.add(callers.submit(() -> {
-                    start.await();
-                    for (int n = 0; n < EACH; n++) {
-                        additions.add("views", "7", 1);
-                    }
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> caller : done) {
-                caller.get(60, TimeUnit.SECONDS);
-            }
-        } finally {
-            callers.shutdownNow();
-        }
+        NodeAdditions additions = additionsInto(entries);
+        fromEveryCaller(n -> additions.add("views", "7", 1));
 
         assertThat(entries.size()).isEqualTo(1);
         var entry = entries.entrySet().iterator().next();
@@ -66,29 +45,8 @@ class NodeAdditionsTest {
     @Test
     void heldAdditionsStayOnTheNodeUntilSentThenTakeOneWritePerKey() throws Exception {
         IMap<String, String> entries = EmbeddedHazelcast.shared().getMap("node-additions-" + UUID.randomUUID());
-        IMap<String, String> persisted = EmbeddedHazelcast.shared().getMap("node-persisted-" + UUID.randomUUID());
-        NodeAdditions additions = new NodeAdditions(SharedMap.of(entries), SharedMap.of(persisted), "member",
-                Duration.ofSeconds(30));
-        ExecutorService callers = Executors.newFixedThreadPool(CALLERS);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<?>> done = new ArrayList<>();
-        try {
-            for (int i = 0; i < CALLERS; i++) {
-                done.add(callers.submit(() -> {
-                    start.await();
-                    for (int n = 0; n < EACH; n++) {
-                        additions.hold("likes", String.valueOf(n % 3), 1);
-                    }
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> caller : done) {
-                caller.get(60, TimeUnit.SECONDS);
-            }
-        } finally {
-            callers.shutdownNow();
-        }
+        NodeAdditions additions = additionsInto(entries);
+        fromEveryCaller(n -> additions.hold("likes", String.valueOf(n % 3), 1));
         long held = 0;
         for (int key = 0; key < 3; key++) {
             held += additions.notInCluster("likes", String.valueOf(key));
@@ -111,5 +69,35 @@ class NodeAdditionsTest {
         assertThat(entries.size()).as("the key's entry takes the next send").isEqualTo(3);
         // key 0 took n = 0, 3, ..., 999 of each caller
         assertThat(additions.own("likes", "0").total()).isEqualTo((long) CALLERS * ((EACH + 2) / 3) + 5);
+    }
+
+    /** This node's additions into {@code entries}, with a map of persisted totals of their own. */
+    private static NodeAdditions additionsInto(IMap<String, String> entries) {
+        IMap<String, String> persisted = EmbeddedHazelcast.shared().getMap("node-persisted-" + UUID.randomUUID());
+        return new NodeAdditions(SharedMap.of(entries), SharedMap.of(persisted), "member", Duration.ofSeconds(30));
+    }
+
+    /** Runs {@code addition} {@value #EACH} times (with n from 0) on each of {@value #CALLERS} threads at once. */
+    private static void fromEveryCaller(java.util.function.IntConsumer addition) throws Exception {
+        ExecutorService callers = Executors.newFixedThreadPool(CALLERS);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> done = new ArrayList<>();
+        try {
+            for (int i = 0; i < CALLERS; i++) {
+                done.add(callers.submit(() -> {
+                    start.await();
+                    for (int n = 0; n < EACH; n++) {
+                        addition.accept(n);
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> caller : done) {
+                caller.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            callers.shutdownNow();
+        }
     }
 }
