@@ -268,9 +268,6 @@ class ClusterCountersIT {
     }
 
     private static long figure(PayaraMicroProcess node, String name) throws Exception {
-        String status = get(node, "tally/status");
-        java.util.regex.Matcher figure = java.util.regex.Pattern.compile(name + "=(\\d+)").matcher(status);
-        assertThat(figure.find()).as(status).isTrue();
-        return Long.parseLong(figure.group(1));
+        return NodeCalls.figure(node, "tally/status", name);
     }
 }

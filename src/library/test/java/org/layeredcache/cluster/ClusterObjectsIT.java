@@ -146,10 +146,7 @@ class ClusterObjectsIT {
     }
 
     private static long figure(PayaraMicroProcess node, String name) throws Exception {
-        String status = get(node, "baskets/status");
-        java.util.regex.Matcher figure = java.util.regex.Pattern.compile(name + "=(\\d+)").matcher(status);
-        assertThat(figure.find()).as(status).isTrue();
-        return Long.parseLong(figure.group(1));
+        return NodeCalls.figure(node, "baskets/status", name);
     }
 
     private static List<PayaraMicroProcess> storingNodes() throws Exception {

@@ -105,6 +105,14 @@ final class NodeCalls {
         return send(node, HttpRequest.newBuilder(URI.create(node.baseUrl() + "/" + path)).GET());
     }
 
+    /** The number named {@code name} ("name=123") in the plain-text status at {@code path} on the node. */
+    static long figure(PayaraMicroProcess node, String path, String name) throws Exception {
+        String status = get(node, path);
+        java.util.regex.Matcher figure = java.util.regex.Pattern.compile(name + "=(\\d+)").matcher(status);
+        assertThat(figure.find()).as(status).isTrue();
+        return Long.parseLong(figure.group(1));
+    }
+
     static String post(PayaraMicroProcess node, String path) throws Exception {
         return send(node, HttpRequest.newBuilder(URI.create(node.baseUrl() + "/" + path))
                 .POST(HttpRequest.BodyPublishers.noBody()));
