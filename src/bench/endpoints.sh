@@ -17,9 +17,13 @@
 # Usage: src/bench/endpoints.sh   (ROUNDS=1 WARMUP=20s DURATION=20s COLD=60s CONNECTIONS=8 THREADS=1 to change;
 #                                  COLD=0 for steady state only; SKIP_BUILD=1 to use the WAR already in target/)
 #        PROFILE=c src/bench/endpoints.sh: only (c)'s steady state (PROFILE=d: the Redis page's), its measured
-#                                  window recorded by JDK Flight Recorder (settings=profile, started and dumped with
-#                                  jcmd) and summarised by src/bench/jfr-summary.py into target/bench/profile-c.md
-#                                  (or -d); docs are left alone. JOINING=1 with PROFILE: node B's first COLD seconds
+#                                  window recorded by JDK Flight Recorder (settings=profile; SETTINGS=default for the
+#                                  recorder's low-overhead settings, SETTINGS=none for no recording; started and
+#                                  dumped with jcmd) and summarised by src/bench/jfr-summary.py into
+#                                  target/bench/profile-c.md (or -d), with the kernel's scheduler figures of the
+#                                  node's threads over the window (src/bench/schedstat.py: time on a CPU and waiting
+#                                  for one, per thread group);
+#                                  docs are left alone. JOINING=1 with PROFILE: node B's first COLD seconds
 #                                  instead, started while A (filled, idle) runs in the same cluster.
 #        SLICES=c src/bench/endpoints.sh (or SLICES=d): node B's first COLD seconds joining a warm cluster, in
 #                                  consecutive wrk runs of SLICE (10s) each, to see when the tail happens; not
@@ -199,12 +203,26 @@ if [ -n "${PROFILE:-}" ]; then
         curl -sf -u "bench:$ADMIN_SECRET" "http://127.0.0.1:$port/layered-cache/caches" > "$RESULTS/$name-$1.caches.json" || true
     }
     caches before
-    jcmd "${PIDS[$recorded]}" JFR.start name=window settings=profile > /dev/null
+    settings=${SETTINGS:-profile}
+    [ "$settings" = none ] || jcmd "${PIDS[$recorded]}" JFR.start name=window settings="$settings" > /dev/null
+    python3 src/bench/schedstat.py snapshot "${PIDS[$recorded]}" > "$RESULTS/$name-before.sched.json"
     load "$name" "$port" "$prefix" "$seconds" --latency
-    jcmd "${PIDS[$recorded]}" JFR.dump name=window filename="$PWD/$RESULTS/$name.jfr" > /dev/null
+    python3 src/bench/schedstat.py snapshot "${PIDS[$recorded]}" > "$RESULTS/$name-after.sched.json"
+    [ "$settings" = none ] || jcmd "${PIDS[$recorded]}" JFR.dump name=window filename="$PWD/$RESULTS/$name.jfr" > /dev/null
     caches after
     stop_nodes
-    python3 src/bench/jfr-summary.py "$RESULTS/$name.jfr" "$RESULTS/$name.wrk" > "$RESULTS/$name.md"
+    if [ "$settings" = none ]; then
+        { echo "## The page under load, not recorded"; echo; echo "wrk: $(grep -E '^ +(50|99)%|Requests/sec' "$RESULTS/$name.wrk" | tr -s ' ' | tr '\n' ';')"; } > "$RESULTS/$name.md"
+    else
+        python3 src/bench/jfr-summary.py "$RESULTS/$name.jfr" "$RESULTS/$name.wrk" > "$RESULTS/$name.md"
+    fi
+    {
+        echo
+        echo "**The node's threads in the window** (the kernel's per-thread scheduler figures, grouped by name):"
+        echo
+        python3 src/bench/schedstat.py compare "$RESULTS/$name-before.sched.json" "$RESULTS/$name-after.sched.json" \
+            "$(awk '/requests in/ { print $1 }' "$RESULTS/$name.wrk")"
+    } >> "$RESULTS/$name.md"
     if [ -s "$RESULTS/$name-before.caches.json" ] && [ -s "$RESULTS/$name-after.caches.json" ]; then
         python3 - "$RESULTS/$name-before.caches.json" "$RESULTS/$name-after.caches.json" >> "$RESULTS/$name.md" <<'PY'
 import json, sys
