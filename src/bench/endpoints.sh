@@ -14,7 +14,7 @@
 #
 # Needs: Java 17, Maven, PostgreSQL on 127.0.0.1:5432 (database test, user postgres), Redis on 127.0.0.1:6379,
 # and wrk (installed from Debian's packages if missing). Everything binds and connects to 127.0.0.1 only.
-# Usage: src/bench/endpoints.sh   (ROUNDS=1 WARMUP=20s DURATION=20s COLD=60s CONNECTIONS=8 THREADS=1 to change;
+# Usage: src/bench/endpoints.sh   (ROUNDS=1 WARMUP=90s DURATION=20s COLD=60s CONNECTIONS=8 THREADS=1 to change;
 #                                  COLD=0 for steady state only; SKIP_BUILD=1 to use the WAR already in target/)
 #        PROFILE=c src/bench/endpoints.sh: only (c)'s steady state (PROFILE=d: the Redis page's), its measured
 #                                  window recorded by JDK Flight Recorder (settings=profile; SETTINGS=default for the
@@ -34,7 +34,7 @@ cd "$(dirname "$0")/../.."
 source src/scripts/payara-micro.sh
 
 ROUNDS=${ROUNDS:-1}
-WARMUP=${WARMUP:-20s}
+WARMUP=${WARMUP:-90s}
 DURATION=${DURATION:-20s}
 COLD=${COLD:-60s}
 CONNECTIONS=${CONNECTIONS:-8}
