@@ -239,10 +239,15 @@ public class ClusterCounters implements Counters {
             } else {
                 additions.hold(counter, key, delta);
             }
-        } catch (NodeAdditions.NotInCluster | ArithmeticException e) {
+        } catch (NodeAdditions.NotInCluster e) {
             fault("An addition to counter '" + counter + "' did not reach the cluster (logged once per cause):"
                     + " this node keeps it and writes it with the next flush period; it would be lost only if this"
                     + " node stopped before", e);
+        } catch (ArithmeticException e) {
+            // checked when it was made; additions committed in between brought the key's sum to the limit
+            fault("An addition to counter '" + counter + "' was dropped after its transaction committed"
+                    + " (logged once per cause): with the additions committed since it was checked, the sum this"
+                    + " node holds for the key would overflow a long", e);
         }
     }
 
