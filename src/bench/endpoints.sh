@@ -212,7 +212,11 @@ if [ -n "${PROFILE:-}" ]; then
     caches after
     stop_nodes
     if [ "$settings" = none ]; then
-        { echo "## The page under load, not recorded"; echo; echo "wrk: $(grep -E '^ +(50|99)%|Requests/sec' "$RESULTS/$name.wrk" | tr -s ' ' | tr '\n' ';')"; } > "$RESULTS/$name.md"
+        {
+            echo "## The page under load, not recorded"
+            echo
+            echo "wrk: $(grep -E '^ +(50|99)%|Requests/sec' "$RESULTS/$name.wrk" | tr -s ' ' | tr '\n' ';')"
+        } > "$RESULTS/$name.md"
     else
         python3 src/bench/jfr-summary.py "$RESULTS/$name.jfr" "$RESULTS/$name.wrk" > "$RESULTS/$name.md"
     fi
