@@ -22,7 +22,8 @@
 #                                  dumped with jcmd) and summarised by src/bench/jfr-summary.py into
 #                                  target/bench/profile-c.md (or -d), with the kernel's scheduler figures of the
 #                                  node's threads over the window (src/bench/schedstat.py: time on a CPU and waiting
-#                                  for one, per thread group);
+#                                  for one, per thread group); PACE_MS=4 loads the measured window below saturation:
+#                                  each connection waits 4 ms on average before each request (page.lua);
 #                                  docs are left alone. JOINING=1 with PROFILE: node B's first COLD seconds
 #                                  instead, started while A (filled, idle) runs in the same cluster.
 #        SLICES=c src/bench/endpoints.sh (or SLICES=d): node B's first COLD seconds joining a warm cluster, in
@@ -92,10 +93,11 @@ start_node() {
     payara_micro_await "$!" "$RESULTS/$name.log" "http://127.0.0.1:$port/services/1" || exit 1
 }
 
-# load NAME PORT PREFIX SECONDS [--latency]: the page under wrk for a time; wrk's report in $RESULTS/NAME.wrk
+# load NAME PORT PREFIX SECONDS [--latency]: the page under wrk for a time; wrk's report in $RESULTS/NAME.wrk;
+# with PACE set, each connection waits that many milliseconds on average before each request (page.lua)
 load() {
     local name=$1 port=$2 prefix=$3 seconds=$4; shift 4
-    SERVICES=$SERVICES PAGE_PREFIX=$prefix wrk -t"$THREADS" -c"$CONNECTIONS" -d"$seconds" --timeout 5s "$@" \
+    SERVICES=$SERVICES PAGE_PREFIX=$prefix PACE_MS=${PACE:-} wrk -t"$THREADS" -c"$CONNECTIONS" -d"$seconds" --timeout 5s "$@" \
         -s src/bench/page.lua "http://127.0.0.1:$port" > "$RESULTS/$name.wrk"
     if grep -q "Non-2xx" "$RESULTS/$name.wrk"; then
         echo "$name answered errors:" >&2; cat "$RESULTS/$name.wrk" >&2; exit 1
@@ -206,7 +208,7 @@ if [ -n "${PROFILE:-}" ]; then
     settings=${SETTINGS:-profile}
     [ "$settings" = none ] || jcmd "${PIDS[$recorded]}" JFR.start name=window settings="$settings" > /dev/null
     python3 src/bench/schedstat.py snapshot "${PIDS[$recorded]}" > "$RESULTS/$name-before.sched.json"
-    load "$name" "$port" "$prefix" "$seconds" --latency
+    PACE=${PACE_MS:-} load "$name" "$port" "$prefix" "$seconds" --latency
     python3 src/bench/schedstat.py snapshot "${PIDS[$recorded]}" > "$RESULTS/$name-after.sched.json"
     [ "$settings" = none ] || jcmd "${PIDS[$recorded]}" JFR.dump name=window filename="$PWD/$RESULTS/$name.jfr" > /dev/null
     caches after

@@ -1,8 +1,11 @@
 -- wrk script: requests the admin page for random valid (service, template, user) triples of the example's data set
 -- (see SeedData: template t belongs to service (t-1)/3+1, user u belongs to service (u-1) % services + 1).
 -- PAGE_PREFIX selects the variant: "" for the annotations, "/redis" for the hand-written Redis cache-aside.
+-- PACE_MS (unset: none) makes each connection wait a random time of that mean between a response and its next
+-- request (exponentially distributed, whole milliseconds), so that the server is loaded below its saturation.
 local services = tonumber(os.getenv("SERVICES") or "2000")
 local prefix = os.getenv("PAGE_PREFIX") or ""
+local pace = tonumber(os.getenv("PACE_MS") or "0")
 local thread_counter = 0
 
 function setup(thread)
@@ -19,4 +22,10 @@ function request()
   local t = (s - 1) * 3 + math.random(1, 3)
   local u = s + math.random(0, 1) * services
   return wrk.format("GET", prefix .. "/services/" .. s .. "/templates/" .. t .. "/page?user=" .. u)
+end
+
+if pace > 0 then
+  function delay()
+    return math.floor(-pace * math.log(1 - math.random()))
+  end
 end
