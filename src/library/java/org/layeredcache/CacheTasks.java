@@ -7,10 +7,12 @@ import java.util.Optional;
  * Long cache work in the background (warm-ups, rebuilds after a big write), so that no HTTP call waits for it.
  * Inject it: {@code @Inject CacheTasks tasks;}. Thread-safe.
  *
- * <p>A task runs on the server's {@code ManagedExecutorService}, never on the caller's thread. Requested inside a
- * transaction, it starts only after the commit, and never after a rollback. Tasks requested in one request start
- * one after the other, in the order they were requested. Its {@linkplain TaskStatus status} is kept in the
- * cluster, so every node can tell it, for {@code layered-cache.tasks.keep} (default 1h) after it ended.
+ * <p>A task runs on the server's {@code ManagedExecutorService}, never on the caller's thread, in a component
+ * invocation of its own: the entity managers its work uses without a transaction are its own, never those of the
+ * request that started it, and neither's end closes the other's. Requested inside a transaction, it starts only
+ * after the commit, and never after a rollback. Tasks requested in one request start one after the other, in the
+ * order they were requested. Its {@linkplain TaskStatus status} is kept in the cluster, so every node can tell it,
+ * for {@code layered-cache.tasks.keep} (default 1h) after it ended.
  *
  * <p>Each task has a scope (for example {@code "rebuild services/7"}); while one task of a scope is pending
  * (queued or running), starting another of the same scope is refused with {@link TaskPendingException}, which

@@ -14,18 +14,20 @@ public final class ManagedExecutors {
     private static final Logger LOG = Logger.getLogger(ManagedExecutors.class.getName());
     private static final String MANAGED_EXECUTOR = "java:comp/DefaultManagedExecutorService";
     private static final String MANAGED_SCHEDULER = "java:comp/DefaultManagedScheduledExecutorService";
+    private static final String HAND_OFF = "java:module/" + ExecutorHandOff.NAME;
 
     private ManagedExecutors() {
     }
 
     /**
-     * The server's default {@code ManagedExecutorService}; without one (Java SE, as in the in-process tests), a
-     * pool of daemon threads of the library's own, logged once. Not the common fork-join pool: background tasks
-     * block (on a database, on a stream), and on a small machine that pool has a single thread.
+     * The server's default {@code ManagedExecutorService}, handed work through {@link ExecutorHandOff}; without one
+     * (Java SE, as in the in-process tests), a pool of daemon threads of the library's own, logged once. Not the
+     * common fork-join pool: background tasks block (on a database, on a stream), and on a small machine that pool
+     * has a single thread.
      */
     public static Executor findDefault() {
         try {
-            return (ExecutorService) new InitialContext().lookup(MANAGED_EXECUTOR);
+            return handedOff((ExecutorService) new InitialContext().lookup(MANAGED_EXECUTOR));
         } catch (NamingException | RuntimeException notThere) {
             LOG.log(Level.FINE, MANAGED_EXECUTOR + " is not available", notThere);
         }
@@ -35,6 +37,26 @@ public final class ManagedExecutors {
             thread.setDaemon(true);
             return thread;
         });
+    }
+
+    /**
+     * The managed executor, given work through {@link ExecutorHandOff}, so that the work never shares the submitting
+     * invocation's entity managers; the executor itself, if the deployment has no such bean (logged).
+     */
+    private static Executor handedOff(Executor managed) {
+        try {
+            ExecutorHandOff handOff = (ExecutorHandOff) new InitialContext().lookup(HAND_OFF);
+            return work -> {
+                RuntimeException refused = handOff.execute(managed, work);
+                if (refused != null) {
+                    throw refused;
+                }
+            };
+        } catch (NamingException | RuntimeException notThere) {
+            LOG.log(Level.WARNING, "No " + HAND_OFF + ": background cache work is submitted from the requesting"
+                    + " thread, and on Payara shares its entity managers", notThere);
+            return managed;
+        }
     }
 
     /**

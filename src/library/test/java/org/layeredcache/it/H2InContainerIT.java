@@ -8,6 +8,7 @@ import com.hazelcast.spi.impl.tenantcontrol.impl.TenantControlServiceImpl;
 import com.hazelcast.spi.tenantcontrol.TenantControl;
 import jakarta.ejb.EJB;
 import jakarta.inject.Inject;
+import jakarta.persistence.TypedQuery;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -30,6 +31,7 @@ import javax.naming.InitialContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -66,7 +68,7 @@ class H2InContainerIT extends TransactionContract {
                         """)
                 .addClasses(TransactionContract.class, TimedReader.class, TimedValues.class, Colours.class,
                         PriceSource.class, EuroPrices.class, DollarPrices.class, PreloadItems.class,
-                        PreloadItems.Item.class, StandardLookups.class, ServerCachedLookups.class);
+                        PreloadItems.Item.class, StandardLookups.class, ServerCachedLookups.class, PlainReads.class);
     }
 
     @Inject
@@ -413,6 +415,54 @@ class H2InContainerIT extends TransactionContract {
         int loads = PreloadItems.LOADS.get();
         requests.run(() -> preloadItems.item(PreloadItems.first + 99));
         assertEquals(loads + 1, PreloadItems.LOADS.get(), "the last items were never written");
+    }
+
+    @Inject
+    PlainReads plainReads;
+
+    /**
+     * The server closes the entity managers a component invocation used without a transaction when it ends. Work
+     * the library hands to the managed executor runs in an invocation of its own: when a task ends, the request
+     * that started it still reads on its entity manager.
+     */
+    @Test
+    void aTaskThatEndsNeverClosesTheEntityManagerOfTheRequestThatStartedIt() throws Exception {
+        plainReads.count();                                   // this request reads without a transaction first
+        CompletableFuture<Thread> worker = new CompletableFuture<>();
+        TaskStatus task = tasks.start("it-own-em-" + newId(), "reads without a transaction", progress -> {
+            worker.complete(Thread.currentThread());
+            plainReads.count();
+        });
+        TypedQuery<Long> query = plainReads.countQuery();
+        awaitState(task.id(), "succeeded");
+        awaitBackInPool(worker.get(20, TimeUnit.SECONDS));
+        assertTrue(query.getSingleResult() >= 0);
+    }
+
+    /** The other way round: the end of the request that started a task never closes the task's entity manager. */
+    @Test
+    void theEndOfTheRequestThatStartedATaskNeverClosesTheTasksEntityManager() throws Exception {
+        CompletableFuture<Thread> request = new CompletableFuture<>();
+        CompletableFuture<Long> read = new CompletableFuture<>();
+        TaskStatus task = requests.start(() -> {
+            plainReads.count();
+            return tasks.start("it-own-em-" + newId(), "reads after its request ended", progress -> {
+                TypedQuery<Long> query = plainReads.countQuery();
+                awaitBackInPool(request.get(20, TimeUnit.SECONDS));
+                read.complete(query.getSingleResult());
+            });
+        }, request).get(20, TimeUnit.SECONDS);
+        awaitState(task.id(), "succeeded");
+        assertTrue(read.get(20, TimeUnit.SECONDS) >= 0);
+    }
+
+    /** Waits until {@code thread}, a managed executor's, is back waiting for work: its last task's context is reset. */
+    private static void awaitBackInPool(Thread thread) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (java.util.Arrays.stream(thread.getStackTrace()).noneMatch(frame -> frame.getMethodName().equals("getTask"))) {
+            assertTrue(System.nanoTime() < deadline, thread + " went back to its pool");
+            Thread.sleep(10);
+        }
     }
 
     private void awaitState(String id, String state) throws InterruptedException {
