@@ -5,7 +5,7 @@
 -- request (exponentially distributed, whole milliseconds), so that the server is loaded below its saturation.
 local services = tonumber(os.getenv("SERVICES") or "2000")
 local prefix = os.getenv("PAGE_PREFIX") or ""
-local pace = tonumber(os.getenv("PACE_MS") or "0")
+local pace = tonumber(os.getenv("PACE_MS") or "") or 0       -- unset or empty: no pause
 local thread_counter = 0
 
 function setup(thread)
