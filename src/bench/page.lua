@@ -1,7 +1,7 @@
 -- wrk script: requests the admin page for random valid (service, template, user) triples of the example's data set
 -- (see SeedData: template t belongs to service (t-1)/3+1, user u belongs to service (u-1) % services + 1).
 -- PAGE_PREFIX selects the variant: "" for the annotations, "/redis" for the hand-written Redis cache-aside.
--- PACE_MS (unset: none) makes each connection wait a random time of that mean between a response and its next
+-- PACE_MS (unset or empty: none) makes each connection wait a random time of that mean between a response and its next
 -- request (exponentially distributed, whole milliseconds), so that the server is loaded below its saturation.
 local services = tonumber(os.getenv("SERVICES") or "2000")
 local prefix = os.getenv("PAGE_PREFIX") or ""
